@@ -39,7 +39,7 @@ func Postgres(t testing.TB) string {
 	if base == "" {
 		base = DefaultPostgresDSN
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	admin, err := pgx.Connect(ctx, base)
 	if err != nil {

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// JobState is a job's place in the durable queue.
+type JobState string
+
+// Job states: queued → running → done, or failed; a running job whose
+// lease expired (its worker died) is claimable again.
+const (
+	JobQueued  JobState = "queued"
+	JobRunning JobState = "running"
+	JobDone    JobState = "done"
+	JobFailed  JobState = "failed"
+)
+
+// Job is one unit of background work on a document (extract, classify…).
+type Job struct {
+	ID         string    `json:"id"`
+	Kind       string    `json:"kind"`
+	DocumentID string    `json:"document_id"`
+	State      JobState  `json:"state"`
+	Attempts   int       `json:"attempts"` // claims so far
+	RunAt      time.Time `json:"run_at"`   // not claimable before this
+	LastError  string    `json:"last_error,omitempty"`
+	LeaseOwner string    `json:"lease_owner,omitempty"`
+	LeaseUntil time.Time `json:"lease_until"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// JobOutcome ends a claimed job. Everything in it happens in one
+// transaction, and only if Owner still holds the job's lease.
+type JobOutcome struct {
+	JobID string
+	Owner string
+	// Document is applied to the job's document (status, text, error…).
+	Document DocumentPatch
+	// Next, when set, is enqueued (e.g. classify after extract).
+	Next *Job
+	// Error, when set, ends the job unsuccessfully: with RetryAt it is
+	// queued again at that time, without it the job is failed for good.
+	Error   string
+	RetryAt *time.Time
+}
+
+// JobCounts summarises the queue.
+type JobCounts struct {
+	Queued  int `json:"queued"`
+	Running int `json:"running"`
+	Failed  int `json:"failed"`
+}
+
+// JobQueue is the durable job queue that lives in the metadata store.
+type JobQueue interface {
+	// EnqueueJob adds a queued job (ID, RunAt default to new/now).
+	EnqueueJob(ctx context.Context, j *Job) error
+	// ClaimJobs leases up to limit due jobs to owner for lease: queued jobs
+	// whose RunAt has passed, and running jobs whose lease expired. Each
+	// claim increments Attempts. Two owners never hold the same job.
+	ClaimJobs(ctx context.Context, owner string, limit int, lease time.Duration) ([]Job, error)
+	// FinishJob applies o. ErrConflict when the lease was lost (the job was
+	// reclaimed by another owner after expiry); nothing is changed then.
+	FinishJob(ctx context.Context, o JobOutcome) error
+	// ReleaseJobs puts owner's running jobs back in the queue (shutdown)
+	// and returns how many.
+	ReleaseJobs(ctx context.Context, owner string) (int, error)
+	// JobCounts counts queued (including expired-lease), running and failed jobs.
+	JobCounts(ctx context.Context) (JobCounts, error)
+	// DocumentJobs lists a document's jobs, oldest first.
+	DocumentJobs(ctx context.Context, documentID string) ([]Job, error)
+}

@@ -1,0 +1,34 @@
+// Package postgres is the PostgreSQL driver of Docsift's metadata store
+// (store.Store), used by the server profile: several Docsift processes may
+// share one database.
+//
+// It talks to PostgreSQL through a pgx connection pool, migrates the schema
+// itself on Open from the numbered SQL files embedded in migrations/ (each
+// step and its version bump in one transaction, serialised across processes
+// by an advisory lock), and refuses a database written by a newer Docsift
+// (store.ErrTooNew).
+//
+// Behaviour is defined by the store package's interface documentation and
+// checked by storetest; notable choices of this driver:
+//
+//   - Filenames are stored as bytea, so any bytes round-trip exactly; a
+//     separate lower-cased, UTF-8-clean key serves search and sorting.
+//   - Case-insensitive keys (filename, topic and folder names) are computed
+//     in Go with store.FoldKey and compared byte-wise (COLLATE "C"), so
+//     results do not depend on the server's locale.
+//   - Ids are uuid columns. A lookup by a string that is not a UUID finds
+//     nothing (store.ErrNotFound); a create with one is refused. Ids come
+//     back in canonical lower-case form.
+//   - Times are UTC and truncated to microseconds (PostgreSQL's precision)
+//     before they are written, so what a caller gets back is what is stored
+//     and keyset cursors compare exactly.
+//   - Topic document counts are kept in topics.document_count by triggers
+//     on document_topics (cascades included), so listing topics with counts
+//     does not grow with the number of documents. Writers lock the topic
+//     rows they change in id order, so they queue rather than deadlock.
+//   - Extracted text and error messages are derived data: NUL bytes and
+//     invalid UTF-8, which PostgreSQL text cannot hold, are replaced.
+//
+// The package must not log or return the connection string (it may hold a
+// password), and knows nothing of object storage, extraction or the UI.
+package postgres

@@ -1,0 +1,263 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// documentColumns are selected, in this order, by scanDocument; alias d.
+// extracted_text is last so listings can leave it out.
+const documentColumns = `d.id, d.user_id, d.folder_id, d.filename, d.object_key, d.content_type,
+	d.size_bytes, d.sha256, d.storage_backend, d.page_count, d.status, d.error,
+	d.created_at, d.updated_at`
+
+// documentColumnsFull adds the extracted text.
+const documentColumnsFull = documentColumns + `, d.extracted_text`
+
+// scanDocument reads documentColumns (and the extracted text when withText),
+// followed by any extra destinations.
+func scanDocument(row pgx.Row, withText bool, extra ...any) (store.Document, error) {
+	var (
+		d        store.Document
+		filename []byte
+		status   string
+	)
+	dest := []any{&d.ID, &d.UserID, &d.FolderID, &filename, &d.ObjectKey, &d.ContentType,
+		&d.SizeBytes, &d.SHA256, &d.StorageBackend, &d.PageCount, &status, &d.Error,
+		&d.CreatedAt, &d.UpdatedAt}
+	if withText {
+		dest = append(dest, &d.ExtractedText)
+	}
+	dest = append(dest, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return store.Document{}, err
+	}
+	d.Filename = string(filename)
+	d.Status = store.Status(status)
+	d.CreatedAt = d.CreatedAt.UTC()
+	d.UpdatedAt = d.UpdatedAt.UTC()
+	d.Topics = []store.DocumentTopic{}
+	return d, nil
+}
+
+// CreateDocument inserts d. ID, UserID, ObjectKey, SHA256 and the rest are
+// the caller's; an empty ID gets a fresh UUID, an empty Status is
+// StatusStored, zero times are now. On success d holds what was stored
+// (canonical ids, UTC times truncated to microseconds). Another document of
+// the same user with the same SHA256 gives store.ErrConflict; a missing user
+// or folder gives store.ErrNotFound.
+func (s *Store) CreateDocument(ctx context.Context, d *store.Document) error {
+	const op = "create document"
+	id, err := newID(op, d.ID)
+	if err != nil {
+		return err
+	}
+	userID, ok := parseID(d.UserID)
+	if !ok {
+		return notFound(op + ": user")
+	}
+	var folderID *string
+	if d.FolderID != nil {
+		f, ok := parseID(*d.FolderID)
+		if !ok {
+			return notFound(op + ": folder")
+		}
+		folderID = &f
+	}
+	status := d.Status
+	if status == "" {
+		status = store.StatusStored
+	}
+	if !status.Valid() {
+		return fmt.Errorf("postgres: %s: unknown status %q", op, status)
+	}
+	now := s.timestamp(s.now())
+	created, updated := now, now
+	if !d.CreatedAt.IsZero() {
+		created = s.timestamp(d.CreatedAt)
+	}
+	if !d.UpdatedAt.IsZero() {
+		updated = s.timestamp(d.UpdatedAt)
+	}
+	text, errText := cleanText(d.ExtractedText), cleanText(d.Error)
+
+	_, err = s.pool.Exec(ctx, `INSERT INTO documents (id, user_id, folder_id, filename,
+		filename_key, object_key, content_type, size_bytes, sha256, storage_backend,
+		extracted_text, page_count, status, error, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		id, userID, folderID, []byte(d.Filename), store.FoldKey(d.Filename), d.ObjectKey,
+		d.ContentType, d.SizeBytes, d.SHA256, d.StorageBackend, text, d.PageCount,
+		string(status), errText, created, updated)
+	if err != nil {
+		return wrap(op, err)
+	}
+	d.ID, d.UserID, d.FolderID = id, userID, folderID
+	d.Status, d.ExtractedText, d.Error = status, text, errText
+	d.CreatedAt, d.UpdatedAt = created, updated
+	d.Topics = []store.DocumentTopic{} // links are made by SetDocumentTopics
+	return nil
+}
+
+// Document returns one document with its topics and extracted text.
+func (s *Store) Document(ctx context.Context, id string) (store.Document, error) {
+	const op = "get document"
+	canon, ok := parseID(id)
+	if !ok {
+		return store.Document{}, notFound(op)
+	}
+	return s.documentWhere(ctx, op, "d.id = $1", canon)
+}
+
+// DocumentBySHA256 finds a user's document by content hash.
+func (s *Store) DocumentBySHA256(ctx context.Context, userID, sha256 string) (store.Document, error) {
+	const op = "get document by sha256"
+	canon, ok := parseID(userID)
+	if !ok {
+		return store.Document{}, notFound(op)
+	}
+	return s.documentWhere(ctx, op, "d.user_id = $1 AND d.sha256 = $2", canon, sha256)
+}
+
+// documentWhere loads the one full document matching where, with topics.
+func (s *Store) documentWhere(ctx context.Context, op, where string, args ...any) (store.Document, error) {
+	row := s.pool.QueryRow(ctx, "SELECT "+documentColumnsFull+" FROM documents d WHERE "+where, args...)
+	d, err := scanDocument(row, true)
+	if err != nil {
+		return store.Document{}, wrap(op, err)
+	}
+	docs := []store.Document{d}
+	if err := loadTopics(ctx, s.pool, docs); err != nil {
+		return store.Document{}, wrap(op, err)
+	}
+	return docs[0], nil
+}
+
+// UpdateDocument applies p, sets UpdatedAt to now and returns the updated
+// document. A FolderID that is not one of the user's folders gives
+// store.ErrNotFound.
+func (s *Store) UpdateDocument(ctx context.Context, id string, p store.DocumentPatch) (store.Document, error) {
+	const op = "update document"
+	canon, ok := parseID(id)
+	if !ok {
+		return store.Document{}, notFound(op)
+	}
+	args := []any{canon, s.timestamp(s.now())}
+	sets := []string{"updated_at = $2"}
+	set := func(column string, v any) {
+		args = append(args, v)
+		sets = append(sets, column+" = $"+strconv.Itoa(len(args)))
+	}
+	if p.Filename != nil {
+		set("filename", []byte(*p.Filename))
+		set("filename_key", store.FoldKey(*p.Filename))
+	}
+	if p.FolderID != nil {
+		if *p.FolderID == nil {
+			sets = append(sets, "folder_id = NULL")
+		} else {
+			f, ok := parseID(**p.FolderID)
+			if !ok {
+				return store.Document{}, notFound(op + ": folder")
+			}
+			set("folder_id", f)
+		}
+	}
+	if p.Status != nil {
+		if !p.Status.Valid() {
+			return store.Document{}, fmt.Errorf("postgres: %s: unknown status %q", op, *p.Status)
+		}
+		set("status", string(*p.Status))
+	}
+	if p.Error != nil {
+		set("error", cleanText(*p.Error))
+	}
+	if p.ExtractedText != nil {
+		set("extracted_text", cleanText(*p.ExtractedText))
+	}
+	if p.PageCount != nil {
+		set("page_count", *p.PageCount)
+	}
+	row := s.pool.QueryRow(ctx, "UPDATE documents AS d SET "+strings.Join(sets, ", ")+
+		" WHERE d.id = $1 RETURNING "+documentColumnsFull, args...)
+	d, err := scanDocument(row, true)
+	if err != nil {
+		return store.Document{}, wrap(op, err)
+	}
+	docs := []store.Document{d}
+	if err := loadTopics(ctx, s.pool, docs); err != nil {
+		return store.Document{}, wrap(op, err)
+	}
+	return docs[0], nil
+}
+
+// DeleteDocument removes the row and (by cascade) its topic links.
+func (s *Store) DeleteDocument(ctx context.Context, id string) error {
+	const op = "delete document"
+	canon, ok := parseID(id)
+	if !ok {
+		return notFound(op)
+	}
+	tag, err := s.pool.Exec(ctx, "DELETE FROM documents WHERE id = $1", canon)
+	if err != nil {
+		return wrap(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound(op)
+	}
+	return nil
+}
+
+// MoveDocuments puts the given documents of userID into folderID (nil: the
+// root) in one statement: an id that is not one of the user's documents, or
+// a folder that is not the user's, gives store.ErrNotFound and nothing
+// moves.
+func (s *Store) MoveDocuments(ctx context.Context, userID string, ids []string, folderID *string) error {
+	const op = "move documents"
+	if len(ids) == 0 {
+		return nil
+	}
+	user, ok := parseID(userID)
+	if !ok {
+		return notFound(op)
+	}
+	seen := make(map[string]bool, len(ids))
+	canon := make([]string, 0, len(ids))
+	for _, id := range ids {
+		c, ok := parseID(id)
+		if !ok {
+			return notFound(op)
+		}
+		if !seen[c] {
+			seen[c] = true
+			canon = append(canon, c)
+		}
+	}
+	var folder *string
+	if folderID != nil {
+		f, ok := parseID(*folderID)
+		if !ok {
+			return notFound(op + ": folder")
+		}
+		folder = &f
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE documents SET folder_id = $1, updated_at = $2
+			WHERE user_id = $3 AND id = ANY($4::uuid[])`,
+			folder, s.timestamp(s.now()), user, canon)
+		if err != nil {
+			return err
+		}
+		if n := int(tag.RowsAffected()); n != len(canon) {
+			// Returning an error rolls the transaction back.
+			return fmt.Errorf("%d of %d documents: %w", len(canon)-n, len(canon), store.ErrNotFound)
+		}
+		return nil
+	})
+	return wrap(op, err)
+}

@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Snippet highlight markers: drivers wrap each matched term of a snippet in
+// HighlightStart…HighlightEnd (Unicode private-use characters, which never
+// occur in extracted text because Normalize-d text keeps them out). The
+// library turns them into offsets for the faces.
+const (
+	HighlightStart = "\uE000"
+	HighlightEnd   = "\uE001"
+)
+
+// SearchTerm is one thing to look for in a document's name, text or topics.
+type SearchTerm struct {
+	// Text is one word, or several words for a phrase.
+	Text string
+	// Phrase: the words must appear in this order, next to each other.
+	Phrase bool
+	// Prefix: the (single) word is a prefix ("invo*" finds "invoice").
+	Prefix bool
+}
+
+// SearchQuery is a parsed full-text query plus the library filters.
+type SearchQuery struct {
+	// Filter supplies UserID, TopicID, FolderID/Unfiled, Status, Limit and
+	// Offset. Its Sort is used when ByDate is set; Query and Cursor are ignored.
+	Filter DocumentFilter
+	// Must: every group must match; a group matches when any of its terms
+	// does (terms joined by OR).
+	Must [][]SearchTerm
+	// Not: no term may match.
+	Not []SearchTerm
+	// ContentTypePrefix keeps documents whose content type starts with it
+	// ("application/pdf", "image/").
+	ContentTypePrefix string
+	// After and Before bound created_at (inclusive, exclusive).
+	After, Before *time.Time
+	// ByDate orders by Filter.Sort (default newest) instead of relevance.
+	ByDate bool
+}
+
+// SearchHit is a document that matched, with a highlighted snippet.
+type SearchHit struct {
+	Document Document `json:"document"`
+	// Snippet is a short excerpt with matches wrapped in HighlightStart /
+	// HighlightEnd; when only the name or topics matched, the start of
+	// the text.
+	Snippet string  `json:"snippet"`
+	Rank    float64 `json:"rank"`
+}
+
+// SearchPage is one page of hits.
+type SearchPage struct {
+	Hits []SearchHit `json:"hits"`
+	// Total counts all matches (an estimate above 10,000 when
+	// TotalIsEstimate is set).
+	Total           int  `json:"total"`
+	TotalIsEstimate bool `json:"total_is_estimate"`
+}
+
+// Searcher runs full-text queries over documents' names, extracted text
+// and topic names: diacritics-insensitive, with English stemming.
+type Searcher interface {
+	Search(ctx context.Context, q SearchQuery) (SearchPage, error)
+}

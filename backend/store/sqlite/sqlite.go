@@ -1,0 +1,217 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// busyTimeoutMS is how long a connection waits for a lock another process
+// holds before giving up with SQLITE_BUSY.
+const busyTimeoutMS = 5000
+
+// Store is the SQLite metadata store. It is safe for concurrent use.
+type Store struct {
+	// w is the write pool: exactly one connection, BEGIN IMMEDIATE.
+	w *sql.DB
+	// r is the read pool: query-only connections.
+	r *sql.DB
+	// now is the clock; tests may replace it.
+	now func() time.Time
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database file at path, applies any
+// pending migrations, and returns the store. path must name a file: an
+// in-memory database would be a different database on every connection.
+func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, migrationFiles)
+}
+
+// open is Open with the migrations taken from fsys.
+func open(ctx context.Context, path string, fsys fs.FS) (*Store, error) {
+	migs, err := loadMigrations(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	if path == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("sqlite: open: %q is not a plain file path", path)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+
+	w, err := sql.Open("sqlite", dsn(abs, true))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	s := &Store{w: w, now: time.Now}
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)
+	}
+	if err := migrate(ctx, w, migs, s.stamp); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+
+	r, err := sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	readers := max(4, runtime.NumCPU())
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	if err := r.PingContext(ctx); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s for reading: %w", abs, err)
+	}
+	s.r = r
+	return s, nil
+}
+
+// dsn builds the connection string for the write pool (writer true) or the
+// read pool. PRAGMAs go in the DSN so the driver applies them to every new
+// connection; busy_timeout comes first so that switching to WAL waits for a
+// lock instead of failing.
+func dsn(abs string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
+	if writer {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	// Statement journals in memory, not in temporary files: every write
+	// statement in a transaction with triggers keeps one.
+	q.Add("_pragma", "temp_store(MEMORY)")
+	// 16 MiB of page cache per connection instead of 2 MiB: a big write
+	// transaction spills dirty pages to the WAL and reads them back once
+	// the cache is full, and reads of a large library stay in memory.
+	q.Add("_pragma", "cache_size(-16384)")
+	if writer {
+		// Take the write lock at BEGIN: a deferred transaction that reads
+		// first and then writes can fail with SQLITE_BUSY without waiting.
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows: file:///C:/...
+	}
+	// A file: URI, escaped, so '?', '#' and '%' in the path stay part of it.
+	return "file://" + (&url.URL{Path: p}).EscapedPath() + "?" + q.Encode()
+}
+
+// Backend returns "sqlite".
+func (s *Store) Backend() string { return "sqlite" }
+
+// Ping checks that both pools answer.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	if err := s.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools. The writer closes last, so the last connection
+// to go checkpoints the WAL into the database file.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// stamp is the current time as the database keeps it: UTC, microseconds.
+func (s *Store) stamp() time.Time { return fromMicros(s.now().UnixMicro()) }
+
+// orNow returns t as the database keeps it, or now when t is zero.
+func orNow(t, now time.Time) time.Time {
+	if t.IsZero() {
+		return now
+	}
+	return fromMicros(t.UnixMicro())
+}
+
+// fromMicros converts a stored time back.
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// queryer is what *sql.DB and *sql.Tx have in common.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// write runs fn in a write transaction and commits it when fn succeeds.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback() // fn's error is the one that matters
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs fn in a read transaction, so that the queries it makes see one
+// snapshot.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
+	return fn(tx)
+}
+
+// classify adds the store sentinel a constraint violation means, keeping
+// the driver's error in the chain: a unique or primary key violation is
+// ErrConflict, a foreign key violation (a referenced row is missing) is
+// ErrNotFound.
+func classify(err error) error {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch e.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return fmt.Errorf("%w: %w", store.ErrConflict, err)
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return fmt.Errorf("%w: %w", store.ErrNotFound, err)
+	}
+	return err
+}
+
+// notFound turns sql.ErrNoRows into an error wrapping store.ErrNotFound
+// that names what was missing.
+func notFound(err error, what, id string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s %q: %w", what, id, store.ErrNotFound)
+	}
+	return err
+}

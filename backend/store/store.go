@@ -1,0 +1,262 @@
+// Package store defines Docsift's metadata store: the documents, topics,
+// folders, users and settings that live in a database. Drivers live in
+// sub-packages (sqlite, postgres) and must pass storetest's conformance
+// suite. This package knows nothing of object storage, extraction or the UI.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors callers act on. Drivers wrap them with context; test with
+// errors.Is.
+var (
+	// ErrNotFound: the row asked for does not exist. Never returned as nil, nil.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a uniqueness rule was violated (a topic name already used
+	// by the same user, a document with the same sha256 for the same user).
+	ErrConflict = errors.New("conflict")
+	// ErrTooNew: the database was written by a newer Docsift than this binary.
+	ErrTooNew = errors.New("database is newer than this program")
+)
+
+// Status is a document's place in the processing state machine.
+type Status string
+
+// Document statuses: stored → extracting → classifying → ready, or failed.
+const (
+	StatusStored      Status = "stored"
+	StatusExtracting  Status = "extracting"
+	StatusClassifying Status = "classifying"
+	StatusReady       Status = "ready"
+	StatusFailed      Status = "failed"
+)
+
+// Valid reports whether s is one of the known statuses.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusStored, StatusExtracting, StatusClassifying, StatusReady, StatusFailed:
+		return true
+	}
+	return false
+}
+
+// LinkSource says who put a topic on a document.
+type LinkSource string
+
+// Link sources.
+const (
+	SourceUser       LinkSource = "user"
+	SourceClassifier LinkSource = "classifier"
+	SourceRule       LinkSource = "rule"
+)
+
+// User owns documents, topics, folders and settings.
+type User struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Document is one stored file and what is known about it. Filename is the
+// human name as given; it lives only in the database, never in an object key.
+type Document struct {
+	ID             string    `json:"id"`
+	UserID         string    `json:"user_id"`
+	FolderID       *string   `json:"folder_id"`
+	Filename       string    `json:"filename"`
+	ObjectKey      string    `json:"object_key"`
+	ContentType    string    `json:"content_type"`
+	SizeBytes      int64     `json:"size_bytes"`
+	SHA256         string    `json:"sha256"`
+	StorageBackend string    `json:"storage_backend"`
+	ExtractedText  string    `json:"extracted_text,omitempty"`
+	PageCount      int       `json:"page_count"`
+	Status         Status    `json:"status"`
+	Error          string    `json:"error,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	// Topics are ordered by name (case-insensitively); never nil.
+	Topics []DocumentTopic `json:"topics"`
+}
+
+// DocumentTopic is a topic as linked to one document.
+type DocumentTopic struct {
+	TopicID    string     `json:"topic_id"`
+	Name       string     `json:"name"`
+	Color      string     `json:"color"`
+	Source     LinkSource `json:"source"`
+	Confidence float64    `json:"confidence"`
+}
+
+// TopicLink is what a caller gives to link a topic to a document.
+type TopicLink struct {
+	TopicID    string
+	Source     LinkSource
+	Confidence float64
+}
+
+// Topic is one of a user's categories. Name is unique per user, compared
+// case-insensitively.
+type Topic struct {
+	ID          string    `json:"id"`
+	UserID      string    `json:"user_id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Color       string    `json:"color"`
+	CreatedAt   time.Time `json:"created_at"`
+	// DocumentCount is filled by Topics (the list); zero elsewhere.
+	DocumentCount int `json:"document_count"`
+}
+
+// Folder is a node in a user's folder tree. ParentID nil is the root level.
+type Folder struct {
+	ID        string    `json:"id"`
+	UserID    string    `json:"user_id"`
+	ParentID  *string   `json:"parent_id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Sort orders a document listing. Every order breaks ties by id, so keyset
+// pagination is stable.
+type Sort string
+
+// Sort orders.
+const (
+	SortNewest Sort = "newest" // created_at DESC, id DESC (the default)
+	SortOldest Sort = "oldest" // created_at ASC, id ASC
+	SortName   Sort = "name"   // lower(filename) ASC, id ASC
+	SortSize   Sort = "size"   // size_bytes DESC, id DESC
+)
+
+// Valid reports whether s is a known order (the empty Sort means newest).
+func (s Sort) Valid() bool {
+	switch s {
+	case "", SortNewest, SortOldest, SortName, SortSize:
+		return true
+	}
+	return false
+}
+
+// DocumentFilter selects and orders documents of one user. Pointer fields
+// are optional filters; nil means "any".
+type DocumentFilter struct {
+	UserID string
+	// TopicID keeps documents linked to this topic.
+	TopicID *string
+	// FolderID keeps documents directly in this folder. Unfiled keeps only
+	// documents with no folder; the two are exclusive.
+	FolderID *string
+	Unfiled  bool
+	Status   *Status
+	// Query is a plain substring match on the filename (case-insensitive).
+	// Full-text search over content comes with the processing pipeline.
+	Query string
+	Sort  Sort
+	// Limit is the page size (0 means 50; drivers cap it at 1000).
+	Limit int
+	// Offset skips rows (page-based pagination). Ignored when Cursor is set.
+	Offset int
+	// Cursor continues after the last row of a previous page (keyset
+	// pagination; stays fast however deep). It is DocumentPage.NextCursor.
+	Cursor string
+}
+
+// DocumentPage is one page of a listing. Documents carry their topics but
+// not ExtractedText (use Document for the full row).
+type DocumentPage struct {
+	Documents []Document `json:"documents"`
+	// Total counts every document that matches the filter, ignoring paging.
+	Total int `json:"total"`
+	// NextCursor continues the listing; empty on the last page.
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// DocumentPatch changes some fields of a document; nil fields are kept.
+// UpdatedAt is always set to now.
+type DocumentPatch struct {
+	Filename      *string
+	FolderID      **string // set to a pointer to nil to move to the root
+	Status        *Status
+	Error         *string
+	ExtractedText *string
+	PageCount     *int
+}
+
+// Store is the metadata store. Every method that does I/O takes a context.
+// Lookups of a missing row return an error wrapping ErrNotFound.
+type Store interface {
+	// Backend names the driver ("sqlite" or "postgres").
+	Backend() string
+	// Ping checks the database answers.
+	Ping(ctx context.Context) error
+	// Close releases the connection pool.
+	Close() error
+
+	// DefaultUser returns the local user, creating it on first call.
+	DefaultUser(ctx context.Context) (User, error)
+	// CreateUser inserts another user (ID set by the caller; CreatedAt
+	// defaults to now when zero). A used ID gives ErrConflict.
+	CreateUser(ctx context.Context, u *User) error
+
+	// CreateDocument inserts d (ID, UserID, ObjectKey, SHA256... set by the
+	// caller; CreatedAt/UpdatedAt default to now when zero). Another document
+	// of the same user with the same SHA256 gives ErrConflict.
+	CreateDocument(ctx context.Context, d *Document) error
+	// Document returns one document with its topics and extracted text.
+	Document(ctx context.Context, id string) (Document, error)
+	// DocumentBySHA256 finds a user's document by content hash.
+	DocumentBySHA256(ctx context.Context, userID, sha256 string) (Document, error)
+	// Documents lists a page of documents matching f, with the total count.
+	Documents(ctx context.Context, f DocumentFilter) (DocumentPage, error)
+	// UpdateDocument applies p and returns the updated document.
+	UpdateDocument(ctx context.Context, id string, p DocumentPatch) (Document, error)
+	// DeleteDocument removes the row and its topic links.
+	DeleteDocument(ctx context.Context, id string) error
+	// MoveDocuments puts the given documents of userID into folderID (nil:
+	// the root). Unknown ids give ErrNotFound and nothing moves.
+	MoveDocuments(ctx context.Context, userID string, ids []string, folderID *string) error
+
+	// SetDocumentTopics replaces every topic link of a document.
+	SetDocumentTopics(ctx context.Context, documentID string, links []TopicLink) error
+
+	// CreateTopic inserts t; a name already used by the user (any case)
+	// gives ErrConflict.
+	CreateTopic(ctx context.Context, t *Topic) error
+	// Topic returns one topic.
+	Topic(ctx context.Context, id string) (Topic, error)
+	// TopicByName finds a user's topic by name, case-insensitively.
+	TopicByName(ctx context.Context, userID, name string) (Topic, error)
+	// Topics lists a user's topics by name with DocumentCount, in one query.
+	Topics(ctx context.Context, userID string) ([]Topic, error)
+	// UpdateTopic saves name, description and color; ErrConflict when the
+	// new name is another topic's.
+	UpdateTopic(ctx context.Context, t Topic) error
+	// DeleteTopic removes the topic and its links; documents stay.
+	DeleteTopic(ctx context.Context, id string) error
+
+	// CreateFolder inserts f. The parent, when set, must exist (ErrNotFound).
+	CreateFolder(ctx context.Context, f *Folder) error
+	// Folder returns one folder.
+	Folder(ctx context.Context, id string) (Folder, error)
+	// Folders lists all of a user's folders, by name.
+	Folders(ctx context.Context, userID string) ([]Folder, error)
+	// UpdateFolder saves name and parent. Making a folder its own ancestor
+	// gives ErrConflict.
+	UpdateFolder(ctx context.Context, f Folder) error
+	// DeleteFolder removes a folder. With moveToParent false a folder that
+	// holds documents or subfolders gives ErrConflict; with it true its
+	// documents and subfolders move to its parent first, in one transaction.
+	DeleteFolder(ctx context.Context, id string, moveToParent bool) error
+	// FolderDocumentCount counts the documents directly in a folder.
+	FolderDocumentCount(ctx context.Context, id string) (int, error)
+
+	// Settings returns a user's settings (empty map if none were saved).
+	Settings(ctx context.Context, userID string) (map[string]string, error)
+	// SaveSettings replaces the given keys of a user's settings; keys not in
+	// values are kept.
+	SaveSettings(ctx context.Context, userID string, values map[string]string) error
+}
