@@ -1,0 +1,104 @@
+// Package events fans typed lifecycle events (a document imported, text
+// extracted, a watched folder's file failed, job progress) out to whoever
+// listens: the desktop window, SSE clients, the CLI's live counters. It
+// never blocks a publisher: a subscriber that falls behind loses events
+// (and can tell how many) rather than slowing imports down.
+package events
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Event types.
+const (
+	DocumentImported   = "document.imported"
+	DocumentExtracted  = "document.extracted"
+	DocumentClassified = "document.classified"
+	DocumentReady      = "document.ready"
+	DocumentFailed     = "document.failed"
+	DocumentDeleted    = "document.deleted"
+	JobsProgress       = "jobs.progress"
+	WatchFileSeen      = "watch.file_seen"
+	WatchFileFailed    = "watch.file_failed"
+	WatchStatus        = "watch.status"
+)
+
+// Event is one thing that happened.
+type Event struct {
+	Type       string    `json:"type"`
+	Time       time.Time `json:"time"`
+	DocumentID string    `json:"document_id,omitempty"`
+	// Data carries type-specific details (a JSON-encodable value).
+	Data any `json:"data,omitempty"`
+}
+
+// Bus delivers events to subscribers. The zero value is not usable; call
+// New. A nil *Bus is a valid bus that drops everything, so components can
+// run without one.
+type Bus struct {
+	mu   sync.RWMutex
+	subs map[*Subscription]struct{}
+	now  func() time.Time
+}
+
+// New returns an empty bus.
+func New() *Bus {
+	return &Bus{subs: map[*Subscription]struct{}{}, now: time.Now}
+}
+
+// Subscription receives events on C until Close.
+type Subscription struct {
+	C       <-chan Event
+	c       chan Event
+	bus     *Bus
+	dropped atomic.Int64
+	once    sync.Once
+}
+
+// Dropped counts events this subscriber missed because its buffer was full.
+func (s *Subscription) Dropped() int64 { return s.dropped.Load() }
+
+// Close stops delivery and closes C. Safe to call more than once.
+func (s *Subscription) Close() {
+	s.once.Do(func() {
+		s.bus.mu.Lock()
+		delete(s.bus.subs, s)
+		s.bus.mu.Unlock()
+		close(s.c)
+	})
+}
+
+// Subscribe returns a subscription with room for buffer pending events.
+func (b *Bus) Subscribe(buffer int) *Subscription {
+	if buffer < 1 {
+		buffer = 1
+	}
+	c := make(chan Event, buffer)
+	s := &Subscription{C: c, c: c, bus: b}
+	b.mu.Lock()
+	b.subs[s] = struct{}{}
+	b.mu.Unlock()
+	return s
+}
+
+// Publish sends e to every subscriber without blocking. Time is set when
+// zero.
+func (b *Bus) Publish(e Event) {
+	if b == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = b.now()
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for s := range b.subs {
+		select {
+		case s.c <- e:
+		default:
+			s.dropped.Add(1)
+		}
+	}
+}
