@@ -1,0 +1,249 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/docsift/docsift/backend/config"
+	"github.com/docsift/docsift/backend/library"
+)
+
+// Exit codes.
+const (
+	ExitOK     = 0 // everything worked
+	ExitFailed = 1 // the command ran but something failed (e.g. some files)
+	ExitUsage  = 2 // the command line was wrong
+)
+
+// Version is set at build time with -ldflags "-X .../cli.Version=...".
+var Version = "dev"
+
+// Env is the world a command runs in, injected so tests can run commands
+// in-process and in parallel.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	Home   string
+	// Terminal reports whether Stderr is a terminal (progress bars).
+	Terminal bool
+}
+
+// OSEnv is the real process environment.
+func OSEnv() Env {
+	home, _ := os.UserHomeDir()
+	return Env{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Getenv: os.Getenv, Home: home, Terminal: isTerminal(os.Stderr),
+	}
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	args    string // usage after the name
+	summary string
+	// flags registers the command's own flags; may be nil.
+	flags func(fs *flag.FlagSet) any
+	// run executes with an opened library.
+	run func(ctx context.Context, r *runner, opts any, args []string) int
+	// noLibrary commands run without opening the stores.
+	noLibrary bool
+}
+
+// runner carries what every command needs.
+type runner struct {
+	env Env
+	cfg config.Config
+	lib *library.Library
+	log *slog.Logger
+}
+
+func commands() []command {
+	return []command{
+		importCommand(),
+		lsCommand(),
+		catCommand(),
+		rmCommand(),
+		tagCommand(),
+		topicsCommand(),
+		configCommand(),
+		versionCommand(),
+	}
+}
+
+// Main runs docsift with args (without the program name) and returns the
+// exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		if len(args) > 1 {
+			return Main(ctx, []string{args[1], "--help"}, env)
+		}
+		usage(env.Stdout)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	var cmd *command
+	for _, c := range commands() {
+		if c.name == args[0] {
+			c := c
+			cmd = &c
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(env.Stderr, "docsift: unknown command %q\n\n", args[0])
+		usage(env.Stderr)
+		return ExitUsage
+	}
+
+	fs := flag.NewFlagSet("docsift "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	set := configFlags(fs)
+	var opts any
+	if cmd.flags != nil {
+		opts = cmd.flags(fs)
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: docsift %s [flags] %s\n\n%s\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
+		fs.PrintDefaults()
+	}
+	positional, err := parseInterleaved(fs, args[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	flags := map[string]string{}
+	fs.Visit(func(f *flag.Flag) {
+		if k, ok := set[f.Name]; ok {
+			flags[k] = f.Value.String()
+		}
+	})
+	cfg, err := config.Load(config.Sources{Flags: flags, Getenv: env.Getenv, Home: env.Home})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "docsift: %v\n", err)
+		return ExitUsage
+	}
+	log := newLogger(env.Stderr, cfg.LogLevel)
+	r := &runner{env: env, cfg: cfg, log: log}
+	if !cmd.noLibrary {
+		lib, err := library.Open(ctx, cfg, log)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "docsift: %v\n", err)
+			return ExitFailed
+		}
+		defer lib.Close()
+		r.lib = lib
+	}
+	return cmd.run(ctx, r, opts, positional)
+}
+
+// parseInterleaved parses flags that may come before, between or after
+// the positional arguments (docsift import DIR --data-dir X). Everything
+// after a "--" is positional.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// configFlags registers a flag per config setting on fs and returns flag
+// name → setting key.
+func configFlags(fs *flag.FlagSet) map[string]string {
+	set := map[string]string{"data-dir": "data_dir"}
+	fs.String("data-dir", "", "data directory (default $XDG_DATA_HOME/docsift or ~/.local/share/docsift)")
+	help := map[string]string{
+		"profile":       "local (SQLite + folder, the default) or server (PostgreSQL + S3/MinIO)",
+		"postgres_dsn":  "server profile: PostgreSQL DSN",
+		"s3_endpoint":   "server profile: S3/MinIO endpoint host:port",
+		"s3_access_key": "server profile: S3 access key",
+		"s3_secret_key": "server profile: S3 secret key (prefer DOCSIFT_S3_SECRET_KEY)",
+		"s3_bucket":     "server profile: bucket (default docsift)",
+		"s3_region":     "server profile: region (default us-east-1)",
+		"s3_tls":        "server profile: use https for S3 (true/false)",
+		"addr":          "serve: listen address (default " + config.DefaultAddr + ")",
+		"log_level":     "debug, info, warn (default) or error",
+	}
+	for _, k := range config.Keys() {
+		name := config.FlagName(k)
+		set[name] = k
+		fs.String(name, "", help[k])
+	}
+	return set
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Docsift — a local-first document manager.")
+	fmt.Fprintln(w, "\nUsage: docsift COMMAND [flags] [arguments]\n\nCommands:")
+	cs := commands()
+	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nEvery command takes --profile, --data-dir and --help. Settings also come from")
+	fmt.Fprintln(w, "DOCSIFT_* environment variables and DATA_DIR/docsift.conf (flags win).")
+	fmt.Fprintln(w, "Exit codes: 0 ok, 1 something failed, 2 usage error.")
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	switch level {
+	case "debug":
+		l = slog.LevelDebug
+	case "info":
+		l = slog.LevelInfo
+	case "error":
+		l = slog.LevelError
+	default:
+		l = slog.LevelWarn
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// fail prints a sentence for err and returns ExitFailed (or ExitUsage for
+// bad input).
+func (r *runner) fail(err error) int {
+	fmt.Fprintf(r.env.Stderr, "docsift: %v\n", err)
+	if errors.Is(err, library.ErrInvalid) {
+		return ExitUsage
+	}
+	return ExitFailed
+}
+
+// display shows a name safely on a terminal: names with control
+// characters or invalid UTF-8 are printed quoted, with escapes.
+func display(name string) string {
+	if utf8.ValidString(name) && !strings.ContainsFunc(name, unicode.IsControl) {
+		return name
+	}
+	return strconv.Quote(name)
+}

@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/store"
+)
+
+type lsOpts struct {
+	topic, folder, status, sort, query *string
+	limit                              *int
+	json                               *bool
+}
+
+func lsCommand() command {
+	return command{
+		name:    "ls",
+		args:    "",
+		summary: "List documents.",
+		flags: func(fs *flag.FlagSet) any {
+			return &lsOpts{
+				topic:  fs.String("topic", "", "only documents with this topic (name)"),
+				folder: fs.String("folder", "", "only documents directly in this folder (name or id; \"/\" for unfiled)"),
+				status: fs.String("status", "", "only documents in this state (stored, extracting, classifying, ready, failed)"),
+				sort:   fs.String("sort", "newest", "newest, oldest, name or size"),
+				query:  fs.String("q", "", "only documents whose name contains this"),
+				limit:  fs.Int("limit", 0, "print at most this many (0: all)"),
+				json:   fs.Bool("json", false, "print a JSON array"),
+			}
+		},
+		run: runLs,
+	}
+}
+
+// lsRow is what `ls --json` prints per document.
+type lsRow struct {
+	ID          string   `json:"id"`
+	Filename    string   `json:"filename"`
+	ContentType string   `json:"content_type"`
+	SizeBytes   int64    `json:"size_bytes"`
+	SHA256      string   `json:"sha256"`
+	Status      string   `json:"status"`
+	Error       string   `json:"error,omitempty"`
+	Topics      []string `json:"topics"`
+	FolderID    *string  `json:"folder_id"`
+	CreatedAt   string   `json:"created_at"`
+}
+
+func runLs(ctx context.Context, r *runner, o any, args []string) int {
+	opts := o.(*lsOpts)
+	if len(args) > 0 {
+		fmt.Fprintf(r.env.Stderr, "docsift ls: unexpected argument %q\n", args[0])
+		return ExitUsage
+	}
+	f := library.Filter{Sort: store.Sort(*opts.sort), Query: *opts.query, Limit: 500}
+	if *opts.topic != "" {
+		t, err := r.lib.TopicByName(ctx, *opts.topic)
+		if errors.Is(err, library.ErrNotFound) {
+			fmt.Fprintf(r.env.Stderr, "docsift ls: there is no topic called %s\n", display(*opts.topic))
+			return ExitUsage
+		} else if err != nil {
+			return r.fail(err)
+		}
+		f.TopicID = &t.ID
+	}
+	if *opts.folder == "/" {
+		f.Unfiled = true
+	} else if *opts.folder != "" {
+		id, err := r.folderID(ctx, *opts.folder)
+		if err != nil {
+			return r.fail(err)
+		}
+		f.FolderID = &id
+	}
+	if *opts.status != "" {
+		s := store.Status(*opts.status)
+		f.Status = &s
+	}
+	rows := []lsRow{}
+	for {
+		page, err := r.lib.Documents(ctx, f)
+		if err != nil {
+			return r.fail(err)
+		}
+		for _, d := range page.Documents {
+			rows = append(rows, toRow(d))
+			if *opts.limit > 0 && len(rows) == *opts.limit {
+				page.NextCursor = ""
+				break
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		f.Cursor = page.NextCursor
+	}
+	if *opts.json {
+		enc := json.NewEncoder(r.env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rows); err != nil {
+			return r.fail(err)
+		}
+		return ExitOK
+	}
+	tw := tabwriter.NewWriter(r.env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSIZE\tSTATUS\tTOPICS\tNAME")
+	for _, row := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", row.ID, humanSize(row.SizeBytes), row.Status, strings.Join(row.Topics, ", "), display(row.Filename))
+	}
+	tw.Flush()
+	return ExitOK
+}
+
+func toRow(d library.Document) lsRow {
+	row := lsRow{
+		ID: d.ID, Filename: d.Filename, ContentType: d.ContentType, SizeBytes: d.SizeBytes,
+		SHA256: d.SHA256, Status: string(d.Status), Error: d.Error, FolderID: d.FolderID,
+		CreatedAt: d.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), Topics: []string{},
+	}
+	for _, t := range d.Topics {
+		row.Topics = append(row.Topics, t.Name)
+	}
+	return row
+}
+
+// folderID resolves a folder given by id or by (unique) name.
+func (r *runner) folderID(ctx context.Context, nameOrID string) (string, error) {
+	folders, err := r.lib.Folders(ctx)
+	if err != nil {
+		return "", err
+	}
+	var match []string
+	for _, f := range folders {
+		if f.ID == nameOrID {
+			return f.ID, nil
+		}
+		if strings.EqualFold(f.Name, nameOrID) {
+			match = append(match, f.ID)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return "", fmt.Errorf("there is no folder called %s: %w", display(nameOrID), library.ErrInvalid)
+	case 1:
+		return match[0], nil
+	}
+	return "", fmt.Errorf("%d folders are called %s; give the folder's id: %w", len(match), display(nameOrID), library.ErrInvalid)
+}
+
+func humanSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,145 @@
+package library
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// Documents lists a page of the user's documents. f.UserID is ignored.
+func (l *Library) Documents(ctx context.Context, f Filter) (Page, error) {
+	if !f.Sort.Valid() {
+		return Page{}, invalidf("unknown sort %q: use newest, oldest, name or size", f.Sort)
+	}
+	if f.Status != nil && !f.Status.Valid() {
+		return Page{}, invalidf("unknown status %q", *f.Status)
+	}
+	if f.Limit < 0 || f.Offset < 0 {
+		return Page{}, invalidf("limit and offset cannot be negative")
+	}
+	if f.FolderID != nil && f.Unfiled {
+		return Page{}, invalidf("choose either a folder or unfiled documents, not both")
+	}
+	f.UserID = l.user.ID
+	page, err := l.store.Documents(ctx, f)
+	if err != nil {
+		return Page{}, fmt.Errorf("list documents: %w", err)
+	}
+	return page, nil
+}
+
+// Document returns one document with its topics and extracted text.
+func (l *Library) Document(ctx context.Context, id string) (Document, error) {
+	d, err := l.store.Document(ctx, id)
+	if err != nil {
+		return Document{}, fmt.Errorf("document %s: %w", id, err)
+	}
+	if d.UserID != l.user.ID {
+		return Document{}, fmt.Errorf("document %s: %w", id, ErrNotFound)
+	}
+	return d, nil
+}
+
+// Open streams a document's original bytes. The caller closes the reader.
+func (l *Library) Open(ctx context.Context, id string) (io.ReadCloser, Document, error) {
+	d, err := l.Document(ctx, id)
+	if err != nil {
+		return nil, Document{}, err
+	}
+	rc, _, err := l.blobs.Get(ctx, d.ObjectKey)
+	if err != nil {
+		return nil, Document{}, fmt.Errorf("read the bytes of %s: %w", quoteName(d.Filename), err)
+	}
+	return rc, d, nil
+}
+
+// OpenRange streams length bytes of a document from offset (length -1: to
+// the end), for HTTP range requests.
+func (l *Library) OpenRange(ctx context.Context, id string, offset, length int64) (io.ReadCloser, Document, error) {
+	d, err := l.Document(ctx, id)
+	if err != nil {
+		return nil, Document{}, err
+	}
+	if offset < 0 || offset > d.SizeBytes {
+		return nil, Document{}, invalidf("range starts outside the document")
+	}
+	rc, err := l.blobs.GetRange(ctx, d.ObjectKey, offset, length)
+	if err != nil {
+		return nil, Document{}, fmt.Errorf("read the bytes of %s: %w", quoteName(d.Filename), err)
+	}
+	return rc, d, nil
+}
+
+// Delete removes a document: first its row (so it disappears at once and
+// can never be listed without bytes), then its object. A missing object is
+// logged and tolerated; an object that cannot be removed is left for
+// `docsift verify` to find.
+func (l *Library) Delete(ctx context.Context, id string) error {
+	d, err := l.Document(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := l.store.DeleteDocument(ctx, id); err != nil {
+		return fmt.Errorf("delete document %s: %w", id, err)
+	}
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	if _, err := l.blobs.Stat(cctx, d.ObjectKey); err != nil {
+		l.log.Warn("deleted document had no object", "document_id", id, "object_key", d.ObjectKey, "err", err)
+		return nil
+	}
+	if err := l.blobs.Delete(cctx, d.ObjectKey); err != nil {
+		l.log.Warn("could not remove a deleted document's object; verify will", "document_id", id, "object_key", d.ObjectKey, "err", err)
+	}
+	return nil
+}
+
+// Rename changes a document's human name.
+func (l *Library) Rename(ctx context.Context, id, name string) (Document, error) {
+	name = strings.TrimSpace(name)
+	if err := checkName(name); err != nil {
+		return Document{}, err
+	}
+	if _, err := l.Document(ctx, id); err != nil {
+		return Document{}, err
+	}
+	d, err := l.store.UpdateDocument(ctx, id, store.DocumentPatch{Filename: &name})
+	if err != nil {
+		return Document{}, fmt.Errorf("rename document %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// SetTopics replaces a document's topics with the named ones, as the
+// user's choice. Unknown names create topics; names are compared
+// case-insensitively and the first spelling is kept.
+func (l *Library) SetTopics(ctx context.Context, id string, names []string) (Document, error) {
+	if _, err := l.Document(ctx, id); err != nil {
+		return Document{}, err
+	}
+	seen := map[string]bool{}
+	var links []store.TopicLink
+	for _, raw := range names {
+		name, err := cleanTopicName(raw)
+		if err != nil {
+			return Document{}, err
+		}
+		k := strings.ToLower(name)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		t, err := l.CreateTopic(ctx, TopicInput{Name: name})
+		if err != nil {
+			return Document{}, err
+		}
+		links = append(links, store.TopicLink{TopicID: t.ID, Source: store.SourceUser, Confidence: 1})
+	}
+	if err := l.store.SetDocumentTopics(ctx, id, links); err != nil {
+		return Document{}, fmt.Errorf("set topics of %s: %w", id, err)
+	}
+	return l.Document(ctx, id)
+}

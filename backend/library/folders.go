@@ -1,0 +1,135 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/google/uuid"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// Folders lists all of the user's folders (a flat list; ParentID links
+// them into a tree).
+func (l *Library) Folders(ctx context.Context) ([]Folder, error) {
+	fs, err := l.store.Folders(ctx, l.user.ID)
+	if err != nil {
+		return nil, fmt.Errorf("list folders: %w", err)
+	}
+	return fs, nil
+}
+
+// Folder returns one folder.
+func (l *Library) Folder(ctx context.Context, id string) (Folder, error) {
+	f, err := l.store.Folder(ctx, id)
+	if err != nil {
+		return Folder{}, fmt.Errorf("folder %s: %w", id, err)
+	}
+	if f.UserID != l.user.ID {
+		return Folder{}, fmt.Errorf("folder %s: %w", id, ErrNotFound)
+	}
+	return f, nil
+}
+
+// CreateFolder creates a folder under parentID (nil: at the top).
+func (l *Library) CreateFolder(ctx context.Context, name string, parentID *string) (Folder, error) {
+	name, err := cleanFolderName(name)
+	if err != nil {
+		return Folder{}, err
+	}
+	if parentID != nil {
+		if _, err := l.Folder(ctx, *parentID); err != nil {
+			return Folder{}, err
+		}
+	}
+	f := store.Folder{ID: uuid.NewString(), UserID: l.user.ID, ParentID: parentID, Name: name}
+	if err := l.store.CreateFolder(ctx, &f); err != nil {
+		return Folder{}, fmt.Errorf("create folder: %w", err)
+	}
+	return f, nil
+}
+
+// RenameFolder changes a folder's name.
+func (l *Library) RenameFolder(ctx context.Context, id, name string) (Folder, error) {
+	name, err := cleanFolderName(name)
+	if err != nil {
+		return Folder{}, err
+	}
+	f, err := l.Folder(ctx, id)
+	if err != nil {
+		return Folder{}, err
+	}
+	f.Name = name
+	if err := l.store.UpdateFolder(ctx, f); err != nil {
+		return Folder{}, fmt.Errorf("rename folder: %w", err)
+	}
+	return f, nil
+}
+
+// MoveFolder puts a folder under parentID (nil: at the top). Moving a
+// folder into itself or one of its descendants is a conflict.
+func (l *Library) MoveFolder(ctx context.Context, id string, parentID *string) (Folder, error) {
+	f, err := l.Folder(ctx, id)
+	if err != nil {
+		return Folder{}, err
+	}
+	if parentID != nil {
+		if _, err := l.Folder(ctx, *parentID); err != nil {
+			return Folder{}, err
+		}
+	}
+	f.ParentID = parentID
+	if err := l.store.UpdateFolder(ctx, f); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return Folder{}, fmt.Errorf("a folder cannot be moved into itself or one of its subfolders: %w", ErrConflict)
+		}
+		return Folder{}, fmt.Errorf("move folder: %w", err)
+	}
+	return f, nil
+}
+
+// DeleteFolder removes a folder. Unless moveToParent is set, only an empty
+// folder (no documents, no subfolders) can be deleted; with it, documents
+// and subfolders move to the folder's parent first.
+func (l *Library) DeleteFolder(ctx context.Context, id string, moveToParent bool) error {
+	if _, err := l.Folder(ctx, id); err != nil {
+		return err
+	}
+	if err := l.store.DeleteFolder(ctx, id, moveToParent); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("the folder is not empty; move its contents to the parent or empty it first: %w", ErrConflict)
+		}
+		return fmt.Errorf("delete folder: %w", err)
+	}
+	return nil
+}
+
+// MoveDocuments puts documents into a folder (nil: no folder). Either all
+// move or none does.
+func (l *Library) MoveDocuments(ctx context.Context, ids []string, folderID *string) error {
+	if folderID != nil {
+		if _, err := l.Folder(ctx, *folderID); err != nil {
+			return err
+		}
+	}
+	if err := l.store.MoveDocuments(ctx, l.user.ID, ids, folderID); err != nil {
+		return fmt.Errorf("move documents: %w", err)
+	}
+	return nil
+}
+
+func cleanFolderName(raw string) (string, error) {
+	name := strings.TrimSpace(raw)
+	switch {
+	case name == "":
+		return "", invalidf("a folder needs a name")
+	case len([]rune(name)) > 120:
+		return "", invalidf("a folder name can be at most 120 characters")
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return "", invalidf("a folder name cannot contain control characters")
+	}
+	return name, nil
+}

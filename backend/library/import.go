@@ -1,0 +1,250 @@
+package library
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gabriel-vasile/mimetype"
+	"github.com/google/uuid"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// sniffLen is how many leading bytes decide the content type.
+const sniffLen = 3072
+
+// maxNameLen bounds a stored filename (bytes).
+const maxNameLen = 1024
+
+// Import stores one file read from r under the human name and returns its
+// document. The bytes stream to the object store while being hashed; if the
+// user already has the same bytes, the new copy is removed and the existing
+// document is returned with Duplicate set. The content type is sniffed from
+// the bytes; contentType from the caller is only a hint used when sniffing
+// finds nothing more specific than application/octet-stream.
+func (l *Library) Import(ctx context.Context, name, contentType string, r io.Reader) (ImportResult, error) {
+	return l.importStream(ctx, name, contentType, r, -1, nil)
+}
+
+// ImportPath imports a file on disk, streaming it. It refuses directories,
+// sockets, devices and FIFOs, and fails (storing nothing) if the file
+// changes size or modification time while being read. It is ImportPathWith
+// with no options.
+func (l *Library) ImportPath(ctx context.Context, path string) (ImportResult, error) {
+	return l.ImportPathWith(ctx, path, ImportOptions{})
+}
+
+// importPath is ImportPath's body; a new document is filed in folderID
+// (nil: no folder).
+func (l *Library) importPath(ctx context.Context, path string, folderID *string) (ImportResult, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return ImportResult{}, describePathError(path, err)
+	}
+	if !st.Mode().IsRegular() {
+		return ImportResult{}, invalidf("%s is %s, not a regular file", quoteName(path), fileKind(st.Mode()))
+	}
+	// O_NONBLOCK: should the path be swapped for a FIFO after Stat, opening
+	// it must not hang. It has no effect on regular files.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return ImportResult{}, describePathError(path, err)
+	}
+	defer f.Close()
+	before, err := f.Stat()
+	if err != nil {
+		return ImportResult{}, describePathError(path, err)
+	}
+	if !before.Mode().IsRegular() || !os.SameFile(st, before) {
+		return ImportResult{}, invalidf("%s changed while being opened; try again", quoteName(path))
+	}
+	check := func() error {
+		after, err := f.Stat()
+		if err != nil {
+			return fmt.Errorf("re-check %s: %w", quoteName(path), err)
+		}
+		if after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+			return &ChangedError{Path: path}
+		}
+		return nil
+	}
+	return l.importStreamTo(ctx, filepath.Base(path), "", f, before.Size(), check, folderID)
+}
+
+// ChangedError says a file changed while it was being read; nothing was
+// stored and the caller may retry later.
+type ChangedError struct{ Path string }
+
+func (e *ChangedError) Error() string {
+	return quoteName(e.Path) + " changed while it was being read; nothing was stored, try again once it is complete"
+}
+
+// importStream is Import's body. size is the expected length or -1. verify,
+// when set, runs after the bytes are stored and before the row is
+// committed; an error from it removes the object.
+func (l *Library) importStream(ctx context.Context, name, hint string, r io.Reader, size int64, verify func() error) (ImportResult, error) {
+	return l.importStreamTo(ctx, name, hint, r, size, verify, nil)
+}
+
+// importStreamTo is importStream filing a new document in folderID (nil: no
+// folder); a duplicate keeps the folder it has.
+func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Reader, size int64, verify func() error, folderID *string) (ImportResult, error) {
+	if err := checkName(name); err != nil {
+		return ImportResult{}, err
+	}
+	head := make([]byte, sniffLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return ImportResult{}, fmt.Errorf("read %s: %w", quoteName(name), err)
+	}
+	head = head[:n]
+	ctype := sniff(head, hint)
+
+	docID := uuid.NewString()
+	key := objectKey(l.user.ID, docID, name)
+	put, err := l.blobs.Put(ctx, key, io.MultiReader(bytes.NewReader(head), r), size)
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("store %s: object store: %w", quoteName(name), err)
+	}
+	// From here on the object exists; every failure path removes it.
+	fail := func(err error) (ImportResult, error) {
+		l.removeObject(ctx, key)
+		return ImportResult{}, err
+	}
+	if size >= 0 && put.Size != size {
+		return fail(fmt.Errorf("store %s: read %d bytes, expected %d: the file changed while it was being read", quoteName(name), put.Size, size))
+	}
+	if verify != nil {
+		if err := verify(); err != nil {
+			return fail(err)
+		}
+	}
+	if existing, err := l.store.DocumentBySHA256(ctx, l.user.ID, put.SHA256); err == nil {
+		l.removeObject(ctx, key)
+		return ImportResult{Document: existing, Duplicate: true}, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return fail(fmt.Errorf("store %s: database: %w", quoteName(name), err))
+	}
+
+	now := time.Now().UTC()
+	doc := store.Document{
+		ID:             docID,
+		UserID:         l.user.ID,
+		FolderID:       folderID,
+		Filename:       name,
+		ObjectKey:      key,
+		ContentType:    ctype,
+		SizeBytes:      put.Size,
+		SHA256:         put.SHA256,
+		StorageBackend: l.blobs.Backend(),
+		Status:         store.StatusStored,
+		CreatedAt:      now,
+		UpdatedAt:      now,
+	}
+	if err := l.store.CreateDocument(ctx, &doc); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			// Someone committed the same bytes between our check and insert.
+			l.removeObject(ctx, key)
+			existing, gerr := l.store.DocumentBySHA256(ctx, l.user.ID, put.SHA256)
+			if gerr != nil {
+				return ImportResult{}, fmt.Errorf("store %s: database: %w", quoteName(name), gerr)
+			}
+			return ImportResult{Document: existing, Duplicate: true}, nil
+		}
+		return fail(fmt.Errorf("store %s: database: %w", quoteName(name), err))
+	}
+	if doc.Topics == nil {
+		doc.Topics = []store.DocumentTopic{}
+	}
+	return ImportResult{Document: doc}, nil
+}
+
+// removeObject deletes an object that must not outlive a failed import. If
+// even that fails, `docsift verify` finds the orphan later.
+func (l *Library) removeObject(ctx context.Context, key string) {
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	if err := l.blobs.Delete(cctx, key); err != nil {
+		l.log.Warn("could not remove the object of a failed import", "object_key", key, "err", err)
+	}
+}
+
+// textRefinements are the caller hints that may refine a sniffed
+// text/plain: plain-text formats the bytes alone cannot tell apart.
+var textRefinements = map[string]bool{"text/markdown": true, "text/csv": true, "text/tab-separated-values": true}
+
+// sniff names the content type from the leading bytes. The caller's hint is
+// used only to refine text/plain into a plain-text format it cannot be told
+// apart from; it never changes what the bytes say they are.
+func sniff(head []byte, hint string) string {
+	if len(head) == 0 {
+		return "application/octet-stream"
+	}
+	mt := mimetype.Detect(head)
+	if mt.Is("text/plain") {
+		h := strings.ToLower(strings.TrimSpace(strings.Split(hint, ";")[0]))
+		if textRefinements[h] {
+			return h + strings.TrimPrefix(mt.String(), "text/plain")
+		}
+	}
+	return mt.String()
+}
+
+// checkName rejects names no person could mean: empty, too long, or with a
+// NUL byte. Everything else (slashes, "..", control characters, invalid
+// UTF-8) is kept as given: it only ever lives in the database.
+func checkName(name string) error {
+	switch {
+	case name == "":
+		return invalidf("a file name is required")
+	case len(name) > maxNameLen:
+		return invalidf("the file name is longer than %d bytes", maxNameLen)
+	case strings.IndexByte(name, 0) >= 0:
+		return invalidf("the file name contains a NUL byte")
+	}
+	return nil
+}
+
+// quoteName shows a name safely in a message: control characters and
+// invalid UTF-8 are escaped.
+func quoteName(name string) string {
+	if utf8.ValidString(name) && !strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return `"` + name + `"`
+	}
+	return fmt.Sprintf("%q", name)
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	default:
+		return "a special file"
+	}
+}
+
+func describePathError(path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return invalidf("%s does not exist", quoteName(path))
+	case errors.Is(err, fs.ErrPermission):
+		return invalidf("%s cannot be read: permission denied", quoteName(path))
+	}
+	return fmt.Errorf("open %s: %w", quoteName(path), err)
+}

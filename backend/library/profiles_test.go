@@ -1,0 +1,93 @@
+package library_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/docsift/docsift/backend/blob"
+	"github.com/docsift/docsift/backend/blob/localfs"
+	"github.com/docsift/docsift/backend/blob/s3"
+	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/backend/store/postgres"
+	"github.com/docsift/docsift/backend/store/sqlite"
+)
+
+// env is one library over real drivers, with direct access to its stores
+// so tests can check what was (not) written.
+type env struct {
+	lib     *library.Library
+	store   store.Store
+	blobs   blob.Store
+	dataDir string
+}
+
+// profiles runs fn once per profile: local (SQLite + folder) and server
+// (PostgreSQL + MinIO, from scripts/services.sh).
+func profiles(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Run("local", func(t *testing.T) {
+		t.Parallel()
+		fn(t, newLocal(t))
+	})
+	t.Run("server", func(t *testing.T) {
+		t.Parallel()
+		fn(t, newServer(t))
+	})
+}
+
+func newLocal(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlite.Open(ctx, dir+"/docsift.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := localfs.New(dir + "/objects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return build(t, st, bs, dir)
+}
+
+func newServer(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	dsn := testenv.Postgres(t)
+	m := testenv.MinIO(t)
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := s3.New(ctx, s3.Config{Endpoint: m.Endpoint, AccessKey: m.AccessKey, SecretKey: m.SecretKey, Bucket: m.Bucket, Region: m.Region})
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	return build(t, st, bs, t.TempDir())
+}
+
+func build(t *testing.T, st store.Store, bs blob.Store, dir string) *env {
+	t.Helper()
+	lib, err := library.New(context.Background(), st, bs, library.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	return &env{lib: lib, store: st, blobs: bs, dataDir: dir}
+}
+
+// objectKeys lists every object in the store.
+func (e *env) objectKeys(t *testing.T) []string {
+	t.Helper()
+	var keys []string
+	err := e.blobs.List(context.Background(), "", func(i blob.Info) error {
+		keys = append(keys, i.Key)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}

@@ -1,0 +1,159 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/google/uuid"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// maxTopicName bounds a topic name (characters).
+const maxTopicName = 80
+
+var colorRe = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+// palette gives new topics a distinct default color, chosen by name.
+var palette = []string{"#4f7cac", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6", "#f79646", "#2c4d75", "#7f6000", "#3d8b6e", "#b65f8a"}
+
+// TopicInput creates a topic. Color "" picks one from the palette.
+type TopicInput struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Color       string `json:"color"`
+}
+
+// TopicPatch changes a topic; nil fields are kept.
+type TopicPatch struct {
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	Color       *string `json:"color,omitempty"`
+}
+
+// Topics lists the user's topics by name, each with its document count.
+func (l *Library) Topics(ctx context.Context) ([]Topic, error) {
+	ts, err := l.store.Topics(ctx, l.user.ID)
+	if err != nil {
+		return nil, fmt.Errorf("list topics: %w", err)
+	}
+	return ts, nil
+}
+
+// Topic returns one topic.
+func (l *Library) Topic(ctx context.Context, id string) (Topic, error) {
+	t, err := l.store.Topic(ctx, id)
+	if err != nil {
+		return Topic{}, fmt.Errorf("topic %s: %w", id, err)
+	}
+	if t.UserID != l.user.ID {
+		return Topic{}, fmt.Errorf("topic %s: %w", id, ErrNotFound)
+	}
+	return t, nil
+}
+
+// TopicByName finds a topic by name, case-insensitively.
+func (l *Library) TopicByName(ctx context.Context, name string) (Topic, error) {
+	t, err := l.store.TopicByName(ctx, l.user.ID, strings.TrimSpace(name))
+	if err != nil {
+		return Topic{}, fmt.Errorf("topic %q: %w", name, err)
+	}
+	return t, nil
+}
+
+// CreateTopic creates a topic, or returns the existing one whose name is
+// the same ignoring case (its spelling, description and color are kept).
+func (l *Library) CreateTopic(ctx context.Context, in TopicInput) (Topic, error) {
+	name, err := cleanTopicName(in.Name)
+	if err != nil {
+		return Topic{}, err
+	}
+	color := in.Color
+	if color == "" {
+		color = defaultColor(name)
+	} else if !colorRe.MatchString(color) {
+		return Topic{}, invalidf("the color %q is not of the form #rrggbb", color)
+	}
+	if existing, err := l.store.TopicByName(ctx, l.user.ID, name); err == nil {
+		return existing, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return Topic{}, fmt.Errorf("create topic: %w", err)
+	}
+	t := store.Topic{ID: uuid.NewString(), UserID: l.user.ID, Name: name, Description: strings.TrimSpace(in.Description), Color: strings.ToLower(color)}
+	if err := l.store.CreateTopic(ctx, &t); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			// Created concurrently under another spelling: use that one.
+			return l.store.TopicByName(ctx, l.user.ID, name)
+		}
+		return Topic{}, fmt.Errorf("create topic: %w", err)
+	}
+	return t, nil
+}
+
+// UpdateTopic renames a topic or changes its description or color.
+// Renaming onto another topic's name is a conflict.
+func (l *Library) UpdateTopic(ctx context.Context, id string, p TopicPatch) (Topic, error) {
+	t, err := l.Topic(ctx, id)
+	if err != nil {
+		return Topic{}, err
+	}
+	if p.Name != nil {
+		name, err := cleanTopicName(*p.Name)
+		if err != nil {
+			return Topic{}, err
+		}
+		t.Name = name
+	}
+	if p.Description != nil {
+		t.Description = strings.TrimSpace(*p.Description)
+	}
+	if p.Color != nil {
+		if !colorRe.MatchString(*p.Color) {
+			return Topic{}, invalidf("the color %q is not of the form #rrggbb", *p.Color)
+		}
+		t.Color = strings.ToLower(*p.Color)
+	}
+	if err := l.store.UpdateTopic(ctx, t); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return Topic{}, fmt.Errorf("another topic is already called %q: %w", t.Name, ErrConflict)
+		}
+		return Topic{}, fmt.Errorf("update topic: %w", err)
+	}
+	return t, nil
+}
+
+// DeleteTopic removes a topic and its links; the documents stay.
+func (l *Library) DeleteTopic(ctx context.Context, id string) error {
+	if _, err := l.Topic(ctx, id); err != nil {
+		return err
+	}
+	if err := l.store.DeleteTopic(ctx, id); err != nil {
+		return fmt.Errorf("delete topic: %w", err)
+	}
+	return nil
+}
+
+// cleanTopicName trims a name and checks it is usable.
+func cleanTopicName(raw string) (string, error) {
+	name := strings.Join(strings.Fields(raw), " ")
+	switch {
+	case name == "":
+		return "", invalidf("a topic needs a name")
+	case len([]rune(name)) > maxTopicName:
+		return "", invalidf("a topic name can be at most %d characters", maxTopicName)
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return "", invalidf("a topic name cannot contain control characters")
+	}
+	return name, nil
+}
+
+func defaultColor(name string) string {
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(name)))
+	return palette[h.Sum32()%uint32(len(palette))]
+}
