@@ -32,9 +32,12 @@ APT_PACKAGES=(
 	curl
 	ca-certificates
 	postgresql-client # psql, pg_isready: services.sh probes PostgreSQL with them
+	# OCR of scans and images (optional for users: without it documents are
+	# kept with "text not available: OCR not installed"; the tests need it).
+	tesseract-ocr
+	tesseract-ocr-eng
+	tesseract-ocr-deu
 	# Later issues append here, e.g.:
-	#   tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu   (OCR)
-	#   poppler-utils                                       (PDF text, thumbnails)
 	#   chromium                                            (UI tests)
 	#   libgtk-3-dev libwebkit2gtk-4.1-dev                  (Wails desktop build)
 	#   nodejs npm                                          (frontend build)
