@@ -42,7 +42,7 @@ func BenchmarkImportSmallFiles(b *testing.B) {
 	const n = 10_000
 	src := b.TempDir()
 	for i := range n {
-		body := fmt.Sprintf("document %d\n%s", i, strings.Repeat(fmt.Sprintf("line of text %d ", i), 180))
+		body := fmt.Sprintf("document %d\n%s", i, strings.Repeat(fmt.Sprintf("line of text %d ", i), 250))
 		if err := os.WriteFile(filepath.Join(src, fmt.Sprintf("doc-%05d.txt", i)), []byte(body[:3000]), 0o644); err != nil {
 			b.Fatal(err)
 		}
