@@ -78,6 +78,7 @@ func commands() []command {
 		rmCommand(),
 		tagCommand(),
 		topicsCommand(),
+		watchCommand(),
 		configCommand(),
 		versionCommand(),
 	}

@@ -73,7 +73,7 @@ func runLs(ctx context.Context, r *runner, o any, args []string) int {
 	if *opts.folder == "/" {
 		f.Unfiled = true
 	} else if *opts.folder != "" {
-		id, err := r.folderID(ctx, *opts.folder)
+		id, err := r.lib.FolderByName(ctx, *opts.folder)
 		if err != nil {
 			return r.fail(err)
 		}
@@ -128,30 +128,6 @@ func toRow(d library.Document) lsRow {
 		row.Topics = append(row.Topics, t.Name)
 	}
 	return row
-}
-
-// folderID resolves a folder given by id or by (unique) name.
-func (r *runner) folderID(ctx context.Context, nameOrID string) (string, error) {
-	folders, err := r.lib.Folders(ctx)
-	if err != nil {
-		return "", err
-	}
-	var match []string
-	for _, f := range folders {
-		if f.ID == nameOrID {
-			return f.ID, nil
-		}
-		if strings.EqualFold(f.Name, nameOrID) {
-			match = append(match, f.ID)
-		}
-	}
-	switch len(match) {
-	case 0:
-		return "", fmt.Errorf("there is no folder called %s: %w", display(nameOrID), library.ErrInvalid)
-	case 1:
-		return match[0], nil
-	}
-	return "", fmt.Errorf("%d folders are called %s; give the folder's id: %w", len(match), display(nameOrID), library.ErrInvalid)
 }
 
 func humanSize(n int64) string {

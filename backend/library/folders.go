@@ -133,3 +133,27 @@ func cleanFolderName(raw string) (string, error) {
 	}
 	return name, nil
 }
+
+// FolderByName resolves a folder given by id or by its (unique) name.
+func (l *Library) FolderByName(ctx context.Context, nameOrID string) (string, error) {
+	folders, err := l.Folders(ctx)
+	if err != nil {
+		return "", err
+	}
+	var match []string
+	for _, f := range folders {
+		if f.ID == nameOrID {
+			return f.ID, nil
+		}
+		if strings.EqualFold(f.Name, nameOrID) {
+			match = append(match, f.ID)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return "", invalidf("there is no folder called %s", quoteName(nameOrID))
+	case 1:
+		return match[0], nil
+	}
+	return "", invalidf("%d folders are called %s; use the folder's id", len(match), quoteName(nameOrID))
+}

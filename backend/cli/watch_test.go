@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// `docsift watch` imports a file dropped into the folder, files it under a
+// topic named after its subfolder, moves it to done/, and exits cleanly
+// when stopped.
+func TestWatchCommandImportsDroppedFiles(t *testing.T) {
+	data, drop := t.TempDir(), t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb bytes.Buffer
+	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Home: "/nonexistent"}
+	exit := make(chan int, 1)
+	go func() {
+		exit <- Main(ctx, []string{"watch", "--data-dir", data, "--quiet", "50ms", "--subfolders", "topic", drop}, env)
+	}()
+
+	// Write elsewhere, then rename in: what a scanner or browser does.
+	os.MkdirAll(filepath.Join(drop, "Taxes"), 0o755)
+	tmp := filepath.Join(t.TempDir(), "scan.txt")
+	os.WriteFile(tmp, []byte("tax assessment 2026"), 0o644)
+	if err := os.Rename(tmp, filepath.Join(drop, "Taxes", "scan.txt")); err != nil {
+		t.Fatal(err)
+	}
+
+	var rows []lsRow
+	deadline := time.Now().Add(30 * time.Second)
+	for len(rows) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the dropped file was not imported; watch said:\n%s%s", out.String(), errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+		code, js, _ := run(t, nil, "ls", "--json", "--data-dir", data)
+		if code == ExitOK {
+			json.Unmarshal([]byte(js), &rows)
+		}
+	}
+	if rows[0].Filename != "scan.txt" || len(rows[0].Topics) != 1 || rows[0].Topics[0] != "Taxes" {
+		t.Errorf("imported as %+v", rows[0])
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(drop, "done", "Taxes", "scan.txt")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the source was not moved to done/")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case code := <-exit:
+		if code != ExitOK {
+			t.Errorf("watch exit %d: %s", code, errb.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("watch did not stop after its context ended")
+	}
+	if !strings.Contains(out.String()+errb.String(), "scan.txt") {
+		t.Errorf("no per-file line in the output:\n%s%s", out.String(), errb.String())
+	}
+}

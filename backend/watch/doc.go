@@ -1,0 +1,26 @@
+// Package watch imports what lands in the user's drop folders: a scanner's
+// output folder, a downloads folder, a network share.
+//
+// A watcher is a pipeline, after syncthing's: file events (fsnotify) are
+// only hints that a path may have changed; the folder on disk is the truth.
+// Each hinted path waits for a quiet period after its last event, then its
+// size and modification time must be the same at two checks a moment apart
+// and (on Linux) no process may hold it open for writing. Only then does one
+// of a bounded pool of workers import it through the library, which re-checks
+// size and modification time after reading and stores nothing if they
+// moved. The whole tree is rescanned at start (files that arrived while
+// Docsift was closed) and periodically (events the kernel dropped), and a
+// folder on a network share can be polled instead of watched.
+//
+// A file is touched only after the library committed its document: it is
+// then moved to done/ (keeping its subpath) or deleted. A file that cannot
+// be imported moves to failed/ with NAME.error.txt beside it saying why.
+// Both folders live inside the watched folder and are never scanned.
+//
+// The package must not hold business rules that belong to the library
+// (de-duplication, naming, topics); it decides only when a file is ready and
+// what happens to it on disk. It never imports a file twice: a file whose
+// import succeeded but whose move failed is remembered and only the move is
+// retried, and after a restart the library's de-duplication by sha256 turns
+// a second import into a "duplicate", which counts as done.
+package watch

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package watch
+
+func networkFilesystem(string) (string, bool) { return "", false }

@@ -1,0 +1,96 @@
+package watch
+
+import "time"
+
+// Timings are the watcher's delays. A zero field takes its default; tests
+// use short values. The defaults and why they work:
+type Timings struct {
+	// Quiet is how long a path must see no event before it is checked.
+	// Default 200 ms: an atomic rename (how browsers, scanners and sync
+	// tools finish a file) sends one event and the file is complete, so a
+	// short window keeps the rename-to-listed latency well under half a
+	// second. A copy in place sends a stream of write events, each of which
+	// restarts the window. A writer that pauses longer than this while it
+	// still holds the file open is caught by the open-for-writing check
+	// (Linux), and one that reopens the file later is caught by the library
+	// re-checking size and mtime after reading: a short window costs a
+	// retry, never half a file.
+	Quiet time.Duration
+	// Settle is the gap between the two size-and-mtime checks a file must
+	// pass. Default 50 ms: long enough for an active writer (or a
+	// filesystem that delivers no events for it) to move size or mtime,
+	// short enough not to matter for latency. In polling mode the gap is
+	// the poll interval instead, so a file must look the same on two polls.
+	Settle time.Duration
+	// Rescan is how often the whole tree is walked while watching.
+	// Default 5 minutes: it only catches what events missed (a kernel queue
+	// overflow, a subfolder whose watch could not be added); walking
+	// 100,000 entries takes about half a second of one core, so this costs
+	// well under 1% of a core.
+	Rescan time.Duration
+	// PollInterval is how often a folder in polling mode is walked when
+	// the folder sets no interval. Default 10 s: network shares (NFS, SMB)
+	// deliver no events for writes made by other machines; each poll lists
+	// the whole tree over the network, so a scanner's file appears within
+	// seconds without keeping the NAS busy.
+	PollInterval time.Duration
+	// RetryBackoff is the first delay before retrying a failed import or
+	// move; it doubles up to MaxBackoff. Default 1 s.
+	RetryBackoff time.Duration
+	// MaxBackoff caps retry and restart delays. Default 1 minute: a
+	// database or object store restart is ridden out, and a folder that
+	// comes back (a share remounted) is picked up within a minute.
+	MaxBackoff time.Duration
+	// MaxAttempts is how many times an import that fails for a reason that
+	// may pass (the object store or database unreachable) is tried before
+	// the file goes to failed/. Default 8: with the backoff above that is
+	// about two minutes, long enough for a service restart, short enough
+	// that a person learns of a real outage within minutes. Problems with
+	// the file itself (unreadable, not a regular file) fail at once.
+	MaxAttempts int
+	// RootCheck is how often the watched folder itself is checked to still
+	// be there and the same folder. Default 2 s: removing the folder is
+	// usually seen at once through its own event, but an unmount is
+	// reported by inotify without a usable path.
+	RootCheck time.Duration
+	// StatusEvery throttles watch.status events while files stream in.
+	// Default 100 ms: a UI redraws smoothly and a 1,000-file burst does not
+	// flood the event bus. A change of state is published at once.
+	StatusEvery time.Duration
+	// Drain is how long an import already running may take to finish after
+	// shutdown starts. Default 30 s: stopping mid-import is safe (nothing
+	// is committed without its bytes, and the file stays in place), but
+	// finishing spares a re-upload at the next start.
+	Drain time.Duration
+}
+
+func (t Timings) withDefaults() Timings {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&t.Quiet, 200*time.Millisecond)
+	def(&t.Settle, 50*time.Millisecond)
+	def(&t.Rescan, 5*time.Minute)
+	def(&t.PollInterval, 10*time.Second)
+	def(&t.RetryBackoff, time.Second)
+	def(&t.MaxBackoff, time.Minute)
+	def(&t.RootCheck, 2*time.Second)
+	def(&t.StatusEvery, 100*time.Millisecond)
+	def(&t.Drain, 30*time.Second)
+	if t.MaxAttempts <= 0 {
+		t.MaxAttempts = 8
+	}
+	return t
+}
+
+// backoff is the delay before attempt n+1 (n ≥ 1): RetryBackoff doubled
+// n-1 times, capped at MaxBackoff.
+func (t Timings) backoff(n int) time.Duration {
+	d := t.RetryBackoff
+	for i := 1; i < n && d < t.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, t.MaxBackoff)
+}
