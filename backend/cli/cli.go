@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/docsift/docsift/backend/config"
+	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/library"
 )
 
@@ -76,9 +77,11 @@ func commands() []command {
 		lsCommand(),
 		catCommand(),
 		rmCommand(),
+		searchCommand(),
 		tagCommand(),
 		topicsCommand(),
 		watchCommand(),
+		workerCommand(),
 		configCommand(),
 		versionCommand(),
 	}
@@ -145,7 +148,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	log := newLogger(env.Stderr, cfg.LogLevel)
 	r := &runner{env: env, cfg: cfg, log: log}
 	if !cmd.noLibrary {
-		lib, err := library.Open(ctx, cfg, log)
+		lib, err := library.Open(ctx, cfg, library.Options{Logger: log, Bus: events.New()})
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "docsift: %v\n", err)
 			return ExitFailed

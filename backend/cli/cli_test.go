@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,7 +34,7 @@ func mixedFolder(t *testing.T) (string, map[string][]byte) {
 	files := map[string][]byte{
 		"notes.txt":           []byte("plain text notes\n"),
 		"report.pdf":          []byte("%PDF-1.4\n%%EOF\n"),
-		"sub/photo.png":       append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1, 2, 3}, 1000)...),
+		"sub/photo.png":       pngBytes(t),
 		"sub/deeper/data.csv": []byte("a,b\n1,2\n"),
 		"empty.bin":           {},
 		"weird name\n.txt":    []byte("hostile name"),
@@ -46,6 +48,19 @@ func mixedFolder(t *testing.T) (string, map[string][]byte) {
 	}
 	os.WriteFile(filepath.Join(dir, ".hidden"), []byte("skip me"), 0o644)
 	return dir, files
+}
+
+// pngBytes encodes a small real image.
+func pngBytes(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func roundTrip(t *testing.T, vars map[string]string, flags ...string) {
@@ -86,7 +101,14 @@ func roundTrip(t *testing.T, vars map[string]string, flags ...string) {
 			t.Errorf("unexpected document %q", row.Filename)
 			continue
 		}
-		if row.ID == "" || row.SHA256 == "" || row.Status != "stored" || row.ContentType == "" || row.CreatedAt == "" || row.Topics == nil {
+		wantStatus := "ready"
+		if row.Filename == "report.pdf" {
+			wantStatus = "failed" // a PDF header and nothing else: damaged
+		}
+		if row.Status != wantStatus {
+			t.Errorf("%q: status %s (%s), want %s", row.Filename, row.Status, row.Error, wantStatus)
+		}
+		if row.ID == "" || row.SHA256 == "" || row.ContentType == "" || row.CreatedAt == "" || row.Topics == nil {
 			t.Errorf("incomplete row %+v", row)
 		}
 		code, got, errs := run(t, vars, with("cat", row.ID)...)
@@ -95,6 +117,13 @@ func roundTrip(t *testing.T, vars map[string]string, flags ...string) {
 		}
 	}
 
+	code, out, errs = run(t, vars, with("search", "--json", "notes")...)
+	var hits []searchRow
+	if err := json.Unmarshal([]byte(out), &hits); code != ExitOK || err != nil || len(hits) != 1 || hits[0].Filename != "notes.txt" {
+		t.Errorf("search by content: exit %d, %v, %+v %s", code, err, hits, errs)
+	} else if len(hits[0].Highlights) == 0 || hits[0].Snippet == "" {
+		t.Errorf("search hit without a highlighted snippet: %+v", hits[0])
+	}
 	if code, _, errs := run(t, vars, with("tag", rows[0].ID, "Tax", "Bank")...); code != ExitOK {
 		t.Fatalf("tag: %s", errs)
 	}

@@ -14,6 +14,7 @@ import (
 )
 
 type importOpts struct {
+	noWait  *bool
 	workers *int
 	json    *bool
 	hidden  *bool
@@ -27,6 +28,7 @@ func importCommand() command {
 		flags: func(fs *flag.FlagSet) any {
 			return &importOpts{
 				workers: fs.Int("workers", 4, "files imported at once"),
+				noWait:  fs.Bool("no-wait", false, "exit once the files are stored; text extraction happens later (docsift worker, serve)"),
 				json:    fs.Bool("json", false, "print one JSON result per file instead of a summary"),
 				hidden:  fs.Bool("hidden", false, "also import dotfiles found inside folders"),
 			}
@@ -54,6 +56,16 @@ func runImport(ctx context.Context, r *runner, o any, args []string) int {
 		return ExitUsage
 	}
 	paths, walkErrs := collect(args, *opts.hidden)
+	var waitPipeline func() error
+	if !*opts.noWait {
+		// Extraction runs while files are still being imported.
+		pool, stop, err := r.startWorkers(ctx, 2)
+		if err != nil {
+			return r.fail(err)
+		}
+		defer stop()
+		waitPipeline = func() error { return r.waitIdle(ctx, pool) }
+	}
 
 	start := time.Now()
 	results := make(chan importOutcome)
@@ -114,6 +126,12 @@ func runImport(ctx context.Context, r *runner, o any, args []string) int {
 	if ctx.Err() != nil {
 		fmt.Fprintln(r.env.Stderr, "docsift import: interrupted")
 		return ExitFailed
+	}
+	if waitPipeline != nil {
+		if err := waitPipeline(); err != nil {
+			fmt.Fprintf(r.env.Stderr, "docsift import: processing interrupted: %v\n", err)
+			return ExitFailed
+		}
 	}
 	if !*opts.json {
 		elapsed := time.Since(start)

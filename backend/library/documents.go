@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/docsift/docsift/backend/blob"
+	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -89,11 +91,20 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 	defer cancel()
 	if _, err := l.blobs.Stat(cctx, d.ObjectKey); err != nil {
 		l.log.Warn("deleted document had no object", "document_id", id, "object_key", d.ObjectKey, "err", err)
+	}
+	// The original and everything derived from it (the thumbnail) share
+	// the document's prefix.
+	prefix := d.UserID + "/" + d.ID + "/"
+	err = l.blobs.List(cctx, prefix, func(i blob.Info) error {
+		if err := l.blobs.Delete(cctx, i.Key); err != nil {
+			l.log.Warn("could not remove a deleted document's object; verify will", "document_id", id, "object_key", i.Key, "err", err)
+		}
 		return nil
+	})
+	if err != nil {
+		l.log.Warn("could not list a deleted document's objects; verify will", "document_id", id, "err", err)
 	}
-	if err := l.blobs.Delete(cctx, d.ObjectKey); err != nil {
-		l.log.Warn("could not remove a deleted document's object; verify will", "document_id", id, "object_key", d.ObjectKey, "err", err)
-	}
+	l.bus.Publish(events.Event{Type: events.DocumentDeleted, DocumentID: id})
 	return nil
 }
 

@@ -17,6 +17,8 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 	"github.com/google/uuid"
 
+	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -151,7 +153,9 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}
-	if err := l.store.CreateDocument(ctx, &doc); err != nil {
+	// The row and its extraction job commit together: a document can never
+	// be stored and forgotten by the pipeline.
+	if err := l.store.CreateDocument(ctx, &doc, store.Job{Kind: jobs.KindExtract, DocumentID: docID}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			// Someone committed the same bytes between our check and insert.
 			l.removeObject(ctx, key)
@@ -166,6 +170,7 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 	if doc.Topics == nil {
 		doc.Topics = []store.DocumentTopic{}
 	}
+	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID})
 	return ImportResult{Document: doc}, nil
 }
 

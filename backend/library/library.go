@@ -12,6 +12,7 @@ import (
 	"github.com/docsift/docsift/backend/blob/localfs"
 	"github.com/docsift/docsift/backend/blob/s3"
 	"github.com/docsift/docsift/backend/config"
+	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/postgres"
 	"github.com/docsift/docsift/backend/store/sqlite"
@@ -24,6 +25,7 @@ type Library struct {
 	user    store.User
 	dataDir string
 	log     *slog.Logger
+	bus     *events.Bus
 }
 
 // Options configures New.
@@ -32,6 +34,8 @@ type Options struct {
 	DataDir string
 	// Logger receives warnings (a missing object on delete…). Default: discard.
 	Logger *slog.Logger
+	// Bus receives lifecycle events (document.imported…). nil: none are sent.
+	Bus *events.Bus
 }
 
 // New builds a Library over an opened metadata store and object store and
@@ -53,12 +57,14 @@ func New(ctx context.Context, st store.Store, bs blob.Store, opt Options) (*Libr
 		user:    u,
 		dataDir: opt.DataDir,
 		log:     opt.Logger.With("component", "library"),
+		bus:     opt.Bus,
 	}, nil
 }
 
 // Open chooses and opens the drivers for cfg's profile — the one place that
-// does — and returns the Library. Close releases both stores.
-func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Library, error) {
+// does — and returns the Library. opt.DataDir is taken from cfg. Close
+// releases both stores.
+func Open(ctx context.Context, cfg config.Config, opt Options) (*Library, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -97,7 +103,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Library, e
 		st.Close()
 		return nil, fmt.Errorf("open the object store: %w", err)
 	}
-	lib, err := New(ctx, st, bs, Options{DataDir: cfg.DataDir, Logger: log})
+	opt.DataDir = cfg.DataDir
+	lib, err := New(ctx, st, bs, opt)
 	if err != nil {
 		st.Close()
 		bs.Close()

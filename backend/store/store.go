@@ -189,6 +189,12 @@ type DocumentPatch struct {
 // Store is the metadata store. Every method that does I/O takes a context.
 // Lookups of a missing row return an error wrapping ErrNotFound.
 type Store interface {
+	// The durable job queue and full-text search live in the same
+	// database, so a document, its jobs and its index entry change in
+	// one transaction.
+	JobQueue
+	Searcher
+
 	// Backend names the driver ("sqlite" or "postgres").
 	Backend() string
 	// Ping checks the database answers.
@@ -205,7 +211,10 @@ type Store interface {
 	// CreateDocument inserts d (ID, UserID, ObjectKey, SHA256... set by the
 	// caller; CreatedAt/UpdatedAt default to now when zero). Another document
 	// of the same user with the same SHA256 gives ErrConflict.
-	CreateDocument(ctx context.Context, d *Document) error
+	//
+	// jobs, when given, are enqueued in the same transaction (the
+	// extraction job of a new document): either both exist or neither.
+	CreateDocument(ctx context.Context, d *Document, jobs ...Job) error
 	// Document returns one document with its topics and extracted text.
 	Document(ctx context.Context, id string) (Document, error)
 	// DocumentBySHA256 finds a user's document by content hash.

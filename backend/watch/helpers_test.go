@@ -39,7 +39,7 @@ func newLocal(t testing.TB) *local {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := config.Config{Profile: config.ProfileLocal, DataDir: filepath.Join(dir, "data"), Addr: config.DefaultAddr, LogLevel: "warn"}
-	lib, err := library.Open(context.Background(), cfg, nil)
+	lib, err := library.Open(context.Background(), cfg, library.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

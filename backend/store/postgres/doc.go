@@ -28,6 +28,23 @@
 //     rows they change in id order, so they queue rather than deadlock.
 //   - Extracted text and error messages are derived data: NUL bytes and
 //     invalid UTF-8, which PostgreSQL text cannot hold, are replaced.
+//   - The job queue (store.JobQueue) is the jobs table. Claims lock their
+//     candidates with FOR UPDATE SKIP LOCKED, so processes sharing the
+//     database never take the same job; leases and due times are judged
+//     by the database server's clock, the one clock they all share.
+//     FinishJob checks the lease, patches the document, moves the job on
+//     and enqueues the next in one transaction.
+//   - Full-text search (store.Searcher) reads document_search: one tsvector
+//     per document (filename weight A, topic names B, text D; unaccent +
+//     English Snowball stems, stop words kept) kept by triggers in the
+//     writing transaction, so it cannot drift, under a GIN index. Queries
+//     are built from SearchTerm data as parameters of plainto_tsquery,
+//     phraseto_tsquery and to_tsquery, never as query syntax. Ranking is
+//     ts_rank over every match; snippets (ts_headline) only for the page.
+//   - Lock order, followed by every writer so that none deadlocks: a
+//     document row, then topic rows in id order, then search rows in
+//     document order (see DeleteDocument, SetDocumentTopics, FinishJob and
+//     migration 0003).
 //
 // The package must not log or return the connection string (it may hold a
 // password), and knows nothing of object storage, extraction or the UI.

@@ -52,7 +52,11 @@ func scanDocument(row pgx.Row, withText bool, extra ...any) (store.Document, err
 // (canonical ids, UTC times truncated to microseconds). Another document of
 // the same user with the same SHA256 gives store.ErrConflict; a missing user
 // or folder gives store.ErrNotFound.
-func (s *Store) CreateDocument(ctx context.Context, d *store.Document) error {
+//
+// jobs, when given, are enqueued in the same transaction (their DocumentID
+// defaults to the new document's): either the document and its jobs exist,
+// or none of them.
+func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...store.Job) error {
 	const op = "create document"
 	id, err := newID(op, d.ID)
 	if err != nil {
@@ -87,13 +91,41 @@ func (s *Store) CreateDocument(ctx context.Context, d *store.Document) error {
 	}
 	text, errText := cleanText(d.ExtractedText), cleanText(d.Error)
 
-	_, err = s.pool.Exec(ctx, `INSERT INTO documents (id, user_id, folder_id, filename,
-		filename_key, object_key, content_type, size_bytes, sha256, storage_backend,
-		extracted_text, page_count, status, error, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-		id, userID, folderID, []byte(d.Filename), store.FoldKey(d.Filename), d.ObjectKey,
-		d.ContentType, d.SizeBytes, d.SHA256, d.StorageBackend, text, d.PageCount,
-		string(status), errText, created, updated)
+	prepared := make([]store.Job, len(jobs))
+	for i, j := range jobs {
+		if j.DocumentID == "" {
+			j.DocumentID = id
+		}
+		if prepared[i], err = s.prepareJob(op, j); err != nil {
+			return err
+		}
+	}
+
+	insert := func(ctx context.Context, q dbtx) error {
+		_, err := q.Exec(ctx, `INSERT INTO documents (id, user_id, folder_id, filename,
+			filename_key, object_key, content_type, size_bytes, sha256, storage_backend,
+			extracted_text, page_count, status, error, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			id, userID, folderID, []byte(d.Filename), store.FoldKey(d.Filename), d.ObjectKey,
+			d.ContentType, d.SizeBytes, d.SHA256, d.StorageBackend, text, d.PageCount,
+			string(status), errText, created, updated)
+		return err
+	}
+	if len(prepared) == 0 {
+		err = insert(ctx, s.pool)
+	} else {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			if err := insert(ctx, tx); err != nil {
+				return err
+			}
+			for i := range prepared {
+				if err := insertJob(ctx, tx, &prepared[i]); err != nil {
+					return fmt.Errorf("enqueue %s job: %w", prepared[i].Kind, err)
+				}
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return wrap(op, err)
 	}
@@ -147,7 +179,22 @@ func (s *Store) UpdateDocument(ctx context.Context, id string, p store.DocumentP
 	if !ok {
 		return store.Document{}, notFound(op)
 	}
-	args := []any{canon, s.timestamp(s.now())}
+	d, err := s.updateDocument(ctx, s.pool, canon, p)
+	if err != nil {
+		return store.Document{}, wrap(op, err)
+	}
+	docs := []store.Document{d}
+	if err := loadTopics(ctx, s.pool, docs); err != nil {
+		return store.Document{}, wrap(op, err)
+	}
+	return docs[0], nil
+}
+
+// updateDocument applies p to the document with the canonical id through q
+// (the pool, or a transaction such as FinishJob's) and returns the updated
+// document without its topics. A missing document is pgx.ErrNoRows.
+func (s *Store) updateDocument(ctx context.Context, q dbtx, id string, p store.DocumentPatch) (store.Document, error) {
+	args := []any{id, s.timestamp(s.now())}
 	sets := []string{"updated_at = $2"}
 	set := func(column string, v any) {
 		args = append(args, v)
@@ -163,14 +210,14 @@ func (s *Store) UpdateDocument(ctx context.Context, id string, p store.DocumentP
 		} else {
 			f, ok := parseID(**p.FolderID)
 			if !ok {
-				return store.Document{}, notFound(op + ": folder")
+				return store.Document{}, fmt.Errorf("folder: %w", store.ErrNotFound)
 			}
 			set("folder_id", f)
 		}
 	}
 	if p.Status != nil {
 		if !p.Status.Valid() {
-			return store.Document{}, fmt.Errorf("postgres: %s: unknown status %q", op, *p.Status)
+			return store.Document{}, fmt.Errorf("unknown status %q", *p.Status)
 		}
 		set("status", string(*p.Status))
 	}
@@ -183,34 +230,37 @@ func (s *Store) UpdateDocument(ctx context.Context, id string, p store.DocumentP
 	if p.PageCount != nil {
 		set("page_count", *p.PageCount)
 	}
-	row := s.pool.QueryRow(ctx, "UPDATE documents AS d SET "+strings.Join(sets, ", ")+
+	row := q.QueryRow(ctx, "UPDATE documents AS d SET "+strings.Join(sets, ", ")+
 		" WHERE d.id = $1 RETURNING "+documentColumnsFull, args...)
-	d, err := scanDocument(row, true)
-	if err != nil {
-		return store.Document{}, wrap(op, err)
-	}
-	docs := []store.Document{d}
-	if err := loadTopics(ctx, s.pool, docs); err != nil {
-		return store.Document{}, wrap(op, err)
-	}
-	return docs[0], nil
+	return scanDocument(row, true)
 }
 
-// DeleteDocument removes the row and (by cascade) its topic links.
+// DeleteDocument removes the row and, by cascade, its topic links, jobs and
+// search entry.
 func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 	const op = "delete document"
 	canon, ok := parseID(id)
 	if !ok {
 		return notFound(op)
 	}
-	tag, err := s.pool.Exec(ctx, "DELETE FROM documents WHERE id = $1", canon)
-	if err != nil {
-		return wrap(op, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return notFound(op)
-	}
-	return nil
+	// Lock the document, then its topics in id order, before the cascade
+	// touches links, counts and the search row: the order every writer
+	// follows (see SetDocumentTopics), so a concurrent topic deletion or
+	// rename queues instead of deadlocking.
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var one int
+		if err := tx.QueryRow(ctx, "SELECT 1 FROM documents WHERE id = $1 FOR UPDATE", canon).Scan(&one); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM topics WHERE id IN (
+				SELECT topic_id FROM document_topics WHERE document_id = $1)
+			ORDER BY id FOR NO KEY UPDATE`, canon); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "DELETE FROM documents WHERE id = $1", canon)
+		return err
+	})
+	return wrap(op, err)
 }
 
 // MoveDocuments puts the given documents of userID into folderID (nil: the

@@ -5,13 +5,22 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/docsift/docsift/backend/store"
 )
 
-// querier is what both the pool and a transaction offer.
+// querier is what both the pool and a transaction offer for reading.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// dbtx is what both the pool and a transaction offer, so one code path can
+// run alone or inside a larger transaction.
+type dbtx interface {
+	querier
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
 // SetDocumentTopics replaces every topic link of a document, in one

@@ -18,10 +18,11 @@ import (
 	"github.com/docsift/docsift/backend/store"
 )
 
-// TestMain removes the benchmark database after the run.
+// TestMain removes the benchmark databases after the run.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	seeded.remove()
+	searchSeeded.remove()
 	os.Exit(code)
 }
 

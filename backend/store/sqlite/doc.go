@@ -27,6 +27,21 @@
 // the topic's size (see listQuery.from). The driver does not run ANALYZE:
 // the queries are written so that the plans do not depend on statistics.
 //
+// Jobs (store.JobQueue) live in the jobs table. A claim is one write
+// transaction on the single writer connection, so two claims never see the
+// same job; a partial index on "claimable at" (run_at of a queued job,
+// lease_until of a running one) makes a claim a range scan however many
+// finished jobs the table keeps.
+//
+// Search (store.Searcher) is FTS5 (0003_search.sql): a table indexing each
+// document's name, text and topic names, kept in step by triggers in the
+// same transaction as every change, so it cannot drift from the data, and
+// a small search_rows table that keys it and mirrors the filtered columns.
+// Terms are always FTS5 strings, never query syntax (ftsquery.go).
+// Relevance ranks a window of the newest matches and totals past 10,000
+// are estimated, so that a word found in every document stays fast; see
+// searchTuning.
+//
 // This package must not know about object storage, extraction or the UI; it
 // stores only what the store package describes.
 package sqlite

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -61,9 +62,11 @@ func getDocument(ctx context.Context, q queryer, where string, args ...any) (sto
 	return docs[0], nil
 }
 
-// CreateDocument inserts d. ID defaults to a new UUID, Status to stored,
-// CreatedAt and UpdatedAt to now; the values stored are written back to d.
-func (s *Store) CreateDocument(ctx context.Context, d *store.Document) error {
+// CreateDocument inserts d and enqueues jobs in one transaction: either
+// the document and all its jobs exist, or none of them. ID defaults to a
+// new UUID, Status to stored, CreatedAt and UpdatedAt to now; the values
+// stored are written back to d. A job's DocumentID defaults to d's.
+func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...store.Job) error {
 	if d.ID == "" {
 		d.ID = uuid.NewString()
 	}
@@ -90,7 +93,15 @@ func (s *Store) CreateDocument(ctx context.Context, d *store.Document) error {
 			string(d.Status), d.Error, created.UnixMicro(), updated.UnixMicro()); err != nil {
 			return classify(err)
 		}
-		return saveText(ctx, tx, d.ID, d.ExtractedText)
+		if err := saveText(ctx, tx, d.ID, d.ExtractedText); err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			if err := insertJob(ctx, tx, &j, d.ID, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: create document: %w", err)
@@ -142,11 +153,51 @@ func (s *Store) DocumentBySHA256(ctx context.Context, userID, sha256 string) (st
 // document. Only the columns p names are written; the text only when p
 // has one.
 func (s *Store) UpdateDocument(ctx context.Context, id string, p store.DocumentPatch) (store.Document, error) {
-	if p.Status != nil && !p.Status.Valid() {
-		return store.Document{}, fmt.Errorf("sqlite: update document %q: invalid status %q", id, *p.Status)
+	upd, err := newDocUpdate(p)
+	if err != nil {
+		return store.Document{}, fmt.Errorf("sqlite: update document %q: %w", id, err)
 	}
+	var d store.Document
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := upd.apply(ctx, tx, id, s.stamp()); err != nil {
+			return err
+		}
+		var err error
+		d, err = getDocument(ctx, tx, `d.id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return store.Document{}, fmt.Errorf("sqlite: update document: %w", err)
+	}
+	return d, nil
+}
+
+// docUpdate is a checked DocumentPatch, ready to apply inside a write
+// transaction (UpdateDocument, FinishJob).
+type docUpdate struct{ p store.DocumentPatch }
+
+// newDocUpdate checks p.
+func newDocUpdate(p store.DocumentPatch) (docUpdate, error) {
+	if p.Status != nil && !p.Status.Valid() {
+		return docUpdate{}, fmt.Errorf("invalid status %q", *p.Status)
+	}
+	return docUpdate{p}, nil
+}
+
+// empty reports whether the patch changes no field.
+func (u docUpdate) empty() bool {
+	p := u.p
+	return p.Filename == nil && p.FolderID == nil && p.Status == nil && p.Error == nil &&
+		p.ExtractedText == nil && p.PageCount == nil
+}
+
+// apply writes the patch to document id through tx, with updated_at set
+// to now. A missing document, or a folder that is not its owner's, gives
+// ErrNotFound.
+func (u docUpdate) apply(ctx context.Context, tx *sql.Tx, id string, now time.Time) error {
+	p := u.p
 	sets := []string{"updated_at = ?"}
-	args := []any{s.stamp().UnixMicro()}
+	args := []any{now.UnixMicro()}
 	set := func(col string, v any) {
 		sets = append(sets, col+" = ?")
 		args = append(args, v)
@@ -167,34 +218,23 @@ func (s *Store) UpdateDocument(ctx context.Context, id string, p store.DocumentP
 	if p.PageCount != nil {
 		set("page_count", *p.PageCount)
 	}
-	var d store.Document
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var owner string
-		if err := tx.QueryRowContext(ctx, `SELECT user_id FROM documents WHERE id = ?`, id).Scan(&owner); err != nil {
-			return notFound(err, "document", id)
-		}
-		if p.FolderID != nil && *p.FolderID != nil {
-			if err := folderOwnedBy(ctx, tx, **p.FolderID, owner); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE documents SET `+strings.Join(sets, ", ")+` WHERE id = ?`,
-			append(args, id)...); err != nil {
-			return classify(err)
-		}
-		if p.ExtractedText != nil {
-			if err := saveText(ctx, tx, id, *p.ExtractedText); err != nil {
-				return err
-			}
-		}
-		var err error
-		d, err = getDocument(ctx, tx, `d.id = ?`, id)
-		return err
-	})
-	if err != nil {
-		return store.Document{}, fmt.Errorf("sqlite: update document: %w", err)
+	var owner string
+	if err := tx.QueryRowContext(ctx, `SELECT user_id FROM documents WHERE id = ?`, id).Scan(&owner); err != nil {
+		return notFound(err, "document", id)
 	}
-	return d, nil
+	if p.FolderID != nil && *p.FolderID != nil {
+		if err := folderOwnedBy(ctx, tx, **p.FolderID, owner); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE documents SET `+strings.Join(sets, ", ")+` WHERE id = ?`,
+		append(args, id)...); err != nil {
+		return classify(err)
+	}
+	if p.ExtractedText != nil {
+		return saveText(ctx, tx, id, *p.ExtractedText)
+	}
+	return nil
 }
 
 // DeleteDocument removes the row; its topic links go with it (ON DELETE

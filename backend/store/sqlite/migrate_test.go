@@ -3,6 +3,7 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -101,7 +102,11 @@ func TestFutureVersionRefused(t *testing.T) {
 	if !errors.Is(err, store.ErrTooNew) {
 		t.Errorf("err = %v, want one wrapping store.ErrTooNew", err)
 	}
-	want := "database schema version 7 is newer than this Docsift (knows up to 1); upgrade Docsift"
+	migs, lerr := loadMigrations(migrationFiles)
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	want := fmt.Sprintf("database schema version 7 is newer than this Docsift (knows up to %d); upgrade Docsift", len(migs))
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("err = %q, want it to say %q", err, want)
 	}

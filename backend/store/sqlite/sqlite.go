@@ -30,6 +30,8 @@ type Store struct {
 	r *sql.DB
 	// now is the clock; tests may replace it.
 	now func() time.Time
+	// tune shapes the cost of searches; tests may shrink it.
+	tune searchTuning
 }
 
 var _ store.Store = (*Store)(nil)
@@ -63,7 +65,7 @@ func open(ctx context.Context, path string, fsys fs.FS) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	s := &Store{w: w, now: time.Now}
+	s := &Store{w: w, now: time.Now, tune: defaultSearchTuning()}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)

@@ -30,6 +30,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		folderTests(),
 		settingsTests(),
 		robustnessTests(),
+		jobTests(),
+		searchTests(),
 	}
 	for _, group := range groups {
 		for _, st := range group {

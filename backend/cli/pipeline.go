@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/docsift/docsift/backend/extract"
+	"github.com/docsift/docsift/backend/jobs"
+)
+
+// startWorkers starts the pipeline's worker pool in the background. stop
+// shuts it down gracefully (running jobs finish or are released).
+func (r *runner) startWorkers(ctx context.Context, workers int) (pool *jobs.Pool, stop func() error, err error) {
+	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(r.cfg.DataDir, "cache"), Logger: r.log})
+	if err != nil {
+		return nil, nil, fmt.Errorf("start text extraction: %w", err)
+	}
+	pool = r.lib.Workers(reg, jobs.Options{Workers: workers, Logger: r.log})
+	runCtx, cancel := context.WithCancel(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- pool.Run(runCtx) }()
+	stop = func() error {
+		cancel()
+		err := <-errc
+		reg.Close()
+		return err
+	}
+	return pool, stop, nil
+}
+
+// waitIdle blocks until no job is queued or running, drawing a status line
+// on a terminal.
+func (r *runner) waitIdle(ctx context.Context, pool *jobs.Pool) error {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	shown := false
+	defer func() {
+		if shown {
+			fmt.Fprintln(r.env.Stderr)
+		}
+	}()
+	for {
+		c, err := r.lib.JobCounts(ctx)
+		if err != nil {
+			return err
+		}
+		if c.Queued == 0 && c.Running == 0 {
+			return nil
+		}
+		if r.env.Terminal {
+			fmt.Fprintf(r.env.Stderr, "\rprocessing: %d queued, %d running   ", c.Queued, c.Running)
+			shown = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}

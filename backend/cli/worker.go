@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+)
+
+type workerOpts struct{ workers *int }
+
+func workerCommand() command {
+	return command{
+		name:    "worker",
+		summary: "Run only the background workers (text extraction, classification) until stopped.",
+		flags: func(fs *flag.FlagSet) any {
+			return &workerOpts{workers: fs.Int("workers", 2, "jobs run at once")}
+		},
+		run: func(ctx context.Context, r *runner, o any, args []string) int {
+			opts := o.(*workerOpts)
+			if len(args) > 0 || *opts.workers < 1 {
+				fmt.Fprintln(r.env.Stderr, "docsift worker: takes no arguments; --workers must be at least 1")
+				return ExitUsage
+			}
+			pool, stop, err := r.startWorkers(ctx, *opts.workers)
+			if err != nil {
+				return r.fail(err)
+			}
+			fmt.Fprintf(r.env.Stderr, "docsift worker %s: running %d workers; Ctrl-C stops\n", pool.Owner(), *opts.workers)
+			<-ctx.Done()
+			if err := stop(); err != nil {
+				return r.fail(err)
+			}
+			return ExitOK
+		},
+	}
+}

@@ -1,0 +1,126 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/docsift/docsift/backend/blob"
+	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/extract"
+	"github.com/docsift/docsift/backend/store"
+)
+
+// Job kinds of the document pipeline, in order.
+const (
+	KindExtract  = "extract"
+	KindClassify = "classify"
+)
+
+// ThumbnailWidth is the width of stored thumbnails, in pixels.
+const ThumbnailWidth = 320
+
+// ThumbnailKey is where a document's thumbnail lives in the object store:
+// beside its original, under the same server-built prefix.
+func ThumbnailKey(doc store.Document) string {
+	return doc.UserID + "/" + doc.ID + "/thumbnail.png"
+}
+
+// Extractor reads text and renders thumbnails (extract.Registry).
+type Extractor interface {
+	Extract(ctx context.Context, in extract.Input) (extract.Result, error)
+	Thumbnail(ctx context.Context, in extract.Input, width int) ([]byte, string, error)
+}
+
+// Pipeline holds the steps a new document goes through.
+type Pipeline struct {
+	Blobs   blob.Store
+	Extract Extractor
+	// TempDir receives a document's bytes while they are read ("" = os default).
+	TempDir string
+	Logger  *slog.Logger
+}
+
+// Register adds the pipeline's handlers to a pool: extract (document
+// status extracting), then classify (classifying), then ready.
+func (pl *Pipeline) Register(p *Pool) {
+	if pl.Logger == nil {
+		pl.Logger = slog.New(slog.DiscardHandler)
+	}
+	p.Handle(KindExtract, store.StatusExtracting, HandlerFunc(pl.extract))
+	p.Handle(KindClassify, store.StatusClassifying, HandlerFunc(pl.classify))
+}
+
+// extract copies the object to a temporary file (extractors need random
+// access), extracts text and a thumbnail, and queues classification.
+// Documents whose type has no extractor, or whose text is unavailable
+// (encrypted, OCR missing), are kept and go on with a note, not a failure.
+func (pl *Pipeline) extract(ctx context.Context, job store.Job, doc store.Document) (Step, error) {
+	f, err := pl.fetch(ctx, doc)
+	if err != nil {
+		return Step{}, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	in := extract.Input{R: f, Size: doc.SizeBytes, ContentType: doc.ContentType, Name: doc.Filename}
+
+	res, err := pl.Extract.Extract(ctx, in)
+	switch {
+	case errors.Is(err, extract.ErrUnsupported):
+		res = extract.Result{Note: fmt.Sprintf("text not available: %s files are not read", doc.ContentType)}
+	case err != nil:
+		return Step{}, err
+	}
+	if thumb, _, err := pl.Extract.Thumbnail(ctx, in, ThumbnailWidth); err == nil {
+		if _, err := pl.Blobs.Put(ctx, ThumbnailKey(doc), bytes.NewReader(thumb), int64(len(thumb))); err != nil {
+			pl.Logger.Warn("store thumbnail", "document_id", doc.ID, "err", err)
+		}
+	} else if !errors.Is(err, extract.ErrUnsupported) && ctx.Err() == nil {
+		pl.Logger.Info("no thumbnail", "document_id", doc.ID, "err", err)
+	}
+
+	next := store.StatusClassifying
+	pages := res.Pages
+	return Step{
+		Document: store.DocumentPatch{ExtractedText: &res.Text, PageCount: &pages, Status: &next, Error: &res.Note},
+		Next:     &store.Job{Kind: KindClassify, DocumentID: doc.ID},
+		Event:    events.DocumentExtracted,
+	}, nil
+}
+
+// classify sorts the document into topics. Until a classifier is
+// configured it has nothing to do, and the document becomes ready.
+func (pl *Pipeline) classify(ctx context.Context, job store.Job, doc store.Document) (Step, error) {
+	ready := store.StatusReady
+	return Step{Document: store.DocumentPatch{Status: &ready}}, nil
+}
+
+// fetch streams the document's bytes into a temporary file.
+func (pl *Pipeline) fetch(ctx context.Context, doc store.Document) (*os.File, error) {
+	rc, _, err := pl.Blobs.Get(ctx, doc.ObjectKey)
+	if errors.Is(err, blob.ErrNotFound) {
+		return nil, fmt.Errorf("%w: the document's stored bytes are missing", ErrPermanent)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the document from the object store: %w", err)
+	}
+	defer rc.Close()
+	f, err := os.CreateTemp(pl.TempDir, "docsift-extract-*")
+	if err != nil {
+		return nil, fmt.Errorf("temporary file: %w", err)
+	}
+	n, err := io.Copy(f, rc)
+	if err == nil && n != doc.SizeBytes {
+		err = fmt.Errorf("%w: the stored object has %d bytes, the database says %d", ErrPermanent, n, doc.SizeBytes)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
+}

@@ -1,0 +1,325 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/extract"
+	"github.com/docsift/docsift/backend/store"
+)
+
+// Store is what the pool needs from the metadata store.
+type Store interface {
+	store.JobQueue
+	Document(ctx context.Context, id string) (store.Document, error)
+	UpdateDocument(ctx context.Context, id string, p store.DocumentPatch) (store.Document, error)
+}
+
+// Step is what a handler did: changes to the document and the next job.
+type Step struct {
+	Document store.DocumentPatch
+	Next     *store.Job
+	// Event, when set, is published once the step is committed.
+	Event string
+}
+
+// Handler runs one kind of job. An error that wraps ErrPermanent (or
+// extract.ErrPermanent) fails the document at once with the error's
+// message; any other error is retried with backoff.
+type Handler interface {
+	Run(ctx context.Context, job store.Job, doc store.Document) (Step, error)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, job store.Job, doc store.Document) (Step, error)
+
+// Run calls f.
+func (f HandlerFunc) Run(ctx context.Context, job store.Job, doc store.Document) (Step, error) {
+	return f(ctx, job, doc)
+}
+
+// ErrPermanent marks failures that retrying cannot fix.
+var ErrPermanent = errors.New("permanent failure")
+
+// Options tune a Pool. Zero values take the defaults in brackets.
+type Options struct {
+	// Workers bounds jobs run at once [2: one per core on the reference
+	// machine; extraction is CPU-bound].
+	Workers int
+	// Lease is how long a claim lasts before another worker may take the
+	// job [10 min: longer than the extraction timeout, so a live worker
+	// never loses its job].
+	Lease time.Duration
+	// Poll is how often an idle pool looks for due jobs that it was not
+	// woken for (other processes, retries) [1 s].
+	Poll time.Duration
+	// Grace is how long shutdown waits for running jobs before cancelling
+	// and releasing them [10 s].
+	Grace time.Duration
+	// MaxAttempts before a transient failure becomes permanent [5].
+	MaxAttempts int
+	// Backoff gives the delay before retry n (1-based) [2^n s, at most 5 min].
+	Backoff func(attempt int) time.Duration
+	// Owner names this process in leases [hostname/pid/random].
+	Owner  string
+	Bus    *events.Bus
+	Logger *slog.Logger
+}
+
+// Pool claims and runs jobs.
+type Pool struct {
+	st       Store
+	opt      Options
+	handlers map[string]handlerEntry
+	wake     chan struct{}
+	log      *slog.Logger
+
+	mu           sync.Mutex
+	lastProgress time.Time
+}
+
+type handlerEntry struct {
+	status  store.Status // set on the document when the job starts
+	handler Handler
+}
+
+// NewPool returns a pool over st; register handlers with Handle, then Run.
+func NewPool(st Store, opt Options) *Pool {
+	if opt.Workers <= 0 {
+		opt.Workers = 2
+	}
+	if opt.Lease <= 0 {
+		opt.Lease = 10 * time.Minute
+	}
+	if opt.Poll <= 0 {
+		opt.Poll = time.Second
+	}
+	if opt.Grace <= 0 {
+		opt.Grace = 10 * time.Second
+	}
+	if opt.MaxAttempts <= 0 {
+		opt.MaxAttempts = 5
+	}
+	if opt.Backoff == nil {
+		opt.Backoff = func(n int) time.Duration {
+			d := time.Second << min(n, 9)
+			return min(d, 5*time.Minute)
+		}
+	}
+	if opt.Owner == "" {
+		host, _ := os.Hostname()
+		opt.Owner = fmt.Sprintf("%s/%d/%s", host, os.Getpid(), uuid.NewString()[:8])
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Pool{st: st, opt: opt, handlers: map[string]handlerEntry{}, wake: make(chan struct{}, 1), log: opt.Logger.With("component", "jobs")}
+}
+
+// Handle registers the handler for a job kind; status is what the document
+// shows while the job runs (e.g. extracting).
+func (p *Pool) Handle(kind string, status store.Status, h Handler) {
+	p.handlers[kind] = handlerEntry{status: status, handler: h}
+}
+
+// Wake tells an idle pool that a job was just enqueued. It never blocks.
+func (p *Pool) Wake() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Owner is the lease owner name of this pool.
+func (p *Pool) Owner() string { return p.opt.Owner }
+
+// Run claims and runs jobs until ctx is done. Then it stops claiming, lets
+// running jobs finish for the grace period, cancels the rest and releases
+// them to the queue, so nothing stays "running" after a restart.
+func (p *Pool) Run(ctx context.Context) error {
+	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelJobs()
+	done := make(chan struct{}, p.opt.Workers)
+	running := 0
+	ticker := time.NewTicker(p.opt.Poll)
+	defer ticker.Stop()
+	// A document imported in this process wakes the pool at once instead
+	// of at the next poll: that is what keeps import → searchable short.
+	var imported <-chan events.Event
+	if p.opt.Bus != nil {
+		sub := p.opt.Bus.Subscribe(64)
+		defer sub.Close()
+		imported = sub.C
+	}
+	for {
+		if ctx.Err() == nil && running < p.opt.Workers {
+			claimed, err := p.st.ClaimJobs(ctx, p.opt.Owner, p.opt.Workers-running, p.opt.Lease)
+			if err != nil && ctx.Err() == nil {
+				p.log.Warn("claim jobs", "err", err)
+			}
+			for _, j := range claimed {
+				running++
+				go func(j store.Job) {
+					p.runOne(jobCtx, j)
+					done <- struct{}{}
+				}(j)
+			}
+			if len(claimed) > 0 {
+				p.progress(ctx, true)
+				if running < p.opt.Workers {
+					continue // there may be more due jobs
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return p.shutdown(running, done, cancelJobs)
+		case <-done:
+			running--
+			p.progress(ctx, false)
+		case <-p.wake:
+		case <-imported:
+		case <-ticker.C:
+		}
+	}
+}
+
+func (p *Pool) shutdown(running int, done chan struct{}, cancelJobs context.CancelFunc) error {
+	timer := time.NewTimer(p.opt.Grace)
+	defer timer.Stop()
+	for running > 0 {
+		select {
+		case <-done:
+			running--
+		case <-timer.C:
+			cancelJobs()
+			for ; running > 0; running-- {
+				<-done
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	n, err := p.st.ReleaseJobs(ctx, p.opt.Owner)
+	if err != nil {
+		return fmt.Errorf("release jobs on shutdown: %w", err)
+	}
+	if n > 0 {
+		p.log.Info("released unfinished jobs", "count", n)
+	}
+	return nil
+}
+
+// runOne runs a claimed job and records its outcome.
+func (p *Pool) runOne(ctx context.Context, j store.Job) {
+	log := p.log.With("job_id", j.ID, "kind", j.Kind, "document_id", j.DocumentID)
+	doc, err := p.st.Document(ctx, j.DocumentID)
+	if errors.Is(err, store.ErrNotFound) {
+		return // deleted meanwhile; its jobs went with it
+	}
+	if err != nil {
+		p.retry(ctx, j, err, log)
+		return
+	}
+	h, ok := p.handlers[j.Kind]
+	if !ok {
+		p.fail(ctx, j, fmt.Sprintf("unknown job kind %q", j.Kind), log)
+		return
+	}
+	if h.status != "" && doc.Status != h.status {
+		st := h.status
+		if _, err := p.st.UpdateDocument(ctx, doc.ID, store.DocumentPatch{Status: &st}); err != nil {
+			p.retry(ctx, j, err, log)
+			return
+		}
+	}
+	step, err := h.handler.Run(ctx, j, doc)
+	if err != nil {
+		if ctx.Err() != nil {
+			return // shutting down: the job is released, not failed
+		}
+		if errors.Is(err, ErrPermanent) || errors.Is(err, extract.ErrPermanent) || j.Attempts >= p.opt.MaxAttempts {
+			p.fail(ctx, j, err.Error(), log)
+		} else {
+			p.retry(ctx, j, err, log)
+		}
+		return
+	}
+	err = p.st.FinishJob(ctx, store.JobOutcome{JobID: j.ID, Owner: p.opt.Owner, Document: step.Document, Next: step.Next})
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			log.Warn("record job outcome", "err", err)
+		}
+		return
+	}
+	if step.Next != nil {
+		p.Wake()
+	}
+	if step.Event != "" {
+		p.opt.Bus.Publish(events.Event{Type: step.Event, DocumentID: doc.ID})
+	}
+	if step.Document.Status != nil && *step.Document.Status == store.StatusReady {
+		p.opt.Bus.Publish(events.Event{Type: events.DocumentReady, DocumentID: doc.ID})
+	}
+}
+
+func (p *Pool) retry(ctx context.Context, j store.Job, cause error, log *slog.Logger) {
+	at := time.Now().Add(p.opt.Backoff(j.Attempts))
+	log.Info("job failed, will retry", "attempt", j.Attempts, "retry_at", at, "err", cause)
+	err := p.st.FinishJob(ctx, store.JobOutcome{JobID: j.ID, Owner: p.opt.Owner, Error: cause.Error(), RetryAt: &at})
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		log.Warn("record retry", "err", err)
+	}
+}
+
+func (p *Pool) fail(ctx context.Context, j store.Job, msg string, log *slog.Logger) {
+	log.Warn("job failed", "err", msg)
+	failed := store.StatusFailed
+	err := p.st.FinishJob(ctx, store.JobOutcome{
+		JobID: j.ID, Owner: p.opt.Owner, Error: msg,
+		Document: store.DocumentPatch{Status: &failed, Error: &msg},
+	})
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			log.Warn("record failure", "err", err)
+		}
+		return
+	}
+	p.opt.Bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: j.DocumentID, Data: map[string]string{"error": msg}})
+}
+
+// progress publishes queue counts, at most every 100 ms unless forced.
+func (p *Pool) progress(ctx context.Context, force bool) {
+	if p.opt.Bus == nil {
+		return
+	}
+	p.mu.Lock()
+	if !force && time.Since(p.lastProgress) < 100*time.Millisecond {
+		p.mu.Unlock()
+		return
+	}
+	p.lastProgress = time.Now()
+	p.mu.Unlock()
+	c, err := p.st.JobCounts(ctx)
+	if err != nil {
+		return
+	}
+	p.opt.Bus.Publish(events.Event{Type: events.JobsProgress, Data: c})
+}
+
+// Idle reports whether no job is queued or running (in any process).
+func (p *Pool) Idle(ctx context.Context) (bool, error) {
+	c, err := p.st.JobCounts(ctx)
+	if err != nil {
+		return false, err
+	}
+	return c.Queued == 0 && c.Running == 0, nil
+}

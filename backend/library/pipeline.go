@@ -1,0 +1,73 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/docsift/docsift/backend/blob"
+	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/jobs"
+	"github.com/docsift/docsift/backend/store"
+)
+
+// Workers builds the background worker pool that takes imported documents
+// through the pipeline (extract → classify → ready) with ex reading text
+// and thumbnails. Run it with Pool.Run; several processes may run pools
+// over one server-profile library.
+func (l *Library) Workers(ex jobs.Extractor, opt jobs.Options) *jobs.Pool {
+	if opt.Bus == nil {
+		opt.Bus = l.bus
+	}
+	if opt.Logger == nil {
+		opt.Logger = l.log
+	}
+	p := jobs.NewPool(l.store, opt)
+	(&jobs.Pipeline{Blobs: l.blobs, Extract: ex, Logger: opt.Logger}).Register(p)
+	return p
+}
+
+// Thumbnail streams a document's thumbnail (PNG). ErrNotFound when the
+// document has none (yet, or its type has no preview).
+func (l *Library) Thumbnail(ctx context.Context, id string) (io.ReadCloser, error) {
+	d, err := l.Document(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rc, _, err := l.blobs.Get(ctx, jobs.ThumbnailKey(d))
+	if errors.Is(err, blob.ErrNotFound) {
+		return nil, fmt.Errorf("thumbnail of %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("thumbnail of %s: %w", id, err)
+	}
+	return rc, nil
+}
+
+// Reprocess queues a document for extraction again (the retry action for a
+// failed document, or after installing OCR).
+func (l *Library) Reprocess(ctx context.Context, id string) (Document, error) {
+	d, err := l.Document(ctx, id)
+	if err != nil {
+		return Document{}, err
+	}
+	if d.Status == store.StatusExtracting || d.Status == store.StatusClassifying {
+		return d, nil // already on its way
+	}
+	if err := l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: id}); err != nil {
+		return Document{}, fmt.Errorf("queue %s: %w", id, err)
+	}
+	stored, empty := store.StatusStored, ""
+	d, err = l.store.UpdateDocument(ctx, id, store.DocumentPatch{Status: &stored, Error: &empty})
+	if err != nil {
+		return Document{}, fmt.Errorf("queue %s: %w", id, err)
+	}
+	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: id})
+	return d, nil
+}
+
+// JobCounts reports the pipeline's queue.
+func (l *Library) JobCounts(ctx context.Context) (store.JobCounts, error) {
+	return l.store.JobCounts(ctx)
+}

@@ -1,0 +1,304 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// Compile-time check that Store is the durable job queue too.
+var _ store.JobQueue = (*Store)(nil)
+
+// maxClaim bounds one ClaimJobs call.
+const maxClaim = 1000
+
+// jobColumns are selected, in this order, by scanJob; alias j.
+const jobColumns = `j.id, j.kind, j.document_id, j.state, j.attempts, j.run_at, j.last_error,
+	j.lease_owner, j.lease_until, j.created_at, j.updated_at`
+
+// scanJob reads jobColumns.
+func scanJob(row pgx.Row) (store.Job, error) {
+	var (
+		j          store.Job
+		state      string
+		attempts   int32
+		leaseUntil *time.Time
+	)
+	if err := row.Scan(&j.ID, &j.Kind, &j.DocumentID, &state, &attempts, &j.RunAt, &j.LastError,
+		&j.LeaseOwner, &leaseUntil, &j.CreatedAt, &j.UpdatedAt); err != nil {
+		return store.Job{}, err
+	}
+	j.State = store.JobState(state)
+	j.Attempts = int(attempts)
+	if leaseUntil != nil {
+		j.LeaseUntil = leaseUntil.UTC()
+	}
+	j.RunAt = j.RunAt.UTC()
+	j.CreatedAt = j.CreatedAt.UTC()
+	j.UpdatedAt = j.UpdatedAt.UTC()
+	return j, nil
+}
+
+// collectJobs reads every row of rows with scanJob.
+func collectJobs(rows pgx.Rows) ([]store.Job, error) {
+	defer rows.Close()
+	jobs := []store.Job{}
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, rows.Err()
+}
+
+// prepareJob checks a job about to be enqueued and returns it in stored
+// form: canonical ids (a fresh one when ID is empty), queued, RunAt in UTC
+// truncated to microseconds (zero stays zero: the database's now).
+func (s *Store) prepareJob(op string, j store.Job) (store.Job, error) {
+	id, err := newID(op+": job", j.ID)
+	if err != nil {
+		return store.Job{}, err
+	}
+	if j.Kind == "" {
+		return store.Job{}, fmt.Errorf("postgres: %s: a job needs a kind", op)
+	}
+	doc, ok := parseID(j.DocumentID)
+	if !ok {
+		return store.Job{}, notFound(op + ": job document")
+	}
+	out := store.Job{ID: id, Kind: j.Kind, DocumentID: doc, State: store.JobQueued}
+	if !j.RunAt.IsZero() {
+		out.RunAt = s.timestamp(j.RunAt)
+	}
+	return out, nil
+}
+
+// insertJob inserts a job made by prepareJob through q and writes back what
+// was stored. Job times come from the database clock (clock_timestamp, so
+// jobs enqueued in one transaction keep their order).
+func insertJob(ctx context.Context, q dbtx, j *store.Job) error {
+	var runAt *time.Time
+	if !j.RunAt.IsZero() {
+		runAt = &j.RunAt
+	}
+	got, err := scanJob(q.QueryRow(ctx, `INSERT INTO jobs AS j
+		(id, kind, document_id, state, attempts, run_at, created_at, updated_at)
+		VALUES ($1, $2, $3, 'queued', 0, coalesce($4, clock_timestamp()), clock_timestamp(), clock_timestamp())
+		RETURNING `+jobColumns, j.ID, j.Kind, j.DocumentID, runAt))
+	if err != nil {
+		return err
+	}
+	*j = got
+	return nil
+}
+
+// EnqueueJob adds a queued job and writes back what was stored. An empty ID
+// gets a fresh UUID, a zero RunAt is now (the database's clock). A missing
+// document gives store.ErrNotFound.
+func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
+	const op = "enqueue job"
+	prepared, err := s.prepareJob(op, *j)
+	if err != nil {
+		return err
+	}
+	if err := insertJob(ctx, s.pool, &prepared); err != nil {
+		return wrap(op, err)
+	}
+	*j = prepared
+	return nil
+}
+
+// ClaimJobs leases up to limit due jobs to owner for lease, oldest RunAt
+// first: queued jobs whose RunAt has passed and running jobs whose lease
+// expired. Each claim increments Attempts.
+//
+// One statement does it: the candidates are locked with FOR UPDATE SKIP
+// LOCKED, so concurrent claimers (in any process) pass over each other's
+// rows instead of waiting or taking them twice, and a row changed by a
+// claimer that committed first is re-checked against the due condition
+// before it is taken.
+func (s *Store) ClaimJobs(ctx context.Context, owner string, limit int, lease time.Duration) ([]store.Job, error) {
+	const op = "claim jobs"
+	if owner == "" {
+		return nil, fmt.Errorf("postgres: %s: owner is empty", op)
+	}
+	if lease < time.Microsecond {
+		return nil, fmt.Errorf("postgres: %s: lease %v is not positive", op, lease)
+	}
+	if limit <= 0 {
+		return []store.Job{}, nil
+	}
+	limit = min(limit, maxClaim)
+	rows, err := s.pool.Query(ctx, `WITH due AS MATERIALIZED (
+			SELECT id FROM jobs
+			WHERE state IN ('queued', 'running')
+			  AND ((state = 'queued' AND run_at <= now())
+			    OR (state = 'running' AND lease_until < now()))
+			ORDER BY run_at
+			LIMIT $2
+			FOR UPDATE SKIP LOCKED
+		)
+		UPDATE jobs AS j
+		   SET state = 'running', lease_owner = $1,
+		       lease_until = now() + $3::bigint * interval '1 microsecond',
+		       attempts = j.attempts + 1, updated_at = now()
+		  FROM due
+		 WHERE j.id = due.id
+		RETURNING `+jobColumns, owner, limit, lease.Microseconds())
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	jobs, err := collectJobs(rows)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	// RETURNING keeps no order.
+	slices.SortFunc(jobs, func(a, b store.Job) int {
+		if c := a.RunAt.Compare(b.RunAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return jobs, nil
+}
+
+// errLeaseLost says the job is not (or no longer) running under the owner.
+var errLeaseLost = fmt.Errorf("the job's lease is not held by this owner: %w", store.ErrConflict)
+
+// FinishJob ends a claimed job, in one transaction: it checks that o.Owner
+// still holds the lease (store.ErrConflict otherwise, and nothing changes),
+// applies o.Document to the job's document, marks the job done, queued
+// again at RetryAt, or failed (see store.JobOutcome), and enqueues o.Next
+// (whose DocumentID defaults to the job's document). An unknown job, or one
+// whose document was deleted, gives store.ErrNotFound.
+//
+// A lease that expired but was not reclaimed by anyone is still held.
+func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
+	const op = "finish job"
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	jobID, ok := parseID(o.JobID)
+	if !ok {
+		return notFound(op)
+	}
+	if o.Document.Status != nil && !o.Document.Status.Valid() {
+		return fmt.Errorf("postgres: %s: unknown status %q", op, *o.Document.Status)
+	}
+	state, runAt := store.JobDone, (*time.Time)(nil)
+	switch {
+	case o.RetryAt != nil:
+		t := s.timestamp(*o.RetryAt)
+		state, runAt = store.JobQueued, &t
+	case o.Error != "":
+		state = store.JobFailed
+	}
+
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// The document first, then the job: the order DeleteDocument
+		// (document, then the cascade to its jobs) takes them in.
+		var docID string
+		err := tx.QueryRow(ctx, `SELECT d.id FROM jobs j JOIN documents d ON d.id = j.document_id
+			WHERE j.id = $1 FOR NO KEY UPDATE OF d`, jobID).Scan(&docID)
+		if err != nil {
+			return err
+		}
+		var curState, curOwner string
+		err = tx.QueryRow(ctx, "SELECT state, lease_owner FROM jobs WHERE id = $1 FOR UPDATE", jobID).
+			Scan(&curState, &curOwner)
+		if err != nil {
+			return err
+		}
+		if curState != string(store.JobRunning) || curOwner != o.Owner {
+			return errLeaseLost
+		}
+		if o.Document != (store.DocumentPatch{}) {
+			if _, err := s.updateDocument(ctx, tx, docID, o.Document); err != nil {
+				return fmt.Errorf("update document: %w", err)
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE jobs
+			SET state = $2, run_at = coalesce($3, run_at),
+			    last_error = CASE WHEN $4 = '' THEN last_error ELSE $4 END,
+			    lease_owner = '', lease_until = NULL, updated_at = clock_timestamp()
+			WHERE id = $1`, jobID, string(state), runAt, cleanText(o.Error)); err != nil {
+			return err
+		}
+		if o.Next != nil {
+			next := *o.Next
+			if next.DocumentID == "" {
+				next.DocumentID = docID
+			}
+			prepared, err := s.prepareJob(op, next)
+			if err != nil {
+				return err
+			}
+			if err := insertJob(ctx, tx, &prepared); err != nil {
+				return fmt.Errorf("enqueue next job: %w", err)
+			}
+		}
+		return nil
+	})
+	return wrap(op, err)
+}
+
+// ReleaseJobs puts owner's running jobs back in the queue, due at once
+// (their RunAt has passed), and returns how many. Attempts are kept.
+func (s *Store) ReleaseJobs(ctx context.Context, owner string) (int, error) {
+	const op = "release jobs"
+	if owner == "" {
+		return 0, nil
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE jobs
+		SET state = 'queued', lease_owner = '', lease_until = NULL, updated_at = clock_timestamp()
+		WHERE state = 'running' AND lease_owner = $1`, owner)
+	if err != nil {
+		return 0, wrap(op, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// JobCounts counts queued jobs (due or not, and running jobs whose lease
+// expired: they are as good as queued), running jobs with a live lease,
+// and failed jobs.
+func (s *Store) JobCounts(ctx context.Context) (store.JobCounts, error) {
+	const op = "count jobs"
+	var queued, running, failed int64
+	err := s.pool.QueryRow(ctx, `SELECT
+			count(*) FILTER (WHERE state = 'queued' OR lease_until < now()),
+			count(*) FILTER (WHERE state = 'running' AND lease_until >= now()),
+			(SELECT count(*) FROM jobs WHERE state = 'failed')
+		FROM jobs WHERE state IN ('queued', 'running')`).Scan(&queued, &running, &failed)
+	if err != nil {
+		return store.JobCounts{}, wrap(op, err)
+	}
+	return store.JobCounts{Queued: int(queued), Running: int(running), Failed: int(failed)}, nil
+}
+
+// DocumentJobs lists a document's jobs, oldest first (none for an unknown
+// document).
+func (s *Store) DocumentJobs(ctx context.Context, documentID string) ([]store.Job, error) {
+	const op = "list document jobs"
+	doc, ok := parseID(documentID)
+	if !ok {
+		return []store.Job{}, nil
+	}
+	rows, err := s.pool.Query(ctx, "SELECT "+jobColumns+
+		" FROM jobs j WHERE j.document_id = $1 ORDER BY j.created_at, j.id", doc)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	jobs, err := collectJobs(rows)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	return jobs, nil
+}

@@ -1,0 +1,96 @@
+package sqlite
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// matchExpr renders the terms of q as an FTS5 query. Every piece of text
+// becomes an FTS5 string ("…", with " doubled), so that nothing a person
+// types — quotes, *, ^, :, -, parentheses, NEAR, AND, OR, NOT — is read
+// as query syntax: the tokenizer splits the string into words, and several
+// words in one string are a phrase. The operators come only from the
+// structure of q: groups are ANDed, the terms of a group ORed, Not terms
+// removed with NOT.
+//
+// A term with nothing to search for (no letter or digit) is left out; ok
+// is false when no Must group is left, and the query matches nothing.
+func matchExpr(q store.SearchQuery) (expr string, ok bool) {
+	var groups []string
+	for _, g := range q.Must {
+		var alts []string
+		for _, t := range g {
+			if s, ok := termExpr(t); ok {
+				alts = append(alts, s)
+			}
+		}
+		if len(alts) > 0 {
+			groups = append(groups, "("+strings.Join(alts, " OR ")+")")
+		}
+	}
+	if len(groups) == 0 {
+		return "", false
+	}
+	expr = strings.Join(groups, " AND ")
+	var nots []string
+	for _, t := range q.Not {
+		if s, ok := termExpr(t); ok {
+			nots = append(nots, s)
+		}
+	}
+	if len(nots) > 0 {
+		expr = "(" + expr + ") NOT (" + strings.Join(nots, " OR ") + ")"
+	}
+	return expr, true
+}
+
+// termExpr renders one term: a phrase as one string, a prefix as a string
+// followed by *, and several words that are not a phrase as each word
+// ANDed.
+func termExpr(t store.SearchTerm) (string, bool) {
+	text := cleanText(t.Text)
+	if !searchable(text) {
+		return "", false
+	}
+	switch {
+	case t.Prefix:
+		return ftsString(text) + "*", true
+	case t.Phrase:
+		return ftsString(text), true
+	}
+	var words []string
+	for _, w := range strings.Fields(text) {
+		if searchable(w) {
+			words = append(words, ftsString(w))
+		}
+	}
+	if len(words) == 1 {
+		return words[0], true
+	}
+	return "(" + strings.Join(words, " AND ") + ")", true
+}
+
+// ftsString quotes s as an FTS5 string.
+func ftsString(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// cleanText makes s safe to hand to the tokenizer: valid UTF-8 and no NUL
+// (which would end the query text early in C).
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, " ")
+	return strings.ReplaceAll(s, "\x00", " ")
+}
+
+// searchable reports whether s holds a character the unicode61 tokenizer
+// keeps in a token (by default letters, numbers and private-use
+// characters); anything else is a separator. Where Go's Unicode tables are
+// newer than SQLite's, the tokenizer may still find no token: FTS5 then
+// treats the empty string as matching nothing, which is safe.
+func searchable(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
+	}) >= 0
+}

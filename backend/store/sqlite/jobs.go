@@ -1,0 +1,267 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+var _ store.JobQueue = (*Store)(nil)
+
+// jobColumns are the columns scanJob reads, in order.
+const jobColumns = `id, kind, document_id, state, attempts, run_at, last_error,
+	lease_owner, lease_until, created_at, updated_at`
+
+// claimableAt is when an open job may be claimed: a queued job at run_at,
+// a running one when its lease expires. Written exactly as in the
+// jobs_claimable index (0002_jobs.sql), so that SQLite uses the index.
+const claimableAt = `(CASE state WHEN 'queued' THEN run_at ELSE lease_until END)`
+
+// scanJob reads jobColumns.
+func scanJob(sc rowScanner) (store.Job, error) {
+	var (
+		j                               store.Job
+		runAt, leaseUntil, created, upd int64
+	)
+	if err := sc.Scan(&j.ID, &j.Kind, &j.DocumentID, &j.State, &j.Attempts, &runAt, &j.LastError,
+		&j.LeaseOwner, &leaseUntil, &created, &upd); err != nil {
+		return store.Job{}, err
+	}
+	j.RunAt, j.CreatedAt, j.UpdatedAt = fromMicros(runAt), fromMicros(created), fromMicros(upd)
+	if leaseUntil != 0 {
+		j.LeaseUntil = fromMicros(leaseUntil)
+	}
+	return j, nil
+}
+
+// insertJob stores j as a new queued job through q. ID defaults to a new
+// UUID, RunAt to now, DocumentID to docID; the values stored are written
+// back to j.
+func insertJob(ctx context.Context, q queryer, j *store.Job, docID string, now time.Time) error {
+	if j.Kind == "" {
+		return fmt.Errorf("job of document %q: no kind", j.DocumentID)
+	}
+	if j.ID == "" {
+		j.ID = uuid.NewString()
+	}
+	if j.DocumentID == "" {
+		j.DocumentID = docID
+	}
+	j.State, j.Attempts, j.LastError, j.LeaseOwner, j.LeaseUntil = store.JobQueued, 0, "", "", time.Time{}
+	j.RunAt, j.CreatedAt, j.UpdatedAt = orNow(j.RunAt, now), now, now
+	if _, err := q.ExecContext(ctx, `INSERT INTO jobs (id, kind, document_id, state, run_at, created_at, updated_at)
+		VALUES (?, ?, ?, 'queued', ?, ?, ?)`,
+		j.ID, j.Kind, j.DocumentID, j.RunAt.UnixMicro(), now.UnixMicro(), now.UnixMicro()); err != nil {
+		return fmt.Errorf("%s job of document %q: %w", j.Kind, j.DocumentID, classify(err))
+	}
+	return nil
+}
+
+// EnqueueJob adds a queued job. ID defaults to a new UUID and RunAt to
+// now; State, Attempts, LastError and the lease start afresh whatever j
+// says. The values stored are written back to j. A missing document gives
+// ErrNotFound, a used id ErrConflict.
+func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
+	if err := s.write(ctx, func(tx *sql.Tx) error {
+		return insertJob(ctx, tx, j, "", s.stamp())
+	}); err != nil {
+		return fmt.Errorf("sqlite: enqueue job: %w", err)
+	}
+	return nil
+}
+
+// ClaimJobs leases up to limit claimable jobs to owner, longest due first,
+// in one write transaction: SQLite has one writer at a time, and this
+// process's writes queue on one connection, so no other claim can run
+// between the choice of jobs and their update.
+func (s *Store) ClaimJobs(ctx context.Context, owner string, limit int, lease time.Duration) ([]store.Job, error) {
+	if owner == "" || lease <= 0 {
+		return nil, fmt.Errorf("sqlite: claim jobs: need an owner and a positive lease (got %q, %v)", owner, lease)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: claim jobs: %w", err)
+	}
+	jobs := []store.Job{}
+	if limit <= 0 {
+		return jobs, nil
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		now := s.stamp()
+		ids, err := claimableIDs(ctx, tx, now, limit)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `UPDATE jobs
+			SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
+			WHERE id IN (SELECT value FROM json_each(?))
+			RETURNING `+jobColumns,
+			owner, now.Add(lease).UnixMicro(), now.UnixMicro(), jsonList(ids))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		byID := make(map[string]store.Job, len(ids))
+		for rows.Next() {
+			j, err := scanJob(rows)
+			if err != nil {
+				return err
+			}
+			byID[j.ID] = j
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids { // RETURNING has no order; keep the due order
+			jobs = append(jobs, byID[id])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: claim jobs: %w", err)
+	}
+	return jobs, nil
+}
+
+// claimableIDs returns up to limit ids of jobs claimable at now, longest
+// due first: a range scan of the jobs_claimable index.
+func claimableIDs(ctx context.Context, tx *sql.Tx, now time.Time, limit int) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM jobs
+		WHERE state IN ('queued', 'running') AND `+claimableAt+` <= ?
+		ORDER BY `+claimableAt+` LIMIT ?`, now.UnixMicro(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// errLeaseLost says a job is not running under the owner's lease.
+var errLeaseLost = errors.New("the job is not running under this owner's lease")
+
+// FinishJob applies o in one write transaction: the document patch, the
+// job's new state (done; queued again at RetryAt; or failed), and the next
+// job. Only the owner of a running job may finish it; anyone else, or a
+// job already finished, gives ErrConflict and changes nothing. A lease
+// that expired but was not yet claimed by another owner still counts: the
+// work was done and nobody else started it.
+func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
+	upd, err := newDocUpdate(o.Document)
+	if err != nil {
+		return fmt.Errorf("sqlite: finish job %q: %w", o.JobID, err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		now := s.stamp()
+		var docID, state, leaseOwner string
+		if err := tx.QueryRowContext(ctx, `SELECT document_id, state, lease_owner FROM jobs WHERE id = ?`,
+			o.JobID).Scan(&docID, &state, &leaseOwner); err != nil {
+			return notFound(err, "job", o.JobID)
+		}
+		if state != string(store.JobRunning) || leaseOwner != o.Owner {
+			return fmt.Errorf("%w (%s, held by %q): %w", errLeaseLost, state, leaseOwner, store.ErrConflict)
+		}
+		if !upd.empty() {
+			if err := upd.apply(ctx, tx, docID, now); err != nil {
+				return err
+			}
+		}
+		next, runAt := store.JobDone, now
+		switch {
+		case o.Error != "" && o.RetryAt != nil:
+			next, runAt = store.JobQueued, orNow(*o.RetryAt, now)
+		case o.Error != "":
+			next = store.JobFailed
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = ?, last_error = ?,
+				run_at = CASE WHEN ? = 'queued' THEN ? ELSE run_at END,
+				lease_owner = '', lease_until = 0, updated_at = ?
+			WHERE id = ?`,
+			string(next), o.Error, string(next), runAt.UnixMicro(), now.UnixMicro(), o.JobID); err != nil {
+			return err
+		}
+		if o.Next != nil {
+			j := *o.Next
+			return insertJob(ctx, tx, &j, docID, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: finish job %q: %w", o.JobID, err)
+	}
+	return nil
+}
+
+// ReleaseJobs puts owner's running jobs back in the queue, claimable at
+// once, and returns how many. Their attempts stay counted.
+func (s *Store) ReleaseJobs(ctx context.Context, owner string) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'queued', lease_owner = '', lease_until = 0, updated_at = ?
+			WHERE state = 'running' AND lease_owner = ?`, s.stamp().UnixMicro(), owner)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: release jobs of %q: %w", owner, err)
+	}
+	return int(n), nil
+}
+
+// JobCounts counts queued jobs (due or not, plus running ones whose lease
+// expired), running jobs and failed jobs, from one snapshot.
+func (s *Store) JobCounts(ctx context.Context) (store.JobCounts, error) {
+	var c store.JobCounts
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		now := s.stamp().UnixMicro()
+		if err := tx.QueryRowContext(ctx, `SELECT
+				coalesce(sum(state = 'queued' OR `+claimableAt+` <= ?), 0),
+				coalesce(sum(state = 'running' AND `+claimableAt+` > ?), 0)
+			FROM jobs WHERE state IN ('queued', 'running')`, now, now).Scan(&c.Queued, &c.Running); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM jobs WHERE state = 'failed'`).Scan(&c.Failed)
+	})
+	if err != nil {
+		return store.JobCounts{}, fmt.Errorf("sqlite: job counts: %w", err)
+	}
+	return c, nil
+}
+
+// DocumentJobs lists a document's jobs, oldest first (an empty list for a
+// document without jobs, or one that does not exist).
+func (s *Store) DocumentJobs(ctx context.Context, documentID string) ([]store.Job, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs
+		WHERE document_id = ? ORDER BY created_at, rowid`, documentID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: document jobs: %w", err)
+	}
+	defer rows.Close()
+	jobs := []store.Job{}
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: document jobs: %w", err)
+		}
+		jobs = append(jobs, j)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: document jobs: %w", err)
+	}
+	return jobs, nil
+}

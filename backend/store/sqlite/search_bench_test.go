@@ -1,0 +1,317 @@
+package sqlite
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// searchSeeded is the 100,000-document database the search benchmarks
+// share, built once per run on first use.
+var searchSeeded searchDB
+
+// searchDB is a library of searchDocs documents of about 300 words each,
+// drawn from a Zipf distribution over a vocabulary (the system word list
+// when there is one, /usr/share/dict/words from Debian's wamerican;
+// otherwise generated words), with one of 20 topics each. Independent
+// words make no phrases, so one word in 30 starts a collocation instead:
+// one of 1,000 fixed pairs of words of middling frequency, itself drawn
+// by Zipf.
+type searchDB struct {
+	once  sync.Once
+	dir   string
+	path  string
+	user  store.User
+	vocab []string // most frequent first
+	took  time.Duration
+	err   error
+}
+
+const (
+	searchDocs     = 100_000
+	searchDocWords = 300
+)
+
+// get seeds the database on first use and opens a store on it.
+func (d *searchDB) get(b *testing.B) (*Store, *searchDB) {
+	b.Helper()
+	d.once.Do(func() {
+		start := time.Now()
+		if keep := os.Getenv("DOCSIFT_SEARCH_BENCH_DB"); keep != "" {
+			d.path = keep
+			if _, err := os.Stat(keep); err == nil {
+				d.err = d.reuse(context.Background())
+				return
+			}
+		} else if d.dir, d.err = os.MkdirTemp("", "docsift-search-bench-"); d.err == nil {
+			d.path = filepath.Join(d.dir, "docsift.db")
+		}
+		if d.err == nil {
+			d.err = d.seed(context.Background())
+		}
+		d.took = time.Since(start)
+	})
+	if d.err != nil {
+		b.Fatalf("seed: %v", d.err)
+	}
+	b.Logf("search database of %d documents (%d words each, vocabulary %d), seeded in %v",
+		searchDocs, searchDocWords, len(d.vocab), d.took.Round(time.Millisecond))
+	return openAt(b, d.path), d
+}
+
+// reuse takes a database seeded by an earlier run (DOCSIFT_SEARCH_BENCH_DB
+// names a file to keep between runs while tuning).
+func (d *searchDB) reuse(ctx context.Context) error {
+	s, err := Open(ctx, d.path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	d.vocab = vocabulary()
+	d.user, err = s.DefaultUser(ctx)
+	return err
+}
+
+// remove deletes the database, if it was built in a temporary directory.
+func (d *searchDB) remove() {
+	if d.dir != "" {
+		os.RemoveAll(d.dir)
+	}
+}
+
+// vocabulary returns lower-case ASCII words in a fixed random order: the
+// order is the Zipf rank.
+func vocabulary() []string {
+	var words []string
+	if f, err := os.Open("/usr/share/dict/words"); err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		seen := map[string]bool{}
+	next:
+		for sc.Scan() {
+			w := sc.Text()
+			for _, r := range w {
+				if r < 'a' || r > 'z' {
+					continue next
+				}
+			}
+			if len(w) > 2 && !seen[w] {
+				seen[w] = true
+				words = append(words, w)
+			}
+		}
+	}
+	if len(words) < 10_000 {
+		words = words[:0]
+		r := rand.New(rand.NewPCG(7, 7))
+		for range 50_000 {
+			b := make([]byte, 4+r.IntN(7))
+			for i := range b {
+				b[i] = byte('a' + r.IntN(26))
+			}
+			words = append(words, string(b))
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(words), func(i, j int) { words[i], words[j] = words[j], words[i] })
+	return words
+}
+
+// seed writes the documents straight into the tables, in transactions of
+// 5,000, so that the triggers index them as they do in use: insert the
+// row (its name), add the text, link a topic.
+func (d *searchDB) seed(ctx context.Context) error {
+	s, err := Open(ctx, d.path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if d.user, err = s.DefaultUser(ctx); err != nil {
+		return err
+	}
+	d.vocab = vocabulary()
+	var topics []string
+	for i := range 20 {
+		tp := store.Topic{UserID: d.user.ID, Name: "topic " + d.vocab[500+i*37]}
+		if err := s.CreateTopic(ctx, &tp); err != nil {
+			return err
+		}
+		topics = append(topics, tp.ID)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(5, 6)), 1.07, 2, uint64(len(d.vocab)-1))
+	pairZipf := rand.NewZipf(rand.New(rand.NewPCG(8, 9)), 1.07, 2, uint64(len(collocations(d.vocab))-1))
+	pairs := collocations(d.vocab)
+	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	const batch = 5_000
+	for start := 0; start < searchDocs; start += batch {
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			insDoc, err := tx.PrepareContext(ctx, `INSERT INTO documents (id, user_id, filename,
+				filename_key, object_key, content_type, size_bytes, sha256, storage_backend,
+				page_count, status, error, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, 'application/pdf', 1000, ?, 'localfs', 1, ?, '', ?, ?)`)
+			if err != nil {
+				return err
+			}
+			defer insDoc.Close()
+			insText, err := tx.PrepareContext(ctx, `INSERT INTO document_texts (document_id, body) VALUES (?, ?)`)
+			if err != nil {
+				return err
+			}
+			defer insText.Close()
+			insLink, err := tx.PrepareContext(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
+				VALUES (?, ?, 'classifier', 0.9)`)
+			if err != nil {
+				return err
+			}
+			defer insLink.Close()
+			var text strings.Builder
+			for i := start; i < start+batch; i++ {
+				id := uuid.NewString()
+				sum := sha256.Sum256([]byte(id))
+				name := fmt.Sprintf("%s %s %06d.pdf", d.vocab[zipf.Uint64()], d.vocab[zipf.Uint64()], i)
+				created := base.Add(time.Duration(i) * time.Minute).UnixMicro()
+				status := store.StatusReady
+				if i%10 == 0 {
+					status = store.StatusFailed
+				}
+				if _, err := insDoc.ExecContext(ctx, id, d.user.ID, name, store.FoldKey(name), "k/"+id,
+					hex.EncodeToString(sum[:]), string(status), created, created); err != nil {
+					return err
+				}
+				text.Reset()
+				for w := range searchDocWords {
+					if w > 0 {
+						text.WriteByte(' ')
+						if r.IntN(12) == 0 {
+							text.WriteString(". ")
+						}
+					}
+					if r.IntN(30) == 0 {
+						text.WriteString(pairs[pairZipf.Uint64()])
+					} else {
+						text.WriteString(d.vocab[zipf.Uint64()])
+					}
+				}
+				if _, err := insText.ExecContext(ctx, id, text.String()); err != nil {
+					return err
+				}
+				if _, err := insLink.ExecContext(ctx, id, topics[r.IntN(len(topics))]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// collocations returns 1,000 two-word phrases of words ranked 200 to
+// 5,000, most frequent first.
+func collocations(vocab []string) []string {
+	r := rand.New(rand.NewPCG(10, 11))
+	out := make([]string, 1000)
+	for i := range out {
+		out[i] = vocab[200+r.IntN(4800)] + " " + vocab[200+r.IntN(4800)]
+	}
+	return out
+}
+
+// latencies records the duration of each call and reports percentiles.
+type latencies []time.Duration
+
+// report adds p50 and p95 in milliseconds to b's output.
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	s := slices.Clone(l)
+	slices.Sort(s)
+	pct := func(p float64) float64 {
+		return float64(s[min(len(s)-1, int(p*float64(len(s))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+	b.ReportMetric(0, "ns/op") // the percentiles say it better
+}
+
+// term is a one-word search term.
+func term(w string) []store.SearchTerm { return []store.SearchTerm{{Text: w}} }
+
+// searchCases are the query shapes the performance target names, picked
+// from the vocabulary by frequency rank.
+func searchCases(d *searchDB) []struct {
+	name string
+	q    store.SearchQuery
+} {
+	v := d.vocab
+	return []struct {
+		name string
+		q    store.SearchQuery
+	}{
+		{"common", store.SearchQuery{Must: [][]store.SearchTerm{term(v[100])}}},
+		{"rare", store.SearchQuery{Must: [][]store.SearchTerm{term(v[20_000])}}},
+		{"two-words", store.SearchQuery{Must: [][]store.SearchTerm{term(v[40]), term(v[90])}}},
+		{"phrase", store.SearchQuery{Must: [][]store.SearchTerm{{{Text: collocations(v)[2], Phrase: true}}}}},
+		{"prefix", store.SearchQuery{Must: [][]store.SearchTerm{{{Text: v[60][:3], Prefix: true}}}}},
+		// Beyond the target: a word in every document, a phrase of the two
+		// most frequent words, a filter, and date order.
+		{"every-doc-word", store.SearchQuery{Must: [][]store.SearchTerm{term(v[3])}}},
+		{"phrase-of-top-words", store.SearchQuery{Must: [][]store.SearchTerm{{{Text: v[1] + " " + v[2], Phrase: true}}}}},
+		{"common+status", store.SearchQuery{Must: [][]store.SearchTerm{term(v[100])},
+			Filter: store.DocumentFilter{Status: new(store.StatusReady)}}},
+		{"common/by-date", store.SearchQuery{Must: [][]store.SearchTerm{term(v[100])}, ByDate: true}},
+		{"rare/by-date", store.SearchQuery{Must: [][]store.SearchTerm{term(v[20_000])}, ByDate: true}},
+	}
+}
+
+// BenchmarkSearch100k is the search target: top 50 with snippets at
+// 100,000 documents, p50 and p95 per query shape.
+func BenchmarkSearch100k(b *testing.B) {
+	s, d := searchSeeded.get(b)
+	for _, tc := range searchCases(d) {
+		b.Run(tc.name, func(b *testing.B) {
+			q := tc.q
+			q.Filter.UserID = d.user.ID
+			q.Filter.Limit = 50
+			var lat latencies
+			var p store.SearchPage
+			for b.Loop() {
+				start := time.Now()
+				var err error
+				if p, err = s.Search(b.Context(), q); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			lat.report(b)
+			b.ReportMetric(float64(p.Total), "hits")
+			if len(p.Hits) == 0 {
+				b.Fatalf("no hits for %s", describeTerms(q))
+			}
+		})
+	}
+}
+
+// describeTerms renders q's terms for messages.
+func describeTerms(q store.SearchQuery) string {
+	return fmt.Sprint(q.Must)
+}
