@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/docsift/docsift/backend/jobs"
 )
 
 type importOpts struct {
@@ -59,7 +61,7 @@ func runImport(ctx context.Context, r *runner, o any, args []string) int {
 	var waitPipeline func() error
 	if !*opts.noWait {
 		// Extraction runs while files are still being imported.
-		pool, stop, err := r.startWorkers(ctx, 2)
+		pool, stop, err := r.startWorkers(ctx, jobs.Options{Workers: 2})
 		if err != nil {
 			return r.fail(err)
 		}

@@ -12,12 +12,13 @@ import (
 
 // startWorkers starts the pipeline's worker pool in the background. stop
 // shuts it down gracefully (running jobs finish or are released).
-func (r *runner) startWorkers(ctx context.Context, workers int) (pool *jobs.Pool, stop func() error, err error) {
+func (r *runner) startWorkers(ctx context.Context, opt jobs.Options) (pool *jobs.Pool, stop func() error, err error) {
 	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(r.cfg.DataDir, "cache"), Logger: r.log})
 	if err != nil {
 		return nil, nil, fmt.Errorf("start text extraction: %w", err)
 	}
-	pool = r.lib.Workers(reg, jobs.Options{Workers: workers, Logger: r.log})
+	opt.Logger = r.log
+	pool = r.lib.Workers(reg, opt)
 	runCtx, cancel := context.WithCancel(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- pool.Run(runCtx) }()

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docsift/docsift/backend/jobs"
+
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/watch"
 )
@@ -21,6 +23,7 @@ type watchOpts struct {
 	pollInterval *time.Duration
 	quiet        *time.Duration
 	retryFailed  *bool
+	noWorkers    *bool
 }
 
 func watchCommand() command {
@@ -36,6 +39,7 @@ func watchCommand() command {
 				poll:         fs.Bool("poll", false, "walk the folders on a timer instead of using file events (network shares)"),
 				pollInterval: fs.Duration("poll-interval", 0, "how often to poll with --poll (default 10s)"),
 				quiet:        fs.Duration("quiet", 0, "how long a file must see no change before it is taken (default 200ms)"),
+				noWorkers:    fs.Bool("no-workers", false, "only import; leave text extraction to a separate docsift worker"),
 				retryFailed:  fs.Bool("retry-failed", false, "first move the files in each folder's failed/ back to be tried again"),
 			}
 		},
@@ -80,6 +84,14 @@ func runWatch(ctx context.Context, r *runner, o any, args []string) int {
 		if name, ok := watch.NetworkFilesystem(f.Path); ok && !f.Poll {
 			fmt.Fprintf(r.env.Stderr, "note: %s is on a network filesystem (%s); files written by other machines are only seen by polling: consider --poll\n", display(f.Path), name)
 		}
+	}
+	if !*opts.noWorkers {
+		// Imported files are processed (text, thumbnails) in this process too.
+		_, stop, err := r.startWorkers(ctx, jobs.Options{Workers: 2})
+		if err != nil {
+			return r.fail(err)
+		}
+		defer stop()
 	}
 	if err := w.Start(ctx); err != nil {
 		fmt.Fprintf(r.env.Stderr, "docsift watch: %v\n", err)

@@ -45,6 +45,14 @@ func TestWatchCommandImportsDroppedFiles(t *testing.T) {
 			json.Unmarshal([]byte(js), &rows)
 		}
 	}
+	for rows[0].Status != "ready" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the dropped file was not processed: %+v", rows[0])
+		}
+		time.Sleep(50 * time.Millisecond)
+		_, js, _ := run(t, nil, "ls", "--json", "--data-dir", data)
+		json.Unmarshal([]byte(js), &rows)
+	}
 	if rows[0].Filename != "scan.txt" || len(rows[0].Topics) != 1 || rows[0].Topics[0] != "Taxes" {
 		t.Errorf("imported as %+v", rows[0])
 	}

@@ -4,16 +4,25 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
+
+	"github.com/docsift/docsift/backend/jobs"
 )
 
-type workerOpts struct{ workers *int }
+type workerOpts struct {
+	workers *int
+	lease   *time.Duration
+}
 
 func workerCommand() command {
 	return command{
 		name:    "worker",
 		summary: "Run only the background workers (text extraction, classification) until stopped.",
 		flags: func(fs *flag.FlagSet) any {
-			return &workerOpts{workers: fs.Int("workers", 2, "jobs run at once")}
+			return &workerOpts{
+				workers: fs.Int("workers", 2, "jobs run at once"),
+				lease:   fs.Duration("lease", 0, "how long a claimed job is held before another worker may take it after a crash (default 5m)"),
+			}
 		},
 		run: func(ctx context.Context, r *runner, o any, args []string) int {
 			opts := o.(*workerOpts)
@@ -21,7 +30,7 @@ func workerCommand() command {
 				fmt.Fprintln(r.env.Stderr, "docsift worker: takes no arguments; --workers must be at least 1")
 				return ExitUsage
 			}
-			pool, stop, err := r.startWorkers(ctx, *opts.workers)
+			pool, stop, err := r.startWorkers(ctx, jobs.Options{Workers: *opts.workers, Lease: *opts.lease})
 			if err != nil {
 				return r.fail(err)
 			}

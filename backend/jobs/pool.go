@@ -55,8 +55,9 @@ type Options struct {
 	// machine; extraction is CPU-bound].
 	Workers int
 	// Lease is how long a claim lasts before another worker may take the
-	// job [10 min: longer than the extraction timeout, so a live worker
-	// never loses its job].
+	// job [5 min: longer than the extraction timeout (2 min) plus fetching
+	// the bytes, so a live worker never loses its job, yet a crashed
+	// worker's jobs are picked up again within minutes].
 	Lease time.Duration
 	// Poll is how often an idle pool looks for due jobs that it was not
 	// woken for (other processes, retries) [1 s].
@@ -97,7 +98,7 @@ func NewPool(st Store, opt Options) *Pool {
 		opt.Workers = 2
 	}
 	if opt.Lease <= 0 {
-		opt.Lease = 10 * time.Minute
+		opt.Lease = 5 * time.Minute
 	}
 	if opt.Poll <= 0 {
 		opt.Poll = time.Second
