@@ -13,7 +13,15 @@ import (
 // startWorkers starts the pipeline's worker pool in the background. stop
 // shuts it down gracefully (running jobs finish or are released).
 func (r *runner) startWorkers(ctx context.Context, opt jobs.Options) (pool *jobs.Pool, stop func() error, err error) {
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(r.cfg.DataDir, "cache"), Logger: r.log})
+	settings, err := r.lib.Settings(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	reg, err := extract.Default(extract.Options{
+		CacheDir:     filepath.Join(r.cfg.DataDir, "cache"),
+		OCRLanguages: settings.OCRLanguages,
+		Logger:       r.log,
+	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("start text extraction: %w", err)
 	}

@@ -255,18 +255,22 @@ func TestSettingsMaskTheKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.AIProvider != "builtin" || s.AutoApplyThreshold != library.DefaultAutoApplyThreshold || s.APIKey != "" {
+		if s.AIProvider != "builtin" || s.AutoApplyThreshold != library.DefaultAutoApplyThreshold || s.APIKey != "" || !equal(s.OCRLanguages, []string{"eng"}) {
 			t.Errorf("defaults %+v", s)
 		}
 		s.AIProvider = "openai"
 		s.APIKey = "sk-proj-verysecret-abcd"
 		s.WatchedFolders = []library.WatchedFolder{{Path: "/srv/scans/"}}
+		s.OCRLanguages = []string{"eng", "deu"}
 		saved, err := e.lib.SaveSettings(ctx, s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if saved.APIKey != "…abcd" || strings.Contains(saved.APIKey, "secret") {
 			t.Errorf("masked key %q", saved.APIKey)
+		}
+		if !equal(saved.OCRLanguages, []string{"eng", "deu"}) {
+			t.Errorf("OCR languages %v", saved.OCRLanguages)
 		}
 		if w := saved.WatchedFolders; len(w) != 1 || w[0].Path != "/srv/scans" || w[0].AfterImport != "move" || w[0].Subfolders != "none" {
 			t.Errorf("watched folders %+v", w)
@@ -289,12 +293,12 @@ func TestSettingsMaskTheKey(t *testing.T) {
 		if key, _ := e.lib.APIKey(); key != "" {
 			t.Errorf("clearing the key left %q", key)
 		}
-		bad := library.Settings{AIProvider: "skynet", AutoApplyThreshold: 2, AIBaseURL: "ftp://x", WatchedFolders: []library.WatchedFolder{{Path: "rel"}}}
+		bad := library.Settings{AIProvider: "skynet", AutoApplyThreshold: 2, AIBaseURL: "ftp://x", WatchedFolders: []library.WatchedFolder{{Path: "rel"}}, OCRLanguages: []string{"../eng"}}
 		_, err = e.lib.SaveSettings(ctx, bad)
 		if !errors.Is(err, library.ErrInvalid) {
 			t.Fatalf("bad settings: %v", err)
 		}
-		for _, want := range []string{"skynet", "threshold", "base URL", "absolute"} {
+		for _, want := range []string{"skynet", "threshold", "base URL", "absolute", "Tesseract language"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("no sentence about %q in %v", want, err)
 			}

@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,9 +20,11 @@ import (
 )
 
 // startWorkers runs the real pipeline (extract registry included) over e.
-func startWorkers(t *testing.T, e *env) {
+func startWorkers(t testing.TB, e *env) {
 	t.Helper()
-	reg, err := extract.Default(extract.Options{CacheDir: t.TempDir()})
+	// One compilation cache for every test run on this machine, as a data
+	// directory's cache would be: compiling the PDF engine takes seconds.
+	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
 	if err != nil {
 		t.Fatal(err)
 	}

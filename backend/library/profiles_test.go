@@ -36,7 +36,7 @@ func profiles(t *testing.T, fn func(t *testing.T, e *env)) {
 	})
 }
 
-func newLocal(t *testing.T) *env {
+func newLocal(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -68,7 +68,7 @@ func newServer(t *testing.T) *env {
 	return build(t, st, bs, t.TempDir())
 }
 
-func build(t *testing.T, st store.Store, bs blob.Store, dir string) *env {
+func build(t testing.TB, st store.Store, bs blob.Store, dir string) *env {
 	t.Helper()
 	lib, err := library.New(context.Background(), st, bs, library.Options{DataDir: dir})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -27,6 +28,9 @@ type Settings struct {
 	// below it they are suggestions. In [0,1].
 	AutoApplyThreshold float64         `json:"auto_apply_threshold"`
 	WatchedFolders     []WatchedFolder `json:"watched_folders"`
+	// OCRLanguages are Tesseract language codes for scans ("eng", "deu");
+	// languages whose data is not installed are skipped. Default: eng.
+	OCRLanguages []string `json:"ocr_languages"`
 }
 
 // WatchedFolder is a drop folder whose files are imported automatically.
@@ -43,6 +47,8 @@ type WatchedFolder struct {
 
 // DefaultAutoApplyThreshold is used until the user picks another.
 const DefaultAutoApplyThreshold = 0.8
+
+var ocrLang = regexp.MustCompile(`^[a-z]{3}(_[a-z]{3,4})?$`)
 
 var providers = map[string]bool{"builtin": true, "openai": true, "anthropic": true, "ollama": true}
 
@@ -92,6 +98,10 @@ func (l *Library) loadSettings(ctx context.Context) (Settings, error) {
 			s.AutoApplyThreshold = f
 		}
 	}
+	s.OCRLanguages = []string{"eng"}
+	if v := m["ocr_languages"]; v != "" {
+		s.OCRLanguages = strings.Split(v, "+")
+	}
 	if v := m["watched_folders"]; v != "" {
 		if err := json.Unmarshal([]byte(v), &s.WatchedFolders); err != nil {
 			return Settings{}, fmt.Errorf("load settings: watched folders: %w", err)
@@ -129,6 +139,7 @@ func (l *Library) SaveSettings(ctx context.Context, s Settings) (Settings, error
 		"ai_base_url":          s.AIBaseURL,
 		"auto_apply_threshold": strconv.FormatFloat(s.AutoApplyThreshold, 'f', -1, 64),
 		"watched_folders":      string(folders),
+		"ocr_languages":        strings.Join(s.OCRLanguages, "+"),
 	})
 	if err != nil {
 		return Settings{}, fmt.Errorf("save settings: %w", err)
@@ -157,6 +168,14 @@ func (s *Settings) normalise() error {
 	}
 	if s.AutoApplyThreshold < 0 || s.AutoApplyThreshold > 1 {
 		errs = append(errs, invalidf("the auto-apply threshold must be between 0 and 1"))
+	}
+	if len(s.OCRLanguages) == 0 {
+		s.OCRLanguages = []string{"eng"}
+	}
+	for _, lang := range s.OCRLanguages {
+		if !ocrLang.MatchString(lang) {
+			errs = append(errs, invalidf("%q is not a Tesseract language code such as eng, deu or chi_sim", lang))
+		}
 	}
 	if s.WatchedFolders == nil {
 		s.WatchedFolders = []WatchedFolder{}
