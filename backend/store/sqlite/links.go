@@ -69,7 +69,17 @@ func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links 
 		if err := tx.QueryRowContext(ctx, `SELECT user_id FROM documents WHERE id = ?`, documentID).Scan(&owner); err != nil {
 			return notFound(err, "document", documentID)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM document_topics WHERE document_id = ?`, documentID); err != nil {
+		// Only the links that go are deleted, and the others upserted: an
+		// unchanged link fires no trigger, so the search index (whose
+		// triggers rewrite the document's row on every link change) is
+		// touched only when the set of topics really changes.
+		keep := make([]string, len(links))
+		for i, l := range links {
+			keep[i] = l.TopicID
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM document_topics
+			WHERE document_id = ? AND topic_id NOT IN (SELECT value FROM json_each(?))`,
+			documentID, jsonList(keep)); err != nil {
 			return err
 		}
 		if len(links) == 0 {

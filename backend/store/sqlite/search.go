@@ -21,14 +21,21 @@ const bm25SQL = `bm25(search, 10.0, 1.0, 5.0)`
 // documents. The measurements behind the defaults are in
 // search_bench_test.go.
 type searchTuning struct {
-	// rankWindow is how many matches, newest first, relevance ranks. bm25
-	// costs ~5 µs a hit here, so ranking all 100,000 hits of a word found
-	// in every document takes 400-600 ms, far over the 30 ms target (FTS5's
-	// own ORDER BY rank is slower still: it keeps every hit's position
-	// lists for its sort). Ranking the newest 2,000 takes ~10 ms. The
-	// trade-off: a query with more matches than this is ranked among its
-	// newest matches only — the best older match of a very common word can
-	// be missed, while queries with fewer matches are ranked exactly.
+	// rankWindow is how many matches, newest first, relevance ranks.
+	// bm25 costs ~2-5 µs a hit in this pure-Go SQLite, so ranking every
+	// match does not fit in the 30 ms target: measured at 100,000
+	// documents (BenchmarkSearchRankWindow100k, whole Search, CPU p50),
+	// ranking all 24,500 matches of a common word took 123 ms and all
+	// 99,900 of a word in every document 350 ms. FTS5's own ORDER BY rank
+	// is slower still (~590 ms against ~410 ms for ORDER BY bm25(): it
+	// keeps every hit's position lists for its sort). Windows of 500,
+	// 1,000 and 2,000 took 11, 14 and 24 ms for the common word.
+	//
+	// The trade-off: a query with more matches than the window is ranked
+	// among its newest matches only, so the best older match of a very
+	// common word can be missed (adding the name-only matches to the
+	// window would be the next step); a query with fewer matches is
+	// ranked exactly. A page that reaches deeper widens the window.
 	rankWindow int
 	// exactTotalUpTo is how far Total is counted exactly; above it, Total
 	// is an estimate (see estimateTotal).
@@ -42,7 +49,7 @@ type searchTuning struct {
 
 // defaultSearchTuning returns the tuning Open gives a store.
 func defaultSearchTuning() searchTuning {
-	return searchTuning{rankWindow: 2_000, exactTotalUpTo: 10_000, walkAbove: 2_000}
+	return searchTuning{rankWindow: 1_000, exactTotalUpTo: 10_000, walkAbove: 2_000}
 }
 
 // searchQuery is a store.SearchQuery turned into SQL.
@@ -122,10 +129,10 @@ func (sq searchQuery) from(everyDocIsUsers, withDoc bool) (string, []any) {
 }
 
 // Search runs q over names, extracted text and topic names, from one
-// snapshot. Hits come by relevance (larger Rank first; see searchTuning.rankWindow) or,
-// with ByDate, in the order of q.Filter.Sort; each carries its topics, its
-// rank and a snippet of its text. A query with nothing to search for
-// finds nothing.
+// snapshot. Hits come by relevance (larger Rank first; see
+// searchTuning.rankWindow) or, with ByDate, in the order of
+// q.Filter.Sort; each carries its topics, its rank and a snippet of its
+// text. A query with nothing to search for finds nothing.
 func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPage, error) {
 	sq, ok, err := newSearchQuery(q, s.tune)
 	if err != nil {
@@ -142,20 +149,27 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 			return err
 		}
 		everyDocIsUsers := others == 0
-		if page.Total, page.TotalIsEstimate, err = sq.count(ctx, tx, everyDocIsUsers); err != nil {
-			return err
-		}
-		if page.Total <= sq.list.offset {
-			return nil
-		}
 		var (
 			keys  []int64
 			ranks []float64 // nil: load scores the hits
 		)
 		if q.ByDate {
-			keys, err = sq.datePage(ctx, tx, everyDocIsUsers, page.Total)
+			if page.Total, page.TotalIsEstimate, err = sq.count(ctx, tx, everyDocIsUsers); err != nil {
+				return err
+			}
+			if page.Total > sq.list.offset {
+				keys, err = sq.datePage(ctx, tx, everyDocIsUsers, page.Total)
+			}
 		} else {
-			keys, ranks, err = sq.relevancePage(ctx, tx, everyDocIsUsers)
+			var inWindow int
+			keys, ranks, inWindow, err = sq.relevancePage(ctx, tx, everyDocIsUsers)
+			switch {
+			case err != nil:
+			case inWindow > 0 && inWindow < sq.window():
+				page.Total = inWindow // the window holds every match
+			default:
+				page.Total, page.TotalIsEstimate, err = sq.count(ctx, tx, everyDocIsUsers)
+			}
 		}
 		if err != nil {
 			return err
@@ -169,120 +183,34 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 	return page, nil
 }
 
-// count counts the hits newest first up to tune.exactTotalUpTo, exactly; past
-// it, it estimates (see estimateTotal). Counting stops early, so a word in
-// every document costs a tenth of counting them all.
-func (sq searchQuery) count(ctx context.Context, tx *sql.Tx, everyDocIsUsers bool) (n int, estimated bool, err error) {
-	from, args := sq.from(everyDocIsUsers, false)
-	var lowest sql.NullInt64
-	err = tx.QueryRowContext(ctx, `SELECT count(*), min(k) FROM (
-			SELECT search.rowid AS k FROM `+from+` ORDER BY search.rowid DESC LIMIT ?)`,
-		append(append([]any(nil), args...), sq.tune.exactTotalUpTo+1)...).Scan(&n, &lowest)
-	if err != nil || n <= sq.tune.exactTotalUpTo {
-		return n, false, err
-	}
-	n, err = estimateTotal(ctx, tx, n, lowest.Int64)
-	return n, true, err
+// window is how many of the newest matches relevance ranks.
+func (sq searchQuery) window() int {
+	return max(sq.tune.rankWindow, sq.list.offset+sq.list.limit)
 }
 
-// estimateTotal extrapolates from a sample: counted hits among the
-// documents with keys from lowest up. Keys are given in insertion order, so
-// the estimate assumes the hits are spread evenly over time.
-func estimateTotal(ctx context.Context, tx *sql.Tx, counted int, lowest int64) (int, error) {
-	var first, last, newer int64
-	if err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT min(seq) FROM search_rows), (SELECT max(seq) FROM search_rows)`).Scan(&first, &last); err != nil {
-		return 0, err
-	}
-	if newer = last - lowest + 1; newer <= 0 {
-		return counted, nil
-	}
-	return max(counted, int(float64(counted)*float64(last-first+1)/float64(newer)+0.5)), nil
-}
-
-// relevancePage returns the keys of the page's hits by relevance, and
-// their ranks: the newest tune.rankWindow hits (more when the page
-// reaches deeper) are scored, then sorted. bm25 is computed only for the
-// hits in the window.
-func (sq searchQuery) relevancePage(ctx context.Context, tx *sql.Tx, everyDocIsUsers bool) ([]int64, []float64, error) {
+// relevancePage returns the keys of the page's hits by relevance, their
+// ranks, and how many matches the window held (0 when the page is past
+// the end): the newest window() matches are scored, then sorted; bm25 is
+// computed for those alone. A window that is not full holds every match.
+func (sq searchQuery) relevancePage(ctx context.Context, tx *sql.Tx, everyDocIsUsers bool) (keys []int64, ranks []float64, inWindow int, err error) {
 	from, args := sq.from(everyDocIsUsers, false)
-	window := max(sq.tune.rankWindow, sq.list.offset+sq.list.limit)
-	rows, err := tx.QueryContext(ctx, `SELECT k, -r FROM (
+	rows, err := tx.QueryContext(ctx, `SELECT k, -r, count(*) OVER () FROM (
 			SELECT search.rowid AS k, `+bm25SQL+` AS r FROM `+from+` ORDER BY search.rowid DESC LIMIT ?)
 		ORDER BY r, k DESC LIMIT ? OFFSET ?`,
-		append(append([]any(nil), args...), window, sq.list.limit, sq.list.offset)...)
+		append(append([]any(nil), args...), sq.window(), sq.list.limit, sq.list.offset)...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	defer rows.Close()
-	var (
-		keys  []int64
-		ranks []float64
-	)
 	for rows.Next() {
 		var (
 			k int64
 			r float64
 		)
-		if err := rows.Scan(&k, &r); err != nil {
-			return nil, nil, err
+		if err := rows.Scan(&k, &r, &inWindow); err != nil {
+			return nil, nil, 0, err
 		}
 		keys, ranks = append(keys, k), append(ranks, r)
 	}
-	return keys, ranks, rows.Err()
-}
-
-// datePage returns the keys of the page's hits in the filter's order. With
-// few hits, they are looked up and sorted; with many, the documents are
-// walked in the order's index and the matching ones kept, which stops as
-// soon as the page is full.
-func (sq searchQuery) datePage(ctx context.Context, tx *sql.Tx, everyDocIsUsers bool, total int) ([]int64, error) {
-	dir := "ASC"
-	if sq.list.order.desc {
-		dir = "DESC"
-	}
-	order := fmt.Sprintf("%s %s, d.id %s", sq.list.order.column, dir, dir)
-	paging := []any{sq.list.limit, sq.list.offset}
-	if total <= sq.tune.walkAbove {
-		from, args := sq.from(everyDocIsUsers, true)
-		return queryKeys(ctx, tx, `SELECT search.rowid FROM `+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-			append(append([]any(nil), args...), paging...)...)
-	}
-	// The unary + keeps SQLite from driving the walk from the matches.
-	walk := `SELECT sr.seq FROM documents d INDEXED BY ` + sortIndex(sq.list.sort) + `
-		CROSS JOIN search_rows sr ON sr.document_id = d.id
-		WHERE d.user_id = ? AND ` + strings.Join(sq.conds, " AND ") + `
-			AND +sr.seq IN (SELECT rowid FROM search WHERE search MATCH ?)
-		ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	wargs := append([]any{sq.list.f.UserID}, sq.args...)
-	return queryKeys(ctx, tx, walk, append(append(wargs, sq.match), paging...)...)
-}
-
-// sortIndex names the documents index that yields a sort order.
-func sortIndex(s store.Sort) string {
-	switch s {
-	case store.SortName:
-		return "documents_user_name"
-	case store.SortSize:
-		return "documents_user_size"
-	}
-	return "documents_user_created"
-}
-
-// queryKeys runs a query of one integer column.
-func queryKeys(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var keys []int64
-	for rows.Next() {
-		var k int64
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
+	return keys, ranks, inWindow, rows.Err()
 }

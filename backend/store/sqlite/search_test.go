@@ -179,6 +179,20 @@ func TestSearchIndexNeverDrifts(t *testing.T) {
 	update(docs[1].ID, store.DocumentPatch{ExtractedText: ptrTo("")})
 	update(docs[2].ID, store.DocumentPatch{Status: ptrTo(store.StatusReady)})
 	checkSearchIndex(t, s)
+	fo := store.Folder{UserID: u.ID, Name: "Archive"}
+	if err := s.CreateFolder(ctx, &fo); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MoveDocuments(ctx, u.ID, []string{docs[1].ID, docs[2].ID}, &fo.ID); err != nil {
+		t.Fatal(err)
+	}
+	link(docs[1].ID, b) // unchanged
+	link(docs[1].ID, a) // changed
+	checkSearchIndex(t, s)
+	if err := s.DeleteFolder(ctx, fo.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	checkSearchIndex(t, s)
 	a.Name = "Alphabet"
 	if err := s.UpdateTopic(ctx, a); err != nil {
 		t.Fatal(err)
