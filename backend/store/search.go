@@ -16,7 +16,8 @@ const (
 
 // SearchTerm is one thing to look for in a document's name, text or topics.
 type SearchTerm struct {
-	// Text is one word, or several words for a phrase.
+	// Text is one word, or several words: a phrase when Phrase is set,
+	// otherwise all of the words must appear (anywhere).
 	Text string
 	// Phrase: the words must appear in this order, next to each other.
 	Phrase bool
@@ -49,8 +50,10 @@ type SearchHit struct {
 	// Snippet is a short excerpt with matches wrapped in HighlightStart /
 	// HighlightEnd; when only the name or topics matched, the start of
 	// the text.
-	Snippet string  `json:"snippet"`
-	Rank    float64 `json:"rank"`
+	Snippet string `json:"snippet"`
+	// Rank orders hits by relevance: larger is better. Drivers may rank
+	// only the newest matches of a very common query (documented there).
+	Rank float64 `json:"rank"`
 }
 
 // SearchPage is one page of hits.
