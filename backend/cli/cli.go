@@ -82,6 +82,8 @@ func commands() []command {
 		topicsCommand(),
 		watchCommand(),
 		workerCommand(),
+		serveCommand(),
+		tokenCommand(),
 		configCommand(),
 		versionCommand(),
 	}

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/docsift/docsift/backend/httpapi"
+	"github.com/docsift/docsift/backend/jobs"
+	"github.com/docsift/docsift/backend/watch"
+)
+
+type serveOpts struct {
+	workers   *int
+	noWorkers *bool
+	noWatch   *bool
+}
+
+func serveCommand() command {
+	return command{
+		name:    "serve",
+		summary: "Serve the REST API (and web UI) over HTTP until stopped (Ctrl-C); --addr HOST:PORT.",
+		flags: func(fs *flag.FlagSet) any {
+			return &serveOpts{
+				workers:   fs.Int("workers", 2, "background jobs (text extraction, classification) run at once"),
+				noWorkers: fs.Bool("no-workers", false, "leave text extraction to a separate docsift worker"),
+				noWatch:   fs.Bool("no-watch", false, "do not watch the watched folders from the settings"),
+			}
+		},
+		run: runServe,
+	}
+}
+
+// runServe listens on cfg.Addr and serves until ctx ends, then shuts down
+// gracefully: the HTTP server first (no new work), then the watcher and
+// the workers.
+func runServe(ctx context.Context, r *runner, o any, args []string) int {
+	opts := o.(*serveOpts)
+	if len(args) > 0 || *opts.workers < 1 {
+		fmt.Fprintln(r.env.Stderr, "docsift serve: takes no arguments; --workers must be at least 1")
+		return ExitUsage
+	}
+	host, _, err := net.SplitHostPort(r.cfg.Addr)
+	if err != nil {
+		fmt.Fprintf(r.env.Stderr, "docsift serve: the listen address %q is not host:port\n", r.cfg.Addr)
+		return ExitUsage
+	}
+	var token string
+	if !isLoopback(host) {
+		if token, err = loadOrCreateToken(r.cfg.DataDir); err != nil {
+			fmt.Fprintf(r.env.Stderr, "docsift serve: refusing to listen on %s without an access token: %v\n", r.cfg.Addr, err)
+			return ExitFailed
+		}
+	}
+	bus := r.lib.Bus()
+	if !*opts.noWorkers {
+		_, stop, err := r.startWorkers(ctx, jobs.Options{Workers: *opts.workers})
+		if err != nil {
+			return r.fail(err)
+		}
+		defer stop()
+	}
+	if !*opts.noWatch {
+		if w := r.startWatcher(ctx); w != nil {
+			defer w.Close()
+		}
+	}
+
+	ln, err := net.Listen("tcp", r.cfg.Addr)
+	if err != nil {
+		fmt.Fprintf(r.env.Stderr, "docsift serve: cannot listen on %s: %v\n", r.cfg.Addr, err)
+		return ExitFailed
+	}
+	srv := &http.Server{
+		Handler:           httpapi.New(r.lib, bus, httpapi.Options{Token: token, Logger: r.log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		// Requests (and so event streams) end when serve is told to stop.
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(r.env.Stderr, "docsift serve: listening on http://%s\n", ln.Addr())
+	if token != "" {
+		fmt.Fprintln(r.env.Stderr, "docsift serve: an access token is required; `docsift token` prints it")
+	}
+
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return r.fail(fmt.Errorf("serve: %w", err))
+		}
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		fmt.Fprintf(r.env.Stderr, "docsift serve: shutdown: %v\n", err)
+		srv.Close()
+	}
+	fmt.Fprintln(r.env.Stderr, "docsift serve: stopped")
+	return ExitOK
+}
+
+// startWatcher watches the settings' watched folders (nil when there are
+// none or they cannot be watched: serving goes on without them).
+func (r *runner) startWatcher(ctx context.Context) *watch.Watcher {
+	s, err := r.lib.Settings(ctx)
+	if err != nil {
+		fmt.Fprintf(r.env.Stderr, "docsift serve: watched folders not started: %v\n", err)
+		return nil
+	}
+	folders := watch.FromSettings(s.WatchedFolders)
+	if len(folders) == 0 {
+		return nil
+	}
+	w, err := watch.New(r.lib, watch.Options{Folders: folders, Bus: r.lib.Bus(), Logger: r.log})
+	if err == nil {
+		err = w.Start(ctx)
+	}
+	if err != nil {
+		fmt.Fprintf(r.env.Stderr, "docsift serve: watched folders not started: %v\n", err)
+		if w != nil {
+			w.Close()
+		}
+		return nil
+	}
+	return w
+}
+
+// isLoopback reports whether host only accepts local connections.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,80 @@
+package httpapi
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// cookieName holds the access token after POST /api/login.
+const cookieName = "docsift_token"
+
+// authorized reports whether r carries the token (always true without one).
+func (s *server) authorized(r *http.Request) bool {
+	if s.opt.Token == "" {
+		return true
+	}
+	if h := r.Header.Get("Authorization"); h != "" {
+		if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") && s.tokenMatches(strings.TrimSpace(tok)) {
+			return true
+		}
+	}
+	if c, err := r.Cookie(cookieName); err == nil && s.tokenMatches(c.Value) {
+		return true
+	}
+	return false
+}
+
+// tokenMatches compares in constant time.
+func (s *server) tokenMatches(got string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(s.opt.Token)) == 1
+}
+
+// login checks {"token"} and sets the HttpOnly, SameSite=Strict cookie.
+func (s *server) login(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Token string `json:"token"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if s.opt.Token != "" && !s.tokenMatches(in.Token) {
+		writeErrorCode(w, http.StatusUnauthorized, codeUnauthorized, "That access token is not right.")
+		return
+	}
+	if s.opt.Token != "" {
+		http.SetCookie(w, &http.Cookie{
+			Name:     cookieName,
+			Value:    s.opt.Token,
+			Path:     "/",
+			HttpOnly: true,
+			Secure:   r.TLS != nil,
+			SameSite: http.SameSiteStrictMode,
+		})
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+// originAllowed refuses state-changing requests whose Origin is neither
+// the request's own host nor an allowed origin. Requests without an Origin
+// (curl, the CLI) pass: browsers always send one on cross-site writes.
+func (s *server) originAllowed(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	if s.origins[strings.ToLower(strings.TrimRight(origin, "/"))] {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	return strings.EqualFold(u.Host, r.Host)
+}

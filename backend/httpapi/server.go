@@ -1,0 +1,163 @@
+package httpapi
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/library"
+)
+
+// DefaultMaxUploadBytes bounds one uploaded file unless Options say otherwise.
+const DefaultMaxUploadBytes int64 = 2 << 30
+
+// Options configure the handler.
+type Options struct {
+	// Token, when set, is required on every /api/ request (bearer header or
+	// the docsift_token cookie set by POST /api/login).
+	Token string
+	// AllowedOrigins are extra origins (scheme://host[:port]) allowed to make
+	// state-changing requests besides the request's own host.
+	AllowedOrigins []string
+	// MaxUploadBytes bounds each uploaded file (default 2 GiB).
+	MaxUploadBytes int64
+	// Logger receives request failures. Default: discard.
+	Logger *slog.Logger
+	// Frontend, when non-nil, is served at / (the embedded web UI).
+	Frontend fs.FS
+	// Heartbeat is the SSE keep-alive interval (default 15 s).
+	Heartbeat time.Duration
+}
+
+// server holds the handler's dependencies; no globals.
+type server struct {
+	lib     *library.Library
+	bus     *events.Bus
+	opt     Options
+	log     *slog.Logger
+	origins map[string]bool
+}
+
+// New returns the serve face's HTTP handler over lib; bus feeds
+// /api/events (nil: the stream only sends heartbeats).
+func New(lib *library.Library, bus *events.Bus, opt Options) http.Handler {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.MaxUploadBytes <= 0 {
+		opt.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	if opt.Heartbeat <= 0 {
+		opt.Heartbeat = 15 * time.Second
+	}
+	s := &server{lib: lib, bus: bus, opt: opt, log: opt.Logger.With("component", "httpapi"), origins: map[string]bool{}}
+	for _, o := range opt.AllowedOrigins {
+		s.origins[strings.ToLower(strings.TrimRight(o, "/"))] = true
+	}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	return s.secure(mux)
+}
+
+// routes registers every endpoint.
+func (s *server) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/health", s.health)
+	mux.HandleFunc("POST /api/login", s.login)
+	mux.HandleFunc("GET /api/jobs", s.jobs)
+	mux.HandleFunc("GET /api/events", s.events)
+
+	mux.HandleFunc("GET /api/documents", s.listDocuments)
+	mux.HandleFunc("POST /api/documents", s.upload)
+	mux.HandleFunc("POST /api/documents/move", s.moveDocuments)
+	mux.HandleFunc("GET /api/documents/{id}", s.getDocument)
+	mux.HandleFunc("PATCH /api/documents/{id}", s.patchDocument)
+	mux.HandleFunc("DELETE /api/documents/{id}", s.deleteDocument)
+	mux.HandleFunc("POST /api/documents/{id}/reprocess", s.reprocess)
+	mux.HandleFunc("GET /api/documents/{id}/file", s.file)
+	mux.HandleFunc("GET /api/documents/{id}/thumbnail", s.thumbnail)
+
+	mux.HandleFunc("GET /api/topics", s.listTopics)
+	mux.HandleFunc("POST /api/topics", s.createTopic)
+	mux.HandleFunc("PATCH /api/topics/{id}", s.patchTopic)
+	mux.HandleFunc("DELETE /api/topics/{id}", s.deleteTopic)
+
+	mux.HandleFunc("GET /api/folders", s.listFolders)
+	mux.HandleFunc("POST /api/folders", s.createFolder)
+	mux.HandleFunc("PATCH /api/folders/{id}", s.patchFolder)
+	mux.HandleFunc("DELETE /api/folders/{id}", s.deleteFolder)
+
+	mux.HandleFunc("GET /api/settings", s.getSettings)
+	mux.HandleFunc("PUT /api/settings", s.putSettings)
+
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeErrorCode(w, http.StatusNotFound, codeNotFound, "There is no such API endpoint.")
+	})
+	if s.opt.Frontend != nil {
+		files := http.FileServerFS(s.opt.Frontend)
+		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				w.Header().Set("Allow", "GET, HEAD")
+				writeErrorCode(w, http.StatusMethodNotAllowed, codeInvalid, "Only GET and HEAD are allowed here.")
+				return
+			}
+			files.ServeHTTP(w, r)
+		})
+	} else {
+		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, map[string]string{"name": "docsift", "api": "/api/"})
+		})
+		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			writeErrorCode(w, http.StatusNotFound, codeNotFound, "There is nothing at this address.")
+		})
+	}
+}
+
+// secure adds the security headers to every response, then checks the
+// Origin of state-changing requests and the token on /api/ requests.
+func (s *server) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		if !s.originAllowed(r) {
+			writeErrorCode(w, http.StatusForbidden, codeForbidden,
+				"This request came from another site and was refused.")
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/login" && !s.authorized(r) {
+			writeErrorCode(w, http.StatusUnauthorized, codeUnauthorized,
+				"An access token is required: log in or send it as a bearer token.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// health answers 200 when the database and object store answer.
+func (s *server) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	if err := s.lib.Health(ctx); err != nil {
+		s.log.Warn("health check failed", "err", err)
+		writeErrorCode(w, http.StatusServiceUnavailable, "unavailable",
+			"The database or the object store is not answering.")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// jobs reports the pipeline's queue counts.
+func (s *server) jobs(w http.ResponseWriter, r *http.Request) {
+	c, err := s.lib.JobCounts(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
