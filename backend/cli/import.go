@@ -29,7 +29,7 @@ func importCommand() command {
 		summary: "Import files and folders (recursively) into the library.",
 		flags: func(fs *flag.FlagSet) any {
 			return &importOpts{
-				workers: fs.Int("workers", 4, "files imported at once"),
+				workers: fs.Int("workers", 8, "files imported at once (storing is fsync-bound, so more than the cores helps)"),
 				noWait:  fs.Bool("no-wait", false, "exit once the files are stored; text extraction happens later (docsift worker, serve)"),
 				json:    fs.Bool("json", false, "print one JSON result per file instead of a summary"),
 				hidden:  fs.Bool("hidden", false, "also import dotfiles found inside folders"),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -112,4 +113,25 @@ func BenchmarkIngestToSearchable(b *testing.B) {
 			b.StartTimer()
 		}
 	})
+}
+
+// BenchmarkImportPath imports 3 KB files one after another through
+// ImportPath on the local profile (no workers): the cost of storing bytes,
+// row, job and index entry, per file.
+func BenchmarkImportPath(b *testing.B) {
+	src := b.TempDir()
+	paths := make([]string, b.N)
+	for i := range paths {
+		paths[i] = filepath.Join(src, fmt.Sprintf("doc-%07d.txt", i))
+		os.WriteFile(paths[i], []byte(fmt.Sprintf("%07d %s", i, strings.Repeat("line of text ", 230))), 0o644)
+	}
+	e := newLocal(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := e.lib.ImportPath(ctx, paths[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "files/s")
 }
