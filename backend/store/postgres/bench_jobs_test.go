@@ -15,16 +15,18 @@ const benchQueueJobs = 2000
 
 // BenchmarkJobsClaimFinish measures the queue: owners (each its own Store,
 // as separate processes) claim due jobs four at a time and finish each with
-// a document patch (status and ~300 words of text, so the search trigger
-// runs as after a real extraction), until none is due. It reports jobs/s
+// a document patch (status and ~300 words of new text, so the search
+// trigger reindexes as after a real extraction), until none is due. It reports jobs/s
 // and fails if any job was finished twice or not at all. Run with
 // -benchtime=1x.
 func BenchmarkJobsClaimFinish(b *testing.B) {
 	dsn := testenv.Postgres(b)
 	seedStore := openStore(b, dsn)
 	want := seedJobs(b, seedStore, benchQueueJobs, "extract")
-	text := strings.Repeat("the extracted words of a typical one page letter ", 35)
 	for _, owners := range []int{1, 2} {
+		// New text in every pass, so that every finish reindexes.
+		text := strings.Repeat("the extracted words of a typical one page letter ", 35) +
+			fmt.Sprintf("pass %d", owners)
 		b.Run(fmt.Sprintf("owners=%d", owners), func(b *testing.B) {
 			stores := make([]*Store, owners)
 			for i := range stores {

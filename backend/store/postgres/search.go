@@ -3,9 +3,12 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -18,37 +21,43 @@ var _ store.Searcher = (*Store)(nil)
 const (
 	// tsConfig is the text search configuration of migration 0003.
 	tsConfig = "docsift"
-	// rankWeights weight matches in the text (D), —  (C), topic names (B)
+	// rankWeights weight matches in the text (D), — (C), topic names (B)
 	// and the filename (A). With ts_rank, whose per-term score saturates as
 	// a word repeats, a filename match outranks any number of text
 	// matches, and a topic match any number of text matches.
 	rankWeights = "'{0.1, 0.2, 0.4, 1.0}'::real[]"
-	// exactTotalLimit: totals up to this are counted, larger ones estimated.
-	exactTotalLimit = 10_000
+	// exactLimit: a query the planner expects to match at most this many
+	// documents is ranked over every match and counted exactly; above it
+	// the total is the planner's estimate.
+	exactLimit = 10_000
+	// windowCandidates: a relevance query expected to match more than
+	// exactLimit documents is ranked over about this many of its newest
+	// matches (see searchWindow).
+	windowCandidates = 2_000
 	// headlineOptions make one snippet of about 15 to 35 words with the
 	// matches wrapped in store.HighlightStart / HighlightEnd.
 	headlineOptions = "StartSel=" + store.HighlightStart + ", StopSel=" + store.HighlightEnd +
 		", MaxFragments=1, MinWords=15, MaxWords=35"
 )
 
-// searchPlan is one Search turned into SQL.
-type searchPlan struct {
-	args  []any
-	tq    tsQuery
-	from  string   // FROM clause of the matching rows (alias s, and d when joined)
-	where []string // conditions on them
-	// order sorts the matching rows (inner) and the joined page (outer).
-	inner, outer string
-}
-
 // Search runs a full-text query over the user's documents' filenames,
 // topic names and extracted text. Hits come by relevance (ts_rank with
 // rankWeights; ties newest first) or, with ByDate, in q.Filter.Sort order;
-// each carries a snippet. Total is exact up to 10,000 matches and an
-// estimate above (TotalIsEstimate).
+// each carries a snippet.
 //
-// Only the page's rows get a snippet (ts_headline parses the text, which is
-// expensive), and in date order only they are ranked.
+// The work is bounded by what the planner expects the query to match
+// (its estimate from the index statistics, read before running it):
+//
+//   - up to exactLimit matches: every match is ranked and counted, so
+//     the order and Total are exact;
+//   - more (a word in a large share of the library): Total is the
+//     estimate (TotalIsEstimate; counted when the estimate is near the
+//     limit, so that a total up to exactLimit is always exact), date order
+//     reads only the page's rows, and relevance ranks the newest
+//     ~windowCandidates matches only.
+//
+// Snippets are made for the page's rows only (ts_headline parses the text),
+// from a window of the text around the first match.
 func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPage, error) {
 	const op = "search"
 	page := store.SearchPage{Hits: []store.SearchHit{}}
@@ -83,47 +92,68 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 	if !ok {
 		return page, nil // an id that is no UUID, or no word to look for
 	}
-	countSQL := "SELECT count(*) FROM (SELECT 1 FROM " + plan.from + " WHERE " +
-		strings.Join(plan.where, " AND ") + " LIMIT " + strconv.Itoa(exactTotalLimit+1) + ") c"
-	estimateSQL := "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + plan.from + " WHERE " + strings.Join(plan.where, " AND ")
-	pageSQL := plan.pageSQL(q.ByDate, limit, offset)
 
 	var docs []store.Document
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 		func(tx pgx.Tx) error {
+			var expected, userDocs float64
 			batch := &pgx.Batch{}
 			// Plan every search for its own words: a generic plan cannot
 			// tell a rare word from a common one. JIT compiling costs more
 			// than these queries run.
 			batch.Queue("SET LOCAL plan_cache_mode = force_custom_plan")
 			batch.Queue("SET LOCAL jit = off")
-			batch.Queue(countSQL, plan.args...).QueryRow(func(row pgx.Row) error {
-				return row.Scan(&page.Total)
-			})
-			batch.Queue(pageSQL, plan.args...).Query(func(rows pgx.Rows) error {
-				for rows.Next() {
-					var (
-						rank    float32
-						snippet string
-					)
-					d, err := scanDocument(rows, false, &rank, &snippet)
-					if err != nil {
-						return err
-					}
-					docs = append(docs, d)
-					page.Hits = append(page.Hits, store.SearchHit{Snippet: snippet, Rank: float64(rank)})
-				}
-				return rows.Err()
-			})
+			batch.Queue("EXPLAIN (FORMAT JSON) SELECT 1 FROM "+plan.from+" WHERE "+strings.Join(plan.where, " AND "),
+				plan.args...).QueryRow(func(row pgx.Row) error { return scanPlanRows(row, &expected) })
+			batch.Queue("EXPLAIN (FORMAT JSON) SELECT 1 FROM document_search s WHERE "+plan.userWhere,
+				plan.userArgs...).QueryRow(func(row pgx.Row) error { return scanPlanRows(row, &userDocs) })
 			if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-				return err
+				return fmt.Errorf("estimate matches: %w", err)
 			}
-			if page.Total > exactTotalLimit {
-				est, err := estimateRows(ctx, tx, estimateSQL, plan.args)
+
+			exact := expected <= exactLimit
+			var window *time.Time
+			if !exact && !q.ByDate {
+				w, err := searchWindow(ctx, tx, plan, expected, userDocs, offset+limit)
 				if err != nil {
 					return err
 				}
-				page.Total, page.TotalIsEstimate = max(est, exactTotalLimit+1), true
+				window = w
+			}
+			total, err := s.searchPage(ctx, tx, plan, q.ByDate, exact, window, limit, offset, &page, &docs)
+			if err != nil {
+				return err
+			}
+			if window != nil && len(page.Hits) < limit {
+				// The newest matches were too few for this page (the
+				// words are common in older documents): rank them all.
+				page.Hits, docs = page.Hits[:0], docs[:0]
+				if _, err := s.searchPage(ctx, tx, plan, false, false, nil, limit, offset, &page, &docs); err != nil {
+					return err
+				}
+			}
+			switch {
+			case exact && total >= 0:
+				page.Total = total
+			case exact: // no row to carry the count: a page past the end
+				n, err := countMatches(ctx, tx, plan)
+				if err != nil {
+					return err
+				}
+				page.Total = n
+			case expected <= 2*exactLimit:
+				// Near the limit an estimate may be on the wrong side of
+				// it: count, up to the limit.
+				n, err := countMatches(ctx, tx, plan)
+				if err != nil {
+					return err
+				}
+				page.Total = n
+				if n > exactLimit {
+					page.Total, page.TotalIsEstimate = max(int(math.Round(expected)), n), true
+				}
+			default:
+				page.Total, page.TotalIsEstimate = int(math.Round(expected)), true
 			}
 			return loadTopics(ctx, tx, docs)
 		})
@@ -136,124 +166,87 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 	return page, nil
 }
 
-// planSearch builds the SQL pieces of q. ok is false when nothing can
-// match: a user, topic or folder id that is not a UUID, or no word.
-func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool, err error) {
-	f := q.Filter
-	user, ok := parseID(f.UserID)
-	if !ok {
-		return plan, false, nil
+// searchPage reads one page of hits into page and docs. With counted it
+// also returns the number of matches (-1 when no row came back to carry
+// it). A window keeps only matches created at or after it.
+func (s *Store) searchPage(ctx context.Context, tx pgx.Tx, plan searchPlan, byDate, counted bool,
+	window *time.Time, limit, offset int, page *store.SearchPage, docs *[]store.Document) (int, error) {
+	args := plan.args
+	where := plan.where
+	if window != nil {
+		args = append(append([]any(nil), args...), *window)
+		where = append(append([]string(nil), where...), "s.created_at >= $"+strconv.Itoa(len(args)))
 	}
-	plan.args = []any{user}
-	arg := func(v any) string {
-		plan.args = append(plan.args, v)
-		return "$" + strconv.Itoa(len(plan.args))
+	total := -1
+	rows, err := tx.Query(ctx, plan.pageSQL(where, byDate, counted, limit, offset), args...)
+	if err != nil {
+		return 0, err
 	}
-	tq, ok, err := buildTSQuery(q, arg)
-	if err != nil || !ok {
-		return plan, false, err
-	}
-	plan.tq = tq
-	plan.where = []string{"s.user_id = $1", "s.search @@ " + tq.match}
-	joinDocs := false
-	if f.TopicID != nil {
-		topic, ok := parseID(*f.TopicID)
-		if !ok {
-			return plan, false, nil
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			rank    float32
+			snippet string
+			n       int64
+		)
+		dest := []any{&rank, &snippet}
+		if counted {
+			dest = append(dest, &n)
 		}
-		plan.where = append(plan.where, "EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = s.document_id AND dt.topic_id = "+arg(topic)+")")
-	}
-	if f.FolderID != nil {
-		folder, ok := parseID(*f.FolderID)
-		if !ok {
-			return plan, false, nil
+		d, err := scanDocument(rows, false, dest...)
+		if err != nil {
+			return 0, err
 		}
-		joinDocs = true
-		plan.where = append(plan.where, "d.folder_id = "+arg(folder))
+		total = int(n)
+		*docs = append(*docs, d)
+		page.Hits = append(page.Hits, store.SearchHit{Snippet: snippet, Rank: float64(rank)})
 	}
-	if f.Unfiled {
-		joinDocs = true
-		plan.where = append(plan.where, "d.folder_id IS NULL")
-	}
-	if f.Status != nil {
-		joinDocs = true
-		plan.where = append(plan.where, "d.status = "+arg(string(*f.Status)))
-	}
-	if q.ContentTypePrefix != "" {
-		joinDocs = true
-		plan.where = append(plan.where, "starts_with(d.content_type, "+arg(q.ContentTypePrefix)+")")
-	}
-	if q.After != nil {
-		plan.where = append(plan.where, "s.created_at >= "+arg(q.After.UTC()))
-	}
-	if q.Before != nil {
-		plan.where = append(plan.where, "s.created_at < "+arg(q.Before.UTC()))
-	}
-
-	if !q.ByDate {
-		plan.inner = "rank DESC, s.created_at DESC, s.document_id DESC"
-		plan.outer = "h.rank DESC, d.created_at DESC, d.id DESC"
-	} else {
-		switch sort {
-		case store.SortOldest:
-			plan.inner = "s.created_at ASC, s.document_id ASC"
-			plan.outer = "d.created_at ASC, d.id ASC"
-		case store.SortName:
-			joinDocs = true
-			plan.inner = "d.filename_key ASC, d.id ASC"
-			plan.outer = "d.filename_key ASC, d.id ASC"
-		case store.SortSize:
-			joinDocs = true
-			plan.inner = "d.size_bytes DESC, d.id DESC"
-			plan.outer = "d.size_bytes DESC, d.id DESC"
-		default: // newest
-			plan.inner = "s.created_at DESC, s.document_id DESC"
-			plan.outer = "d.created_at DESC, d.id DESC"
-		}
-	}
-	plan.from = "document_search s"
-	if joinDocs {
-		plan.from += " JOIN documents d ON d.id = s.document_id"
-	}
-	return plan, true, nil
+	return total, rows.Err()
 }
 
-// pageSQL selects one page of hits: documentColumns, rank, snippet. The
-// inner query picks the page's ids (ranking every match in relevance
-// order); the outer one reads those documents and makes their snippets.
-func (p searchPlan) pageSQL(byDate bool, limit, offset int) string {
-	rank := "ts_rank(" + rankWeights + ", s.search, " + p.tq.match + ")"
-	innerCols := "s.document_id"
-	outerRank := "h.rank"
-	outerJoin := " JOIN documents d ON d.id = h.document_id"
-	if byDate {
-		// Rank only the page's rows.
-		outerRank = rank
-		outerJoin += " JOIN document_search s ON s.document_id = h.document_id"
-	} else {
-		innerCols += ", " + rank + " AS rank"
+// searchWindow returns the creation time from which about windowCandidates
+// of the expected matches are newer, assuming matches spread evenly over
+// the user's documents, or nil when that would be (nearly) all of them.
+// The cut is read from the (user_id, created_at) index.
+func searchWindow(ctx context.Context, tx pgx.Tx, plan searchPlan, expected, userDocs float64, need int) (*time.Time, error) {
+	candidates := float64(max(windowCandidates, 4*need))
+	if expected <= 0 || userDocs <= 0 {
+		return nil, nil
 	}
-	snippet := "ts_headline('" + tsConfig + "', d.extracted_text, " + p.tq.highlight + ", " +
-		quoteLiteral(headlineOptions) + ")"
-	return "SELECT " + documentColumns + ", " + outerRank + ", " + snippet +
-		" FROM (SELECT " + innerCols + " FROM " + p.from +
-		" WHERE " + strings.Join(p.where, " AND ") +
-		" ORDER BY " + p.inner +
-		" LIMIT " + strconv.Itoa(limit) + " OFFSET " + strconv.Itoa(offset) + ") h" +
-		outerJoin + " ORDER BY " + p.outer
+	docs := math.Ceil(candidates * userDocs / expected)
+	if docs >= 0.8*userDocs {
+		return nil, nil
+	}
+	args := append(append([]any(nil), plan.userArgs...), int64(docs))
+	var cut time.Time
+	err := tx.QueryRow(ctx, "SELECT s.created_at FROM document_search s WHERE "+plan.userWhere+
+		" ORDER BY s.created_at DESC, s.document_id DESC LIMIT 1 OFFSET $"+strconv.Itoa(len(args)), args...).Scan(&cut)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search window: %w", err)
+	}
+	return &cut, nil
 }
 
-// quoteLiteral quotes a constant of this package as an SQL string literal.
-func quoteLiteral(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+// countMatches counts the matches of plan, up to exactLimit+1.
+func countMatches(ctx context.Context, tx pgx.Tx, plan searchPlan) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM "+plan.from+" WHERE "+
+		strings.Join(plan.where, " AND ")+" LIMIT "+strconv.Itoa(exactLimit+1)+") c", plan.args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count matches: %w", err)
+	}
+	return n, nil
 }
 
-// estimateRows returns the planner's row estimate for sql: what a count
-// above exactTotalLimit is reported as, instead of counting every match.
-func estimateRows(ctx context.Context, tx pgx.Tx, sql string, args []any) (int, error) {
+// scanPlanRows reads the row estimate of the top node of an EXPLAIN
+// (FORMAT JSON).
+func scanPlanRows(row pgx.Row, rows *float64) error {
 	var raw []byte
-	if err := tx.QueryRow(ctx, sql, args...).Scan(&raw); err != nil {
-		return 0, fmt.Errorf("estimate total: %w", err)
+	if err := row.Scan(&raw); err != nil {
+		return err
 	}
 	var plans []struct {
 		Plan struct {
@@ -261,7 +254,8 @@ func estimateRows(ctx context.Context, tx pgx.Tx, sql string, args []any) (int, 
 		} `json:"Plan"`
 	}
 	if err := json.Unmarshal(raw, &plans); err != nil || len(plans) == 0 {
-		return 0, fmt.Errorf("estimate total: unexpected EXPLAIN output")
+		return fmt.Errorf("unexpected EXPLAIN output")
 	}
-	return int(plans[0].Plan.Rows), nil
+	*rows = plans[0].Plan.Rows
+	return nil
 }

@@ -159,7 +159,7 @@ func TestSearchMigrationIndexesExistingDocuments(t *testing.T) {
 	checkSearchIndex(t, s)
 }
 
-// TestSearchTotalEstimate: above exactTotalLimit matches the total is the
+// TestSearchTotalEstimate: above exactLimit matches the total is the
 // planner's estimate, flagged as such; at or below it, exact.
 func TestSearchTotalEstimate(t *testing.T) {
 	s := openStore(t, testenv.Postgres(t))
@@ -168,7 +168,7 @@ func TestSearchTotalEstimate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = exactTotalLimit + 500
+	const n = exactLimit + 500
 	if _, err := s.pool.Exec(ctx, `INSERT INTO documents (id, user_id, filename, filename_key, object_key,
 			content_type, size_bytes, sha256, storage_backend, extracted_text, status, created_at, updated_at)
 		SELECT gen_random_uuid(), $1, 'n.txt', 'n.txt', 'k', 'text/plain', 1, 'sha' || i, 'localfs',
@@ -191,9 +191,9 @@ func TestSearchTotalEstimate(t *testing.T) {
 		t.Errorf("even: Total %d (estimate %v), want exactly %d", p.Total, p.TotalIsEstimate, n/2)
 	}
 	p := search("common")
-	if !p.TotalIsEstimate || p.Total <= exactTotalLimit || len(p.Hits) != 5 {
+	if !p.TotalIsEstimate || p.Total <= exactLimit || len(p.Hits) != 5 {
 		t.Errorf("common: Total %d (estimate %v), %d hits; want an estimate above %d and 5 hits",
-			p.Total, p.TotalIsEstimate, len(p.Hits), exactTotalLimit)
+			p.Total, p.TotalIsEstimate, len(p.Hits), exactLimit)
 	}
 	t.Logf("estimated %d for %d matches", p.Total, n)
 }

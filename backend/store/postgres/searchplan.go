@@ -1,0 +1,157 @@
+package postgres
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// searchPlan is one Search turned into SQL.
+type searchPlan struct {
+	args  []any
+	tq    tsQuery
+	from  string   // FROM clause of the matching rows (alias s, and d when joined)
+	where []string // conditions on them
+	// key is the sort key column the matching rows are selected with (as
+	// k), and order sorts them: by k and document_id, after rank in
+	// relevance order. outer sorts the page joined to documents.
+	key, order, outer string
+	// userWhere and userArgs select the user's documents within the date
+	// bounds, alone: the population the recency window is cut from.
+	userWhere string
+	userArgs  []any
+}
+
+// planSearch builds the SQL pieces of q. ok is false when nothing can
+// match: a user, topic or folder id that is not a UUID, or no word.
+func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool, err error) {
+	f := q.Filter
+	user, ok := parseID(f.UserID)
+	if !ok {
+		return plan, false, nil
+	}
+	plan.args = []any{user}
+	arg := func(v any) string {
+		plan.args = append(plan.args, v)
+		return "$" + strconv.Itoa(len(plan.args))
+	}
+	tq, ok, err := buildTSQuery(q, arg)
+	if err != nil || !ok {
+		return plan, false, err
+	}
+	plan.tq = tq
+	plan.where = []string{"s.user_id = $1", "s.search @@ " + tq.match}
+	plan.userArgs = []any{user}
+	userWhere := []string{"s.user_id = $1"}
+	joinDocs := false
+	if f.TopicID != nil {
+		topic, ok := parseID(*f.TopicID)
+		if !ok {
+			return plan, false, nil
+		}
+		plan.where = append(plan.where, "EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = s.document_id AND dt.topic_id = "+arg(topic)+")")
+	}
+	if f.FolderID != nil {
+		folder, ok := parseID(*f.FolderID)
+		if !ok {
+			return plan, false, nil
+		}
+		joinDocs = true
+		plan.where = append(plan.where, "d.folder_id = "+arg(folder))
+	}
+	if f.Unfiled {
+		joinDocs = true
+		plan.where = append(plan.where, "d.folder_id IS NULL")
+	}
+	if f.Status != nil {
+		joinDocs = true
+		plan.where = append(plan.where, "d.status = "+arg(string(*f.Status)))
+	}
+	if q.ContentTypePrefix != "" {
+		joinDocs = true
+		plan.where = append(plan.where, "starts_with(d.content_type, "+arg(q.ContentTypePrefix)+")")
+	}
+	if q.After != nil {
+		plan.where = append(plan.where, "s.created_at >= "+arg(q.After.UTC()))
+		plan.userArgs = append(plan.userArgs, q.After.UTC())
+		userWhere = append(userWhere, "s.created_at >= $"+strconv.Itoa(len(plan.userArgs)))
+	}
+	if q.Before != nil {
+		plan.where = append(plan.where, "s.created_at < "+arg(q.Before.UTC()))
+		plan.userArgs = append(plan.userArgs, q.Before.UTC())
+		userWhere = append(userWhere, "s.created_at < $"+strconv.Itoa(len(plan.userArgs)))
+	}
+	plan.userWhere = strings.Join(userWhere, " AND ")
+
+	switch {
+	case !q.ByDate:
+		plan.key, plan.order = "s.created_at", "rank DESC, k DESC, document_id DESC"
+		plan.outer = "h.rank DESC, d.created_at DESC, d.id DESC"
+	case sort == store.SortOldest:
+		plan.key, plan.order = "s.created_at", "k ASC, document_id ASC"
+		plan.outer = "d.created_at ASC, d.id ASC"
+	case sort == store.SortName:
+		joinDocs = true
+		plan.key, plan.order = "d.filename_key", "k ASC, document_id ASC"
+		plan.outer = "d.filename_key ASC, d.id ASC"
+	case sort == store.SortSize:
+		joinDocs = true
+		plan.key, plan.order = "d.size_bytes", "k DESC, document_id DESC"
+		plan.outer = "d.size_bytes DESC, d.id DESC"
+	default: // newest
+		plan.key, plan.order = "s.created_at", "k DESC, document_id DESC"
+		plan.outer = "d.created_at DESC, d.id DESC"
+	}
+	plan.from = "document_search s"
+	if joinDocs {
+		plan.from += " JOIN documents d ON d.id = s.document_id"
+	}
+	return plan, true, nil
+}
+
+// pageSQL selects one page of hits: documentColumns, rank, snippet and,
+// when counted, the number of matches. The inner query picks the page's
+// ids (ranking every match it reads, in relevance order); the outer one
+// reads those documents and makes their snippets.
+//
+// The matching rows are selected in a subquery fenced by OFFSET 0, so that
+// rank is computed as each row is read and the count's window keeps only
+// narrow rows (otherwise it would hold every match's tsvector and spill to
+// disk). Date order without a count needs no fence: it may walk the date
+// index and stop after the page.
+func (p searchPlan) pageSQL(where []string, byDate, counted bool, limit, offset int) string {
+	rank := "ts_rank(" + rankWeights + ", s.search, " + p.tq.match + ")"
+	cols := "s.document_id, " + p.key + " AS k"
+	outerRank := "h.rank"
+	outerJoin := " JOIN documents d ON d.id = h.document_id"
+	if byDate {
+		// Rank only the page's rows.
+		outerRank = rank
+		outerJoin += " JOIN document_search s ON s.document_id = h.document_id"
+	} else {
+		cols += ", " + rank + " AS rank"
+	}
+	matches := "SELECT " + cols + " FROM " + p.from + " WHERE " + strings.Join(where, " AND ")
+	var inner, outerCols string
+	switch {
+	case counted:
+		inner = "SELECT m.*, count(*) OVER () AS total FROM (" + matches + " OFFSET 0) m"
+		outerCols = ", h.total"
+	case !byDate:
+		inner = "SELECT m.* FROM (" + matches + " OFFSET 0) m"
+	default:
+		inner = matches
+	}
+	snippet := "ts_headline('" + tsConfig + "', docsift_snippet_source(d.extracted_text, " + p.tq.highlight + "), " +
+		p.tq.highlight + ", " + quoteLiteral(headlineOptions) + ")"
+	return "SELECT " + documentColumns + ", " + outerRank + ", " + snippet + outerCols +
+		" FROM (" + inner + " ORDER BY " + p.order +
+		" LIMIT " + strconv.Itoa(limit) + " OFFSET " + strconv.Itoa(offset) + ") h" +
+		outerJoin + " ORDER BY " + p.outer
+}
+
+// quoteLiteral quotes a constant of this package as an SQL string literal.
+func quoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
