@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -50,24 +51,10 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 	const op = "list documents"
 	page := store.DocumentPage{Documents: []store.Document{}}
 
-	sort := f.Sort
-	if sort == "" {
-		sort = store.SortNewest
+	sort, limit, err := checkFilter(f)
+	if err != nil {
+		return page, fmt.Errorf("postgres: %s: %w", op, err)
 	}
-	if !sort.Valid() {
-		return page, fmt.Errorf("postgres: %s: unknown sort %q", op, f.Sort)
-	}
-	if f.FolderID != nil && f.Unfiled {
-		return page, fmt.Errorf("postgres: %s: FolderID and Unfiled exclude each other", op)
-	}
-	if f.Status != nil && !f.Status.Valid() {
-		return page, fmt.Errorf("postgres: %s: unknown status %q", op, *f.Status)
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultLimit
-	}
-	limit = min(limit, maxLimit)
 	var after *cursor
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor, sort)
@@ -134,7 +121,7 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 	}
 
 	keys := make([]string, 0, limit+1)
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 		func(tx pgx.Tx) error {
 			batch := &pgx.Batch{}
 			batch.Queue(countSQL, countArgs...).QueryRow(func(row pgx.Row) error {
@@ -175,4 +162,28 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 		return store.DocumentPage{Documents: []store.Document{}}, wrap(op, err)
 	}
 	return page, nil
+}
+
+// checkFilter validates the parts of a filter that listing and search
+// share and returns the sort (newest by default) and the page size
+// (defaultLimit when unset, at most maxLimit).
+func checkFilter(f store.DocumentFilter) (store.Sort, int, error) {
+	sort := f.Sort
+	if sort == "" {
+		sort = store.SortNewest
+	}
+	if !sort.Valid() {
+		return "", 0, fmt.Errorf("unknown sort %q", f.Sort)
+	}
+	if f.FolderID != nil && f.Unfiled {
+		return "", 0, errors.New("FolderID and Unfiled exclude each other")
+	}
+	if f.Status != nil && !f.Status.Valid() {
+		return "", 0, fmt.Errorf("unknown status %q", *f.Status)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	return sort, min(limit, maxLimit), nil
 }

@@ -65,24 +65,10 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 	if f.UserID == "" {
 		return page, fmt.Errorf("postgres: %s: no user id: a search is always one user's", op)
 	}
-	sort := f.Sort
-	if sort == "" {
-		sort = store.SortNewest
+	sort, limit, err := checkFilter(f)
+	if err != nil {
+		return page, fmt.Errorf("postgres: %s: %w", op, err)
 	}
-	if !sort.Valid() {
-		return page, fmt.Errorf("postgres: %s: unknown sort %q", op, f.Sort)
-	}
-	if f.FolderID != nil && f.Unfiled {
-		return page, fmt.Errorf("postgres: %s: FolderID and Unfiled exclude each other", op)
-	}
-	if f.Status != nil && !f.Status.Valid() {
-		return page, fmt.Errorf("postgres: %s: unknown status %q", op, *f.Status)
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultLimit
-	}
-	limit = min(limit, maxLimit)
 	offset := max(f.Offset, 0)
 
 	plan, ok, err := planSearch(q, sort)
