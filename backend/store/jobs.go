@@ -41,6 +41,8 @@ type JobOutcome struct {
 	Document DocumentPatch
 	// Next, when set, is enqueued (e.g. classify after extract).
 	Next *Job
+	// Classification, when set, is written with the document patch.
+	Classification *ClassificationOutcome
 	// Error, when set, ends the job unsuccessfully: with RetryAt it is
 	// queued again at that time, without it the job is failed for good.
 	Error   string

@@ -80,6 +80,11 @@ type Document struct {
 	UpdatedAt      time.Time `json:"updated_at"`
 	// Topics are ordered by name (case-insensitively); never nil.
 	Topics []DocumentTopic `json:"topics"`
+	// Suggestions are pending topic suggestions, highest confidence first.
+	// Filled by Document (never nil there); nil in listings.
+	Suggestions []Suggestion `json:"suggestions,omitempty"`
+	// Classification is the last classifier run (Document only).
+	Classification *Classification `json:"classification,omitempty"`
 }
 
 // DocumentTopic is a topic as linked to one document.
@@ -152,6 +157,9 @@ type DocumentFilter struct {
 	FolderID *string
 	Unfiled  bool
 	Status   *Status
+	// Inbox keeps ready documents that wait for the person: with pending
+	// suggestions, or with no topic at all.
+	Inbox bool
 	// Query is a plain substring match on the filename (case-insensitive).
 	// Full-text search over content comes with the processing pipeline.
 	Query string
@@ -194,6 +202,8 @@ type Store interface {
 	// one transaction.
 	JobQueue
 	Searcher
+	// Suggestions, classifier models and training examples.
+	Classifications
 
 	// Backend names the driver ("sqlite" or "postgres").
 	Backend() string

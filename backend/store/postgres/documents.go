@@ -143,7 +143,15 @@ func (s *Store) Document(ctx context.Context, id string) (store.Document, error)
 	if !ok {
 		return store.Document{}, notFound(op)
 	}
-	return s.documentWhere(ctx, op, "d.id = $1", canon)
+	d, err := s.documentWhere(ctx, op, "d.id = $1", canon)
+	if err != nil {
+		return store.Document{}, err
+	}
+	d.Suggestions, d.Classification, err = loadSuggestions(ctx, s.pool, canon)
+	if err != nil {
+		return store.Document{}, wrap(op, err)
+	}
+	return d, nil
 }
 
 // DocumentBySHA256 finds a user's document by content hash.

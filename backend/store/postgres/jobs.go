@@ -232,6 +232,11 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 			WHERE id = $1`, jobID, string(state), runAt, cleanText(o.Error)); err != nil {
 			return err
 		}
+		if o.Classification != nil {
+			if err := s.applyClassification(ctx, tx, docID, o.Classification); err != nil {
+				return fmt.Errorf("classification: %w", err)
+			}
+		}
 		if o.Next != nil {
 			next := *o.Next
 			if next.DocumentID == "" {

@@ -96,6 +96,12 @@ func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links 
 		if _, err := tx.Exec(ctx, "DELETE FROM document_topics WHERE document_id = $1", docID); err != nil {
 			return err
 		}
+		// A topic the person links is decided: no longer suggested, no
+		// longer rejected.
+		if _, err := tx.Exec(ctx, `DELETE FROM topic_suggestions
+			WHERE document_id = $1 AND topic_id = ANY($2::uuid[])`, docID, topicIDs); err != nil {
+			return err
+		}
 		if len(topicIDs) == 0 {
 			return nil
 		}

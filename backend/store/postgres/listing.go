@@ -95,6 +95,9 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 	if f.Status != nil {
 		where = append(where, "d.status = "+arg(string(*f.Status)))
 	}
+	if f.Inbox {
+		where = append(where, inboxCond)
+	}
 	if f.Query != "" {
 		where = append(where, "d.filename_key LIKE "+arg("%"+escapeLike(store.FoldKey(f.Query))+"%"))
 	}

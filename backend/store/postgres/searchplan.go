@@ -68,6 +68,10 @@ func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool,
 		joinDocs = true
 		plan.where = append(plan.where, "d.status = "+arg(string(*f.Status)))
 	}
+	if f.Inbox {
+		joinDocs = true
+		plan.where = append(plan.where, inboxCond)
+	}
 	if q.ContentTypePrefix != "" {
 		joinDocs = true
 		plan.where = append(plan.where, "starts_with(d.content_type, "+arg(q.ContentTypePrefix)+")")

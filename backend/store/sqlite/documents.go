@@ -127,6 +127,10 @@ func (s *Store) Document(ctx context.Context, id string) (store.Document, error)
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		d, err = getDocument(ctx, tx, `d.id = ?`, id)
+		if err != nil {
+			return err
+		}
+		d.Suggestions, d.Classification, err = loadSuggestions(ctx, tx, id)
 		return err
 	})
 	if err != nil {

@@ -178,6 +178,11 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 				return err
 			}
 		}
+		if o.Classification != nil {
+			if err := applyClassification(ctx, tx, docID, o.Classification, now.UnixMicro()); err != nil {
+				return fmt.Errorf("classification: %w", err)
+			}
+		}
 		next, runAt := store.JobDone, now
 		switch {
 		case o.Error != "" && o.RetryAt != nil:

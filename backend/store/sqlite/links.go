@@ -82,6 +82,13 @@ func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links 
 			documentID, jsonList(keep)); err != nil {
 			return err
 		}
+		// A topic the person links is decided: no longer suggested, no
+		// longer rejected.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM topic_suggestions
+			WHERE document_id = ? AND topic_id IN (SELECT value FROM json_each(?))`,
+			documentID, jsonList(keep)); err != nil {
+			return err
+		}
 		if len(links) == 0 {
 			return nil
 		}

@@ -90,6 +90,9 @@ func newListQuery(f store.DocumentFilter) (listQuery, error) {
 	if f.Status != nil {
 		q.add("d.status = ?", string(*f.Status))
 	}
+	if f.Inbox {
+		q.where = append(q.where, inboxCond("d", "id"))
+	}
 	if f.Query != "" {
 		// instr, not LIKE: a plain substring of the folded name, so '%', '_'
 		// and '\' in the query are just characters.

@@ -93,6 +93,9 @@ func newSearchQuery(q store.SearchQuery, tune searchTuning) (sq searchQuery, ok 
 	if f.Status != nil {
 		add("sr.status = ?", string(*f.Status))
 	}
+	if f.Inbox {
+		add(inboxCond("sr", "document_id"))
+	}
 	if q.ContentTypePrefix != "" {
 		// substr, not LIKE: '%' and '_' in the prefix are just characters.
 		add("substr(sr.content_type, 1, ?) = ?", len(q.ContentTypePrefix), q.ContentTypePrefix)

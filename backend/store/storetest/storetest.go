@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		robustnessTests(),
 		jobTests(),
 		searchTests(),
+		classificationTests(),
 	}
 	for _, group := range groups {
 		for _, st := range group {

@@ -1,0 +1,341 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// inboxCond is store.DocumentFilter.Inbox over documents d: ready
+// documents with a pending suggestion or with no topic.
+const inboxCond = `(d.status = 'ready' AND (EXISTS (SELECT 1 FROM topic_suggestions ts WHERE ts.document_id = d.id AND ts.state = 'pending')
+	OR NOT EXISTS (SELECT 1 FROM document_topics it WHERE it.document_id = d.id)))`
+
+// DocumentSuggestions returns a document's pending suggestions and its last
+// classification.
+func (s *Store) DocumentSuggestions(ctx context.Context, documentID string) ([]store.Suggestion, *store.Classification, error) {
+	const op = "document suggestions"
+	id, ok := parseID(documentID)
+	if !ok {
+		return nil, nil, notFound(op)
+	}
+	var one int
+	if err := s.pool.QueryRow(ctx, "SELECT 1 FROM documents WHERE id = $1", id).Scan(&one); err != nil {
+		return nil, nil, wrap(op, err)
+	}
+	sugs, rec, err := loadSuggestions(ctx, s.pool, id)
+	return sugs, rec, wrap(op, err)
+}
+
+// loadSuggestions reads a document's pending suggestions and record.
+func loadSuggestions(ctx context.Context, q dbtx, id string) ([]store.Suggestion, *store.Classification, error) {
+	rows, err := q.Query(ctx, `SELECT t.id, t.name, t.color, s.confidence
+		FROM topic_suggestions s JOIN topics t ON t.id = s.topic_id
+		WHERE s.document_id = $1 AND s.state = 'pending'
+		ORDER BY s.confidence DESC, t.name_key, t.id`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	sugs := []store.Suggestion{}
+	for rows.Next() {
+		var sg store.Suggestion
+		if err := rows.Scan(&sg.TopicID, &sg.Name, &sg.Color, &sg.Confidence); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		sugs = append(sugs, sg)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	var (
+		rec        store.Classification
+		name, desc string
+	)
+	err = q.QueryRow(ctx, `SELECT provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at
+		FROM classifications WHERE document_id = $1`, id).
+		Scan(&rec.Provider, &rec.Model, &rec.Truncated, &rec.Dropped, &name, &desc, &rec.ClassifiedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sugs, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	rec.ClassifiedAt = rec.ClassifiedAt.UTC()
+	if name != "" {
+		rec.NewTopic = &store.TopicProposal{Name: name, Description: desc}
+	}
+	return sugs, &rec, nil
+}
+
+// linkIDs validates the topic ids of links, dropping malformed ones (no
+// topic can have such an id).
+func linkIDs(links []store.TopicLink) (ids []string, confs []float64) {
+	for _, l := range links {
+		if id, ok := parseID(l.TopicID); ok {
+			ids = append(ids, id)
+			confs = append(confs, l.Confidence)
+		}
+	}
+	return ids, confs
+}
+
+// applyClassification writes a classify job's outcome inside FinishJob's
+// transaction (the document row is already locked there).
+func (s *Store) applyClassification(ctx context.Context, tx pgx.Tx, docID string, c *store.ClassificationOutcome) error {
+	applied, appliedConf := linkIDs(c.Applied)
+	suggested, suggestedConf := linkIDs(c.Suggested)
+	// Lock the topics whose counts change, in id order, as the count
+	// triggers expect (see 0001_init.sql and SetDocumentTopics).
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM topics WHERE id IN (
+			SELECT topic_id FROM document_topics WHERE document_id = $1 AND source = 'classifier'
+			UNION SELECT unnest($2::uuid[]))
+		ORDER BY id FOR NO KEY UPDATE`, docID, applied); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM document_topics WHERE document_id = $1 AND source = 'classifier'`, docID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM topic_suggestions WHERE document_id = $1 AND state = 'pending'`, docID); err != nil {
+		return err
+	}
+	// Only the owner's topics, not already linked, not rejected.
+	const eligible = `FROM unnest($2::uuid[], $3::float8[]) AS u(t, c)
+		JOIN topics tp ON tp.id = u.t AND tp.user_id = (SELECT user_id FROM documents WHERE id = $1)
+		WHERE NOT EXISTS (SELECT 1 FROM document_topics WHERE document_id = $1 AND topic_id = u.t)
+			AND NOT EXISTS (SELECT 1 FROM topic_suggestions WHERE document_id = $1 AND topic_id = u.t)
+		ON CONFLICT DO NOTHING`
+	if len(applied) > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
+			SELECT $1, u.t, 'classifier', u.c `+eligible, docID, applied, appliedConf); err != nil {
+			return err
+		}
+	}
+	if len(suggested) > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO topic_suggestions (document_id, topic_id, state, confidence)
+			SELECT $1, u.t, 'pending', u.c `+eligible, docID, suggested, suggestedConf); err != nil {
+			return err
+		}
+	}
+	r := c.Record
+	var name, desc string
+	if r.NewTopic != nil {
+		name, desc = cleanText(r.NewTopic.Name), cleanText(r.NewTopic.Description)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO classifications
+			(document_id, provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (document_id) DO UPDATE SET provider = excluded.provider, model = excluded.model,
+			truncated = excluded.truncated, dropped = excluded.dropped, new_topic_name = excluded.new_topic_name,
+			new_topic_description = excluded.new_topic_description, classified_at = excluded.classified_at`,
+		docID, cleanText(r.Provider), cleanText(r.Model), r.Truncated, r.Dropped, name, desc, s.timestamp(r.ClassifiedAt))
+	return err
+}
+
+// errNoSuggestion is the ErrNotFound of Accept/RejectSuggestion.
+func errNoSuggestion(docID, topicID string) error {
+	return fmt.Errorf("no suggestion of topic %q for document %q: %w", topicID, docID, store.ErrNotFound)
+}
+
+// AcceptSuggestion makes a pending suggestion or a classifier link a link
+// with source user.
+func (s *Store) AcceptSuggestion(ctx context.Context, documentID, topicID string) error {
+	const op = "accept suggestion"
+	docID, ok1 := parseID(documentID)
+	topic, ok2 := parseID(topicID)
+	if !ok1 || !ok2 {
+		return wrap(op, errNoSuggestion(documentID, topicID))
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM documents WHERE id = $1 FOR NO KEY UPDATE", docID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM topics WHERE id = $1 FOR NO KEY UPDATE", topic); err != nil {
+			return err
+		}
+		var conf float64
+		err := tx.QueryRow(ctx, `DELETE FROM topic_suggestions WHERE document_id = $1 AND topic_id = $2 AND state = 'pending'
+			RETURNING confidence`, docID, topic).Scan(&conf)
+		switch {
+		case err == nil:
+			_, err = tx.Exec(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
+				VALUES ($1, $2, 'user', $3)
+				ON CONFLICT (document_id, topic_id) DO UPDATE SET source = 'user'`, docID, topic, conf)
+			return err
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE document_topics SET source = 'user'
+			WHERE document_id = $1 AND topic_id = $2 AND source = 'classifier'`, docID, topic)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return errNoSuggestion(documentID, topicID)
+		}
+		return nil
+	})
+	return wrap(op, err)
+}
+
+// RejectSuggestion remembers a refused suggestion or classifier link.
+func (s *Store) RejectSuggestion(ctx context.Context, documentID, topicID string) error {
+	const op = "reject suggestion"
+	docID, ok1 := parseID(documentID)
+	topic, ok2 := parseID(topicID)
+	if !ok1 || !ok2 {
+		return wrap(op, errNoSuggestion(documentID, topicID))
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM documents WHERE id = $1 FOR NO KEY UPDATE", docID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM topics WHERE id = $1 FOR NO KEY UPDATE", topic); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE topic_suggestions SET state = 'rejected'
+			WHERE document_id = $1 AND topic_id = $2 AND state = 'pending'`, docID, topic)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() > 0 {
+			return nil
+		}
+		var conf float64
+		err = tx.QueryRow(ctx, `DELETE FROM document_topics
+			WHERE document_id = $1 AND topic_id = $2 AND source = 'classifier' RETURNING confidence`,
+			docID, topic).Scan(&conf)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errNoSuggestion(documentID, topicID)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO topic_suggestions (document_id, topic_id, state, confidence)
+			VALUES ($1, $2, 'rejected', $3)
+			ON CONFLICT (document_id, topic_id) DO UPDATE SET state = 'rejected'`, docID, topic, conf)
+		return err
+	})
+	return wrap(op, err)
+}
+
+// TrainingExamples walks the documents that carry a decision.
+func (s *Store) TrainingExamples(ctx context.Context, q store.TrainingQuery, fn func(store.TrainingExample) error) error {
+	const op = "training examples"
+	user, ok := parseID(q.UserID)
+	if !ok {
+		return nil
+	}
+	text := `''`
+	if q.WithText {
+		text = `coalesce(d.extracted_text, '')`
+	}
+	query := `SELECT d.id, ` + text + `,
+			coalesce((SELECT array_agg(topic_id::text) FROM document_topics
+				WHERE document_id = d.id AND source IN ('user', 'rule')), '{}'),
+			coalesce((SELECT array_agg(topic_id::text) FROM topic_suggestions
+				WHERE document_id = d.id AND state = 'rejected'), '{}')
+		FROM documents d WHERE d.user_id = $1`
+	args := []any{user}
+	if q.DocumentID != "" {
+		id, ok := parseID(q.DocumentID)
+		if !ok {
+			return notFound(op)
+		}
+		query += ` AND d.id = $2`
+		args = append(args, id)
+	} else {
+		query += ` AND d.id IN (
+			SELECT document_id FROM document_topics WHERE source IN ('user', 'rule')
+			UNION SELECT document_id FROM topic_suggestions WHERE state = 'rejected')`
+	}
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return wrap(op, err)
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var ex store.TrainingExample
+		if err := rows.Scan(&ex.DocumentID, &ex.Text, &ex.Topics, &ex.Rejected); err != nil {
+			return wrap(op, err)
+		}
+		found = true
+		if err := fn(ex); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return wrap(op, err)
+	}
+	if q.DocumentID != "" && !found {
+		return notFound(op)
+	}
+	return nil
+}
+
+// ClassifierModel loads a persisted model.
+func (s *Store) ClassifierModel(ctx context.Context, userID, name string) (store.ClassifierModel, error) {
+	const op = "classifier model"
+	user, ok := parseID(userID)
+	if !ok {
+		return store.ClassifierModel{}, notFound(op)
+	}
+	m := store.ClassifierModel{UserID: user, Name: name}
+	var fp int64
+	err := s.pool.QueryRow(ctx, `SELECT fingerprint, data, updated_at FROM classifier_models
+		WHERE user_id = $1 AND name = $2`, user, name).Scan(&fp, &m.Data, &m.UpdatedAt)
+	if err != nil {
+		return store.ClassifierModel{}, wrap(op, err)
+	}
+	m.Fingerprint, m.UpdatedAt = uint64(fp), m.UpdatedAt.UTC()
+	return m, nil
+}
+
+// SaveClassifierModel replaces a persisted model.
+func (s *Store) SaveClassifierModel(ctx context.Context, m store.ClassifierModel) error {
+	const op = "save classifier model"
+	user, ok := parseID(m.UserID)
+	if !ok {
+		return notFound(op)
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO classifier_models (user_id, name, fingerprint, data, updated_at)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (user_id, name) DO UPDATE SET fingerprint = excluded.fingerprint,
+			data = excluded.data, updated_at = excluded.updated_at`,
+		user, m.Name, int64(m.Fingerprint), m.Data, s.timestamp(m.UpdatedAt))
+	return wrap(op, err)
+}
+
+// EnqueueForAll queues a job of kind for each of the user's documents in
+// the given statuses that has none queued or running.
+func (s *Store) EnqueueForAll(ctx context.Context, userID, kind string, statuses []store.Status) (int, error) {
+	const op = "enqueue for all"
+	user, ok := parseID(userID)
+	if !ok {
+		return 0, nil
+	}
+	list := make([]string, len(statuses))
+	for i, st := range statuses {
+		if !st.Valid() {
+			return 0, fmt.Errorf("postgres: %s: unknown status %q", op, st)
+		}
+		list[i] = string(st)
+	}
+	now := s.timestamp(time.Time{})
+	tag, err := s.pool.Exec(ctx, `INSERT INTO jobs (id, kind, document_id, state, attempts, run_at, created_at, updated_at)
+		SELECT gen_random_uuid(), $2, d.id, 'queued', 0, $4, $4, $4
+		FROM documents d
+		WHERE d.user_id = $1 AND d.status = ANY($3::text[])
+			AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.document_id = d.id AND j.kind = $2
+				AND j.state IN ('queued', 'running'))`, user, kind, list, now)
+	if err != nil {
+		return 0, wrap(op, err)
+	}
+	return int(tag.RowsAffected()), nil
+}

@@ -1,0 +1,345 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// DocumentSuggestions returns a document's pending suggestions and its last
+// classification.
+func (s *Store) DocumentSuggestions(ctx context.Context, documentID string) ([]store.Suggestion, *store.Classification, error) {
+	var (
+		sugs []store.Suggestion
+		rec  *store.Classification
+	)
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		sugs, rec, err = loadSuggestions(ctx, tx, documentID)
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: document suggestions: %w", err)
+	}
+	return sugs, rec, nil
+}
+
+// loadSuggestions reads what DocumentSuggestions returns through q.
+func loadSuggestions(ctx context.Context, q queryer, documentID string) ([]store.Suggestion, *store.Classification, error) {
+	var one int
+	if err := q.QueryRowContext(ctx, `SELECT 1 FROM documents WHERE id = ?`, documentID).Scan(&one); err != nil {
+		return nil, nil, notFound(err, "document", documentID)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT t.id, t.name, t.color, s.confidence
+		FROM topic_suggestions s JOIN topics t ON t.id = s.topic_id
+		WHERE s.document_id = ? AND s.state = 'pending'
+		ORDER BY s.confidence DESC, t.name_key, t.id`, documentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	sugs := []store.Suggestion{}
+	for rows.Next() {
+		var sg store.Suggestion
+		if err := rows.Scan(&sg.TopicID, &sg.Name, &sg.Color, &sg.Confidence); err != nil {
+			return nil, nil, err
+		}
+		sugs = append(sugs, sg)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	var (
+		rec       store.Classification
+		truncated int
+		name      string
+		desc      string
+		at        int64
+	)
+	err = q.QueryRowContext(ctx, `SELECT provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at
+		FROM classifications WHERE document_id = ?`, documentID).
+		Scan(&rec.Provider, &rec.Model, &truncated, &rec.Dropped, &name, &desc, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sugs, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	rec.Truncated = truncated == 1
+	rec.ClassifiedAt = fromMicros(at)
+	if name != "" {
+		rec.NewTopic = &store.TopicProposal{Name: name, Description: desc}
+	}
+	return sugs, &rec, nil
+}
+
+// applyClassification writes a classify job's outcome inside FinishJob's
+// transaction.
+func applyClassification(ctx context.Context, tx *sql.Tx, docID string, c *store.ClassificationOutcome, now int64) error {
+	var owner string
+	if err := tx.QueryRowContext(ctx, `SELECT user_id FROM documents WHERE id = ?`, docID).Scan(&owner); err != nil {
+		return notFound(err, "document", docID)
+	}
+	// The previous run's work goes; the person's decisions stay.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM document_topics WHERE document_id = ? AND source = 'classifier'`, docID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM topic_suggestions WHERE document_id = ? AND state = 'pending'`, docID); err != nil {
+		return err
+	}
+	// A topic is applied or suggested only when it is the owner's, not
+	// already linked, and not rejected for this document.
+	const eligible = `EXISTS (SELECT 1 FROM topics WHERE id = ?2 AND user_id = ?4)
+		AND NOT EXISTS (SELECT 1 FROM document_topics WHERE document_id = ?1 AND topic_id = ?2)
+		AND NOT EXISTS (SELECT 1 FROM topic_suggestions WHERE document_id = ?1 AND topic_id = ?2)`
+	for _, l := range c.Applied {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
+			SELECT ?1, ?2, 'classifier', ?3 WHERE `+eligible,
+			docID, l.TopicID, l.Confidence, owner); err != nil {
+			return err
+		}
+	}
+	for _, l := range c.Suggested {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO topic_suggestions (document_id, topic_id, state, confidence)
+			SELECT ?1, ?2, 'pending', ?3 WHERE `+eligible,
+			docID, l.TopicID, l.Confidence, owner); err != nil {
+			return err
+		}
+	}
+	r := c.Record
+	var name, desc string
+	if r.NewTopic != nil {
+		name, desc = r.NewTopic.Name, r.NewTopic.Description
+	}
+	at := now
+	if !r.ClassifiedAt.IsZero() {
+		at = r.ClassifiedAt.UnixMicro()
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO classifications
+			(document_id, provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (document_id) DO UPDATE SET provider = excluded.provider, model = excluded.model,
+			truncated = excluded.truncated, dropped = excluded.dropped, new_topic_name = excluded.new_topic_name,
+			new_topic_description = excluded.new_topic_description, classified_at = excluded.classified_at`,
+		docID, r.Provider, r.Model, boolInt(r.Truncated), r.Dropped, name, desc, at)
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// AcceptSuggestion makes a pending suggestion or a classifier link a link
+// with source user.
+func (s *Store) AcceptSuggestion(ctx context.Context, documentID, topicID string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var conf float64
+		err := tx.QueryRowContext(ctx, `SELECT confidence FROM topic_suggestions
+			WHERE document_id = ? AND topic_id = ? AND state = 'pending'`, documentID, topicID).Scan(&conf)
+		switch {
+		case err == nil:
+			if _, err := tx.ExecContext(ctx, `DELETE FROM topic_suggestions WHERE document_id = ? AND topic_id = ?`,
+				documentID, topicID); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
+				VALUES (?, ?, 'user', ?)
+				ON CONFLICT (document_id, topic_id) DO UPDATE SET source = 'user'`, documentID, topicID, conf)
+			return classify(err)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE document_topics SET source = 'user'
+			WHERE document_id = ? AND topic_id = ? AND source = 'classifier'`, documentID, topicID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("no suggestion of topic %q for document %q: %w", topicID, documentID, store.ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: accept suggestion: %w", err)
+	}
+	return nil
+}
+
+// RejectSuggestion remembers a refused suggestion or classifier link.
+func (s *Store) RejectSuggestion(ctx context.Context, documentID, topicID string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE topic_suggestions SET state = 'rejected'
+			WHERE document_id = ? AND topic_id = ? AND state = 'pending'`, documentID, topicID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		var conf float64
+		err = tx.QueryRowContext(ctx, `DELETE FROM document_topics
+			WHERE document_id = ? AND topic_id = ? AND source = 'classifier' RETURNING confidence`,
+			documentID, topicID).Scan(&conf)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("no suggestion of topic %q for document %q: %w", topicID, documentID, store.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO topic_suggestions (document_id, topic_id, state, confidence)
+			VALUES (?, ?, 'rejected', ?)
+			ON CONFLICT (document_id, topic_id) DO UPDATE SET state = 'rejected'`, documentID, topicID, conf)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: reject suggestion: %w", err)
+	}
+	return nil
+}
+
+// TrainingExamples walks the documents that carry a decision.
+func (s *Store) TrainingExamples(ctx context.Context, q store.TrainingQuery, fn func(store.TrainingExample) error) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		text := `''`
+		if q.WithText {
+			text = `coalesce((SELECT body FROM document_texts WHERE document_id = d.id), '')`
+		}
+		// One row per document: the linked and the rejected topic ids as
+		// comma-separated lists (ids never hold a comma).
+		query := `SELECT d.id, ` + text + `,
+				coalesce((SELECT group_concat(topic_id) FROM document_topics
+					WHERE document_id = d.id AND source IN ('user', 'rule')), ''),
+				coalesce((SELECT group_concat(topic_id) FROM topic_suggestions
+					WHERE document_id = d.id AND state = 'rejected'), '')
+			FROM documents d WHERE d.user_id = ?`
+		args := []any{q.UserID}
+		if q.DocumentID != "" {
+			query += ` AND d.id = ?`
+			args = append(args, q.DocumentID)
+		} else {
+			query += ` AND d.id IN (
+				SELECT document_id FROM document_topics WHERE source IN ('user', 'rule')
+				UNION SELECT document_id FROM topic_suggestions WHERE state = 'rejected')`
+		}
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		found := false
+		for rows.Next() {
+			var ex store.TrainingExample
+			var topics, rejected string
+			if err := rows.Scan(&ex.DocumentID, &ex.Text, &topics, &rejected); err != nil {
+				return err
+			}
+			ex.Topics, ex.Rejected = splitIDs(topics), splitIDs(rejected)
+			found = true
+			if err := fn(ex); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if q.DocumentID != "" && !found {
+			return fmt.Errorf("document %q: %w", q.DocumentID, store.ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: training examples: %w", err)
+	}
+	return nil
+}
+
+func splitIDs(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}
+
+// ClassifierModel loads a persisted model.
+func (s *Store) ClassifierModel(ctx context.Context, userID, name string) (store.ClassifierModel, error) {
+	m := store.ClassifierModel{UserID: userID, Name: name}
+	var fp, at int64
+	err := s.r.QueryRowContext(ctx, `SELECT fingerprint, data, updated_at FROM classifier_models
+		WHERE user_id = ? AND name = ?`, userID, name).Scan(&fp, &m.Data, &at)
+	if err != nil {
+		return store.ClassifierModel{}, fmt.Errorf("sqlite: classifier model: %w", notFound(err, "classifier model", name))
+	}
+	m.Fingerprint, m.UpdatedAt = uint64(fp), fromMicros(at)
+	return m, nil
+}
+
+// SaveClassifierModel replaces a persisted model.
+func (s *Store) SaveClassifierModel(ctx context.Context, m store.ClassifierModel) error {
+	at := orNow(m.UpdatedAt, s.stamp())
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO classifier_models (user_id, name, fingerprint, data, updated_at)
+			VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (user_id, name) DO UPDATE SET fingerprint = excluded.fingerprint,
+				data = excluded.data, updated_at = excluded.updated_at`,
+			m.UserID, m.Name, int64(m.Fingerprint), m.Data, at.UnixMicro())
+		return classify(err)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: save classifier model: %w", err)
+	}
+	return nil
+}
+
+// EnqueueForAll queues a job of kind for each of the user's documents in
+// the given statuses that has none queued or running.
+func (s *Store) EnqueueForAll(ctx context.Context, userID, kind string, statuses []store.Status) (int, error) {
+	list := make([]string, len(statuses))
+	for i, st := range statuses {
+		if !st.Valid() {
+			return 0, fmt.Errorf("sqlite: enqueue for all: unknown status %q", st)
+		}
+		list[i] = string(st)
+	}
+	n := 0
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT d.id FROM documents d
+			WHERE d.user_id = ? AND d.status IN (SELECT value FROM json_each(?))
+				AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.document_id = d.id AND j.kind = ?
+					AND j.state IN ('queued', 'running'))`, userID, jsonList(list), kind)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		now := s.stamp()
+		for _, id := range ids {
+			if err := insertJob(ctx, tx, &store.Job{Kind: kind}, id, now); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: enqueue for all: %w", err)
+	}
+	return n, nil
+}
