@@ -228,7 +228,6 @@ func testClassifyReject(t *testing.T, s store.Store) {
 	}
 }
 
-
 func testClassifyRejectedStays(t *testing.T, s store.Store) {
 	f := newJobFixture(t, s)
 	bank := f.topic("Bank")
