@@ -79,6 +79,7 @@ func commands() []command {
 		rmCommand(),
 		searchCommand(),
 		tagCommand(),
+		classifyCommand(),
 		topicsCommand(),
 		watchCommand(),
 		workerCommand(),

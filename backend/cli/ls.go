@@ -16,7 +16,7 @@ import (
 type lsOpts struct {
 	topic, folder, status, sort, query *string
 	limit                              *int
-	json                               *bool
+	json, inbox                        *bool
 }
 
 func lsCommand() command {
@@ -33,6 +33,7 @@ func lsCommand() command {
 				query:  fs.String("q", "", "only documents whose name contains this"),
 				limit:  fs.Int("limit", 0, "print at most this many (0: all)"),
 				json:   fs.Bool("json", false, "print a JSON array"),
+				inbox:  fs.Bool("inbox", false, "only ready documents waiting for you: with suggestions, or with no topic"),
 			}
 		},
 		run: runLs,
@@ -83,6 +84,7 @@ func runLs(ctx context.Context, r *runner, o any, args []string) int {
 		s := store.Status(*opts.status)
 		f.Status = &s
 	}
+	f.Inbox = *opts.inbox
 	rows := []lsRow{}
 	for {
 		page, err := r.lib.Documents(ctx, f)

@@ -19,10 +19,16 @@ const (
 	DocumentReady      = "document.ready"
 	DocumentFailed     = "document.failed"
 	DocumentDeleted    = "document.deleted"
-	JobsProgress       = "jobs.progress"
-	WatchFileSeen      = "watch.file_seen"
-	WatchFileFailed    = "watch.file_failed"
-	WatchStatus        = "watch.status"
+	// DocumentUpdated: a person changed a document's topics (accepted or
+	// rejected a suggestion…).
+	DocumentUpdated = "document.updated"
+	// JobsQueued: work was queued outside an import (reclassify); wakes
+	// the workers.
+	JobsQueued      = "jobs.queued"
+	JobsProgress    = "jobs.progress"
+	WatchFileSeen   = "watch.file_seen"
+	WatchFileFailed = "watch.file_failed"
+	WatchStatus     = "watch.status"
 )
 
 // Event is one thing that happened.

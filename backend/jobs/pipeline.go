@@ -36,10 +36,23 @@ type Extractor interface {
 	Thumbnail(ctx context.Context, in extract.Input, width int) ([]byte, string, error)
 }
 
+// Classifier sorts an extracted document into topics (the library, which
+// knows the settings, the topics and the learned model).
+type Classifier interface {
+	// ClassifyDocument returns what to write for doc, and, when not nil,
+	// the document's new note (why it could not be classified although it
+	// is otherwise fine — a wrong API key — or "" to clear such a note).
+	// An error is retried by the pool (a *RetryLater at its time).
+	ClassifyDocument(ctx context.Context, job store.Job, doc store.Document) (*store.ClassificationOutcome, *string, error)
+}
+
 // Pipeline holds the steps a new document goes through.
 type Pipeline struct {
 	Blobs   blob.Store
 	Extract Extractor
+	// Classify sorts documents into topics; nil: documents go straight
+	// from classifying to ready.
+	Classify Classifier
 	// TempDir receives a document's bytes while they are read ("" = os default).
 	TempDir string
 	Logger  *slog.Logger
@@ -92,11 +105,24 @@ func (pl *Pipeline) extract(ctx context.Context, job store.Job, doc store.Docume
 	}, nil
 }
 
-// classify sorts the document into topics. Until a classifier is
-// configured it has nothing to do, and the document becomes ready.
+// classify sorts the document into topics and makes it ready. The
+// extraction's note stays unless classification has one of its own.
 func (pl *Pipeline) classify(ctx context.Context, job store.Job, doc store.Document) (Step, error) {
 	ready := store.StatusReady
-	return Step{Document: store.DocumentPatch{Status: &ready}}, nil
+	step := Step{Document: store.DocumentPatch{Status: &ready}}
+	if pl.Classify == nil {
+		return step, nil
+	}
+	out, note, err := pl.Classify.ClassifyDocument(ctx, job, doc)
+	if err != nil {
+		return Step{}, err
+	}
+	step.Classification = out
+	if out != nil {
+		step.Event = events.DocumentClassified
+	}
+	step.Document.Error = note
+	return step, nil
 }
 
 // fetch streams the document's bytes into a temporary file.

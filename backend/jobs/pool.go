@@ -27,6 +27,8 @@ type Store interface {
 type Step struct {
 	Document store.DocumentPatch
 	Next     *store.Job
+	// Classification is written with the document patch (classify jobs).
+	Classification *store.ClassificationOutcome
 	// Event, when set, is published once the step is committed.
 	Event string
 }
@@ -48,6 +50,17 @@ func (f HandlerFunc) Run(ctx context.Context, job store.Job, doc store.Document)
 
 // ErrPermanent marks failures that retrying cannot fix.
 var ErrPermanent = errors.New("permanent failure")
+
+// RetryLater is a transient failure that knows when trying again makes
+// sense (a rate limit's Retry-After): the job is queued again at At
+// instead of after the pool's backoff, and the worker is free meanwhile.
+type RetryLater struct {
+	At  time.Time
+	Err error
+}
+
+func (e *RetryLater) Error() string { return e.Err.Error() }
+func (e *RetryLater) Unwrap() error { return e.Err }
 
 // Options tune a Pool. Zero values take the defaults in brackets.
 type Options struct {
@@ -247,14 +260,19 @@ func (p *Pool) runOne(ctx context.Context, j store.Job) {
 		if ctx.Err() != nil {
 			return // shutting down: the job is released, not failed
 		}
-		if errors.Is(err, ErrPermanent) || errors.Is(err, extract.ErrPermanent) || j.Attempts >= p.opt.MaxAttempts {
+		var later *RetryLater
+		switch {
+		case errors.Is(err, ErrPermanent) || errors.Is(err, extract.ErrPermanent) || j.Attempts >= p.opt.MaxAttempts:
 			p.fail(ctx, j, err.Error(), log)
-		} else {
+		case errors.As(err, &later):
+			p.retryAt(ctx, j, err, later.At, log)
+		default:
 			p.retry(ctx, j, err, log)
 		}
 		return
 	}
-	err = p.st.FinishJob(ctx, store.JobOutcome{JobID: j.ID, Owner: p.opt.Owner, Document: step.Document, Next: step.Next})
+	err = p.st.FinishJob(ctx, store.JobOutcome{JobID: j.ID, Owner: p.opt.Owner, Document: step.Document, Next: step.Next,
+		Classification: step.Classification})
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			log.Warn("record job outcome", "err", err)
@@ -273,7 +291,10 @@ func (p *Pool) runOne(ctx context.Context, j store.Job) {
 }
 
 func (p *Pool) retry(ctx context.Context, j store.Job, cause error, log *slog.Logger) {
-	at := time.Now().Add(p.opt.Backoff(j.Attempts))
+	p.retryAt(ctx, j, cause, time.Now().Add(p.opt.Backoff(j.Attempts)), log)
+}
+
+func (p *Pool) retryAt(ctx context.Context, j store.Job, cause error, at time.Time, log *slog.Logger) {
 	log.Info("job failed, will retry", "attempt", j.Attempts, "retry_at", at, "err", cause)
 	err := p.st.FinishJob(ctx, store.JobOutcome{JobID: j.ID, Owner: p.opt.Owner, Error: cause.Error(), RetryAt: &at})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

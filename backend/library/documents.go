@@ -104,6 +104,7 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		l.log.Warn("could not list a deleted document's objects; verify will", "document_id", id, "err", err)
 	}
+	l.forget(id)
 	l.bus.Publish(events.Event{Type: events.DocumentDeleted, DocumentID: id})
 	return nil
 }
@@ -152,5 +153,6 @@ func (l *Library) SetTopics(ctx context.Context, id string, names []string) (Doc
 	if err := l.store.SetDocumentTopics(ctx, id, links); err != nil {
 		return Document{}, fmt.Errorf("set topics of %s: %w", id, err)
 	}
+	l.learn(ctx, id)
 	return l.Document(ctx, id)
 }

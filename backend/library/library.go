@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
@@ -26,6 +27,10 @@ type Library struct {
 	dataDir string
 	log     *slog.Logger
 	bus     *events.Bus
+	// cls holds the classifiers (classify.go).
+	cls *classifiers
+	// httpClient carries LLM requests (nil: the provider's default).
+	httpClient *http.Client
 }
 
 // Options configures New.
@@ -36,6 +41,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Bus receives lifecycle events (document.imported…). nil: none are sent.
 	Bus *events.Bus
+	// HTTPClient carries requests to LLM providers (nil: their default).
+	HTTPClient *http.Client
 }
 
 // New builds a Library over an opened metadata store and object store and
@@ -58,6 +65,9 @@ func New(ctx context.Context, st store.Store, bs blob.Store, opt Options) (*Libr
 		dataDir: opt.DataDir,
 		log:     opt.Logger.With("component", "library"),
 		bus:     opt.Bus,
+		cls:     &classifiers{},
+
+		httpClient: opt.HTTPClient,
 	}, nil
 }
 
@@ -113,9 +123,15 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Library, error)
 	return lib, nil
 }
 
-// Close releases the stores.
+// Close saves the classifier's pending learning and releases the stores.
 func (l *Library) Close() error {
-	return errors.Join(l.store.Close(), l.blobs.Close())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var errs []error
+	if err := l.flushModel(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("save the classifier: %w", err))
+	}
+	return errors.Join(append(errs, l.store.Close(), l.blobs.Close())...)
 }
 
 // UserID is the id of the user this library acts for.

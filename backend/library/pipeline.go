@@ -24,7 +24,7 @@ func (l *Library) Workers(ex jobs.Extractor, opt jobs.Options) *jobs.Pool {
 		opt.Logger = l.log
 	}
 	p := jobs.NewPool(l.store, opt)
-	(&jobs.Pipeline{Blobs: l.blobs, Extract: ex, Logger: opt.Logger}).Register(p)
+	(&jobs.Pipeline{Blobs: l.blobs, Extract: ex, Classify: l, Logger: opt.Logger}).Register(p)
 	return p
 }
 

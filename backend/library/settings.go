@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/docsift/docsift/backend/classify"
 )
 
 // Settings are the user's choices. APIKey is always masked when read.
@@ -26,8 +28,14 @@ type Settings struct {
 	APIKey string `json:"api_key"`
 	// AutoApplyThreshold: classifier topics at or above it are applied,
 	// below it they are suggestions. In [0,1].
-	AutoApplyThreshold float64         `json:"auto_apply_threshold"`
-	WatchedFolders     []WatchedFolder `json:"watched_folders"`
+	AutoApplyThreshold float64 `json:"auto_apply_threshold"`
+	// CreateSuggestedTopics lets an LLM's new-topic suggestion be created
+	// and applied; off (the default), it is only shown.
+	CreateSuggestedTopics bool `json:"ai_create_suggested_topics"`
+	// AIMaxChars is how much of a document's text goes to an LLM (head
+	// and tail); 0 means classify.DefaultMaxChars.
+	AIMaxChars     int             `json:"ai_max_chars"`
+	WatchedFolders []WatchedFolder `json:"watched_folders"`
 	// OCRLanguages are Tesseract language codes for scans ("eng", "deu");
 	// languages whose data is not installed are skipped. Default: eng.
 	OCRLanguages []string `json:"ocr_languages"`
@@ -93,6 +101,12 @@ func (l *Library) loadSettings(ctx context.Context) (Settings, error) {
 	if s.AIProvider == "" {
 		s.AIProvider = "builtin"
 	}
+	s.CreateSuggestedTopics = m["ai_create_suggested_topics"] == "true"
+	if v := m["ai_max_chars"]; v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			s.AIMaxChars = n
+		}
+	}
 	if v := m["auto_apply_threshold"]; v != "" {
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
 			s.AutoApplyThreshold = f
@@ -134,12 +148,14 @@ func (l *Library) SaveSettings(ctx context.Context, s Settings) (Settings, error
 		return Settings{}, fmt.Errorf("save settings: %w", err)
 	}
 	err = l.store.SaveSettings(ctx, l.user.ID, map[string]string{
-		"ai_provider":          s.AIProvider,
-		"ai_model":             s.AIModel,
-		"ai_base_url":          s.AIBaseURL,
-		"auto_apply_threshold": strconv.FormatFloat(s.AutoApplyThreshold, 'f', -1, 64),
-		"watched_folders":      string(folders),
-		"ocr_languages":        strings.Join(s.OCRLanguages, "+"),
+		"ai_provider":                s.AIProvider,
+		"ai_model":                   s.AIModel,
+		"ai_base_url":                s.AIBaseURL,
+		"auto_apply_threshold":       strconv.FormatFloat(s.AutoApplyThreshold, 'f', -1, 64),
+		"ai_create_suggested_topics": strconv.FormatBool(s.CreateSuggestedTopics),
+		"ai_max_chars":               strconv.Itoa(s.AIMaxChars),
+		"watched_folders":            string(folders),
+		"ocr_languages":              strings.Join(s.OCRLanguages, "+"),
 	})
 	if err != nil {
 		return Settings{}, fmt.Errorf("save settings: %w", err)
@@ -165,6 +181,12 @@ func (s *Settings) normalise() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, invalidf("the AI base URL must be an http:// or https:// address"))
 		}
+	}
+	if s.AIMaxChars != 0 && (s.AIMaxChars < 500 || s.AIMaxChars > 1_000_000) {
+		errs = append(errs, invalidf("the characters sent to the AI provider must be between 500 and 1000000 (0: the default, %d)", classify.DefaultMaxChars))
+	}
+	if (s.AIProvider == "ollama") && s.AIModel == "" {
+		errs = append(errs, invalidf("Ollama needs a model name, such as llama3.2 (see `ollama list`)"))
 	}
 	if s.AutoApplyThreshold < 0 || s.AutoApplyThreshold > 1 {
 		errs = append(errs, invalidf("the auto-apply threshold must be between 0 and 1"))

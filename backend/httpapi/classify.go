@@ -1,0 +1,76 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/docsift/docsift/backend/classify"
+	"github.com/docsift/docsift/backend/library"
+)
+
+// acceptSuggestion confirms a suggested topic; the document comes back.
+func (s *server) acceptSuggestion(w http.ResponseWriter, r *http.Request) {
+	d, err := s.lib.AcceptSuggestion(r.Context(), r.PathValue("id"), r.PathValue("topic"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// rejectSuggestion refuses a suggested topic; the document comes back.
+func (s *server) rejectSuggestion(w http.ResponseWriter, r *http.Request) {
+	d, err := s.lib.RejectSuggestion(r.Context(), r.PathValue("id"), r.PathValue("topic"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// classifyDocument queues one document for classification again.
+func (s *server) classifyDocument(w http.ResponseWriter, r *http.Request) {
+	d, err := s.lib.Reclassify(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, d)
+}
+
+// classifyAll queues every ready document for classification.
+func (s *server) classifyAll(w http.ResponseWriter, r *http.Request) {
+	n, err := s.lib.ReclassifyAll(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]int{"queued": n})
+}
+
+// testSettings runs the AI provider's health check: of the settings in the
+// body (the form being edited; a masked key means the stored one), or of
+// the saved settings when the body is empty.
+func (s *server) testSettings(w http.ResponseWriter, r *http.Request) {
+	var in *library.Settings
+	if r.ContentLength != 0 {
+		var body library.Settings
+		if err := decodeJSON(w, r, &body); err != nil && !errors.Is(err, io.EOF) {
+			s.writeError(w, r, err)
+			return
+		}
+		in = &body
+	}
+	if err := s.lib.TestConnection(r.Context(), in); err != nil {
+		if ce, ok := classify.AsError(err); ok {
+			// The provider's answer, as a sentence a person can act on
+			// (never containing the key).
+			writeErrorCode(w, http.StatusBadGateway, "provider_"+string(ce.Kind), sentence(ce.Message))
+			return
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
