@@ -8,10 +8,10 @@ import (
 	"sync"
 )
 
-// Builtin is the offline classifier: a multinomial naive Bayes model over
-// unigrams and bigrams that learns from each decision a person makes at
-// once and is useful before it has any (topic names and descriptions are
-// seed evidence). It needs no network and no key. Safe for concurrent use.
+// Builtin is the offline classifier: complement naive Bayes over unigrams
+// and bigrams that learns from each decision a person makes at once and is
+// useful before it has any (topic names and descriptions are seed
+// evidence). It needs no network and no key. Safe for concurrent use.
 //
 // What it learns is exactly the sum of what each document contributed: per
 // topic and term, the occurrences in documents assigned to the topic (pos)
@@ -34,6 +34,10 @@ type Builtin struct {
 	live     int      // terms used by at least one document
 	docs     map[string]*docEntry
 	fp       uint64 // XOR of the documents' ExampleFingerprint
+
+	seedMu  sync.Mutex // guards the cache of the last topics' seeds
+	seedKey uint64
+	seeds   map[uint64][]topicSeed
 }
 
 // topicStat is what the model knows about one topic ID.
@@ -70,20 +74,23 @@ type docEntry struct {
 // builtinModel is reported in Result.Model.
 const builtinModel = "nb-v1"
 
-// params are the model's hyperparameters. They were chosen on a validation
-// split of the test corpus (never its held-out part): TestBuiltinTune in
-// builtin_corpus_test.go is how.
+// params are the model's hyperparameters. They were chosen on the
+// validation split of the test corpus, never on its held-out part:
+// TestBuiltinTune in builtin_corpus_test.go is how (DOCSIFT_TUNE=1).
 type params struct {
 	// alpha is the additive (Lidstone) smoothing per term.
 	alpha float64
 	// nameWeight and descWeight are the pseudo-counts one word of a topic's
 	// name or description adds to the topic, as if it had been seen that
-	// often in the topic's documents.
+	// often in the topic's documents. They are large because a topic's own
+	// words are the best evidence there is until the user's documents
+	// outweigh them.
 	nameWeight, descWeight float64
 	// tfCap caps how often one term counts in one document: repeated words
-	// are bursty, and the tenth "game" says little more than the third.
+	// are bursty, and the tenth "game" says little more than the fifth.
 	tfCap int32
-	// kappa and bias calibrate scores into probabilities: see confidence().
+	// kappa, kappaNew and bias calibrate scores into probabilities: see
+	// confidence() and the top of builtin_score.go.
 	kappa, kappaNew, bias float64
 	// threshold is the confidence a topic needs to be returned at all;
 	// when no topic reaches it the classifier abstains.

@@ -180,7 +180,7 @@ func LoadBuiltin(data []byte) (*Builtin, error) {
 // decodeBuiltin replays a model body. Every count and index is checked
 // before use: a damaged model must fail, never panic or allocate wildly.
 func decodeBuiltin(body []byte) (*Builtin, error) {
-	d := decoder{buf: body}
+	d := modelReader{buf: body}
 	b := NewBuiltin()
 
 	topicIDs := make([]string, d.count())
@@ -200,7 +200,11 @@ func decodeBuiltin(body []byte) (*Builtin, error) {
 	topicList := func() []string {
 		ids := make([]string, d.count())
 		for i := range ids {
-			ids[i] = topicIDs[d.index(len(topicIDs))]
+			j := d.index(len(topicIDs))
+			if d.err != nil {
+				return nil
+			}
+			ids[i] = topicIDs[j]
 		}
 		return ids
 	}
@@ -262,21 +266,21 @@ func eachTerm(buf []byte, f func(term uint32, n int32)) {
 	}
 }
 
-// decoder reads uvarints and strings, remembering the first error; after
+// modelReader reads uvarints and strings, remembering the first error; after
 // an error it returns zeros.
-type decoder struct {
+type modelReader struct {
 	buf []byte
 	err error
 }
 
-func (d *decoder) fail(msg string) {
+func (d *modelReader) fail(msg string) {
 	if d.err == nil {
 		d.err = errors.New(msg)
 	}
 	d.buf = nil
 }
 
-func (d *decoder) uvarint() uint64 {
+func (d *modelReader) uvarint() uint64 {
 	if d.err != nil {
 		return 0
 	}
@@ -291,7 +295,7 @@ func (d *decoder) uvarint() uint64 {
 
 // count reads a length; each counted item takes at least one byte, so a
 // length beyond what is left is damage, not a reason to allocate.
-func (d *decoder) count() int {
+func (d *modelReader) count() int {
 	n := d.uvarint()
 	if n > uint64(len(d.buf)) {
 		d.fail("bad count")
@@ -301,7 +305,7 @@ func (d *decoder) count() int {
 }
 
 // index reads an index below n.
-func (d *decoder) index(n int) int {
+func (d *modelReader) index(n int) int {
 	i := d.uvarint()
 	if i >= uint64(n) {
 		d.fail("bad index")
@@ -310,7 +314,7 @@ func (d *decoder) index(n int) int {
 	return int(i)
 }
 
-func (d *decoder) str() string {
+func (d *modelReader) str() string {
 	n := d.count()
 	if d.err != nil {
 		return ""

@@ -28,24 +28,34 @@ import (
 // complement naive Bayes's choice (Rennie et al., 2003), which estimates
 // each topic from the data of all the others and so does better than plain
 // multinomial naive Bayes when topics have few examples (on our validation
-// split, 93–94% against 90–91% at 20 examples per topic).
+// split, 94% against 90–91% top-1 at 20 examples per topic).
 //
 // A rejection puts the document into comp_k: the texts known not to be k.
-// Words that made a text look like k then count against k in similar texts,
-// and no other topic's score changes.
+// Words that made a text look like k then count against k in similar texts;
+// other topics move only as far as the new terms change the smoothing.
 //
 // Terms no given topic has evidence for carry no information about the
-// choice and are skipped (so are terms only deleted topics know).
+// choice and are skipped (so are terms only deleted topics or rejections
+// know).
 //
 // Calibration: naive Bayes adds the evidence of every word as if each were
 // independent, so raw scores grow with the length of a text far faster
 // than the certainty they stand for. The confidence that topic k applies is
-// a logistic function of the score per √(counted terms), confidence() — a
-// Platt scaling whose two constants (kappa, bias) were fitted on the
-// validation split by minimising the log-loss of "topic k applies" over
-// every (document, topic) pair, at 0 to 20 examples per topic. They are
-// constants, not learned per user: a person's own decisions are too few and
-// too skewed to fit a calibration on, and a model must unlearn exactly.
+// a logistic function of the score per √(counted terms), confidence(): a
+// Platt scaling, z = (κ + κ_new·novelty)·score/√L + bias, where novelty is
+// 1 before the first example and falls towards 0 as examples accumulate
+// (scores made of topic names alone deserve less trust than scores made of
+// the user's documents). The three constants were fitted on the validation
+// split by minimising the log-loss of "topic k applies" over every
+// (document, topic) pair at 0, 1, 5, 10 and 20 examples per topic
+// (TestBuiltinTune). They are constants, not learned per user: a person's
+// own decisions are too few and too skewed to fit a calibration on, and the
+// model must unlearn exactly. Each topic gets its own probability (they
+// need not sum to 1), which is what multi-label output needs.
+//
+// The threshold (0.2) is where a topic becomes worth showing as a
+// suggestion; applying a topic without asking is the caller's own, higher
+// threshold.
 
 // Classify sorts text into the given topics. Topics the model learned that
 // are not given (deleted topics) are ignored. It abstains (returns no
@@ -74,7 +84,7 @@ func (b *Builtin) Classify(ctx context.Context, text string, topics []Topic) (Re
 // text (all 0 when the text has no term any topic knows).
 func (b *Builtin) confidences(text string, topics []Topic) []float64 {
 	counts := termCounts(text) // outside the lock: the slow part
-	seeds := b.seedTerms(topics)
+	seeds := b.seedsFor(topics)
 
 	b.mu.RLock()
 	sc := b.scoreLocked(counts, topics, seeds)
@@ -111,24 +121,47 @@ func uniqueTopics(topics []Topic) []Topic {
 	return out
 }
 
-// seed is a pseudo-count for topic k (position in the given topics).
-type seed struct {
+// topicSeed is a pseudo-count for topic k (position in the given topics).
+type topicSeed struct {
 	k int
 	w float64
 }
 
+// seedsFor returns seedTerms(topics), from a one-entry cache: the pipeline
+// classifies one document after another with the same topics, and
+// tokenising every name and description again would cost as much as the
+// document itself.
+func (b *Builtin) seedsFor(topics []Topic) map[uint64][]topicSeed {
+	h := uint64(fnvOffset)
+	for _, t := range topics {
+		for _, s := range [...]string{t.ID, t.Name, t.Description} {
+			h = (h ^ uint64(len(s))) * fnvPrime
+			for i := 0; i < len(s); i++ {
+				h = (h ^ uint64(s[i])) * fnvPrime
+			}
+		}
+	}
+	b.seedMu.Lock()
+	defer b.seedMu.Unlock()
+	if b.seeds == nil || b.seedKey != h {
+		// The map is never changed once made, so callers share it.
+		b.seeds, b.seedKey = b.seedTerms(topics), h
+	}
+	return b.seeds
+}
+
 // seedTerms returns the name and description terms of each topic as
 // pseudo-counts, by term hash.
-func (b *Builtin) seedTerms(topics []Topic) map[uint64][]seed {
-	seeds := map[uint64][]seed{}
+func (b *Builtin) seedTerms(topics []Topic) map[uint64][]topicSeed {
+	seeds := map[uint64][]topicSeed{}
 	add := func(k int, text string, w float64) {
 		for h, n := range termCounts(text) {
 			s := seeds[h]
-			if j := slices.IndexFunc(s, func(s seed) bool { return s.k == k }); j >= 0 {
+			if j := slices.IndexFunc(s, func(s topicSeed) bool { return s.k == k }); j >= 0 {
 				s[j].w += w * float64(n)
 				continue
 			}
-			seeds[h] = append(s, seed{k, w * float64(n)})
+			seeds[h] = append(s, topicSeed{k, w * float64(n)})
 		}
 	}
 	for k, t := range topics {
@@ -138,8 +171,8 @@ func (b *Builtin) seedTerms(topics []Topic) map[uint64][]seed {
 	return seeds
 }
 
-// scores are what scoreLocked finds for one text.
-type scores struct {
+// topicScores are what scoreLocked finds for one text.
+type topicScores struct {
 	score  []float64 // score_k for each given topic
 	length float64   // Σ tf of the counted terms (0: no term is known)
 	// novelty is K/(K+N) for K topics that have N documents between
@@ -150,7 +183,7 @@ type scores struct {
 
 // scoreLocked returns each given topic's score for a text, reading the model under b.mu (read-locked). It costs
 // O(distinct terms in the text × topics).
-func (b *Builtin) scoreLocked(counts map[uint64]int32, topics []Topic, seeds map[uint64][]seed) scores {
+func (b *Builtin) scoreLocked(counts map[uint64]int32, topics []Topic, seeds map[uint64][]topicSeed) topicScores {
 	K := len(topics)
 	// at[i] is the position among the given topics of the model's topic i.
 	at := make([]int, len(b.topics))
@@ -190,38 +223,62 @@ func (b *Builtin) scoreLocked(counts map[uint64]int32, topics []Topic, seeds map
 		logCompDen[k] = math.Log(poolTotal - ePos[k] + eNeg[k] + a*vocab)
 	}
 
-	sc := scores{score: make([]float64, K), novelty: float64(K) / (float64(K) + examples)}
+	sc := topicScores{score: make([]float64, K), novelty: float64(K) / (float64(K) + examples)}
+	// Terms in a fixed order: floating-point sums depend on it, and the
+	// same model must give the same scores to the last bit (unlearning is
+	// tested to restore them exactly).
+	hashes := make([]uint64, 0, len(counts))
+	for h := range counts {
+		hashes = append(hashes, h)
+	}
+	slices.Sort(hashes)
+	// score_k sums, per term, tf·[log P_pool(w) − log P_comp_k(w)], which
+	// is tf·(log compDen_k − log poolDen) + tf·[log(pool+α) − log(comp_k+α)].
+	// The second part is 0 for every topic without evidence on the term
+	// (comp_k = pool), so only the topics a term occurs with cost a
+	// logarithm, and the first part is added once for the whole length.
 	pos := make([]float64, K)
 	neg := make([]float64, K)
-	for h, n := range counts {
-		clear(pos)
-		clear(neg)
+	touched := make([]int, 0, K)
+	for _, h := range hashes {
+		touched = touched[:0]
 		if i, ok := b.vocab[h]; ok {
 			for _, p := range b.terms[i].posts {
 				if k := at[p.topic]; k >= 0 {
-					pos[k] = float64(p.pos)
-					neg[k] = float64(p.neg)
+					pos[k], neg[k] = float64(p.pos), float64(p.neg)
+					touched = append(touched, k)
 				}
 			}
 		}
 		for _, s := range seeds[h] {
+			if pos[s.k] == 0 && neg[s.k] == 0 {
+				touched = append(touched, s.k)
+			}
 			pos[s.k] += s.w
 		}
-		pool, rejected := 0.0, 0.0
-		for k := range K {
+		pool := 0.0
+		for _, k := range touched {
 			pool += pos[k]
-			rejected += neg[k]
 		}
-		if pool == 0 && rejected == 0 {
-			continue // no given topic knows the term
+		if pool > 0 {
+			tf := float64(min(counts[h], b.p.tfCap))
+			sc.length += tf
+			logPool := math.Log(pool + a)
+			for _, k := range touched {
+				if pos[k] != neg[k] {
+					sc.score[k] += tf * (logPool - math.Log(pool-pos[k]+neg[k]+a))
+				}
+			}
 		}
-		tf := float64(min(n, b.p.tfCap))
-		sc.length += tf
-		logPool := math.Log(pool+a) - logPoolDen
-		for k := range K {
-			comp := pool - pos[k] + neg[k]
-			sc.score[k] += tf * (logPool - (math.Log(comp+a) - logCompDen[k]))
+		// else no given topic has evidence for the term: it says nothing
+		// about the choice. (A term known only from rejections would
+		// otherwise lower every other topic's score.)
+		for _, k := range touched {
+			pos[k], neg[k] = 0, 0
 		}
+	}
+	for k := range K {
+		sc.score[k] += sc.length * (logCompDen[k] - logPoolDen)
 	}
 	return sc
 }

@@ -3,6 +3,7 @@ package classify
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // This file turns text into the builtin classifier's terms: Unicode words,
@@ -41,24 +42,33 @@ func termCounts(text string) map[uint64]int32 {
 // each such character is a word of its own, and the bigrams then give the
 // character pairs that carry most of the meaning in those scripts.
 func tokens(text string) []string {
-	var out []string
-	var cur strings.Builder
+	out := make([]string, 0, len(text)/6)
+	var cur []byte
 	flush := func() {
-		if cur.Len() == 0 {
+		if len(cur) == 0 {
 			return
 		}
-		if w, ok := keepWord(cur.String()); ok {
+		if w, ok := keepWord(cur); ok {
 			out = append(out, w)
 		}
-		cur.Reset()
+		cur = cur[:0]
 	}
 	for _, r := range text {
 		switch {
+		case r < utf8.RuneSelf: // ASCII, most text: no tables needed
+			switch {
+			case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
+				cur = append(cur, byte(r))
+			case 'A' <= r && r <= 'Z':
+				cur = append(cur, byte(r)+'a'-'A')
+			default:
+				flush()
+			}
 		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
 			flush()
 			out = append(out, string(r))
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			foldRune(&cur, unicode.ToLower(r))
+			cur = foldRune(cur, unicode.ToLower(r))
 		case unicode.Is(unicode.Mn, r):
 			// A combining mark (decomposed "é" = "e" + U+0301): dropped
 			// like a precomposed diacritic, and it does not split the word.
@@ -74,21 +84,21 @@ func tokens(text string) []string {
 // its stem. One-letter words, bare numbers, stop words and overlong tokens
 // are dropped; words with letters and digits ("mp3", "x11", "3d") are kept
 // as they are, since they often name the thing a text is about.
-func keepWord(w string) (string, bool) {
-	if len(w) < 2 || len(w) > maxTokenBytes {
+func keepWord(b []byte) (string, bool) {
+	if len(b) < 2 || len(b) > maxTokenBytes {
 		return "", false
 	}
 	digits := true
-	for i := 0; i < len(w); i++ {
-		if w[i] < '0' || w[i] > '9' {
+	for _, c := range b {
+		if c < '0' || c > '9' {
 			digits = false
 			break
 		}
 	}
-	if digits || stopWords[w] {
+	if digits || stopWords[string(b)] { // no allocation for the lookup
 		return "", false
 	}
-	return stem(w), true
+	return stem(string(b)), true
 }
 
 // stem removes a plural ending so that "games" and "game", "libraries" and
@@ -107,19 +117,14 @@ func stem(w string) string {
 	return w
 }
 
-// foldRune writes r without its diacritics for the Latin letters of the
+// foldRune appends r without its diacritics for the Latin letters of the
 // languages we list stop words for (and their neighbours); other letters are
-// written as they are.
-func foldRune(b *strings.Builder, r rune) {
-	if r < 0x80 {
-		b.WriteByte(byte(r))
-		return
-	}
+// appended as they are.
+func foldRune(b []byte, r rune) []byte {
 	if s, ok := latinFold[r]; ok {
-		b.WriteString(s)
-		return
+		return append(b, s...)
 	}
-	b.WriteRune(r)
+	return utf8.AppendRune(b, r)
 }
 
 // latinFold maps lowercase accented Latin letters to plain ASCII.
