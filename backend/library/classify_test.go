@@ -23,11 +23,11 @@ import (
 type fakeOpenAI struct {
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	status   int               // 0: 200 with answer
-	headers  map[string]string // extra response headers
-	body     string            // error body, when status is set
-	answer   string            // the JSON the model "writes"
+	mu      sync.Mutex
+	status  int               // 0: 200 with answer
+	headers map[string]string // extra response headers
+	body    string            // error body, when status is set
+	answer  string            // the JSON the model "writes"
 	// answerFor, when set, writes the answer from the request body.
 	answerFor func(body string) string
 	requests  int

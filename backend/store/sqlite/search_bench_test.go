@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/docsift/docsift/backend/bench/corpus"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -96,40 +96,10 @@ func (d *searchDB) remove() {
 }
 
 // vocabulary returns lower-case ASCII words in a fixed random order: the
-// order is the Zipf rank.
+// order is the Zipf rank. It is the corpus `docsift bench` uses too
+// (corpus.Words), so both measure the same vocabulary.
 func vocabulary() []string {
-	var words []string
-	if f, err := os.Open("/usr/share/dict/words"); err == nil {
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		seen := map[string]bool{}
-	next:
-		for sc.Scan() {
-			w := sc.Text()
-			for _, r := range w {
-				if r < 'a' || r > 'z' {
-					continue next
-				}
-			}
-			if len(w) > 2 && !seen[w] {
-				seen[w] = true
-				words = append(words, w)
-			}
-		}
-	}
-	if len(words) < 10_000 {
-		words = words[:0]
-		r := rand.New(rand.NewPCG(7, 7))
-		for range 50_000 {
-			b := make([]byte, 4+r.IntN(7))
-			for i := range b {
-				b[i] = byte('a' + r.IntN(26))
-			}
-			words = append(words, string(b))
-		}
-	}
-	r := rand.New(rand.NewPCG(1, 2))
-	r.Shuffle(len(words), func(i, j int) { words[i], words[j] = words[j], words[i] })
+	words, _ := corpus.Words()
 	return words
 }
 

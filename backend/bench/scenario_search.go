@@ -1,0 +1,338 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// query is one search shape: what a person types (the API's q), and the
+// same question put to the index directly.
+type query struct {
+	name string
+	q    string // the API query
+	// fts is the SQLite FTS5 MATCH expression; tsq the PostgreSQL tsquery
+	// expression over $1 = arg. topic, when set, filters by that topic.
+	fts, tsq, arg string
+	topic         string // topic id for the raw filter
+	noHit         bool
+}
+
+// queries are the shapes the target names, picked from the vocabulary by
+// frequency rank.
+func (s *seededLib) queries() []query {
+	v := s.corpus.Vocab
+	word := func(name, w string) query {
+		return query{name: name + " (" + w + ")", q: w, fts: `"` + w + `"`, tsq: "plainto_tsquery('docsift', $1)", arg: w}
+	}
+	// A phrase that occurs: two neighbouring words of document 0.
+	words := strings.Fields(strings.ReplaceAll(s.corpus.Text(0), ".", ""))
+	phrase := words[40] + " " + words[41]
+	prefix := v[60][:3]
+	topic := s.topics[3]
+	two := v[40] + " " + v[90]
+	filtered := word("common word, topic filter", v[100])
+	filtered.q += " topic:" + topic.Name
+	filtered.topic = topic.ID
+	filtered.fts += ` AND topics : "` + topic.Name + `"`
+	return []query{
+		word("common word", v[100]),
+		word("mid-frequency word", v[1500]),
+		word("rare word", v[20_000]),
+		{name: "two words (" + two + ")", q: two, fts: `"` + v[40] + `" "` + v[90] + `"`,
+			tsq: "plainto_tsquery('docsift', $1)", arg: two},
+		{name: `phrase ("` + phrase + `")`, q: `"` + phrase + `"`, fts: `"` + phrase + `"`,
+			tsq: "phraseto_tsquery('docsift', $1)", arg: phrase},
+		{name: "prefix (" + prefix + "*)", q: prefix + "*", fts: `"` + prefix + `"*`,
+			tsq: "to_tsquery('docsift', $1)", arg: prefix + ":*"},
+		{name: "no hit", q: "zqzzzzzzx", fts: `"zqzzzzzzx"`, tsq: "plainto_tsquery('docsift', $1)", arg: "zqzzzzzzx", noHit: true},
+		filtered,
+	}
+}
+
+// searchResponse is the part of GET /api/documents?q= the harness reads.
+type searchResponse struct {
+	Hits []struct {
+		Document struct {
+			Filename string `json:"filename"`
+		} `json:"document"`
+		Snippet string `json:"snippet"`
+	} `json:"hits"`
+	Total int `json:"total"`
+}
+
+// runSearch measures every query shape through `docsift serve`'s API (top
+// 50 with snippets, over loopback HTTP) at each library size, and the same
+// question asked of the index with raw SQL in the same run: FTS5's MATCH
+// with snippet(), newest 50, on the local profile; the GIN-indexed
+// tsvector with ts_headline, newest 50, on the server profile. No ranking,
+// counting or API around it: the ratio is what everything else costs.
+func runSearch(ctx context.Context, h *harness, profile string) error {
+	for _, n := range h.size.searchDocs {
+		s, err := h.seededLibrary(ctx, profile, n)
+		if err != nil {
+			return err
+		}
+		srv, err := h.startServe(ctx, s.t, "--no-workers", "--no-watch")
+		if err != nil {
+			return err
+		}
+		raw, closeRaw, err := s.rawSearcher(ctx)
+		if err != nil {
+			srv.stop()
+			return err
+		}
+		client := &http.Client{Timeout: time.Minute}
+		var figs []Figure
+		for _, q := range s.queries() {
+			var api, base []time.Duration
+			cpu0, _ := procCPU(srv.pid())
+			for range h.size.queryRepeats {
+				t0 := time.Now()
+				body, err := srv.get(ctx, client, "/api/documents?limit=50&q="+url.QueryEscape(q.q))
+				if err != nil {
+					closeRaw()
+					srv.stop()
+					return err
+				}
+				api = append(api, time.Since(t0))
+				var res searchResponse
+				if err := json.Unmarshal(body, &res); err != nil {
+					closeRaw()
+					srv.stop()
+					return fmt.Errorf("search %q: %w", q.q, err)
+				}
+				if (len(res.Hits) == 0) != q.noHit {
+					closeRaw()
+					srv.stop()
+					return fmt.Errorf("search %q: %d hits", q.q, len(res.Hits))
+				}
+			}
+			cpu1, _ := procCPU(srv.pid())
+			for range h.size.queryRepeats {
+				t0 := time.Now()
+				if _, err := raw(ctx, q); err != nil {
+					closeRaw()
+					srv.stop()
+					return fmt.Errorf("raw search %q: %w", q.q, err)
+				}
+				base = append(base, time.Since(t0))
+			}
+			sum, bs := summarize(millis(api)), summarize(millis(base))
+			f := Figure{Scenario: "search", Profile: profile, Measure: q.name + " @" + count(n), Unit: "ms",
+				Summary: sum, Baseline: &bs, CPUSeconds: (cpu1 - cpu0).Seconds(),
+				Note: fmt.Sprintf("serve CPU %.1f ms/query", float64((cpu1-cpu0).Microseconds())/1000/float64(h.size.queryRepeats))}
+			if bs.Median > 0 {
+				f.Ratio = sum.Median / bs.Median
+			}
+			if profile == profileLocal {
+				f.check(goal{stat: "p95", le: true, bound: 30, text: "p95 ≤ 30 ms", docs: 100_000}, n)
+			} else {
+				f.check(goal{stat: "p95", le: true, bound: 100, text: "p95 ≤ 100 ms", docs: 100_000}, n)
+			}
+			figs = append(figs, f)
+		}
+		closeRaw()
+		u, err := srv.stop()
+		if err != nil {
+			return err
+		}
+		// The serve process's peak RSS belongs to every line of this size.
+		for i := range figs {
+			figs[i].PeakRSSMiB = float64(u.MaxRSS) / (1 << 20)
+			h.add(figs[i])
+		}
+	}
+	return nil
+}
+
+// rawSearcher opens the library's database directly and returns a
+// function that runs a query's raw form and returns the rows read.
+func (s *seededLib) rawSearcher(ctx context.Context) (func(context.Context, query) (int, error), func(), error) {
+	if s.t.profile == profileLocal {
+		db, err := sql.Open("sqlite", sqliteDSN(s.t.dataDir, true))
+		if err != nil {
+			return nil, nil, err
+		}
+		db.SetMaxOpenConns(1)
+		run := func(ctx context.Context, q query) (int, error) {
+			rows, err := db.QueryContext(ctx, `SELECT rowid, snippet(search, 1, '[', ']', '…', 24)
+				FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 50`, q.fts)
+			return drain(rows, err)
+		}
+		return run, func() { db.Close() }, nil
+	}
+	conn, err := pgx.Connect(ctx, s.t.dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	run := func(ctx context.Context, q query) (int, error) {
+		sqlText := `SELECT d.id, ts_headline('docsift', docsift_snippet_source(d.extracted_text, q), q)
+			FROM document_search s JOIN documents d ON d.id = s.document_id, ` + q.tsq + ` q
+			WHERE s.search @@ q`
+		args := []any{q.arg}
+		if q.topic != "" {
+			sqlText += ` AND EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = s.document_id AND dt.topic_id = $2)`
+			args = append(args, q.topic)
+		}
+		sqlText += ` ORDER BY s.created_at DESC LIMIT 50`
+		rows, err := conn.Query(ctx, sqlText, args...)
+		if err != nil {
+			return 0, err
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		return n, rows.Err()
+	}
+	return run, func() { conn.Close(context.Background()) }, nil
+}
+
+// drain reads every row (the snippets are computed as rows are stepped).
+func drain(rows *sql.Rows, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id int64
+		var snippet string
+		if err := rows.Scan(&id, &snippet); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, rows.Err()
+}
+
+// runList measures browsing the largest library through the API: the
+// first page of 50 newest, a page half way down (offset), a topic's first
+// page, and the topic list with counts.
+func runList(ctx context.Context, h *harness, profile string) error {
+	n := h.size.searchDocs[len(h.size.searchDocs)-1]
+	s, err := h.seededLibrary(ctx, profile, n)
+	if err != nil {
+		return err
+	}
+	srv, err := h.startServe(ctx, s.t, "--no-workers", "--no-watch")
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: time.Minute}
+	cases := []struct {
+		name, path string
+		g          *goal
+	}{
+		{"first page of 50", "/api/documents?limit=50", &goal{stat: "median", le: true, bound: 5, text: "median ≤ 5 ms", docs: 100_000}},
+		{fmt.Sprintf("deep page (offset %s)", count(n/2)), fmt.Sprintf("/api/documents?limit=50&offset=%d", n/2), nil},
+		{"topic filter, first page", "/api/documents?limit=50&topic=" + s.topics[3].ID, nil},
+		{"topic list with counts", "/api/topics", &goal{stat: "median", le: true, bound: 20, text: "median ≤ 20 ms", docs: 100_000}},
+	}
+	var figs []Figure
+	for _, c := range cases {
+		var lat []time.Duration
+		cpu0, _ := procCPU(srv.pid())
+		for range h.size.listRepeats {
+			t0 := time.Now()
+			if _, err := srv.get(ctx, client, c.path); err != nil {
+				srv.stop()
+				return err
+			}
+			lat = append(lat, time.Since(t0))
+		}
+		cpu1, _ := procCPU(srv.pid())
+		f := Figure{Scenario: "list", Profile: profile, Measure: c.name + " @" + count(n), Unit: "ms",
+			Summary: summarize(millis(lat)), CPUSeconds: (cpu1 - cpu0).Seconds()}
+		if c.g != nil {
+			f.check(*c.g, n)
+		}
+		figs = append(figs, f)
+	}
+	u, err := srv.stop()
+	if err != nil {
+		return err
+	}
+	for i := range figs {
+		figs[i].PeakRSSMiB = float64(u.MaxRSS) / (1 << 20)
+		h.add(figs[i])
+	}
+	return nil
+}
+
+// runStart measures `docsift serve` on the largest library: from exec to
+// the first 200 of GET /api/health (repeated cold starts; the page cache
+// is warm after the first, as on a desktop that starts Docsift again),
+// and the resident set after idling (workers running, nothing to do).
+func runStart(ctx context.Context, h *harness, profile string) error {
+	n := h.size.searchDocs[len(h.size.searchDocs)-1]
+	s, err := h.seededLibrary(ctx, profile, n)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: time.Minute}
+	var starts []time.Duration
+	var use Usage
+	for i := range h.size.coldStarts {
+		srv, err := h.startServe(ctx, s.t, "--no-watch")
+		if err != nil {
+			return err
+		}
+		for {
+			if _, err := srv.get(ctx, client, "/api/health"); err == nil {
+				break
+			} else if time.Since(srv.started) > time.Minute {
+				srv.stop()
+				return fmt.Errorf("health never answered 200: %w", err)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		starts = append(starts, time.Since(srv.started))
+		if i < h.size.coldStarts-1 {
+			u, err := srv.stop()
+			if err != nil {
+				return err
+			}
+			use = use.add(u)
+			continue
+		}
+		// The last one idles.
+		select {
+		case <-time.After(h.size.idle):
+		case <-ctx.Done():
+		}
+		rss, _, err := procRSS(srv.pid())
+		u, serr := srv.stop()
+		if err != nil {
+			return err
+		}
+		if serr != nil {
+			return serr
+		}
+		use = use.add(u)
+		mb := float64(rss) / 1e6
+		idle := Figure{Scenario: "start", Profile: profile, Measure: fmt.Sprintf("idle RSS after %s @%s", h.size.idle, count(n)),
+			Unit: "MB", Summary: Summary{N: 1, Median: mb, P95: mb, Max: mb}}
+		idle.PeakRSSMiB = float64(u.MaxRSS) / (1 << 20)
+		idle.check(goal{stat: "median", le: true, bound: 40, text: "≤ 40 MB", docs: 100_000}, n)
+		if h.size.idle < 60*time.Second {
+			idle.Result, idle.Target = "n/a", "≤ 40 MB (after 60 s)"
+		}
+		defer h.add(idle)
+	}
+	f := Figure{Scenario: "start", Profile: profile, Measure: "serve cold start → first 200 @" + count(n), Unit: "ms",
+		Summary: summarize(millis(starts)), Note: "(from exec)"}
+	f.withUsage(use)
+	f.check(goal{stat: "median", le: true, bound: 150, text: "≤ 150 ms", docs: 100_000}, n)
+	h.add(f)
+	return nil
+}
