@@ -204,6 +204,8 @@ type Store interface {
 	Searcher
 	// Suggestions, classifier models and training examples.
 	Classifications
+	// Consistency checks for `docsift verify`.
+	Verifier
 
 	// Backend names the driver ("sqlite" or "postgres").
 	Backend() string

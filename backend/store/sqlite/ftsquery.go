@@ -94,3 +94,21 @@ func searchable(s string) bool {
 		return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
 	}) >= 0
 }
+
+// narrowByTopic adds the topic's name, as a phrase in the topics column, to
+// a match expression. The index then intersects the two lists itself
+// instead of each match being checked against the topic's links — 24,000
+// probes for a common word at 100,000 documents. The phrase finds a
+// superset (topic "Tax" also finds "Tax Returns"), so the exact link check
+// stays. A name the tokenizer might not index (no ASCII letter or digit:
+// Go's and SQLite's Unicode tables can disagree, and an empty phrase
+// matches nothing) is not used.
+func narrowByTopic(expr, topicName string) string {
+	name := cleanText(topicName)
+	if strings.IndexFunc(name, func(r rune) bool {
+		return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))
+	}) < 0 {
+		return expr
+	}
+	return "(" + expr + ") AND topics : " + ftsString(name)
+}

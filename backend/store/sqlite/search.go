@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -152,6 +153,17 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 			return err
 		}
 		everyDocIsUsers := others == 0
+		if f := q.Filter.TopicID; f != nil {
+			var name string
+			err := tx.QueryRowContext(ctx, `SELECT name FROM topics WHERE id = ?`, *f).Scan(&name)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // no such topic: nothing is linked to it
+			}
+			if err != nil {
+				return err
+			}
+			sq.match = narrowByTopic(sq.match, name)
+		}
 		var (
 			keys  []int64
 			ranks []float64 // nil: load scores the hits

@@ -28,6 +28,7 @@ func searchTests() []subtest {
 		{"Search/FinishJobText", testSearchFinishJobText},
 		{"Search/DeletedDocument", testSearchDeleted},
 		{"Search/Filters", testSearchFilters},
+		{"Search/TopicFilterNames", testSearchTopicFilterNames},
 		{"Search/UserIsolation", testSearchUsers},
 		{"Search/Ranking", testSearchRanking},
 		{"Search/ByDate", testSearchByDate},
@@ -618,4 +619,32 @@ func testSearchCancelled(t *testing.T, s store.Store) {
 	cancel()
 	_, err := f.sr.Search(ctx, store.SearchQuery{Filter: store.DocumentFilter{UserID: f.user.ID}, Must: all("word")})
 	wantErr(t, "Search with a cancelled context", err, context.Canceled)
+}
+
+// testSearchTopicFilterNames: the topic filter is exact whatever the
+// topic names look like — one name inside another, a renamed topic, a
+// name with no letters, a topic that does not exist.
+func testSearchTopicFilterNames(t *testing.T, s store.Store) {
+	f := newSearchFixture(t, s)
+	tax, returns := f.topic("Tax"), f.topic("Tax Returns")
+	symbols, trip := f.topic("€€ ++"), f.topic("Trip")
+	a := f.text("a.txt", "receipt one")
+	b := f.text("b.txt", "receipt two")
+	c := f.text("c.txt", "receipt three")
+	f.link(a.ID, tax)
+	f.link(b.ID, returns)
+	f.link(c.ID, symbols, trip)
+	q := func(tp store.Topic) store.SearchQuery {
+		return store.SearchQuery{Filter: store.DocumentFilter{TopicID: &tp.ID}, Must: all("receipt")}
+	}
+	f.expect("Tax, not Tax Returns", q(tax), a)
+	f.expect("Tax Returns", q(returns), b)
+	f.expect("a name with no letters", q(symbols), c)
+	trip.Name = "Vacation 2024"
+	if err := s.UpdateTopic(f.ctx, trip); err != nil {
+		t.Fatal(err)
+	}
+	f.expect("renamed topic", q(trip), c)
+	missing := store.Topic{ID: "00000000-0000-4000-8000-00000000f00d"}
+	f.expect("a topic that does not exist", q(missing))
 }

@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		jobTests(),
 		searchTests(),
 		classificationTests(),
+		verifyTests(),
 	}
 	for _, group := range groups {
 		for _, st := range group {
