@@ -11,48 +11,112 @@ GO ?= go
 BIN := build/bin/docsift
 TEST_TIMEOUT ?= 20m
 BENCH ?= .
+# Flags of `make bench` (docsift bench): e.g. --quick, --only search,list, --profile local.
+BENCH_FLAGS ?=
 # Exports DOCSIFT_TEST_* for the services scripts/services.sh runs. The
 # assignment makes a failing `services.sh env` fail the recipe (a bare
 # eval "$(...)" would hide it).
 SERVICES_ENV = services_env=$$(scripts/services.sh env); eval "$$services_env"
 
-.PHONY: all build run setup test vet bench services-start services-stop services-status clean
+# The web UI (frontend/): npm ci runs only when node_modules is missing or
+# older than the lockfile; the Vite build only when a source changed. The
+# build lands in frontend/dist/web, which the Go binary embeds.
+NPM ?= npm
+UI_DEPS := frontend/node_modules/.package-lock.json
+UI_BUILD := frontend/dist/web/index.html
+UI_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/package.json frontend/package-lock.json \
+	frontend/vite.config.ts frontend/svelte.config.js frontend/tsconfig.json
+# Where `make run` serves: make run ADDR=127.0.0.1:8080, or DOCSIFT_ADDR.
+ADDR ?= $(or $(DOCSIFT_ADDR),127.0.0.1:7878)
+
+.PHONY: all build frontend run setup test frontend-test e2e vet bench gobench services-start services-stop services-status clean
 
 all: build
 
-## build: compile the docsift binary into build/bin/
-build:
+## build: build the web UI, then compile the docsift binary (which embeds it) into build/bin/
+build: frontend
 	mkdir -p $(dir $(BIN))
 	$(GO) build -o $(BIN) .
 
-## run: install what is missing, build, and run Docsift on the local profile
+## frontend: build the web UI into frontend/dist/web (and print its gzipped size)
+frontend: $(UI_BUILD)
+
+$(UI_DEPS): frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+$(UI_BUILD): $(UI_DEPS) $(UI_SRC)
+	cd frontend && $(NPM) run build
+
+## run: install what is missing, build, import samples/ and serve the web UI (prints the URL; Ctrl-C stops)
 run:
 	scripts/setup.sh
 	$(MAKE) --no-print-directory build
 	./$(BIN) import samples/
 	./$(BIN) ls
+	@echo "Docsift is serving http://$(ADDR)/ : open it in a browser (from another machine: ssh -L 7878:$(ADDR) this-host). Ctrl-C stops."
+	./$(BIN) serve --addr $(ADDR)
 
 ## setup: install system packages and Go modules (idempotent)
 setup:
 	scripts/setup.sh
 
-## test: setup, start PostgreSQL + MinIO, vet, run every test (CI=true: missing services fail)
+## test: setup, start PostgreSQL + MinIO, vet, run every Go test, then the UI's unit tests and the browser E2E (CI=true: missing services or chromium fail)
 test:
 	scripts/setup.sh
 	scripts/services.sh start
+	$(MAKE) --no-print-directory build
 	$(SERVICES_ENV); \
 	$(GO) vet ./...; \
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) --no-print-directory frontend-test
+	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory smoke-desktop
+
+## frontend-test: type-check the web UI and run its unit tests (Vitest)
+frontend-test: $(UI_DEPS)
+	cd frontend && $(NPM) run check && $(NPM) test
+
+## e2e: drive the built UI in headless Chromium against a real `docsift serve`; screenshots in build/e2e/
+e2e: build
+	cd frontend && $(NPM) run e2e
 
 vet:
 	$(GO) vet ./...
 
-## bench: run the backend benchmarks against the real services; figures also in build/bench/latest.txt
-bench:
+# The desktop window (app/, Wails v2 over GTK 3 + WebKitGTK 4.1). Only this
+# build links Wails and GTK: the tags select main_desktop.go and Wails'
+# real frontend; the plain build above stays pure Go.
+DESKTOP_BIN := build/bin/docsift-desktop
+DESKTOP_TAGS := production,webkit2_41
+.PHONY: desktop run-desktop smoke-desktop
+
+## desktop: build the web UI, then the desktop binary (window + every CLI command) into build/bin/docsift-desktop
+desktop: frontend
+	mkdir -p $(dir $(DESKTOP_BIN))
+	$(GO) build -tags $(DESKTOP_TAGS) -ldflags "-w -s" -o $(DESKTOP_BIN) .
+
+## run-desktop: build and open the desktop window (needs a display; without one `docsift` serves instead)
+run-desktop: desktop
+	./$(DESKTOP_BIN)
+
+## smoke-desktop: start the desktop binary under Xvfb: bridge call, screenshot (build/e2e/desktop-window.png), an OS file drop (CI=true: missing tools fail)
+smoke-desktop: desktop
+	scripts/smoke-desktop.sh $(DESKTOP_BIN) build/e2e/desktop-window.png
+
+## bench: `docsift bench` on both profiles against the real services: every target vs its baseline (table; JSON in build/bench/). BENCH_FLAGS=--quick for a short run
+bench: build
+	scripts/services.sh start
+	$(SERVICES_ENV); \
+	./$(BIN) bench $(BENCH_FLAGS)
+
+## gobench: the go-test benchmarks of every package (BENCH=regexp selects); output also in build/bench/gobench.txt
+gobench:
 	scripts/services.sh start
 	mkdir -p build/bench
 	$(SERVICES_ENV); \
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./backend/... | tee build/bench/latest.txt
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./backend/... | tee build/bench/gobench.txt
 
 services-start:
 	scripts/services.sh start
@@ -65,4 +129,4 @@ services-status:
 
 ## clean: remove build outputs (build/ itself holds Wails assets and stays)
 clean:
-	rm -rf build/bin build/bench
+	rm -rf build/bin build/bench build/e2e frontend/dist/web

@@ -37,10 +37,21 @@ APT_PACKAGES=(
 	tesseract-ocr
 	tesseract-ocr-eng
 	tesseract-ocr-deu
-	# Later issues append here, e.g.:
-	#   chromium                                            (UI tests)
-	#   libgtk-3-dev libwebkit2gtk-4.1-dev                  (Wails desktop build)
-	#   nodejs npm                                          (frontend build)
+	# Headless browser of the web UI's end-to-end test (frontend/e2e).
+	chromium
+	# The word list `docsift bench` builds its corpus from
+	# (/usr/share/dict/words; without it the bench falls back to made-up words).
+	wamerican
+	# The desktop window (Wails v2 over WebKitGTK 4.1: `make desktop`) and
+	# its smoke test under a virtual X server (scripts/smoke-desktop.sh:
+	# screenshot with ImageMagick, an OS file drop driven with xdotool).
+	libgtk-3-dev
+	libwebkit2gtk-4.1-dev
+	xvfb
+	xauth
+	imagemagick
+	xdotool
+	# Later issues append here.
 )
 # Installed only when no PostgreSQL answers (services.sh then runs a private
 # cluster with the server binaries from this package).
@@ -48,6 +59,9 @@ APT_PACKAGES_IF_NO_POSTGRES=(postgresql)
 
 # Minimum Go version (go.mod's `go` line is the authority; keep in step).
 GO_MIN=1.26
+# Minimum Node.js for the frontend build (frontend/package.json's engines;
+# Vite needs 20.19). Debian's nodejs package is older, so only check.
+NODE_MIN=20.19
 # ---------------------------------------------------------------------------
 
 # shellcheck disable=SC2206 # word splitting is the point: a space separated list
@@ -88,5 +102,24 @@ if [[ -f go.mod ]]; then
 	fi
 	verbose "go modules: present"
 fi
+
+# 5. Node.js and the frontend's npm packages (npm ci only when
+# node_modules is missing or older than the lockfile).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	die "Node.js ${NODE_MIN} or newer with npm is required to build the web UI and was not found: install it from https://nodejs.org (Debian's nodejs package is too old)."
+fi
+node_num=$(node -p 'process.versions.node')
+if [[ $(printf '%s\n%s\n' "$NODE_MIN" "$node_num" | sort -V | head -n1) != "$NODE_MIN" ]]; then
+	die "Node.js ${NODE_MIN} or newer is required but $(command -v node) is ${node_num}: install a newer Node.js from https://nodejs.org."
+fi
+verbose "node: ${node_num} ($(command -v node))"
+if [[ ! -f frontend/node_modules/.package-lock.json || frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]]; then
+	say "installing the frontend's npm packages (npm ci)"
+	if ! out=$(cd frontend && npm ci --no-audit --no-fund 2>&1); then
+		printf '%s\n' "$out" >&2
+		die "npm ci failed in frontend/."
+	fi
+fi
+verbose "frontend packages: present"
 
 verbose "everything is present"

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -39,6 +40,11 @@ type Env struct {
 	Home   string
 	// Terminal reports whether Stderr is a terminal (progress bars).
 	Terminal bool
+	// Desktop opens the desktop window; nil in a binary built without it
+	// (desktop.go).
+	Desktop DesktopFunc
+	// Started is when the process started (the window's launch figure).
+	Started time.Time
 }
 
 // OSEnv is the real process environment.
@@ -47,6 +53,7 @@ func OSEnv() Env {
 	return Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Getenv: os.Getenv, Home: home, Terminal: isTerminal(os.Stderr),
+		Started: time.Now(),
 	}
 }
 
@@ -80,13 +87,18 @@ func commands() []command {
 		searchCommand(),
 		tagCommand(),
 		classifyCommand(),
+		verifyCommand(),
+		exportCommand(),
+		importExportCommand(),
 		topicsCommand(),
 		watchCommand(),
 		workerCommand(),
 		serveCommand(),
+		desktopCommand(),
 		tokenCommand(),
 		configCommand(),
 		versionCommand(),
+		benchCommand(),
 	}
 }
 
@@ -96,14 +108,16 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if len(args) == 0 {
+		// No command: the desktop window when there is one and a display,
+		// otherwise the serve face.
+		args = []string{defaultCommand(env)}
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
 			return Main(ctx, []string{args[1], "--help"}, env)
 		}
 		usage(env.Stdout)
-		if len(args) == 0 {
-			return ExitUsage
-		}
 		return ExitOK
 	}
 	var cmd *command

@@ -193,7 +193,8 @@ func TestImportReportsFailures(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	data := t.TempDir()
 	cases := [][]string{
-		{},
+		// (No arguments is not a usage error: it opens the window or
+		// serves; desktop_test.go.)
 		{"frobnicate"},
 		{"import", "--data-dir", data},
 		{"ls", "--data-dir", data, "--bogus"},

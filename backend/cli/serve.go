@@ -10,9 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docsift/docsift/backend/config"
 	"github.com/docsift/docsift/backend/httpapi"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/watch"
+	"github.com/docsift/docsift/frontend"
 )
 
 type serveOpts struct {
@@ -65,9 +67,11 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 		}
 		defer stop()
 	}
+	var watchStatus func() []watch.FolderStatus
 	if !*opts.noWatch {
 		if w := r.startWatcher(ctx); w != nil {
 			defer w.Close()
+			watchStatus = w.Status
 		}
 	}
 
@@ -77,7 +81,14 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 		return ExitFailed
 	}
 	srv := &http.Server{
-		Handler:           httpapi.New(r.lib, bus, httpapi.Options{Token: token, Logger: r.log}),
+		Handler: httpapi.New(r.lib, bus, httpapi.Options{
+			Token:    token,
+			Logger:   r.log,
+			Frontend: frontend.FS(),
+			About:    about(r.cfg),
+
+			WatchStatus: watchStatus,
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		// Requests (and so event streams) end when serve is told to stop.
@@ -86,6 +97,9 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(r.env.Stderr, "docsift serve: listening on http://%s\n", ln.Addr())
+	if !frontend.Built() {
+		fmt.Fprintln(r.env.Stderr, "docsift serve: this binary was built without the web UI (`make build` builds both); the API works")
+	}
 	if token != "" {
 		fmt.Fprintln(r.env.Stderr, "docsift serve: an access token is required; `docsift token` prints it")
 	}
@@ -131,6 +145,21 @@ func (r *runner) startWatcher(ctx context.Context) *watch.Watcher {
 		return nil
 	}
 	return w
+}
+
+// about describes the configuration for the UI's settings screen: where
+// things live, never a DSN or a key.
+func about(cfg config.Config) httpapi.About {
+	a := httpapi.About{Profile: string(cfg.Profile), DataDir: cfg.DataDir, Version: Version}
+	switch cfg.Profile {
+	case config.ProfileServer:
+		a.Database = "PostgreSQL"
+		a.ObjectStore = fmt.Sprintf("S3 bucket %q at %s", cfg.S3.Bucket, cfg.S3.Endpoint)
+	default:
+		a.Database = "SQLite: " + cfg.SQLitePath()
+		a.ObjectStore = "the folder " + cfg.ObjectsDir()
+	}
+	return a
 }
 
 // isLoopback reports whether host only accepts local connections.

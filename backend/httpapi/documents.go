@@ -56,6 +56,13 @@ func filterFromQuery(r *http.Request) (library.Filter, error) {
 		}
 		f.Unfiled = b
 	}
+	if v := q.Get("inbox"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, invalidError("inbox must be true or false")
+		}
+		f.Inbox = b
+	}
 	if v := q.Get("status"); v != "" {
 		st := library.Status(v)
 		f.Status = &st

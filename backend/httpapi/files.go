@@ -57,6 +57,10 @@ func (s *server) file(w http.ResponseWriter, r *http.Request) {
 	disposition := "attachment"
 	if inlineTypes[ctype] {
 		disposition = "inline"
+		// The web UI previews PDFs in an <iframe> of this URL: allow
+		// framing by our own pages only (the default is 'none').
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'self'")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
 	} else {
 		// Never let a stored page run in our origin, even if opened directly.
 		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")

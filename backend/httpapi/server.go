@@ -10,6 +10,7 @@ import (
 
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/watch"
 )
 
 // DefaultMaxUploadBytes bounds one uploaded file unless Options say otherwise.
@@ -31,6 +32,11 @@ type Options struct {
 	Frontend fs.FS
 	// Heartbeat is the SSE keep-alive interval (default 15 s).
 	Heartbeat time.Duration
+	// About is served at GET /api/about (the UI's settings screen).
+	About About
+	// WatchStatus reports the watched folders at GET /api/watch (nil:
+	// none are watched).
+	WatchStatus func() []watch.FolderStatus
 }
 
 // server holds the handler's dependencies; no globals.
@@ -66,6 +72,7 @@ func New(lib *library.Library, bus *events.Bus, opt Options) http.Handler {
 // routes registers every endpoint.
 func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/health", s.health)
+	mux.HandleFunc("GET /api/about", s.about)
 	mux.HandleFunc("POST /api/login", s.login)
 	mux.HandleFunc("GET /api/jobs", s.jobs)
 	mux.HandleFunc("GET /api/events", s.events)
@@ -79,6 +86,10 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/documents/{id}/reprocess", s.reprocess)
 	mux.HandleFunc("GET /api/documents/{id}/file", s.file)
 	mux.HandleFunc("GET /api/documents/{id}/thumbnail", s.thumbnail)
+	mux.HandleFunc("POST /api/documents/{id}/suggestions/{topic}/accept", s.acceptSuggestion)
+	mux.HandleFunc("POST /api/documents/{id}/suggestions/{topic}/reject", s.rejectSuggestion)
+	mux.HandleFunc("POST /api/documents/{id}/classify", s.classifyDocument)
+	mux.HandleFunc("POST /api/classify", s.classifyAll)
 
 	mux.HandleFunc("GET /api/topics", s.listTopics)
 	mux.HandleFunc("POST /api/topics", s.createTopic)
@@ -92,6 +103,8 @@ func (s *server) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /api/settings", s.getSettings)
 	mux.HandleFunc("PUT /api/settings", s.putSettings)
+	mux.HandleFunc("POST /api/settings/test", s.testSettings)
+	mux.HandleFunc("GET /api/watch", s.watchStatus)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeErrorCode(w, http.StatusNotFound, codeNotFound, "There is no such API endpoint.")

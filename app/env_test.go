@@ -1,0 +1,303 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/docsift/docsift/backend/blob"
+	"github.com/docsift/docsift/backend/blob/localfs"
+	"github.com/docsift/docsift/backend/blob/s3"
+	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/extract"
+	"github.com/docsift/docsift/backend/jobs"
+	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/backend/store/postgres"
+	"github.com/docsift/docsift/backend/store/sqlite"
+)
+
+// The services come from scripts/services.sh as for the backend's tests
+// (backend/internal/testenv, which Go's internal rule keeps out of reach
+// of app/): PostgreSQL from DOCSIFT_TEST_POSTGRES_DSN, MinIO from
+// DOCSIFT_TEST_S3_*. Missing services skip, or fail under CI=true.
+
+// env is an App over a real library (both stores real) and a fake runtime.
+type env struct {
+	app *App
+	lib *library.Library
+	bus *events.Bus
+	rt  *fakeRuntime
+}
+
+// profiles runs fn once per profile: local (SQLite + folder) and server
+// (PostgreSQL + MinIO).
+func profiles(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Run("local", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		dir := t.TempDir()
+		st, err := sqlite.Open(ctx, filepath.Join(dir, "docsift.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs, err := localfs.New(filepath.Join(dir, "objects"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(t, newEnv(t, st, bs))
+	})
+	t.Run("server", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		st, err := postgres.Open(ctx, testPostgres(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := testMinIO(t)
+		bs, err := s3.New(ctx, s3.Config{Endpoint: m.Endpoint, AccessKey: m.AccessKey, SecretKey: m.SecretKey, Bucket: m.Bucket, Region: "us-east-1"})
+		if err != nil {
+			st.Close()
+			t.Fatal(err)
+		}
+		fn(t, newEnv(t, st, bs))
+	})
+}
+
+// newEnv builds the library and an App that has "started" with a fake
+// runtime, as Wails' OnStartup would.
+func newEnv(t *testing.T, st store.Store, bs blob.Store) *env {
+	t.Helper()
+	bus := events.New()
+	lib, err := library.New(context.Background(), st, bs, library.Options{DataDir: t.TempDir(), Bus: bus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(context.Background(), Options{
+		Library:       lib,
+		Bus:           bus,
+		About:         About{Profile: "local", Version: "test"},
+		ProgressEvery: 20 * time.Millisecond,
+		TempDir:       filepath.Join(t.TempDir(), "copies"),
+	})
+	rt := &fakeRuntime{}
+	a.startup(rt)
+	t.Cleanup(func() {
+		a.shutdown()
+		lib.Close()
+	})
+	return &env{app: a, lib: lib, bus: bus, rt: rt}
+}
+
+// startWorkers runs the real pipeline (text extraction, classification).
+func (e *env) startWorkers(t *testing.T) {
+	t.Helper()
+	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := e.lib.Workers(reg, jobs.Options{Poll: 20 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- pool.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		reg.Close()
+	})
+}
+
+// waitDone waits until a document is ready or failed, through the App.
+func (e *env) waitDone(t *testing.T, id string) library.Document {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		d, err := e.app.GetDocument(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status == store.StatusReady || d.Status == store.StatusFailed {
+			return d
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("document %s still %s", id, d.Status)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// waitIdle waits until no job is queued or running (JobCounts, through
+// the App).
+func (e *env) waitIdle(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		c, err := e.app.JobCounts()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Queued == 0 && c.Running == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("jobs still pending: %+v", c)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// fakeRuntime stands in for the Wails runtime: it records what App asks
+// of the window and answers dialogs with what a test set.
+type fakeRuntime struct {
+	mu      sync.Mutex
+	emitted []events.Event
+	drop    func(x, y int, paths []string)
+	files   []string // what the open-files dialog "picks"
+	dir     string   // what the folder chooser "picks"
+	dlgErr  error
+	opened  []string
+}
+
+func (f *fakeRuntime) Emit(name string, data any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if name != WindowEvent {
+		panic("unexpected window event " + name)
+	}
+	f.emitted = append(f.emitted, data.(events.Event))
+}
+
+func (f *fakeRuntime) OnFileDrop(cb func(x, y int, paths []string)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.drop = cb
+}
+
+func (f *fakeRuntime) OpenFiles(string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.files, f.dlgErr
+}
+
+func (f *fakeRuntime) ChooseDirectory(string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.dir, f.dlgErr
+}
+
+func (f *fakeRuntime) OpenPath(path string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.opened = append(f.opened, path)
+	return nil
+}
+
+// events returns the events of type typ the window received so far.
+func (f *fakeRuntime) events(typ string) []events.Event {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []events.Event
+	for _, e := range f.emitted {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// waitEvent waits until the window received an event of type typ.
+func (f *fakeRuntime) waitEvent(t *testing.T, typ string) events.Event {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if got := f.events(typ); len(got) > 0 {
+			return got[len(got)-1]
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("no %s event reached the window", typ)
+	return events.Event{}
+}
+
+// missingService skips, or fails under CI=true.
+func missingService(t *testing.T, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("required service missing under CI=true: %s (run scripts/services.sh start)", msg)
+	}
+	t.Skipf("SKIPPING (service missing): %s — run `eval $(scripts/services.sh env)` to test for real", msg)
+}
+
+// testPostgres creates an empty database for the test and returns its DSN.
+func testPostgres(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("DOCSIFT_TEST_POSTGRES_DSN")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		missingService(t, "PostgreSQL at DOCSIFT_TEST_POSTGRES_DSN is unreachable: %v", err)
+	}
+	defer admin.Close(context.Background())
+	name := "docsift_test_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16]
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c, err := pgx.Connect(ctx, base)
+		if err != nil {
+			return
+		}
+		defer c.Close(ctx)
+		_, _ = c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	cfg, err := pgx.ParseConfig(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := cfg.User
+	if user == "" {
+		user = "postgres"
+	}
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", user, cfg.Host, cfg.Port, name)
+}
+
+type minioEnv struct{ Endpoint, AccessKey, SecretKey, Bucket string }
+
+// testMinIO returns the test MinIO and a fresh bucket name.
+func testMinIO(t *testing.T) minioEnv {
+	t.Helper()
+	m := minioEnv{
+		Endpoint:  os.Getenv("DOCSIFT_TEST_S3_ENDPOINT"),
+		AccessKey: os.Getenv("DOCSIFT_TEST_S3_ACCESS_KEY"),
+		SecretKey: os.Getenv("DOCSIFT_TEST_S3_SECRET_KEY"),
+		Bucket:    "docsift-test-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16],
+	}
+	if m.Endpoint == "" {
+		missingService(t, "DOCSIFT_TEST_S3_ENDPOINT is not set")
+	}
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + m.Endpoint + "/minio/health/ready")
+	if err != nil {
+		missingService(t, "MinIO at %s is unreachable: %v", m.Endpoint, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		missingService(t, "MinIO at %s is not ready (HTTP %d)", m.Endpoint, resp.StatusCode)
+	}
+	return m
+}

@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/backend/watch"
+)
+
+// Health answers nil when the database and the object store answer
+// (GET /api/health).
+func (a *App) Health() error {
+	ctx, cancel := context.WithTimeout(a.ctx, 5*time.Second)
+	defer cancel()
+	if err := a.lib.Health(ctx); err != nil {
+		a.log.Warn("health check failed", "err", err)
+		return errors.New("The database or the object store is not answering.")
+	}
+	return nil
+}
+
+// About describes where things live, for the settings screen
+// (GET /api/about). It holds nothing secret.
+func (a *App) About() (About, error) { return a.opt.About, nil }
+
+// GetSettings returns the settings with the API key masked (GET /api/settings).
+func (a *App) GetSettings() (library.Settings, error) {
+	s, err := a.lib.Settings(a.ctx)
+	return s, a.fail("GetSettings", err)
+}
+
+// SaveSettings saves the whole settings object and returns it, key masked.
+// Sending the masked key back keeps the stored key; "" removes it
+// (PUT /api/settings).
+func (a *App) SaveSettings(s library.Settings) (library.Settings, error) {
+	saved, err := a.lib.SaveSettings(a.ctx, s)
+	return saved, a.fail("SaveSettings", err)
+}
+
+// TestConnection asks the AI provider whether it answers, with s (the form
+// being edited; a masked key means the stored one) or, when s is nil, the
+// saved settings (POST /api/settings/test).
+func (a *App) TestConnection(s *library.Settings) error {
+	return a.fail("TestConnection", a.lib.TestConnection(a.ctx, s))
+}
+
+// JobCounts reports the pipeline's queue (GET /api/jobs).
+func (a *App) JobCounts() (store.JobCounts, error) {
+	c, err := a.lib.JobCounts(a.ctx)
+	return c, a.fail("JobCounts", err)
+}
+
+// WatchStatus reports each watched folder's state (GET /api/watch); the
+// window also receives every change as a watch.status event.
+func (a *App) WatchStatus() ([]watch.FolderStatus, error) {
+	if a.opt.WatchStatus == nil {
+		return []watch.FolderStatus{}, nil
+	}
+	st := a.opt.WatchStatus()
+	if st == nil {
+		st = []watch.FolderStatus{}
+	}
+	return st, nil
+}

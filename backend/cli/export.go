@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/docsift/docsift/backend/library"
+)
+
+type exportOpts struct {
+	json *bool
+}
+
+func exportCommand() command {
+	return command{
+		name:    "export",
+		args:    "DIR",
+		summary: "Export every document under readable names (Topic/Name.pdf) with a JSON sidecar each and a manifest, into a new or empty folder.",
+		flags: func(fs *flag.FlagSet) any {
+			return &exportOpts{json: fs.Bool("json", false, "print the report as JSON")}
+		},
+		run: runExport,
+	}
+}
+
+func runExport(ctx context.Context, r *runner, o any, args []string) int {
+	opts := o.(*exportOpts)
+	if len(args) != 1 {
+		fmt.Fprintln(r.env.Stderr, "docsift export: name exactly one folder to export into")
+		return ExitUsage
+	}
+	progress, done := r.countLine("exported")
+	rep, err := r.lib.Export(ctx, args[0], library.ExportOptions{Progress: progress})
+	done()
+	if err != nil {
+		return r.fail(err)
+	}
+	if *opts.json {
+		enc := json.NewEncoder(r.env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		fmt.Fprintf(r.env.Stdout, "exported %d documents (%s), %d topics, %d folders to %s; failed %d\n",
+			rep.Documents, humanSize(rep.Bytes), rep.Topics, rep.Folders, display(rep.Dir), len(rep.Failed))
+		for _, f := range rep.Failed {
+			fmt.Fprintf(r.env.Stdout, "  failed: %s %s: %s\n", f.ID, display(f.Filename), f.Error)
+		}
+	}
+	if len(rep.Failed) > 0 {
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+type restoreOpts struct {
+	merge *bool
+	json  *bool
+}
+
+func importExportCommand() command {
+	return command{
+		name:    "import-export",
+		args:    "DIR",
+		summary: "Restore a folder written by docsift export into an empty library: same ids, topics, folders and dates.",
+		flags: func(fs *flag.FlagSet) any {
+			return &restoreOpts{
+				merge: fs.Bool("merge", false, "restore into a library that is not empty (or finish an interrupted restore): topics are matched by id or name, documents already present are skipped, the same bytes under another id are duplicates"),
+				json:  fs.Bool("json", false, "print the report as JSON"),
+			}
+		},
+		run: runImportExport,
+	}
+}
+
+func runImportExport(ctx context.Context, r *runner, o any, args []string) int {
+	opts := o.(*restoreOpts)
+	if len(args) != 1 {
+		fmt.Fprintln(r.env.Stderr, "docsift import-export: name exactly one export folder")
+		return ExitUsage
+	}
+	progress, done := r.countLine("restored")
+	rep, err := r.lib.ImportExport(ctx, args[0], library.RestoreOptions{Merge: *opts.merge, Progress: progress})
+	done()
+	if err != nil {
+		return r.fail(err)
+	}
+	if *opts.json {
+		enc := json.NewEncoder(r.env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		fmt.Fprintf(r.env.Stdout, "restored %d documents (%s), duplicates %d, already present %d, failed %d; created %d topics, %d folders\n",
+			rep.Restored, humanSize(rep.Bytes), len(rep.Duplicates), rep.AlreadyPresent, len(rep.Failed), rep.Topics, rep.Folders)
+		for _, d := range rep.Duplicates {
+			fmt.Fprintf(r.env.Stdout, "  duplicate: %s %s has the same bytes as %s\n", d.ID, display(d.Filename), d.ExistingID)
+		}
+		for _, f := range rep.Failed {
+			fmt.Fprintf(r.env.Stdout, "  failed: %s %s: %s\n", f.ID, display(f.Path), f.Error)
+		}
+		if rep.Queued > 0 {
+			fmt.Fprintf(r.env.Stdout, "%d documents were still being processed when exported; they are queued (docsift worker or serve processes them)\n", rep.Queued)
+		}
+	}
+	if len(rep.Failed) > 0 {
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// countLine draws "verb 12/340 documents, 5.1 MiB" on a terminal (at most
+// ten times a second) and nothing otherwise; done ends the line.
+func (r *runner) countLine(verb string) (progress func(library.ExportProgress), done func()) {
+	var last time.Time
+	shown := false
+	progress = func(p library.ExportProgress) {
+		if !r.env.Terminal || (p.Done != p.Total && time.Since(last) < 100*time.Millisecond) {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(r.env.Stderr, "\r%s %d/%d documents, %s   ", verb, p.Done, p.Total, humanSize(p.Bytes))
+		shown = true
+	}
+	done = func() {
+		if shown {
+			fmt.Fprintln(r.env.Stderr)
+		}
+	}
+	return progress, done
+}

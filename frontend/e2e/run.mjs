@@ -1,0 +1,332 @@
+// End-to-end test of the web UI in a real browser: starts `docsift serve`
+// (build/bin/docsift) on a temporary data directory and drives Debian's
+// headless Chromium through what a person does: upload (file input and a
+// drop), watch documents get processed with thumbnails, create a topic,
+// assign it, filter by it, search, open a document, change settings, and
+// upload a file with a hostile name. Screenshots go to build/e2e/.
+//
+// Fails on any console error, uncaught exception or CSP violation. Exits
+// non-zero on failure. Without Chromium it skips, except under CI=true,
+// where that is a failure.
+//
+//   node e2e/run.mjs            (from frontend/; `make e2e` from the root)
+//
+// Environment: DOCSIFT_BIN (default ../build/bin/docsift), CHROMIUM
+// (default /usr/bin/chromium), E2E_SHOTS (default ../build/e2e).
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { makePdf, makePng } from './fixtures.mjs';
+import { startServe } from './server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const BIN = process.env.DOCSIFT_BIN ?? join(root, 'build', 'bin', 'docsift');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = process.env.E2E_SHOTS ?? join(root, 'build', 'e2e');
+const CI = process.env.CI === 'true';
+const API_KEY = 'sk-test-e2e-1234567890abcd';
+const HOSTILE = '<img src=x onerror=window.__pwned=1>.txt';
+const STEP_TIMEOUT = 30_000;
+
+if (!existsSync(CHROMIUM)) {
+  const msg = `e2e: ${CHROMIUM} not found (scripts/setup.sh installs Debian's chromium)`;
+  if (CI) {
+    console.error(`${msg}: failing, CI=true`);
+    process.exit(1);
+  }
+  console.log(`${msg}: skipped`);
+  process.exit(0);
+}
+
+const problems = [];
+let passed = 0;
+let shot = 0;
+
+/** Runs one named step; the first failure stops the test. */
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`  ok   ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    console.log(`  FAIL ${name}: ${err instanceof Error ? err.message : err}`);
+    throw err;
+  }
+}
+
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+const server = await startServe(BIN);
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+
+let failed = false;
+let page;
+try {
+  mkdirSync(SHOTS, { recursive: true });
+  // Only this test's own pictures: others (the desktop smoke test) share the folder.
+  for (const f of readdirSync(SHOTS)) {
+    if (/^(\d\d-.+|failure)\.png$/.test(f)) rmSync(join(SHOTS, f));
+  }
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  // Record CSP violations from the first script on (the console also
+  // reports them, but this catches every kind with its directive).
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
+  });
+  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`unexpected dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+
+  const snap = async (name) => {
+    shot++;
+    await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`) });
+  };
+  const card = (filename) => page.locator('article.card').filter({ has: page.locator('.name', { hasText: filename }) });
+
+  const pdf = makePdf([
+    'Quarterly report 2024',
+    'The quarterly revenue of the bakery grew by twelve percent.',
+    'Flour prices fell; the new oven paid for itself.',
+  ]);
+  const png = makePng();
+  const notes = readFileSync(join(root, 'samples', 'meeting-notes.txt'));
+
+  await step('the UI loads and shows the empty library', async () => {
+    await page.goto(server.base + '/');
+    await page.getByRole('heading', { name: 'Your library is empty' }).waitFor();
+    await snap('empty-library');
+  });
+
+  await step('upload two files with the file input', async () => {
+    await page.locator('header.top input[type=file]').setInputFiles([
+      { name: 'bakery-report.pdf', mimeType: 'application/pdf', buffer: pdf },
+      { name: 'meeting-notes.txt', mimeType: 'text/plain', buffer: notes },
+    ]);
+    await page.getByTestId('upload-summary').filter({ hasText: '2 imported' }).waitFor();
+  });
+
+  await step('drop a picture on the window', async () => {
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'sunset.png', { type: 'image/png' }));
+      const fire = (type) =>
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      fire('dragenter');
+      fire('dragover');
+    }, png.toString('base64'));
+    await page.getByText('Drop files to add them').waitFor();
+    await snap('drop-overlay');
+    const prevented = await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'sunset.png', { type: 'image/png' }));
+      const drop = new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true });
+      document.body.dispatchEvent(drop);
+      return drop.defaultPrevented;
+    }, png.toString('base64'));
+    check(prevented, 'the drop was not preventDefault-ed (the browser would open the file)');
+    await page.getByTestId('upload-summary').filter({ hasText: '3 imported · 0 duplicate · 0 failed' }).waitFor();
+    check((await page.getByText('Drop files to add them').count()) === 0, 'the drop overlay stayed');
+  });
+
+  await step('the documents are listed, processed, with thumbnails', async () => {
+    for (const name of ['bakery-report.pdf', 'meeting-notes.txt', 'sunset.png']) await card(name).waitFor();
+    // Processing finishes: no status badge is left.
+    await page.waitForFunction(() => document.querySelectorAll('article.card [data-status]').length === 0, null, {
+      timeout: 60_000,
+    });
+    for (const name of ['bakery-report.pdf', 'sunset.png']) {
+      const img = card(name).locator('.thumb img');
+      await img.waitFor();
+      await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+    }
+    await page.getByTestId('upload-summary').locator('..').getByRole('button', { name: 'Close upload summary' }).click();
+    await snap('library-with-thumbnails');
+  });
+
+  await step('create a topic', async () => {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Topics' }).click();
+    await page.getByRole('heading', { name: 'Topics', level: 1 }).waitFor();
+    const form = page.locator('form.create');
+    await form.getByLabel('Name').fill('Meetings');
+    await form.getByLabel('Description').fill('Notes and minutes of meetings');
+    await form.getByRole('radio', { name: '#8064a2' }).click();
+    await form.getByRole('button', { name: 'Create topic' }).click();
+    await page.locator('li.topic').filter({ hasText: 'Meetings' }).waitFor();
+    await page.locator('.sidebar').getByRole('button', { name: /Meetings/ }).waitFor();
+    await snap('topic-created');
+  });
+
+  await step('assign the topic to a document', async () => {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Library' }).click();
+    await card('meeting-notes.txt').getByRole('checkbox').check();
+    const bar = page.getByRole('toolbar', { name: 'Selected documents' });
+    await bar.getByLabel('Topic to add to the selected documents').fill('Meetings');
+    await bar.getByRole('button', { name: 'Add topic' }).click();
+    await card('meeting-notes.txt').locator('.chip', { hasText: 'Meetings' }).waitFor();
+    await page.locator('.sidebar').getByRole('button', { name: /Meetings\s*1/ }).waitFor();
+    await snap('topic-assigned');
+  });
+
+  await step('filter by the topic in the sidebar', async () => {
+    await page.keyboard.press('Escape'); // clears the selection
+    await page.locator('.sidebar').getByRole('button', { name: /Meetings/ }).click();
+    await page.getByRole('heading', { name: 'Meetings', level: 1 }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('article.card').length === 1);
+    await card('meeting-notes.txt').waitFor();
+    await snap('filtered-by-topic');
+  });
+
+  await step('search a word from a document and see the highlighted snippet', async () => {
+    await page.locator('.sidebar').getByRole('button', { name: 'All documents' }).click();
+    await page.locator('main').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('/');
+    check(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Search documents'),
+      '"/" did not focus the search box',
+    );
+    await page.keyboard.type('quarterly');
+    await page.getByRole('heading', { name: /Results for “quarterly”/ }).waitFor();
+    const hit = card('bakery-report.pdf');
+    await hit.locator('.snippet mark').first().waitFor();
+    const marked = (await hit.locator('.snippet mark').allTextContents()).map((t) => t.toLowerCase());
+    check(marked.includes('quarterly'), `the snippet marks ${JSON.stringify(marked)}, not "quarterly"`);
+    check((await page.locator('article.card').count()) === 1, 'the search matched more than the report');
+    await snap('search-snippet');
+  });
+
+  await step('open the document view', async () => {
+    await card('bakery-report.pdf').getByRole('link').click();
+    await page.getByRole('heading', { name: 'bakery-report.pdf', level: 1 }).waitFor();
+    await page.locator('iframe[title="Preview of bakery-report.pdf"]').waitFor();
+    await page.getByText('Quarterly report 2024', { exact: false }).first().waitFor({ state: 'attached' });
+    await page.getByRole('link', { name: 'Download' }).waitFor();
+    await page.waitForTimeout(1000); // let the PDF viewer paint for the screenshot
+    await snap('document-view');
+  });
+
+  await step('change settings; the key is masked after a reload', async () => {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await page.getByText('Profile', { exact: true }).waitFor();
+    await page.getByLabel('API key').fill(API_KEY);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await page.getByTestId('stored-key').filter({ hasText: '…abcd' }).waitFor();
+    const html = await page.content();
+    const values = await page.evaluate(() => Array.from(document.querySelectorAll('input')).map((i) => i.value));
+    check(!html.includes(API_KEY) && !values.some((v) => v.includes(API_KEY)), 'the full API key is in the page');
+    check(!html.includes('1234567890'), 'part of the API key beyond its last four characters is in the page');
+    await snap('settings-key-masked');
+  });
+
+  await step('a hostile file name renders as text', async () => {
+    await page.goto(server.base + '/#/');
+    await page.locator('header.top input[type=file]').setInputFiles([
+      { name: HOSTILE, mimeType: 'text/plain', buffer: Buffer.from('hostile name test\n') },
+    ]);
+    await card(HOSTILE).waitFor();
+    await page.getByTestId('upload-summary').filter({ hasText: '1 imported' }).waitFor();
+    await page.waitForTimeout(500);
+    check((await page.evaluate(() => window.__pwned)) === undefined, 'the file name ran as markup');
+    check((await page.locator('img[src="x"]').count()) === 0, 'the file name became an <img>');
+    check((await card(HOSTILE).locator('.name').textContent()) === HOSTILE, 'the file name is not shown as written');
+    await snap('hostile-filename');
+  });
+
+  await step('file into a folder, rename a topic, delete with confirmation', async () => {
+    const sidebar = page.locator('.sidebar');
+    await sidebar.getByRole('button', { name: 'New' }).click();
+    await sidebar.getByLabel('Folder name').fill('Work');
+    await sidebar.getByRole('button', { name: 'Create' }).click();
+    await sidebar.getByRole('button', { name: 'Work', exact: true }).waitFor();
+
+    await card('bakery-report.pdf').getByRole('checkbox').check();
+    const bar = page.getByRole('toolbar', { name: 'Selected documents' });
+    await bar.getByLabel('Move the selected documents to a folder').selectOption({ label: 'Work' });
+    await page.getByText('Moved 1 document to “Work”.').waitFor();
+    await sidebar.getByRole('button', { name: 'Work', exact: true }).click();
+    await page.getByRole('heading', { name: 'Work', level: 1 }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('article.card').length === 1);
+    await card('bakery-report.pdf').waitFor();
+
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Topics' }).click();
+    await page.getByRole('button', { name: 'Edit topic Meetings' }).click();
+    const edit = page.locator('li.topic form');
+    await edit.getByLabel('Name').fill('Team meetings');
+    await edit.getByLabel('Color as a hex value').fill('#3d8b6e');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await sidebar.getByRole('button', { name: /Team meetings\s*1/ }).waitFor();
+    await page.getByRole('button', { name: 'Delete topic Team meetings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete the topic “Team meetings”?' });
+    await dialog.getByText('1 document loses this topic.').waitFor();
+    await snap('delete-topic-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await sidebar.getByRole('button', { name: 'All documents' }).click();
+    await card(HOSTILE).getByRole('checkbox').check();
+    await page.getByRole('toolbar', { name: 'Selected documents' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog', { name: 'Delete 1 document?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Deleted 1 document.').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('article.card').length === 3);
+  });
+
+  await step('the list layout, in the dark theme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('group', { name: 'Layout' }).getByRole('button', { name: 'List' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.docs tbody tr').length === 3);
+    const bg = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bg').trim());
+    check(bg === '#14171c', `the dark theme is not applied (--bg is ${bg})`);
+    await snap('list-layout-dark');
+  });
+
+  await step('no console errors and no CSP violations', async () => {
+    const csp = await page.evaluate(() => window.__csp);
+    problems.push(...csp.map((v) => `CSP violation: ${v}`));
+    check(problems.length === 0, `\n    ${problems.join('\n    ')}`);
+  });
+
+  await context.close();
+} catch {
+  failed = true;
+  await page?.screenshot({ path: join(SHOTS, 'failure.png') }).catch(() => {});
+  if (problems.length > 0) console.log(`  also seen:\n    ${problems.join('\n    ')}`);
+  console.log(`  server log:\n${server.log().replace(/^/gm, '    ')}`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
+
+console.log(`e2e: screenshots in ${SHOTS}`);
+console.log(`${passed} passed, ${failed ? 1 : 0} failed`);
+process.exit(failed ? 1 : 0);

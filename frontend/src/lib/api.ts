@@ -1,0 +1,139 @@
+// The one place that knows how the UI reaches the backend: over HTTP
+// (`docsift serve`, fetch('/api/...')) or through the Wails bindings of the
+// desktop window (window.go.app.App.*). Everything else imports the Api
+// interface and never looks at window.go or builds an /api/ URL for a call.
+//
+// The two implementations live beside this file (api-http.ts,
+// api-wails.ts) and are imported only from here.
+
+import { createHttpApi, type HttpDeps } from './api-http';
+import { createWailsApi, type WailsWindow } from './api-wails';
+export * from './api-errors';
+
+import type {
+  About,
+  DocumentDetail,
+  DocumentPage,
+  DocumentPatch,
+  DocumentSummary,
+  Folder,
+  FolderStatus,
+  JobCounts,
+  ListQuery,
+  SearchResult,
+  ServerEvent,
+  Settings,
+  Topic,
+  TopicInput,
+  TopicPatch,
+  UploadResult,
+} from './types';
+
+/** Progress of one file's upload, in bytes. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+/** Callbacks of an event subscription. */
+export interface EventHandlers {
+  onEvent: (e: ServerEvent) => void;
+  /** The stream (re)connected or dropped; the adapter reconnects by itself. */
+  onConnection?: (connected: boolean) => void;
+}
+
+/** What the backend can do besides the common API. */
+export interface Capabilities {
+  /** A native "open files" dialog and imports from disk paths (desktop). */
+  nativeFileDialog: boolean;
+  /** Open a document with the system's viewer, show it in the file manager (desktop). */
+  openWithSystem: boolean;
+  /** A native folder chooser for watched folders (desktop). */
+  chooseFolder: boolean;
+}
+
+/**
+ * The backend, as the UI sees it. Every method rejects with an ApiError
+ * whose message is a sentence a person can read.
+ */
+export interface Api {
+  readonly kind: 'http' | 'wails';
+  readonly capabilities: Capabilities;
+
+  /** Resolves when the backend is ready. */
+  health(): Promise<void>;
+  /** Sends the access token; the server sets a cookie (HTTP only). */
+  login(token: string): Promise<void>;
+  /** What the server runs on; null when it does not say (an older server). */
+  about(): Promise<About | null>;
+
+  listDocuments(query: ListQuery): Promise<DocumentPage>;
+  /** Full-text search combined with the query's filters; paged by offset. */
+  search(text: string, query: ListQuery): Promise<SearchResult>;
+  getDocument(id: string): Promise<DocumentDetail>;
+  updateDocument(id: string, patch: DocumentPatch): Promise<DocumentDetail>;
+  deleteDocument(id: string): Promise<void>;
+  /** Queues text extraction (and classification) again. */
+  reprocess(id: string): Promise<DocumentSummary>;
+  /** Files documents in a folder (null: in none); resolves to how many moved. */
+  moveDocuments(ids: string[], folderId: string | null): Promise<number>;
+  /** Uploads one file; progress reports the bytes sent. */
+  upload(file: File, onProgress?: (p: UploadProgress) => void, signal?: AbortSignal): Promise<UploadResult>;
+  /** Opens the native file dialog and imports what was picked (desktop only). */
+  importWithDialog(): Promise<UploadResult[]>;
+  /** Opens the original with the system's viewer (desktop only). */
+  openWithSystem(id: string): Promise<void>;
+  /** Shows the original in the file manager (desktop only). */
+  revealInFolder(id: string): Promise<void>;
+  /** The native folder chooser; "" when cancelled (desktop only). */
+  chooseFolder(): Promise<string>;
+
+  classify(id: string): Promise<void>;
+  /** Queues every document for classification; resolves to how many. */
+  classifyAll(): Promise<number>;
+  acceptSuggestion(id: string, topicId: string): Promise<void>;
+  rejectSuggestion(id: string, topicId: string): Promise<void>;
+
+  /** The original file; PDFs and images display inline. */
+  fileURL(id: string): string;
+  /** The PNG preview; only PDFs and images have one, once processed. */
+  thumbnailURL(id: string, version?: string): string;
+
+  listTopics(): Promise<Topic[]>;
+  createTopic(input: TopicInput): Promise<Topic>;
+  updateTopic(id: string, patch: TopicPatch): Promise<Topic>;
+  deleteTopic(id: string): Promise<void>;
+
+  listFolders(): Promise<Folder[]>;
+  createFolder(name: string, parentId: string | null): Promise<Folder>;
+  renameFolder(id: string, name: string): Promise<Folder>;
+  deleteFolder(id: string, moveContentsUp: boolean): Promise<void>;
+
+  getSettings(): Promise<Settings>;
+  saveSettings(settings: Settings): Promise<Settings>;
+  /**
+   * Asks the AI provider whether it answers: with the given settings (the
+   * form being edited; a masked key means the stored one), or the saved ones.
+   */
+  testConnection(settings?: Settings): Promise<void>;
+
+  jobCounts(): Promise<JobCounts>;
+  /** Each watched folder's state (changes also arrive as watch.status events). */
+  watchStatus(): Promise<FolderStatus[]>;
+  /** Streams lifecycle events until the returned function is called. */
+  subscribe(handlers: EventHandlers): () => void;
+}
+
+/** Where the API object looks for the Wails bindings. */
+export type ApiHost = Partial<WailsWindow> & object;
+
+/**
+ * Picks the implementation: the Wails bindings when the desktop window
+ * injected them, HTTP otherwise.
+ */
+export function createApi(host: ApiHost = globalThis as ApiHost, deps?: Partial<HttpDeps>): Api {
+  if (host.go?.app?.App) {
+    return createWailsApi(host as WailsWindow);
+  }
+  return createHttpApi(deps);
+}

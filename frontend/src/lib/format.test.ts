@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseHex, textOn } from './colors';
+import { buildFolderTree, flattenTree } from './folders';
+import { formatSize, hasThumbnail, previewKind, typeLabel } from './format';
+import { parseHash, routeHash } from './stores/router.svelte';
+import type { Folder } from './types';
+
+describe('format', () => {
+  it('formats sizes', () => {
+    expect(formatSize(1)).toBe('1 byte');
+    expect(formatSize(900)).toBe('900 bytes');
+    expect(formatSize(1536)).toBe('1.5 KB');
+    expect(formatSize(50 * 1024 * 1024)).toBe('50 MB');
+  });
+
+  it('names types and knows which have thumbnails and previews', () => {
+    expect(typeLabel('application/pdf')).toBe('PDF');
+    expect(typeLabel('image/png')).toBe('PNG image');
+    expect(typeLabel('text/plain; charset=utf-8')).toBe('Text');
+    expect(hasThumbnail('image/jpeg')).toBe(true);
+    expect(hasThumbnail('text/plain')).toBe(false);
+    expect(previewKind('application/pdf')).toBe('pdf');
+    expect(previewKind('image/tiff')).toBe('text');
+  });
+});
+
+describe('colors', () => {
+  it('normalises hex colors', () => {
+    expect(normaliseHex('4F7CAC')).toBe('#4f7cac');
+    expect(normaliseHex('#12345')).toBeNull();
+    expect(textOn('#ffffff')).toBe('#000000');
+    expect(textOn('#2c4d75')).toBe('#ffffff');
+  });
+});
+
+describe('folder tree', () => {
+  const f = (id: string, parent: string | null, name: string): Folder => ({
+    id,
+    parent_id: parent,
+    name,
+    user_id: 'u',
+    created_at: '',
+  });
+
+  it('nests by parent and sorts by name', () => {
+    const tree = buildFolderTree([f('b', null, 'Work'), f('a', null, 'Home'), f('c', 'a', 'Bills'), f('d', 'gone', 'Orphan')]);
+    expect(tree.map((n) => n.folder.name)).toEqual(['Home', 'Orphan', 'Work']);
+    expect(flattenTree(tree).map((n) => `${n.depth}:${n.folder.name}`)).toEqual(['0:Home', '1:Bills', '0:Orphan', '0:Work']);
+  });
+});
+
+describe('routes', () => {
+  it('round-trips through the hash', () => {
+    for (const r of [{ name: 'library' }, { name: 'topics' }, { name: 'settings' }, { name: 'document', id: 'a/b c' }] as const) {
+      expect(parseHash(routeHash(r))).toEqual(r);
+    }
+    expect(parseHash('#/nonsense')).toEqual({ name: 'library' });
+  });
+});

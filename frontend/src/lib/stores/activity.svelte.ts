@@ -1,0 +1,181 @@
+// Background work: the job queue's counts, the live event stream, the
+// documents whose processing failed (with a retry), files a watched folder
+// could not import, and each watched folder's state.
+
+import { errorSentence, type Api } from '../api';
+import { batcher } from '../timing';
+import type {
+  DocumentSummary,
+  FolderStatus,
+  ImportProgress,
+  JobCounts,
+  ServerEvent,
+  UploadResult,
+  WatchFileEvent,
+} from '../types';
+
+/** A document event, as the other stores want it. */
+export interface DocumentEvent {
+  type: string;
+  id: string;
+}
+
+/** How many failures the indicator lists. */
+const FAILURES_SHOWN = 20;
+/** How many watched-folder failures are kept. */
+const WATCH_FAILURES_KEPT = 20;
+
+export class ActivityStore {
+  counts = $state<JobCounts>({ queued: 0, running: 0, failed: 0 });
+  connected = $state(false);
+  /** Documents with status failed, newest first (at most FAILURES_SHOWN). */
+  failures = $state.raw<DocumentSummary[]>([]);
+  failedTotal = $state(0);
+  watchFailures = $state.raw<WatchFileEvent[]>([]);
+  watchStatus = $state.raw<Map<string, FolderStatus>>(new Map());
+  /** Files the desktop imports from disk (a drop on the window, the dialog). */
+  importProgress = $state<ImportProgress | null>(null);
+  error = $state<string | null>(null);
+
+  #api: Api;
+  #listeners = new Set<(events: DocumentEvent[]) => void>();
+  #importListeners = new Set<(results: UploadResult[]) => void>();
+  #pending: DocumentEvent[] = [];
+  // Events come in floods during an import: pass them on in batches
+  // (at most ten a second) and refresh the counts at most twice a second.
+  #deliver = batcher<string>(100, () => this.#flush());
+  #refresh = batcher<string>(500, () => void this.refresh());
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
+
+  /** Whether work is queued or running. */
+  get busy(): boolean {
+    return this.counts.queued + this.counts.running > 0;
+  }
+
+  /** Subscribes to the events and loads the counts; returns the stop function. */
+  start(): () => void {
+    void this.refresh();
+    const stop = this.#api.subscribe({
+      onEvent: (e) => this.handle(e),
+      onConnection: (up) => {
+        const wasDown = !this.connected;
+        this.connected = up;
+        // Events were missed while the stream was down.
+        if (up && wasDown) this.#refresh.add('reconnect');
+      },
+    });
+    return () => {
+      stop();
+      this.#deliver.cancel();
+      this.#refresh.cancel();
+    };
+  }
+
+  /** Calls listener with batches of document events. */
+  onDocuments(listener: (events: DocumentEvent[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Calls listener with the outcomes of each import the desktop did from disk. */
+  onImportFinished(listener: (results: UploadResult[]) => void): () => void {
+    this.#importListeners.add(listener);
+    return () => this.#importListeners.delete(listener);
+  }
+
+  /** Applies one event (public for tests and for the desktop's own events). */
+  handle(e: ServerEvent): void {
+    switch (e.type) {
+      case 'jobs.progress':
+        if (isCounts(e.data)) this.counts = e.data;
+        break;
+      case 'watch.status':
+        if (isFolderStatus(e.data)) {
+          const next = new Map(this.watchStatus);
+          next.set(e.data.path, e.data);
+          this.watchStatus = next;
+        }
+        break;
+      case 'import.progress': {
+        const p = e.data as ImportProgress | undefined;
+        this.importProgress = p && p.done < p.total ? p : null;
+        break;
+      }
+      case 'import.finished': {
+        const results = (e.data as { results?: UploadResult[] } | undefined)?.results ?? [];
+        this.importProgress = null;
+        for (const l of this.#importListeners) l(results);
+        break;
+      }
+      case 'watch.file_failed':
+        if (e.data && typeof e.data === 'object') {
+          this.watchFailures = [e.data as WatchFileEvent, ...this.watchFailures].slice(0, WATCH_FAILURES_KEPT);
+        }
+        break;
+    }
+    if (e.document_id && e.type.startsWith('document.')) {
+      this.#pending.push({ type: e.type, id: e.document_id });
+      this.#deliver.add(e.document_id);
+      if (e.type === 'document.failed' || e.type === 'document.ready' || e.type === 'document.deleted') {
+        this.#refresh.add(e.type);
+      }
+    }
+  }
+
+  #flush(): void {
+    const batch = this.#pending;
+    this.#pending = [];
+    for (const l of this.#listeners) l(batch);
+  }
+
+  /** Loads the counts and the failed documents. */
+  async refresh(): Promise<void> {
+    try {
+      const [counts, failed] = await Promise.all([
+        this.#api.jobCounts(),
+        this.#api.listDocuments({ status: 'failed', limit: FAILURES_SHOWN }),
+      ]);
+      this.counts = counts;
+      this.failures = failed.documents;
+      this.failedTotal = failed.total;
+      this.error = null;
+    } catch (err) {
+      this.error = errorSentence(err);
+    }
+  }
+
+  /** Loads each watched folder's state (later changes come as events). */
+  async loadWatchStatus(): Promise<void> {
+    try {
+      const list = await this.#api.watchStatus();
+      this.watchStatus = new Map(list.map((s) => [s.path, s]));
+    } catch {
+      // An older server has no /api/watch; the events still fill this in.
+    }
+  }
+
+  /** Processes a failed document again. */
+  async retry(id: string): Promise<void> {
+    await this.#api.reprocess(id);
+    this.failures = this.failures.filter((d) => d.id !== id);
+    this.failedTotal = Math.max(0, this.failedTotal - 1);
+    this.#refresh.add('retry');
+  }
+
+  dismissWatchFailures(): void {
+    this.watchFailures = [];
+  }
+}
+
+function isCounts(v: unknown): v is JobCounts {
+  if (!v || typeof v !== 'object') return false;
+  const c = v as Record<string, unknown>;
+  return typeof c.queued === 'number' && typeof c.running === 'number' && typeof c.failed === 'number';
+}
+
+function isFolderStatus(v: unknown): v is FolderStatus {
+  return !!v && typeof v === 'object' && typeof (v as { path?: unknown }).path === 'string';
+}

@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createApi } from '../api';
+import { FakeEventSource, FakeServer, fakeDeps } from '../testing/fake-backend';
+import { doc } from '../testing/fixtures';
+import { ActivityStore, type DocumentEvent } from './activity.svelte';
+
+describe('ActivityStore', () => {
+  let server: FakeServer;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    server = new FakeServer()
+      .reply('GET /api/jobs', { queued: 2, running: 1, failed: 0 })
+      .reply('GET /api/documents', { documents: [doc({ status: 'failed', error: 'The PDF is damaged.' })], total: 1 });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('loads counts and failures, then follows the event stream', async () => {
+    const store = new ActivityStore(createApi({}, fakeDeps(server)));
+    const batches: DocumentEvent[][] = [];
+    store.onDocuments((b) => batches.push(b));
+    const stop = store.start();
+    await vi.runAllTimersAsync();
+    expect(store.counts).toEqual({ queued: 2, running: 1, failed: 0 });
+    expect(store.busy).toBe(true);
+    expect(store.failures[0]!.error).toBe('The PDF is damaged.');
+    expect(server.to('GET', '/api/documents')[0]!.query.get('status')).toBe('failed');
+
+    const es = FakeEventSource.last!;
+    es.onopen?.();
+    expect(store.connected).toBe(true);
+    es.emit('jobs.progress', { type: 'jobs.progress', time: 't', data: { queued: 0, running: 0, failed: 1 } });
+    expect(store.busy).toBe(false);
+
+    // A burst of document events reaches listeners as one batch.
+    es.emit('document.imported', { type: 'document.imported', time: 't', document_id: 'a' });
+    es.emit('document.ready', { type: 'document.ready', time: 't', document_id: 'a' });
+    es.emit('document.deleted', { type: 'document.deleted', time: 't', document_id: 'b' });
+    expect(batches).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(batches).toEqual([
+      [
+        { type: 'document.imported', id: 'a' },
+        { type: 'document.ready', id: 'a' },
+        { type: 'document.deleted', id: 'b' },
+      ],
+    ]);
+
+    es.emit('watch.status', { type: 'watch.status', time: 't', data: { path: '/in', state: 'error', reason: 'Gone.', pending: 0, imported: 0, duplicates: 0, failed: 0 } });
+    expect(store.watchStatus.get('/in')?.reason).toBe('Gone.');
+    stop();
+    expect(es.closed).toBe(true);
+  });
+
+  it("passes on the desktop's imports from disk", () => {
+    const store = new ActivityStore(createApi({}, fakeDeps(server)));
+    const finished = vi.fn();
+    store.onImportFinished(finished);
+    store.handle({ type: 'import.progress', time: 't', data: { done: 1, total: 3, filename: 'b.pdf' } });
+    expect(store.importProgress).toEqual({ done: 1, total: 3, filename: 'b.pdf' });
+    const results = [{ filename: 'a.pdf', status: 'imported' }];
+    store.handle({ type: 'import.finished', time: 't', data: { results } });
+    expect(store.importProgress).toBeNull();
+    expect(finished).toHaveBeenCalledWith(results);
+  });
+
+  it('loads the watched folders, tolerating a server without /api/watch', async () => {
+    const store = new ActivityStore(createApi({}, fakeDeps(server)));
+    await store.loadWatchStatus();
+    expect(store.watchStatus.size).toBe(0);
+    server.reply('GET /api/watch', [{ path: '/in', state: 'polling', reason: 'A network share.', pending: 0, imported: 0, duplicates: 0, failed: 0 }]);
+    await store.loadWatchStatus();
+    expect(store.watchStatus.get('/in')?.state).toBe('polling');
+  });
+
+  it('retries a failed document', async () => {
+    const d = doc({ status: 'failed' });
+    server.reply('GET /api/documents', { documents: [d], total: 1 }).reply(`POST /api/documents/${d.id}/reprocess`, { ...d, status: 'stored' }, 202);
+    const store = new ActivityStore(createApi({}, fakeDeps(server)));
+    await store.refresh();
+    await store.retry(d.id);
+    expect(store.failures).toEqual([]);
+    expect(server.to('POST', `/api/documents/${d.id}/reprocess`)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,271 @@
+// The data shapes of Docsift's API, as the Go backend encodes them
+// (backend/store/store.go, backend/library/*.go, backend/httpapi/*.go).
+// Fields marked "classification" arrive once the classifier endpoints
+// exist; until then they are absent and the UI hides what needs them.
+
+/** A document's place in the processing pipeline. */
+export type Status = 'stored' | 'extracting' | 'classifying' | 'ready' | 'failed';
+
+/** Orders of a listing; every order breaks ties by id. */
+export type Sort = 'newest' | 'oldest' | 'name' | 'size';
+
+/** Who put a topic on a document. */
+export type LinkSource = 'user' | 'classifier' | 'rule';
+
+/** A topic as linked to one document. */
+export interface DocumentTopic {
+  topic_id: string;
+  name: string;
+  color: string;
+  source: LinkSource;
+  confidence: number;
+}
+
+/** A document as listed (no extracted text). */
+export interface DocumentSummary {
+  id: string;
+  user_id: string;
+  folder_id: string | null;
+  filename: string;
+  object_key: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_backend: string;
+  page_count: number;
+  status: Status;
+  /** Why processing failed, as a sentence. */
+  error?: string;
+  created_at: string;
+  updated_at: string;
+  topics: DocumentTopic[];
+}
+
+/** A topic the classifier proposes but did not apply. */
+export interface Suggestion {
+  topic_id: string;
+  name: string;
+  color: string;
+  confidence: number;
+}
+
+/** A topic the classifier would create (it does not exist yet). */
+export interface SuggestedTopic {
+  name: string;
+  description: string;
+}
+
+/** How a document was last classified. */
+export interface ClassificationInfo {
+  provider: string;
+  model: string;
+  truncated: boolean;
+  classified_at: string;
+}
+
+/** One document with its text (GET /api/documents/{id}). */
+export interface DocumentDetail extends DocumentSummary {
+  extracted_text?: string;
+  /** classification */
+  suggestions?: Suggestion[];
+  /** classification */
+  suggested_topic?: SuggestedTopic | null;
+  /** classification */
+  classification?: ClassificationInfo | null;
+}
+
+/** One page of a listing. */
+export interface DocumentPage {
+  documents: DocumentSummary[];
+  total: number;
+  /** Continues the listing; absent on the last page. */
+  next_cursor?: string;
+}
+
+/** A matched stretch of a snippet, as UTF-8 byte offsets. */
+export interface Highlight {
+  start: number;
+  end: number;
+}
+
+/** One search match. */
+export interface SearchHit {
+  document: DocumentSummary;
+  snippet: string;
+  highlights: Highlight[];
+  rank: number;
+}
+
+/** One page of search results (paged by offset). */
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  total_is_estimate: boolean;
+}
+
+/** One of the user's categories. */
+export interface Topic {
+  id: string;
+  user_id: string;
+  name: string;
+  description: string;
+  color: string;
+  created_at: string;
+  /** Filled in lists only. */
+  document_count: number;
+}
+
+/** Creates a topic; an empty color lets the server pick one. */
+export interface TopicInput {
+  name: string;
+  description?: string;
+  color?: string;
+}
+
+/** Changes a topic; absent fields are kept. */
+export interface TopicPatch {
+  name?: string;
+  description?: string;
+  color?: string;
+}
+
+/** A node of the folder tree; parent_id null is the top level. */
+export interface Folder {
+  id: string;
+  user_id: string;
+  parent_id: string | null;
+  name: string;
+  created_at: string;
+}
+
+/** A drop folder whose files are imported automatically. */
+export interface WatchedFolder {
+  path: string;
+  after_import: 'move' | 'delete';
+  subfolders: 'none' | 'topic' | 'folder';
+  poll: boolean;
+  poll_interval_seconds: number;
+}
+
+/**
+ * The user's settings. The API key is always masked when read ("…abcd");
+ * sending the masked value back keeps the stored key, "" removes it.
+ * Keys the server adds later are kept as they came (the server refuses
+ * unknown keys, so the UI only ever sends back what it received).
+ */
+export interface Settings {
+  ai_provider: string;
+  ai_model: string;
+  ai_base_url: string;
+  api_key: string;
+  auto_apply_threshold: number;
+  watched_folders: WatchedFolder[];
+  ocr_languages: string[];
+  /** classification: whether the classifier may create the topics it suggests. */
+  ai_create_suggested_topics?: boolean;
+  /** classification: how much of a document's text goes to an LLM (0: the default). */
+  ai_max_chars?: number;
+  [key: string]: unknown;
+}
+
+/** What the server says about itself (GET /api/about). */
+export interface About {
+  profile: string;
+  data_dir: string;
+  database: string;
+  object_store: string;
+  version: string;
+}
+
+/** The pipeline's queue. */
+export interface JobCounts {
+  queued: number;
+  running: number;
+  failed: number;
+}
+
+/** Changes to one document; absent fields are kept. */
+export interface DocumentPatch {
+  filename?: string;
+  /** Topic names; unknown names create topics. */
+  topics?: string[];
+  /** null moves the document out of every folder. */
+  folder_id?: string | null;
+}
+
+/** One uploaded file's outcome. */
+export interface UploadResult {
+  filename: string;
+  status: 'imported' | 'duplicate' | 'failed';
+  document?: DocumentSummary;
+  error?: string;
+}
+
+/** The filters, order and page of a listing or a search. */
+export interface ListQuery {
+  topic?: string;
+  folder?: string;
+  unfiled?: boolean;
+  status?: Status;
+  /** Documents with pending suggestions or no topics. */
+  inbox?: boolean;
+  sort?: Sort;
+  limit?: number;
+  cursor?: string;
+  offset?: number;
+}
+
+/** A lifecycle event from /api/events (backend/events). */
+export interface ServerEvent {
+  type: string;
+  time: string;
+  document_id?: string;
+  data?: unknown;
+}
+
+/** Event types the backend publishes. */
+export const EVENT_TYPES = [
+  'document.imported',
+  'document.extracted',
+  'document.classified',
+  'document.ready',
+  'document.failed',
+  'document.deleted',
+  'document.updated',
+  'jobs.queued',
+  'jobs.progress',
+  'watch.file_seen',
+  'watch.file_failed',
+  'watch.status',
+] as const;
+
+/** A watched folder's state (the data of watch.status). */
+export interface FolderStatus {
+  path: string;
+  state: 'starting' | 'watching' | 'polling' | 'error' | 'stopped';
+  reason?: string;
+  pending: number;
+  imported: number;
+  duplicates: number;
+  failed: number;
+  last_import?: string;
+  last_error?: string;
+  last_error_at?: string;
+  suggest_polling?: boolean;
+}
+
+/** The data of import.progress (desktop: files dropped on the window or picked). */
+export interface ImportProgress {
+  done: number;
+  total: number;
+  filename?: string;
+}
+
+/** The data of watch.file_failed. */
+export interface WatchFileEvent {
+  folder: string;
+  path: string;
+  duplicate?: boolean;
+  error?: string;
+  source: string;
+}
