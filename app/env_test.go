@@ -2,17 +2,11 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/blob/localfs"
@@ -24,12 +18,11 @@ import (
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/postgres"
 	"github.com/docsift/docsift/backend/store/sqlite"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
-// The services come from scripts/services.sh as for the backend's tests
-// (backend/internal/testenv, which Go's internal rule keeps out of reach
-// of app/): PostgreSQL from DOCSIFT_TEST_POSTGRES_DSN, MinIO from
-// DOCSIFT_TEST_S3_*. Missing services skip, or fail under CI=true.
+// The services come from scripts/services.sh through internal/testenv, as
+// for the backend's tests: missing services skip, or fail under CI=true.
 
 // env is an App over a real library (both stores real) and a fake runtime.
 type env struct {
@@ -59,12 +52,12 @@ func profiles(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Run("server", func(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
-		st, err := postgres.Open(ctx, testPostgres(t))
+		st, err := postgres.Open(ctx, testenv.Postgres(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := testMinIO(t)
-		bs, err := s3.New(ctx, s3.Config{Endpoint: m.Endpoint, AccessKey: m.AccessKey, SecretKey: m.SecretKey, Bucket: m.Bucket, Region: "us-east-1"})
+		m := testenv.MinIO(t)
+		bs, err := s3.New(ctx, s3.Config{Endpoint: m.Endpoint, AccessKey: m.AccessKey, SecretKey: m.SecretKey, Bucket: m.Bucket, Region: m.Region})
 		if err != nil {
 			st.Close()
 			t.Fatal(err)
@@ -226,78 +219,4 @@ func (f *fakeRuntime) waitEvent(t *testing.T, typ string) events.Event {
 	}
 	t.Fatalf("no %s event reached the window", typ)
 	return events.Event{}
-}
-
-// missingService skips, or fails under CI=true.
-func missingService(t *testing.T, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("required service missing under CI=true: %s (run scripts/services.sh start)", msg)
-	}
-	t.Skipf("SKIPPING (service missing): %s — run `eval $(scripts/services.sh env)` to test for real", msg)
-}
-
-// testPostgres creates an empty database for the test and returns its DSN.
-func testPostgres(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("DOCSIFT_TEST_POSTGRES_DSN")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	admin, err := pgx.Connect(ctx, base)
-	if err != nil {
-		missingService(t, "PostgreSQL at DOCSIFT_TEST_POSTGRES_DSN is unreachable: %v", err)
-	}
-	defer admin.Close(context.Background())
-	name := "docsift_test_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16]
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			return
-		}
-		defer c.Close(ctx)
-		_, _ = c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	})
-	cfg, err := pgx.ParseConfig(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	user := cfg.User
-	if user == "" {
-		user = "postgres"
-	}
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", user, cfg.Host, cfg.Port, name)
-}
-
-type minioEnv struct{ Endpoint, AccessKey, SecretKey, Bucket string }
-
-// testMinIO returns the test MinIO and a fresh bucket name.
-func testMinIO(t *testing.T) minioEnv {
-	t.Helper()
-	m := minioEnv{
-		Endpoint:  os.Getenv("DOCSIFT_TEST_S3_ENDPOINT"),
-		AccessKey: os.Getenv("DOCSIFT_TEST_S3_ACCESS_KEY"),
-		SecretKey: os.Getenv("DOCSIFT_TEST_S3_SECRET_KEY"),
-		Bucket:    "docsift-test-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16],
-	}
-	if m.Endpoint == "" {
-		missingService(t, "DOCSIFT_TEST_S3_ENDPOINT is not set")
-	}
-	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + m.Endpoint + "/minio/health/ready")
-	if err != nil {
-		missingService(t, "MinIO at %s is unreachable: %v", m.Endpoint, err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		missingService(t, "MinIO at %s is not ready (HTTP %d)", m.Endpoint, resp.StatusCode)
-	}
-	return m
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // run executes docsift in-process with the given environment variables.

@@ -23,7 +23,7 @@ import (
 	"github.com/docsift/docsift/backend/blob/s3"
 	"github.com/docsift/docsift/backend/config"
 	"github.com/docsift/docsift/backend/events"
-	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // userDir returns the local profile's one user folder under objects/.

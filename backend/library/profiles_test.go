@@ -7,7 +7,7 @@ import (
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/blob/localfs"
 	"github.com/docsift/docsift/backend/blob/s3"
-	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/postgres"

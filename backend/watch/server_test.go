@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/docsift/docsift/backend/blob/s3"
-	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store/postgres"
 	"github.com/docsift/docsift/backend/watch"

@@ -22,7 +22,7 @@ import (
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/blob/blobtest"
 	"github.com/docsift/docsift/backend/blob/s3"
-	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 func config(env testenv.S3) s3.Config {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/store"
 )
 

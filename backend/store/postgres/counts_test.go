@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/store"
 )
 

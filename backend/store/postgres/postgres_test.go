@@ -3,7 +3,7 @@ package postgres
 import (
 	"testing"
 
-	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/storetest"
 )

@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/docsift/docsift/backend/internal/testenv"
+	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/store"
 )
 
