@@ -95,10 +95,12 @@ func (h *harness) command(ctx context.Context, t *target, args ...string) *exec.
 
 // childEnviron is the harness's environment without DOCSIFT_* settings,
 // so a user's own configuration never leaks into a measured process.
+// DOCSIFT_CPUPROFILE passes ("%p" in it names each child's own file).
 func childEnviron() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "DOCSIFT_") || strings.HasPrefix(kv, "DOCSIFT_TEST_") {
+		if !strings.HasPrefix(kv, "DOCSIFT_") || strings.HasPrefix(kv, "DOCSIFT_TEST_") ||
+			strings.HasPrefix(kv, "DOCSIFT_CPUPROFILE=") {
 			env = append(env, kv)
 		}
 	}

@@ -108,6 +108,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
+	if p := env.Getenv("DOCSIFT_CPUPROFILE"); p != "" {
+		defer startCPUProfile(p, env)()
+	}
 	if len(args) == 0 {
 		// No command: the desktop window when there is one and a display,
 		// otherwise the serve face.
