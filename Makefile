@@ -49,14 +49,19 @@ $(UI_DEPS): frontend/package.json frontend/package-lock.json
 $(UI_BUILD): $(UI_DEPS) $(UI_SRC)
 	cd frontend && $(NPM) run build
 
-## run: install what is missing, build, import samples/ and serve the web UI (prints the URL; Ctrl-C stops)
+## run: install what is missing, build, import samples/, then open the desktop window when a display is available, otherwise serve the web UI (prints the URL; Ctrl-C stops)
 run:
 	scripts/setup.sh
 	$(MAKE) --no-print-directory build
 	./$(BIN) import samples/
 	./$(BIN) ls
-	@echo "Docsift is serving http://$(ADDR)/ : open it in a browser (from another machine: ssh -L 7878:$(ADDR) this-host). Ctrl-C stops."
-	./$(BIN) serve --addr $(ADDR)
+	if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+		$(MAKE) --no-print-directory desktop; \
+		echo "Docsift opens its window (a display is available). Ctrl-C or closing the window stops."; \
+		exec ./$(DESKTOP_BIN); \
+	fi; \
+	echo "Docsift is serving http://$(ADDR)/ : open it in a browser (from another machine: ssh -L 7878:$(ADDR) this-host). Ctrl-C stops."; \
+	exec ./$(BIN) serve --addr $(ADDR)
 
 ## setup: install system packages and Go modules (idempotent)
 setup:
@@ -70,6 +75,7 @@ test:
 	$(SERVICES_ENV); \
 	$(GO) vet ./...; \
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory frontend-test
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory smoke-desktop
@@ -130,3 +136,28 @@ services-status:
 ## clean: remove build outputs (build/ itself holds Wails assets and stays)
 clean:
 	rm -rf build/bin build/bench build/e2e frontend/dist/web
+
+# Fuzz targets of every parser the project owns (package:Target): the
+# config file, the search query, the extractors, the API's request decoding.
+FUZZ_TARGETS := backend/config:FuzzParseFile backend/library:FuzzParseQuery \
+	backend/extract:FuzzRTF backend/extract:FuzzHTML backend/extract:FuzzOOXML \
+	backend/extract:FuzzText backend/extract:FuzzDOC backend/httpapi:FuzzAPIRequest
+FUZZTIME ?= 5s
+.PHONY: fuzz-short faults
+
+## fuzz-short: run every fuzz target for FUZZTIME (default 5s; `make test` runs it, `make faults` for 2m)
+fuzz-short:
+	for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz: $$name in ./$$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg; \
+	done
+
+## faults: the full fault suite (DOCSIFT_FAULTS=full: 2,000 files and 20 SIGKILLs per profile, service outages, disk full, the hostile corpus with a 4 GB sparse file), then every fuzz target for 2 minutes; figures on the "faults:" lines (also in build/faults.txt)
+faults:
+	scripts/services.sh start
+	mkdir -p build
+	$(SERVICES_ENV); \
+	DOCSIFT_FAULTS=full $(GO) test -count=1 -timeout 60m -v -run '^(TestFault|TestHostile)' ./backend/cli/ ./backend/watch/ | tee build/faults.txt; \
+	grep '^faults:' build/faults.txt
+	$(MAKE) --no-print-directory fuzz-short FUZZTIME=2m

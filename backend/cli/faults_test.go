@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -23,11 +24,11 @@ import (
 	"github.com/docsift/docsift/backend/blob/s3"
 	"github.com/docsift/docsift/backend/config"
 	"github.com/docsift/docsift/backend/events"
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/watch"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // The fault suite tries hard to make an ingest lose something: it kills the
@@ -263,6 +264,9 @@ func scanDrop(t *testing.T, dir string) dropState {
 	t.Helper()
 	var s dropState
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // moved away by the watcher while we walked
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -272,6 +276,9 @@ func scanDrop(t *testing.T, dir string) dropState {
 			return nil
 		}
 		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // likewise
+		}
 		if err != nil {
 			return err
 		}
@@ -362,9 +369,18 @@ func (f figures) report(t *testing.T) {
 // note; every object belongs to a document; every document is final.
 func checkNothingLost(t *testing.T, vars map[string]string, data, drop string, src []srcFile, f *figures) {
 	t.Helper()
-	ctx := context.Background()
 	f.files = len(src)
+	bySHA := checkStores(t, vars, data, f)
 
+	checkDrop(t, drop, src, bySHA, f)
+}
+
+// checkStores runs `docsift verify --repair` and checks the library
+// independently of it: no two documents with the same bytes, every
+// document final and its object holding exactly its bytes, every object
+// owned by a document. It returns the documents by sha256.
+func checkStores(t *testing.T, vars map[string]string, data string, f *figures) map[string]library.Document {
+	t.Helper()
 	// verify --repair removes orphans left by a kill between the upload
 	// and the commit (the design's answer to them); count what it found.
 	code, out, errs := run(t, vars, "verify", "--repair", "--json", "--grace", "0", "--data-dir", data)
@@ -386,6 +402,7 @@ func checkNothingLost(t *testing.T, vars map[string]string, data, drop string, s
 	lib, cfg := openLibrary(t, vars, data)
 	docs := allDocuments(t, lib)
 	f.imported = len(docs)
+	ctx := context.Background()
 	bySHA := map[string]library.Document{}
 	for _, d := range docs {
 		if _, ok := bySHA[d.SHA256]; ok {
@@ -430,7 +447,12 @@ func checkNothingLost(t *testing.T, vars map[string]string, data, drop string, s
 	if err != nil {
 		t.Fatal(err)
 	}
+	return bySHA
+}
 
+// checkDrop is checkNothingLost's half about the drop folder.
+func checkDrop(t *testing.T, drop string, src []srcFile, bySHA map[string]library.Document, f *figures) {
+	t.Helper()
 	// Every source file is accounted for: its bytes in done/ (then a
 	// document has them) or in failed/ with a note. Compared as multisets of
 	// content, since duplicates share bytes under different names.
@@ -491,26 +513,34 @@ func crashIngest(t *testing.T, name string, vars map[string]string) {
 	src := writeCorpus(t, drop, sc.files)
 	f := figures{name: name}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-	args := []string{"watch", "--data-dir", data, "--quiet", "50ms", drop}
+	// The watcher imports; a worker beside it extracts and classifies, as
+	// in a scaled-out setup. Its lease is short so that the jobs a killed
+	// worker held come back within seconds (the default is 5 minutes).
+	watchArgs := []string{"watch", "--no-workers", "--data-dir", data, "--quiet", "50ms", drop}
+	workerArgs := []string{"worker", "--data-dir", data, "--lease", "4s", "--workers", "2"}
 
 	for range sc.kills {
-		c := startChild(t, vars, args...)
+		w, k := startChild(t, vars, watchArgs...), startChild(t, vars, workerArgs...)
 		f.runs++
 		// 0.3–2 s: long enough to be inside the import (start-up takes
 		// ~0.1 s), short enough that a run never finishes the corpus.
 		time.Sleep(time.Duration(300+rng.IntN(1700)) * time.Millisecond)
-		if c.exited() {
-			t.Fatalf("watch exited on its own: %s", c.stderr.String())
+		if w.exited() || k.exited() {
+			t.Fatalf("a process exited on its own:\n%s\n%s", w.stderr.String(), k.stderr.String())
 		}
-		c.kill()
+		// Both at once, or one a moment after the other.
+		w.kill()
+		time.Sleep(time.Duration(rng.IntN(200)) * time.Millisecond)
+		k.kill()
 		f.kills++
 	}
-	c := startChild(t, vars, args...)
+	w, k := startChild(t, vars, watchArgs...), startChild(t, vars, workerArgs...)
 	f.runs++
 	lib, _ := openLibrary(t, vars, data)
-	waitIngested(t, lib, drop, 5*time.Minute, func() bool { return !c.exited() })
-	f.peakRSS = c.peakRSS()
-	c.kill()
+	waitIngested(t, lib, drop, 5*time.Minute, func() bool { return !w.exited() && !k.exited() })
+	f.peakRSS = max(w.peakRSS(), k.peakRSS())
+	w.kill()
+	k.kill()
 	checkNothingLost(t, vars, data, drop, src, &f)
 	f.report(t)
 }

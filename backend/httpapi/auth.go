@@ -11,17 +11,26 @@ import (
 const cookieName = "docsift_token"
 
 // authorized reports whether r carries the token (always true without one).
+// A wrong token presented (bearer or cookie) counts as a failed login.
 func (s *server) authorized(r *http.Request) bool {
 	if s.opt.Token == "" {
 		return true
 	}
+	presented := false
 	if h := r.Header.Get("Authorization"); h != "" {
+		presented = true
 		if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") && s.tokenMatches(strings.TrimSpace(tok)) {
 			return true
 		}
 	}
-	if c, err := r.Cookie(cookieName); err == nil && s.tokenMatches(c.Value) {
-		return true
+	if c, err := r.Cookie(cookieName); err == nil {
+		presented = true
+		if s.tokenMatches(c.Value) {
+			return true
+		}
+	}
+	if presented {
+		s.limit.fail(clientAddr(r))
 	}
 	return false
 }
@@ -41,6 +50,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.opt.Token != "" && !s.tokenMatches(in.Token) {
+		s.limit.fail(clientAddr(r))
 		writeErrorCode(w, http.StatusUnauthorized, codeUnauthorized, "That access token is not right.")
 		return
 	}

@@ -37,6 +37,11 @@ type Options struct {
 	// WatchStatus reports the watched folders at GET /api/watch (nil:
 	// none are watched).
 	WatchStatus func() []watch.FolderStatus
+	// MaxFailedLogins wrong tokens from one address within
+	// FailedLoginWindow make it wait (429 with Retry-After) until the
+	// window has passed (defaults 10 and 1 minute; ratelimit.go).
+	MaxFailedLogins   int
+	FailedLoginWindow time.Duration
 }
 
 // server holds the handler's dependencies; no globals.
@@ -46,6 +51,7 @@ type server struct {
 	opt     Options
 	log     *slog.Logger
 	origins map[string]bool
+	limit   *failLimiter
 }
 
 // New returns the serve face's HTTP handler over lib; bus feeds
@@ -60,7 +66,8 @@ func New(lib *library.Library, bus *events.Bus, opt Options) http.Handler {
 	if opt.Heartbeat <= 0 {
 		opt.Heartbeat = 15 * time.Second
 	}
-	s := &server{lib: lib, bus: bus, opt: opt, log: opt.Logger.With("component", "httpapi"), origins: map[string]bool{}}
+	s := &server{lib: lib, bus: bus, opt: opt, log: opt.Logger.With("component", "httpapi"), origins: map[string]bool{},
+		limit: newFailLimiter(opt.MaxFailedLogins, opt.FailedLoginWindow)}
 	for _, o := range opt.AllowedOrigins {
 		s.origins[strings.ToLower(strings.TrimRight(o, "/"))] = true
 	}
@@ -110,7 +117,7 @@ func (s *server) routes(mux *http.ServeMux) {
 		writeErrorCode(w, http.StatusNotFound, codeNotFound, "There is no such API endpoint.")
 	})
 	if s.opt.Frontend != nil {
-		files := http.FileServerFS(s.opt.Frontend)
+		files := http.FileServerFS(noListing{s.opt.Frontend})
 		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 			if r.Method != http.MethodGet && r.Method != http.MethodHead {
 				w.Header().Set("Allow", "GET, HEAD")
@@ -142,6 +149,12 @@ func (s *server) secure(next http.Handler) http.Handler {
 			writeErrorCode(w, http.StatusForbidden, codeForbidden,
 				"This request came from another site and was refused.")
 			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") && s.opt.Token != "" {
+			if wait, blocked := s.limit.blocked(clientAddr(r)); blocked {
+				tooManyFailures(w, wait)
+				return
+			}
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/login" && !s.authorized(r) {
 			writeErrorCode(w, http.StatusUnauthorized, codeUnauthorized,

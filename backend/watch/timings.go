@@ -42,11 +42,12 @@ type Timings struct {
 	// comes back (a share remounted) is picked up within a minute.
 	MaxBackoff time.Duration
 	// MaxAttempts is how many times an import that fails for a reason that
-	// may pass (the object store or database unreachable) is tried before
-	// the file goes to failed/. Default 8: with the backoff above that is
-	// about two minutes, long enough for a service restart, short enough
-	// that a person learns of a real outage within minutes. Problems with
-	// the file itself (unreadable, not a regular file) fail at once.
+	// may pass (a storage error that is not a network outage) is tried
+	// before the file goes to failed/. Default 8: with the backoff above
+	// that is about two minutes. Problems with the file itself (unreadable,
+	// not a regular file) fail at once. An object store or database that is
+	// out of reach (outage.go) is not counted: the file waits in place and
+	// the status says "object store unreachable, retrying" until it is back.
 	MaxAttempts int
 	// RootCheck is how often the watched folder itself is checked to still
 	// be there and the same folder. Default 2 s: removing the folder is

@@ -153,6 +153,11 @@ func (w *Watcher) importFailed(ctx context.Context, j job, err error) result {
 	if errors.Is(err, library.ErrInvalid) {
 		return w.fail(j, err.Error())
 	}
+	if service, ok := outage(err); ok {
+		// Nothing is wrong with the file: it waits in place, retried with
+		// backoff for as long as the outage lasts (outage.go).
+		return result{e: j.e, kind: resRetry, err: outageError(service, err)}
+	}
 	if j.attempt+1 >= w.t.MaxAttempts {
 		return w.fail(j, fmt.Sprintf("it could not be stored after %d attempts (is the database or object store down?): %v", j.attempt+1, err))
 	}
