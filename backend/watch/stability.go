@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -66,6 +68,12 @@ func (f *folderRun) check(e *entry, now time.Time) {
 		f.failNow(e, fmt.Sprintf("it is %s, not a document", fileKind(fi.Mode())))
 		return
 	}
+	if !f.insideRoot(e.path) {
+		// Whoever can write to a shared drop folder must not be able to
+		// pull in any file the Docsift process can read.
+		f.failNow(e, "it is a symbolic link to a file outside the watched folder; put the file itself in the folder")
+		return
+	}
 	st := statOf(fi)
 	if e.record != nil {
 		if st.same(e.record.stat) {
@@ -114,4 +122,20 @@ func fileKind(m fs.FileMode) string {
 		return "a device"
 	}
 	return "a special file"
+}
+
+// insideRoot reports whether path, with every symbolic link resolved, is
+// inside the watched folder. A plain file always is; a link is when its
+// target is.
+func (f *folderRun) insideRoot(path string) bool {
+	li, err := os.Lstat(path)
+	if err != nil || li.Mode()&fs.ModeSymlink == 0 {
+		return true
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(f.root, real)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
