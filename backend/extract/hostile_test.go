@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -283,4 +284,28 @@ func TestEncryptedODF(t *testing.T) {
 	if err != nil || !strings.Contains(res.Note, "password-protected") {
 		t.Fatalf("got %+v, %v; want a note", res, err)
 	}
+}
+
+// A text node of 32 MiB with no markup in it — a zip bomb dressed as a
+// document — is refused before the XML decoder holds it in memory.
+func TestMarkupRunLimit(t *testing.T) {
+	body := io.MultiReader(strings.NewReader("<w:t>"), io.LimitReader(repeatByte('a'), 32<<20), strings.NewReader("</w:t>"))
+	_, err := io.Copy(io.Discard, &markupRunLimit{r: body, format: "DOCX"})
+	if !errors.Is(err, ErrPermanent) || !strings.Contains(err.Error(), "without any markup") {
+		t.Fatalf("32 MiB of text in one node: %v, want a permanent failure saying why", err)
+	}
+	normal := strings.Repeat("<w:t>"+strings.Repeat("word ", 2000)+"</w:t>", 5000) // 50 MB, a tag every 10 KB
+	if _, err := io.Copy(io.Discard, &markupRunLimit{r: strings.NewReader(normal), format: "DOCX"}); err != nil {
+		t.Fatalf("a large ordinary part: %v", err)
+	}
+}
+
+// repeatByte is an endless stream of c.
+type repeatByte byte
+
+func (c repeatByte) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(c)
+	}
+	return len(p), nil
 }

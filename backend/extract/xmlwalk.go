@@ -45,7 +45,7 @@ type nsBinding struct {
 }
 
 func newXMLWalker(ctx context.Context, r io.Reader, format string) *xmlWalker {
-	d := xml.NewDecoder(r)
+	d := xml.NewDecoder(&markupRunLimit{r: r, format: format})
 	d.Strict = true
 	d.CharsetReader = charsetReader
 	return &xmlWalker{d: d, ctx: ctx, format: format}
@@ -169,4 +169,39 @@ func (w *xmlWalker) textOf(max int) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// maxMarkupRun bounds how many bytes may pass without a '<': the XML
+// decoder holds a whole text node in memory (and grows it by doubling), so
+// one 256 MiB run of text — a zip bomb dressed as a document — would cost
+// half a gigabyte or more. Real documents put a tag every few kilobytes.
+const maxMarkupRun = 16 << 20
+
+// markupRunLimit fails a read once more than maxMarkupRun bytes in a row
+// hold no '<'.
+type markupRunLimit struct {
+	r      io.Reader
+	format string
+	run    int
+}
+
+func (m *markupRunLimit) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
+	chunk := p[:n]
+	if first := bytes.IndexByte(chunk, '<'); first < 0 {
+		m.run += n
+	} else {
+		// The run before the chunk's first '<', then the one after its
+		// last (reads are far smaller than the limit, so no run in the
+		// middle of a chunk can exceed it).
+		if m.run+first > maxMarkupRun {
+			m.run += first
+		} else {
+			m.run = n - bytes.LastIndexByte(chunk, '<') - 1
+		}
+	}
+	if m.run > maxMarkupRun {
+		return 0, Permanent("the %s file holds more than %d MiB of text without any markup, which no real document does; text not extracted", m.format, maxMarkupRun>>20)
+	}
+	return n, err
 }
