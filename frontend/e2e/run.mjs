@@ -99,6 +99,15 @@ try {
     if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
+  // Every API response the UI receives, headers and body, to look for the
+  // API key in at the end.
+  const responses = [];
+  page.on('response', async (res) => {
+    if (!res.url().includes('/api/') || res.url().endsWith('/api/events')) return;
+    const headers = JSON.stringify(await res.allHeaders().catch(() => ({})));
+    const body = await res.text().catch(() => '');
+    responses.push(`${res.url()} ${headers} ${body}`);
+  });
   page.on('dialog', (d) => {
     problems.push(`unexpected dialog: ${d.message()}`);
     void d.dismiss();
@@ -308,6 +317,17 @@ try {
     const bg = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bg').trim());
     check(bg === '#14171c', `the dark theme is not applied (--bg is ${bg})`);
     await snap('list-layout-dark');
+  });
+
+  await step('the API key never appears in a response or in the server log', async () => {
+    // The masked form ends with the key's last 4 characters; any longer
+    // piece of the key is a leak.
+    const pieces = [API_KEY, API_KEY.slice(0, 12), API_KEY.slice(-10)];
+    for (const r of responses) {
+      for (const piece of pieces) check(!r.includes(piece), `a response shows the key: ${r.slice(0, 200)}`);
+    }
+    check(responses.length > 20, `only ${responses.length} API responses were recorded`);
+    for (const piece of pieces) check(!server.log().includes(piece), 'the server log shows the key');
   });
 
   await step('no console errors and no CSP violations', async () => {

@@ -27,7 +27,8 @@ export async function startServe(binary, { timeoutMs = 30_000 } = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let log = '';
-  const child = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`], {
+  // Debug logging: the run also proves no secret reaches the log.
+  const child = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`, '--log-level', 'debug'], {
     env: { ...process.env, DOCSIFT_DATA_DIR: dataDir, DOCSIFT_PROFILE: 'local' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
