@@ -57,7 +57,7 @@ func open(ctx context.Context, path string, fsys fs.FS) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
 
-	w, err := sql.Open("sqlite", dsn(abs, true))
+	w, err := openDB(dsn(abs, true))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
@@ -75,7 +75,7 @@ func open(ctx context.Context, path string, fsys fs.FS) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 
-	r, err := sql.Open("sqlite", dsn(abs, false))
+	r, err := openDB(dsn(abs, false))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open: %w", err)
@@ -90,6 +90,16 @@ func open(ctx context.Context, path string, fsys fs.FS) (*Store, error) {
 	}
 	s.r = r
 	return s, nil
+}
+
+// openDB is sql.Open("sqlite", dsn) with each connection keeping its
+// prepared statements (stmtcache.go).
+func openDB(dsn string) (*sql.DB, error) {
+	base, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(cachingConnector{base: base, size: stmtCacheSize}), nil
 }
 
 // dsn builds the connection string for the write pool (writer true) or the
