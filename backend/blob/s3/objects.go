@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -14,6 +15,10 @@ import (
 	"github.com/docsift/docsift/backend/blob/internal/putio"
 )
 
+// smallPut is the largest body of unknown length that Put reads into
+// memory to send as one PUT.
+const smallPut = 4 << 20
+
 // Put streams r into the bucket under key. A known size up to 16 MiB is one
 // PUT; larger or unknown sizes are multipart uploads that minio-go aborts on
 // failure. Either way the object appears only when complete. See blob.Store.
@@ -26,17 +31,32 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) (b
 	}
 	pr := putio.NewReader(ctx, r, size)
 	opts := minio.PutObjectOptions{ContentType: "application/octet-stream"}
+	var body io.Reader = pr
 	switch {
 	case size < 0:
-		size = -1
-		opts.PartSize = s.partSize
+		// minio-go uploads a body of unknown length in parts, allocating
+		// (and zeroing) a whole part's buffer first: 16 MiB for every
+		// upload, a quarter of the CPU of ingesting small documents. Most
+		// documents are small, so read up to smallPut first: a body that
+		// ends there is one PUT of its known size.
+		var head bytes.Buffer
+		n, err := io.CopyN(&head, pr, smallPut+1)
+		switch {
+		case err == io.EOF:
+			body, size = bytes.NewReader(head.Bytes()), n
+		case err != nil:
+			return blob.PutResult{}, scrub(fmt.Errorf("put %s: %w", key, err), s.secret)
+		default:
+			body, size = io.MultiReader(bytes.NewReader(head.Bytes()), pr), -1
+			opts.PartSize = s.partSize
+		}
 	case size == 0:
 		// An empty body may never be read; check the source really is empty.
 		if _, err := io.Copy(io.Discard, pr); err != nil {
 			return blob.PutResult{}, fmt.Errorf("put %s: %w", key, err)
 		}
 	}
-	info, err := s.client.PutObject(ctx, s.bucket, key, pr, size, opts)
+	info, err := s.client.PutObject(ctx, s.bucket, key, body, size, opts)
 	if err != nil {
 		if perr := pr.Err(); perr != nil {
 			// The source (or ctx) broke the upload: say so, not "unexpected EOF".
