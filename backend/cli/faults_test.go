@@ -328,7 +328,16 @@ func waitIngested(t *testing.T, lib *library.Library, drop string, limit time.Du
 			t.Fatalf("the importing process died: %d files waiting, %d of %d documents pending", len(s.waiting), pending, docs)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %d files still waiting, %d of %d documents not ready or failed", limit, len(s.waiting), pending, docs)
+			var stuck []string
+			if len(s.waiting) == 0 {
+				for _, d := range allDocuments(t, lib) {
+					if d.Status != store.StatusReady && d.Status != store.StatusFailed {
+						stuck = append(stuck, fmt.Sprintf("%s %q: %s %q, jobs: %s", d.ID, d.Filename, d.Status, d.Error, lib.DescribeJobs(context.Background(), d.ID)))
+					}
+				}
+			}
+			t.Fatalf("after %s: %d files still waiting, %d of %d documents not ready or failed:\n%s",
+				limit, len(s.waiting), pending, docs, strings.Join(stuck, "\n"))
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
@@ -515,9 +524,11 @@ func crashIngest(t *testing.T, name string, vars map[string]string) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	// The watcher imports; a worker beside it extracts and classifies, as
 	// in a scaled-out setup. Its lease is short so that the jobs a killed
-	// worker held come back within seconds (the default is 5 minutes).
+	// worker held come back within seconds (the default is 5 minutes), yet
+	// long enough that a live worker on a loaded machine (the PDF engine's
+	// first compile takes seconds) rarely loses a job it is still running.
 	watchArgs := []string{"watch", "--no-workers", "--data-dir", data, "--quiet", "50ms", drop}
-	workerArgs := []string{"worker", "--data-dir", data, "--lease", "4s", "--workers", "2"}
+	workerArgs := []string{"worker", "--data-dir", data, "--lease", "10s", "--workers", "2"}
 
 	for range sc.kills {
 		w, k := startChild(t, vars, watchArgs...), startChild(t, vars, workerArgs...)
@@ -537,7 +548,7 @@ func crashIngest(t *testing.T, name string, vars map[string]string) {
 	w, k := startChild(t, vars, watchArgs...), startChild(t, vars, workerArgs...)
 	f.runs++
 	lib, _ := openLibrary(t, vars, data)
-	waitIngested(t, lib, drop, 5*time.Minute, func() bool { return !w.exited() && !k.exited() })
+	waitIngested(t, lib, drop, 10*time.Minute, func() bool { return !w.exited() && !k.exited() })
 	f.peakRSS = max(w.peakRSS(), k.peakRSS())
 	w.kill()
 	k.kill()

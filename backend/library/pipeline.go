@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/events"
@@ -70,4 +72,19 @@ func (l *Library) Reprocess(ctx context.Context, id string) (Document, error) {
 // JobCounts reports the pipeline's queue.
 func (l *Library) JobCounts(ctx context.Context) (store.JobCounts, error) {
 	return l.store.JobCounts(ctx)
+}
+
+// DescribeJobs lists a document's jobs in one line (kind, state, attempts,
+// due time, lease, last error), for diagnostics.
+func (l *Library) DescribeJobs(ctx context.Context, id string) string {
+	js, err := l.store.DocumentJobs(ctx, id)
+	if err != nil {
+		return err.Error()
+	}
+	var parts []string
+	for _, j := range js {
+		parts = append(parts, fmt.Sprintf("%s %s attempts=%d run_at=%s lease=%q until %s err=%q", j.Kind, j.State, j.Attempts,
+			j.RunAt.Format(time.RFC3339), j.LeaseOwner, j.LeaseUntil.Format(time.RFC3339), j.LastError))
+	}
+	return strings.Join(parts, "; ")
 }
