@@ -21,12 +21,12 @@ import (
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/httpapi"
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/postgres"
 	"github.com/docsift/docsift/backend/store/sqlite"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // env is a library over real drivers behind a real HTTP server.

@@ -11,11 +11,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/postgres"
 	"github.com/docsift/docsift/backend/store/sqlite"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // fixture is a real store with one user and helpers to add documents.

@@ -7,11 +7,11 @@ import (
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/blob/localfs"
 	"github.com/docsift/docsift/backend/blob/s3"
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/postgres"
 	"github.com/docsift/docsift/backend/store/sqlite"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // env is one library over real drivers, with direct access to its stores

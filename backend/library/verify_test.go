@@ -16,11 +16,11 @@ import (
 
 	"github.com/docsift/docsift/backend/blob/s3"
 	"github.com/docsift/docsift/backend/events"
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/postgres"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // damage reaches behind a library's back, the way a disk error, a crash

@@ -8,10 +8,10 @@ import (
 	"testing"
 
 	"github.com/docsift/docsift/backend/blob/s3"
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store/postgres"
 	"github.com/docsift/docsift/backend/watch"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // The watcher works the same on the server profile (PostgreSQL + MinIO):

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // benchQueueJobs is the number of jobs each pass drains.

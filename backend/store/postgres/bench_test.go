@@ -10,8 +10,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 const (

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // TestTopicCountsUnderConcurrency checks the trigger-kept

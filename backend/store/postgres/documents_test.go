@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // newTestDoc returns an unsaved document of userID; n makes it unique.

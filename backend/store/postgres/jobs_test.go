@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // seedJobs creates n documents of s's default user, each with one queued

@@ -3,9 +3,9 @@ package postgres
 import (
 	"testing"
 
-	"github.com/docsift/docsift/internal/testenv"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/storetest"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // TestConformance runs the shared store suite, each subtest against a
