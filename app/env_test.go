@@ -9,19 +9,15 @@ import (
 	"time"
 
 	"github.com/docsift/docsift/backend/blob"
-	"github.com/docsift/docsift/backend/blob/localfs"
-	"github.com/docsift/docsift/backend/blob/s3"
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
-	"github.com/docsift/docsift/backend/store/postgres"
-	"github.com/docsift/docsift/backend/store/sqlite"
-	"github.com/docsift/docsift/internal/testenv"
+	"github.com/docsift/docsift/internal/teststores"
 )
 
-// The services come from scripts/services.sh through internal/testenv, as
+// The services come from scripts/services.sh through internal/teststores, as
 // for the backend's tests: missing services skip, or fail under CI=true.
 
 // env is an App over a real library (both stores real) and a fake runtime.
@@ -37,31 +33,12 @@ type env struct {
 func profiles(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Run("local", func(t *testing.T) {
 		t.Parallel()
-		ctx := context.Background()
-		dir := t.TempDir()
-		st, err := sqlite.Open(ctx, filepath.Join(dir, "docsift.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		bs, err := localfs.New(filepath.Join(dir, "objects"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		st, bs, _ := teststores.Local(t)
 		fn(t, newEnv(t, st, bs))
 	})
 	t.Run("server", func(t *testing.T) {
 		t.Parallel()
-		ctx := context.Background()
-		st, err := postgres.Open(ctx, testenv.Postgres(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := testenv.MinIO(t)
-		bs, err := s3.New(ctx, s3.Config{Endpoint: m.Endpoint, AccessKey: m.AccessKey, SecretKey: m.SecretKey, Bucket: m.Bucket, Region: m.Region})
-		if err != nil {
-			st.Close()
-			t.Fatal(err)
-		}
+		st, bs := teststores.Server(t)
 		fn(t, newEnv(t, st, bs))
 	})
 }

@@ -16,17 +16,13 @@ import (
 	"time"
 
 	"github.com/docsift/docsift/backend/blob"
-	"github.com/docsift/docsift/backend/blob/localfs"
-	"github.com/docsift/docsift/backend/blob/s3"
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/httpapi"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
-	"github.com/docsift/docsift/backend/store/postgres"
-	"github.com/docsift/docsift/backend/store/sqlite"
-	"github.com/docsift/docsift/internal/testenv"
+	"github.com/docsift/docsift/internal/teststores"
 )
 
 // env is a library over real drivers behind a real HTTP server.
@@ -53,33 +49,13 @@ func profiles(t *testing.T, opt httpapi.Options, fn func(t *testing.T, e *env)) 
 
 func newLocal(t testing.TB, opt httpapi.Options) *env {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, dir+"/docsift.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bs, err := localfs.New(dir + "/objects")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, bs, dir := teststores.Local(t)
 	return build(t, st, bs, dir, opt)
 }
 
 func newServer(t *testing.T, opt httpapi.Options) *env {
 	t.Helper()
-	ctx := context.Background()
-	dsn := testenv.Postgres(t)
-	m := testenv.MinIO(t)
-	st, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bs, err := s3.New(ctx, s3.Config{Endpoint: m.Endpoint, AccessKey: m.AccessKey, SecretKey: m.SecretKey, Bucket: m.Bucket, Region: m.Region})
-	if err != nil {
-		st.Close()
-		t.Fatal(err)
-	}
+	st, bs := teststores.Server(t)
 	return build(t, st, bs, t.TempDir(), opt)
 }
 

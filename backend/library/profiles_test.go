@@ -5,13 +5,9 @@ import (
 	"testing"
 
 	"github.com/docsift/docsift/backend/blob"
-	"github.com/docsift/docsift/backend/blob/localfs"
-	"github.com/docsift/docsift/backend/blob/s3"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
-	"github.com/docsift/docsift/backend/store/postgres"
-	"github.com/docsift/docsift/backend/store/sqlite"
-	"github.com/docsift/docsift/internal/testenv"
+	"github.com/docsift/docsift/internal/teststores"
 )
 
 // env is one library over real drivers, with direct access to its stores
@@ -38,33 +34,13 @@ func profiles(t *testing.T, fn func(t *testing.T, e *env)) {
 
 func newLocal(t testing.TB) *env {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, dir+"/docsift.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bs, err := localfs.New(dir + "/objects")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, bs, dir := teststores.Local(t)
 	return build(t, st, bs, dir)
 }
 
 func newServer(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	dsn := testenv.Postgres(t)
-	m := testenv.MinIO(t)
-	st, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bs, err := s3.New(ctx, s3.Config{Endpoint: m.Endpoint, AccessKey: m.AccessKey, SecretKey: m.SecretKey, Bucket: m.Bucket, Region: m.Region})
-	if err != nil {
-		st.Close()
-		t.Fatal(err)
-	}
+	st, bs := teststores.Server(t)
 	return build(t, st, bs, t.TempDir())
 }
 
