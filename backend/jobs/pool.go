@@ -93,6 +93,7 @@ type Pool struct {
 	st       Store
 	opt      Options
 	handlers map[string]handlerEntry
+	starts   map[string]store.Status // document status per job kind, set by the claim
 	wake     chan struct{}
 	log      *slog.Logger
 
@@ -135,13 +136,17 @@ func NewPool(st Store, opt Options) *Pool {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Pool{st: st, opt: opt, handlers: map[string]handlerEntry{}, wake: make(chan struct{}, 1), log: opt.Logger.With("component", "jobs")}
+	return &Pool{st: st, opt: opt, handlers: map[string]handlerEntry{}, starts: map[string]store.Status{},
+		wake: make(chan struct{}, 1), log: opt.Logger.With("component", "jobs")}
 }
 
 // Handle registers the handler for a job kind; status is what the document
-// shows while the job runs (e.g. extracting).
+// shows while the job runs (e.g. extracting), set when the job is claimed.
 func (p *Pool) Handle(kind string, status store.Status, h Handler) {
 	p.handlers[kind] = handlerEntry{status: status, handler: h}
+	if status != "" {
+		p.starts[kind] = status
+	}
 }
 
 // Wake tells an idle pool that a job was just enqueued. It never blocks.
@@ -175,14 +180,15 @@ func (p *Pool) Run(ctx context.Context) error {
 	}
 	for {
 		if ctx.Err() == nil && running < p.opt.Workers {
-			claimed, err := p.st.ClaimJobs(ctx, p.opt.Owner, p.opt.Workers-running, p.opt.Lease)
+			claimed, err := p.st.ClaimJobs(ctx, store.Claim{Owner: p.opt.Owner, Limit: p.opt.Workers - running,
+				Lease: p.opt.Lease, Status: p.starts})
 			if err != nil && ctx.Err() == nil {
 				p.log.Warn("claim jobs", "err", err)
 			}
 			for _, j := range claimed {
 				running++
 				go func(j store.Job) {
-					p.runOne(jobCtx, j)
+					p.runChain(ctx, jobCtx, j)
 					done <- struct{}{}
 				}(j)
 			}
@@ -200,7 +206,10 @@ func (p *Pool) Run(ctx context.Context) error {
 			running--
 			p.progress(ctx, false)
 		case <-p.wake:
-		case <-imported:
+		case e := <-imported:
+			if e.Type != events.DocumentImported && e.Type != events.JobsQueued {
+				continue // not new work (the pool's own progress, a document ready…)
+			}
 		case <-ticker.C:
 		}
 	}
@@ -232,33 +241,50 @@ func (p *Pool) shutdown(running int, done chan struct{}, cancelJobs context.Canc
 	return nil
 }
 
-// runOne runs a claimed job and records its outcome.
-func (p *Pool) runOne(ctx context.Context, j store.Job) {
+// runChain runs a claimed job, then the job each step hands on (classify
+// after extract), which its outcome's transaction creates already leased
+// to this pool: one commit per step and no claim in between. Once the pool
+// stops (ctx done), a next job is queued for whoever runs next instead.
+func (p *Pool) runChain(ctx, jobCtx context.Context, j store.Job) {
+	for {
+		next := p.runOne(ctx, jobCtx, j)
+		if next == nil {
+			return
+		}
+		j = *next
+	}
+}
+
+// runOne runs a claimed job and records its outcome. It returns the next
+// job when it was created leased to this pool.
+func (p *Pool) runOne(poolCtx, ctx context.Context, j store.Job) *store.Job {
 	log := p.log.With("job_id", j.ID, "kind", j.Kind, "document_id", j.DocumentID)
 	doc, err := p.st.Document(ctx, j.DocumentID)
 	if errors.Is(err, store.ErrNotFound) {
-		return // deleted meanwhile; its jobs went with it
+		return nil // deleted meanwhile; its jobs went with it
 	}
 	if err != nil {
 		p.retry(ctx, j, err, log)
-		return
+		return nil
 	}
 	h, ok := p.handlers[j.Kind]
 	if !ok {
 		p.fail(ctx, j, fmt.Sprintf("unknown job kind %q", j.Kind), log)
-		return
+		return nil
 	}
+	// The claim (or, for a chained job, the previous step's outcome) set
+	// the document's status; this only mends a document changed since.
 	if h.status != "" && doc.Status != h.status {
 		st := h.status
 		if _, err := p.st.UpdateDocument(ctx, doc.ID, store.DocumentPatch{Status: &st}); err != nil {
 			p.retry(ctx, j, err, log)
-			return
+			return nil
 		}
 	}
 	step, err := h.handler.Run(ctx, j, doc)
 	if err != nil {
 		if ctx.Err() != nil {
-			return // shutting down: the job is released, not failed
+			return nil // shutting down: the job is released, not failed
 		}
 		var later *RetryLater
 		switch {
@@ -269,17 +295,24 @@ func (p *Pool) runOne(ctx context.Context, j store.Job) {
 		default:
 			p.retry(ctx, j, err, log)
 		}
-		return
+		return nil
 	}
-	err = p.st.FinishJob(ctx, store.JobOutcome{JobID: j.ID, Owner: p.opt.Owner, Document: step.Document, Next: step.Next,
-		Classification: step.Classification})
-	if err != nil {
+	out := store.JobOutcome{JobID: j.ID, Owner: p.opt.Owner, Document: step.Document, Next: step.Next,
+		Classification: step.Classification}
+	if step.Next != nil && poolCtx.Err() == nil {
+		out.ContinueLease = p.opt.Lease
+	}
+	if err := p.st.FinishJob(ctx, out); err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			log.Warn("record job outcome", "err", err)
 		}
-		return
+		return nil
 	}
-	if step.Next != nil {
+	var next *store.Job
+	switch {
+	case step.Next != nil && out.ContinueLease > 0:
+		next = step.Next // FinishJob wrote back the job as stored, leased to us
+	case step.Next != nil:
 		p.Wake()
 	}
 	if step.Event != "" {
@@ -288,6 +321,7 @@ func (p *Pool) runOne(ctx context.Context, j store.Job) {
 	if step.Document.Status != nil && *step.Document.Status == store.StatusReady {
 		p.opt.Bus.Publish(events.Event{Type: events.DocumentReady, DocumentID: doc.ID})
 	}
+	return next
 }
 
 func (p *Pool) retry(ctx context.Context, j store.Job, cause error, log *slog.Logger) {

@@ -124,6 +124,72 @@ func TestStatusFollowsTheJobs(t *testing.T) {
 	}
 }
 
+// countingStore counts the claimed jobs by kind and the document updates
+// made outside a job's outcome.
+type countingStore struct {
+	store.Store
+	mu      sync.Mutex
+	claimed map[string]int
+	updates atomic.Int32
+}
+
+func (c *countingStore) ClaimJobs(ctx context.Context, cl store.Claim) ([]store.Job, error) {
+	js, err := c.Store.ClaimJobs(ctx, cl)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, j := range js {
+		c.claimed[j.Kind]++
+	}
+	return js, err
+}
+
+func (c *countingStore) UpdateDocument(ctx context.Context, id string, p store.DocumentPatch) (store.Document, error) {
+	c.updates.Add(1)
+	return c.Store.UpdateDocument(ctx, id, p)
+}
+
+// A step's next job is handed to the same worker, leased in the step's own
+// commit: a document goes through both steps with one claim, and its
+// statuses are written by the claim and the outcomes alone.
+func TestChainedStepsNeedOneClaim(t *testing.T) {
+	f := newSQLite(t)
+	cs := &countingStore{Store: f.st, claimed: map[string]int{}}
+	p := jobs.NewPool(cs, fastOptions())
+	p.Handle("one", store.StatusExtracting, jobs.HandlerFunc(func(ctx context.Context, j store.Job, d store.Document) (jobs.Step, error) {
+		if d.Status != store.StatusExtracting {
+			return jobs.Step{}, fmt.Errorf("%w: step one saw %s", jobs.ErrPermanent, d.Status)
+		}
+		cls := store.StatusClassifying
+		return jobs.Step{Document: store.DocumentPatch{Status: &cls}, Next: &store.Job{Kind: "two"}}, nil
+	}))
+	p.Handle("two", store.StatusClassifying, jobs.HandlerFunc(func(ctx context.Context, j store.Job, d store.Document) (jobs.Step, error) {
+		if d.Status != store.StatusClassifying || j.Attempts != 1 {
+			return jobs.Step{}, fmt.Errorf("%w: step two saw %s after %d claims", jobs.ErrPermanent, d.Status, j.Attempts)
+		}
+		return jobs.Step{Document: store.DocumentPatch{Status: ready()}}, nil
+	}))
+	var ids []string
+	for range 10 {
+		ids = append(ids, f.addDoc(t, "one"))
+	}
+	run(t, p)
+	for _, id := range ids {
+		f.waitStatus(t, id, store.StatusReady)
+		js, err := f.st.DocumentJobs(context.Background(), id)
+		if err != nil || len(js) != 2 || js[1].State != store.JobDone || js[1].Attempts != 1 {
+			t.Fatalf("jobs of %s: %+v, %v; want both done, the second after one attempt", id, js, err)
+		}
+	}
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.claimed["one"] != 10 || cs.claimed["two"] != 0 {
+		t.Errorf("claimed %v, want 10 of step one and none of step two (handed on)", cs.claimed)
+	}
+	if n := cs.updates.Load(); n != 0 {
+		t.Errorf("%d document updates outside the jobs' claims and outcomes, want 0", n)
+	}
+}
+
 func TestPermanentFailureFailsAtOnce(t *testing.T) {
 	f := newSQLite(t)
 	p := jobs.NewPool(f.st, fastOptions())
@@ -205,7 +271,7 @@ func TestExpiredLeaseIsReclaimed(t *testing.T) {
 	id := f.addDoc(t, "x")
 	ctx := context.Background()
 	// A worker that claimed the job and died: its lease runs out.
-	if js, err := f.st.ClaimJobs(ctx, "crashed-worker", 1, 50*time.Millisecond); err != nil || len(js) != 1 {
+	if js, err := f.st.ClaimJobs(ctx, store.Claim{Owner: "crashed-worker", Limit: 1, Lease: 50 * time.Millisecond}); err != nil || len(js) != 1 {
 		t.Fatalf("claim: %v %v", js, err)
 	}
 	p := jobs.NewPool(f.st, fastOptions())

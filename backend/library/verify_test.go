@@ -297,7 +297,7 @@ func TestVerifyStuckDocument(t *testing.T) {
 		doc := importText(t, e, "stuck.txt", "waiting forever")
 		// Its extraction job ends for good without moving it on, as a
 		// worker from a buggy version could leave it.
-		js, err := e.store.ClaimJobs(ctx, "test", 10, time.Minute)
+		js, err := e.store.ClaimJobs(ctx, store.Claim{Owner: "test", Limit: 10, Lease: time.Minute})
 		if err != nil || len(js) != 1 {
 			t.Fatalf("claim: %v %v", js, err)
 		}

@@ -39,14 +39,31 @@ type JobOutcome struct {
 	Owner string
 	// Document is applied to the job's document (status, text, error…).
 	Document DocumentPatch
-	// Next, when set, is enqueued (e.g. classify after extract).
+	// Next, when set, is enqueued (e.g. classify after extract); its ID,
+	// state and times are written back.
 	Next *Job
+	// ContinueLease, when positive, creates Next already claimed by Owner
+	// for that long (running, one attempt), so the worker goes on with it
+	// without another claim: a chain of steps on one document then costs
+	// one commit per step. Zero queues Next for any worker.
+	ContinueLease time.Duration
 	// Classification, when set, is written with the document patch.
 	Classification *ClassificationOutcome
 	// Error, when set, ends the job unsuccessfully: with RetryAt it is
 	// queued again at that time, without it the job is failed for good.
 	Error   string
 	RetryAt *time.Time
+}
+
+// Claim asks ClaimJobs for work.
+type Claim struct {
+	Owner string
+	Limit int
+	Lease time.Duration
+	// Status is the document status a job of each kind starts (extract →
+	// extracting), written with the claim; kinds not in it leave the
+	// document as it is.
+	Status map[string]Status
 }
 
 // JobCounts summarises the queue.
@@ -60,10 +77,12 @@ type JobCounts struct {
 type JobQueue interface {
 	// EnqueueJob adds a queued job (ID, RunAt default to new/now).
 	EnqueueJob(ctx context.Context, j *Job) error
-	// ClaimJobs leases up to limit due jobs to owner for lease: queued jobs
-	// whose RunAt has passed, and running jobs whose lease expired. Each
-	// claim increments Attempts. Two owners never hold the same job.
-	ClaimJobs(ctx context.Context, owner string, limit int, lease time.Duration) ([]Job, error)
+	// ClaimJobs leases up to c.Limit due jobs to c.Owner for c.Lease:
+	// queued jobs whose RunAt has passed, and running jobs whose lease
+	// expired. Each claim increments Attempts. Two owners never hold the
+	// same job. In the same transaction, each claimed job's document takes
+	// the status c.Status gives for the job's kind, if any.
+	ClaimJobs(ctx context.Context, c Claim) ([]Job, error)
 	// FinishJob applies o. ErrConflict when the lease was lost (the job was
 	// reclaimed by another owner after expiry); nothing is changed then.
 	FinishJob(ctx context.Context, o JobOutcome) error

@@ -116,35 +116,51 @@ func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
 	return nil
 }
 
-// ClaimJobs leases up to limit due jobs to owner for lease, oldest RunAt
-// first: queued jobs whose RunAt has passed and running jobs whose lease
-// expired. Each claim increments Attempts.
+// ClaimJobs leases up to c.Limit due jobs to c.Owner for c.Lease, oldest
+// RunAt first: queued jobs whose RunAt has passed and running jobs whose
+// lease expired. Each claim increments Attempts, and each claimed job's
+// document takes the status c.Status names for the job's kind.
 //
-// One statement does it: the candidates are locked with FOR UPDATE SKIP
-// LOCKED, so concurrent claimers (in any process) pass over each other's
-// rows instead of waiting or taking them twice, and a row changed by a
+// One statement does it: the candidates and their documents are locked
+// with SKIP LOCKED, so concurrent claimers (in any process) pass over each
+// other's rows instead of waiting or taking them twice, a row changed by a
 // claimer that committed first is re-checked against the due condition
-// before it is taken.
-func (s *Store) ClaimJobs(ctx context.Context, owner string, limit int, lease time.Duration) ([]store.Job, error) {
+// before it is taken, and a claim never waits on a document another
+// transaction holds (that job is taken by a later claim), so it cannot
+// deadlock with FinishJob or DeleteDocument, which lock the document first.
+func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, error) {
 	const op = "claim jobs"
+	owner, limit, lease := c.Owner, c.Limit, c.Lease
 	if owner == "" {
 		return nil, fmt.Errorf("postgres: %s: owner is empty", op)
 	}
 	if lease < time.Microsecond {
 		return nil, fmt.Errorf("postgres: %s: lease %v is not positive", op, lease)
 	}
+	status := make(map[string]string, len(c.Status))
+	for kind, st := range c.Status {
+		if !st.Valid() {
+			return nil, fmt.Errorf("postgres: %s: unknown status %q for %s jobs", op, st, kind)
+		}
+		status[kind] = string(st)
+	}
 	if limit <= 0 {
 		return []store.Job{}, nil
 	}
 	limit = min(limit, maxClaim)
 	rows, err := s.pool.Query(ctx, `WITH due AS MATERIALIZED (
-			SELECT id FROM jobs
-			WHERE state IN ('queued', 'running')
-			  AND ((state = 'queued' AND run_at <= now())
-			    OR (state = 'running' AND lease_until < now()))
-			ORDER BY run_at
+			SELECT j.id, j.kind, j.document_id FROM jobs j JOIN documents d ON d.id = j.document_id
+			WHERE j.state IN ('queued', 'running')
+			  AND ((j.state = 'queued' AND j.run_at <= now())
+			    OR (j.state = 'running' AND j.lease_until < now()))
+			ORDER BY j.run_at
 			LIMIT $2
-			FOR UPDATE SKIP LOCKED
+			FOR UPDATE OF j SKIP LOCKED
+			FOR NO KEY UPDATE OF d SKIP LOCKED
+		), started AS (
+			UPDATE documents AS d SET status = st.value, updated_at = $5
+			  FROM due JOIN jsonb_each_text($4::jsonb) AS st ON st.key = due.kind
+			 WHERE d.id = due.document_id AND d.status <> st.value
 		)
 		UPDATE jobs AS j
 		   SET state = 'running', lease_owner = $1,
@@ -152,7 +168,7 @@ func (s *Store) ClaimJobs(ctx context.Context, owner string, limit int, lease ti
 		       attempts = j.attempts + 1, updated_at = now()
 		  FROM due
 		 WHERE j.id = due.id
-		RETURNING `+jobColumns, owner, limit, lease.Microseconds())
+		RETURNING `+jobColumns, owner, limit, lease.Microseconds(), status, s.timestamp(s.now()))
 	if err != nil {
 		return nil, wrap(op, err)
 	}
@@ -202,6 +218,7 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 		state = store.JobFailed
 	}
 
+	var stored store.Job // o.Next as stored
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// The document first, then the job: the order DeleteDocument
 		// (document, then the cascade to its jobs) takes them in.
@@ -249,10 +266,29 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 			if err := insertJob(ctx, tx, &prepared); err != nil {
 				return fmt.Errorf("enqueue next job: %w", err)
 			}
+			if o.ContinueLease > 0 {
+				if prepared, err = leaseNew(ctx, tx, prepared.ID, o.Owner, o.ContinueLease); err != nil {
+					return fmt.Errorf("lease next job: %w", err)
+				}
+			}
+			stored = prepared
 		}
 		return nil
 	})
+	if err == nil && o.Next != nil {
+		*o.Next = stored
+	}
 	return wrap(op, err)
+}
+
+// leaseNew turns a job just inserted in tx into one running under owner
+// for lease, its first attempt, and returns it as stored.
+func leaseNew(ctx context.Context, tx pgx.Tx, id, owner string, lease time.Duration) (store.Job, error) {
+	return scanJob(tx.QueryRow(ctx, `UPDATE jobs AS j
+		SET state = 'running', attempts = 1, lease_owner = $2,
+		    lease_until = now() + $3::bigint * interval '1 microsecond'
+		WHERE j.id = $1
+		RETURNING `+jobColumns, id, owner, lease.Microseconds()))
 }
 
 // ReleaseJobs puts owner's running jobs back in the queue, due at once

@@ -57,7 +57,7 @@ func runWorkersWith(t testing.TB, stores []*Store, batch int, lease time.Duratio
 		wg.Go(func() {
 			ctx := t.Context()
 			for {
-				jobs, err := s.ClaimJobs(ctx, owner, batch, lease)
+				jobs, err := s.ClaimJobs(ctx, store.Claim{Owner: owner, Limit: batch, Lease: lease})
 				if err == nil && len(jobs) == 0 {
 					return
 				}

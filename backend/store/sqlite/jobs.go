@@ -80,9 +80,18 @@ func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
 // in one write transaction: SQLite has one writer at a time, and this
 // process's writes queue on one connection, so no other claim can run
 // between the choice of jobs and their update.
-func (s *Store) ClaimJobs(ctx context.Context, owner string, limit int, lease time.Duration) ([]store.Job, error) {
+//
+// Each claimed job's document takes the status c.Status names for the
+// job's kind in the same transaction.
+func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, error) {
+	owner, limit, lease := c.Owner, c.Limit, c.Lease
 	if owner == "" || lease <= 0 {
 		return nil, fmt.Errorf("sqlite: claim jobs: need an owner and a positive lease (got %q, %v)", owner, lease)
+	}
+	for kind, st := range c.Status {
+		if !st.Valid() {
+			return nil, fmt.Errorf("sqlite: claim jobs: invalid status %q for %s jobs", st, kind)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: claim jobs: %w", err)
@@ -117,15 +126,34 @@ func (s *Store) ClaimJobs(ctx context.Context, owner string, limit int, lease ti
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
 		for _, id := range ids { // RETURNING has no order; keep the due order
 			jobs = append(jobs, byID[id])
 		}
-		return nil
+		return startDocuments(ctx, tx, jobs, c.Status, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: claim jobs: %w", err)
 	}
 	return jobs, nil
+}
+
+// startDocuments sets each claimed job's document to the status its kind
+// starts (a document already there is left alone).
+func startDocuments(ctx context.Context, tx *sql.Tx, jobs []store.Job, status map[string]store.Status, now time.Time) error {
+	for _, j := range jobs {
+		st, ok := status[j.Kind]
+		if !ok {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE documents SET status = ?, updated_at = ?
+			WHERE id = ? AND status <> ?`, string(st), now.UnixMicro(), j.DocumentID, string(st)); err != nil {
+			return fmt.Errorf("document %q: %w", j.DocumentID, classify(err))
+		}
+	}
+	return nil
 }
 
 // claimableIDs returns up to limit ids of jobs claimable at now, longest
@@ -163,6 +191,7 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: finish job %q: %w", o.JobID, err)
 	}
+	var stored store.Job // o.Next as stored
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		now := s.stamp()
 		var docID, state, leaseOwner string
@@ -183,29 +212,51 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 				return fmt.Errorf("classification: %w", err)
 			}
 		}
-		next, runAt := store.JobDone, now
+		end, runAt := store.JobDone, now
 		switch {
 		case o.Error != "" && o.RetryAt != nil:
-			next, runAt = store.JobQueued, orNow(*o.RetryAt, now)
+			end, runAt = store.JobQueued, orNow(*o.RetryAt, now)
 		case o.Error != "":
-			next = store.JobFailed
+			end = store.JobFailed
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = ?, last_error = ?,
 				run_at = CASE WHEN ? = 'queued' THEN ? ELSE run_at END,
 				lease_owner = '', lease_until = 0, updated_at = ?
 			WHERE id = ?`,
-			string(next), o.Error, string(next), runAt.UnixMicro(), now.UnixMicro(), o.JobID); err != nil {
+			string(end), o.Error, string(end), runAt.UnixMicro(), now.UnixMicro(), o.JobID); err != nil {
 			return err
 		}
 		if o.Next != nil {
 			j := *o.Next
-			return insertJob(ctx, tx, &j, docID, now)
+			if err := insertJob(ctx, tx, &j, docID, now); err != nil {
+				return err
+			}
+			if o.ContinueLease > 0 {
+				if err := leaseNew(ctx, tx, &j, o.Owner, now.Add(o.ContinueLease)); err != nil {
+					return err
+				}
+			}
+			stored = j
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: finish job %q: %w", o.JobID, err)
 	}
+	if o.Next != nil {
+		*o.Next = stored
+	}
+	return nil
+}
+
+// leaseNew turns the just-inserted job j into one running under owner
+// until `until`, its first attempt, and writes that back to j.
+func leaseNew(ctx context.Context, tx *sql.Tx, j *store.Job, owner string, until time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'running', attempts = 1, lease_owner = ?, lease_until = ?
+		WHERE id = ?`, owner, until.UnixMicro(), j.ID); err != nil {
+		return fmt.Errorf("lease %s job: %w", j.Kind, classify(err))
+	}
+	j.State, j.Attempts, j.LeaseOwner, j.LeaseUntil = store.JobRunning, 1, owner, fromMicros(until.UnixMicro())
 	return nil
 }
 

@@ -34,7 +34,7 @@ func BenchmarkJobsClaimFinish(b *testing.B) {
 			jobs := 0
 			start := time.Now()
 			for b.Loop() {
-				claimed, err := s.ClaimJobs(ctx, "bench", batch, time.Minute)
+				claimed, err := s.ClaimJobs(ctx, store.Claim{Owner: "bench", Limit: batch, Lease: time.Minute})
 				if err != nil || len(claimed) != batch {
 					b.Fatalf("ClaimJobs = %d, %v", len(claimed), err)
 				}

@@ -205,7 +205,7 @@ func TestSearchIndexNeverDrifts(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSearchIndex(t, s)
-	jobs, err := s.ClaimJobs(ctx, "w", 10, time.Minute)
+	jobs, err := s.ClaimJobs(ctx, store.Claim{Owner: "w", Limit: 10, Lease: time.Minute})
 	if err != nil || len(jobs) != 3 {
 		t.Fatalf("ClaimJobs = %d, %v", len(jobs), err)
 	}

@@ -33,6 +33,8 @@ func jobTests() []subtest {
 		{"Jobs/ClaimConcurrentOwners", testJobsClaimConcurrent},
 		{"Jobs/ExpiredLeaseReclaimed", testJobsExpiredLease},
 		{"Jobs/FinishAppliesPatchAndNext", testJobsFinish},
+		{"Jobs/ClaimStartsDocuments", testJobsClaimStatus},
+		{"Jobs/FinishContinuesWithLeasedNext", testJobsFinishContinue},
 		{"Jobs/FinishNotOwner", testJobsFinishNotOwner},
 		{"Jobs/FinishIsAtomic", testJobsFinishAtomic},
 		{"Jobs/RetryAt", testJobsRetry},
@@ -80,7 +82,7 @@ func (f *jobFixture) enqueue(docID, kind string, runAt time.Time) store.Job {
 // claim claims up to limit jobs for owner.
 func (f *jobFixture) claim(owner string, limit int, lease time.Duration) []store.Job {
 	f.t.Helper()
-	jobs, err := f.q.ClaimJobs(f.ctx, owner, limit, lease)
+	jobs, err := f.q.ClaimJobs(f.ctx, store.Claim{Owner: owner, Limit: limit, Lease: lease})
 	if err != nil {
 		f.t.Fatalf("ClaimJobs(%s, %d): %v", owner, limit, err)
 	}
@@ -280,7 +282,7 @@ func testJobsClaimRunAtAndLimit(t *testing.T, s store.Store) {
 	if got := f.claim("w3", 10, longLease); len(got) != 0 {
 		t.Errorf("third claim = %v, want none (%s is due in an hour)", jobIDs(got), future.ID)
 	}
-	if got, err := f.q.ClaimJobs(f.ctx, "w4", 0, longLease); err != nil || len(got) != 0 {
+	if got, err := f.q.ClaimJobs(f.ctx, store.Claim{Owner: "w4", Limit: 0, Lease: longLease}); err != nil || len(got) != 0 {
 		t.Errorf("ClaimJobs with limit 0 = %v, %v; want none", jobIDs(got), err)
 	}
 	f.wantCounts("after the claims", store.JobCounts{Queued: 1, Running: 3})
@@ -306,7 +308,7 @@ func testJobsClaimConcurrent(t *testing.T, s store.Store) {
 		wg.Go(func() {
 			<-start
 			for {
-				got, err := f.q.ClaimJobs(f.ctx, owner, 3, longLease)
+				got, err := f.q.ClaimJobs(f.ctx, store.Claim{Owner: owner, Limit: 3, Lease: longLease})
 				mu.Lock()
 				if err != nil {
 					errs = append(errs, err)
@@ -429,6 +431,77 @@ func testJobsFinish(t *testing.T, s store.Store) {
 	if !errors.Is(unknown, store.ErrConflict) && !errors.Is(unknown, store.ErrNotFound) {
 		t.Errorf("FinishJob of an unknown job: err = %v, want ErrConflict or ErrNotFound", unknown)
 	}
+}
+
+func testJobsClaimStatus(t *testing.T, s store.Store) {
+	f := newJobFixture(t, s)
+	ex := f.doc("scan.pdf", nil)
+	cl := f.doc("letter.txt", nil)
+	f.enqueue(ex.ID, "extract", time.Now().Add(-time.Minute))
+	f.enqueue(cl.ID, "thumbnail", time.Time{})
+	starts := map[string]store.Status{"extract": store.StatusExtracting, "classify": store.StatusClassifying}
+	got, err := f.q.ClaimJobs(f.ctx, store.Claim{Owner: "w", Limit: 10, Lease: longLease, Status: starts})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("ClaimJobs = %d jobs, %v; want 2", len(got), err)
+	}
+	if d := f.get(ex.ID); d.Status != store.StatusExtracting {
+		t.Errorf("document of the claimed extract job: status %q, want extracting", d.Status)
+	}
+	closeTime(t, "document UpdatedAt", f.get(ex.ID).UpdatedAt, time.Now())
+	if d := f.get(cl.ID); d.Status != store.StatusStored {
+		t.Errorf("document of a job kind without a status: %q, want it left stored", d.Status)
+	}
+	_, err = f.q.ClaimJobs(f.ctx, store.Claim{Owner: "w", Limit: 1, Lease: longLease,
+		Status: map[string]store.Status{"extract": "bogus"}})
+	if err == nil {
+		t.Error("ClaimJobs with an invalid status: no error")
+	}
+}
+
+func testJobsFinishContinue(t *testing.T, s store.Store) {
+	f := newJobFixture(t, s)
+	d := f.doc("chain.pdf", nil)
+	f.enqueue(d.ID, "extract", time.Time{})
+	j := f.claimOne("w", longLease)
+	next := &store.Job{Kind: "classify"}
+	err := f.q.FinishJob(f.ctx, store.JobOutcome{
+		JobID: j.ID, Owner: "w",
+		Document:      store.DocumentPatch{Status: ptr(store.StatusClassifying)},
+		Next:          next,
+		ContinueLease: shortLease,
+	})
+	if err != nil {
+		t.Fatalf("FinishJob with ContinueLease: %v", err)
+	}
+	if next.ID == "" || next.DocumentID != d.ID || next.Kind != "classify" {
+		t.Fatalf("next job written back as %+v, want its id, the document and its kind", next)
+	}
+	checkClaimed(t, *next, "w", 1, shortLease)
+	stored := f.job(d.ID, next.ID)
+	checkClaimed(t, stored, "w", 1, shortLease)
+	f.wantCounts("with the next job leased", store.JobCounts{Running: 1})
+	if got := f.claim("other", 10, longLease); len(got) != 0 {
+		t.Fatalf("another owner claimed %v while the lease holds", jobIDs(got))
+	}
+
+	// The chained lease is an ordinary one: when its holder dies it expires
+	// and another worker takes the job, the second attempt.
+	time.Sleep(leaseSleep)
+	got := f.claim("rescuer", 10, longLease)
+	if !equalStrings(jobIDs(got), []string{next.ID}) {
+		t.Fatalf("claim after the chained lease expired = %v, want [%s]", jobIDs(got), next.ID)
+	}
+	checkClaimed(t, got[0], "rescuer", 2, longLease)
+	wantErr(t, "FinishJob by the chain's first owner after expiry",
+		f.q.FinishJob(f.ctx, store.JobOutcome{JobID: next.ID, Owner: "w"}), store.ErrConflict)
+	if err := f.q.FinishJob(f.ctx, store.JobOutcome{JobID: next.ID, Owner: "rescuer",
+		Document: store.DocumentPatch{Status: ptr(store.StatusReady)}}); err != nil {
+		t.Fatalf("FinishJob by the rescuer: %v", err)
+	}
+	if got := f.get(d.ID); got.Status != store.StatusReady {
+		t.Errorf("document status %q, want ready", got.Status)
+	}
+	f.wantCounts("at the end", store.JobCounts{})
 }
 
 func testJobsFinishNotOwner(t *testing.T, s store.Store) {
@@ -668,7 +741,10 @@ func testJobsCancelled(t *testing.T, s store.Store) {
 		"EnqueueJob": func() error {
 			return f.q.EnqueueJob(ctx, &store.Job{Kind: "x", DocumentID: d.ID})
 		},
-		"ClaimJobs":    func() error { _, err := f.q.ClaimJobs(ctx, "w", 10, longLease); return err },
+		"ClaimJobs": func() error {
+			_, err := f.q.ClaimJobs(ctx, store.Claim{Owner: "w", Limit: 10, Lease: longLease})
+			return err
+		},
 		"FinishJob":    func() error { return f.q.FinishJob(ctx, store.JobOutcome{JobID: "x", Owner: "w"}) },
 		"ReleaseJobs":  func() error { _, err := f.q.ReleaseJobs(ctx, "w"); return err },
 		"JobCounts":    func() error { _, err := f.q.JobCounts(ctx); return err },

@@ -361,7 +361,7 @@ func testSearchFinishJobText(t *testing.T, s store.Store) {
 	if err := s.CreateDocument(f.ctx, d, store.Job{Kind: "extract", DocumentID: d.ID}); err != nil {
 		t.Fatal(err)
 	}
-	jobs, err := q.ClaimJobs(f.ctx, "w", 1, time.Hour)
+	jobs, err := q.ClaimJobs(f.ctx, store.Claim{Owner: "w", Limit: 1, Lease: time.Hour})
 	if err != nil || len(jobs) != 1 {
 		t.Fatalf("ClaimJobs = %d, %v", len(jobs), err)
 	}
