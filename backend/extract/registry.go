@@ -51,6 +51,9 @@ func (r *Registry) Extract(ctx context.Context, in Input) (Result, error) {
 			return Result{}, fmt.Errorf("%s: %w", e.Name(), err)
 		}
 		res.Text = Truncate(res.Text, r.limits.MaxTextBytes)
+		if res.Language == "" {
+			res.Language = DetectLanguage(res.Text)
+		}
 		return res, nil
 	}
 	return Result{}, fmt.Errorf("%w: no text extractor reads %s", ErrUnsupported, in.MediaType())

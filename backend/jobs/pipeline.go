@@ -99,9 +99,10 @@ func (pl *Pipeline) extract(ctx context.Context, job store.Job, doc store.Docume
 	next := store.StatusClassifying
 	pages := res.Pages
 	return Step{
-		Document: store.DocumentPatch{ExtractedText: &res.Text, PageCount: &pages, Status: &next, Error: &res.Note},
-		Next:     &store.Job{Kind: KindClassify, DocumentID: doc.ID},
-		Event:    events.DocumentExtracted,
+		Document: store.DocumentPatch{ExtractedText: &res.Text, PageCount: &pages, Language: &res.Language,
+			Status: &next, Error: &res.Note},
+		Next:  &store.Job{Kind: KindClassify, DocumentID: doc.ID},
+		Event: events.DocumentExtracted,
 	}, nil
 }
 

@@ -210,7 +210,7 @@ func sidecarOf(d Document, name, placed string, folderPaths map[string]string) S
 	sc := Sidecar{
 		Format: SidecarFormat, FormatVersion: ExportFormatVersion,
 		ID: d.ID, Filename: d.Filename, File: name, SHA256: d.SHA256, Size: d.SizeBytes,
-		ContentType: d.ContentType, PageCount: d.PageCount, Status: d.Status, Error: d.Error,
+		ContentType: d.ContentType, PageCount: d.PageCount, Language: d.Language, Status: d.Status, Error: d.Error,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
 		Topics: []SidecarTopic{}, PlacedUnder: placed, ExtractedText: d.ExtractedText,
 	}

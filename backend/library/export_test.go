@@ -29,6 +29,7 @@ type snapshot struct {
 
 type docSnap struct {
 	Filename, SHA256, ContentType, Status, Error, Text string
+	Language                                           string
 	Size                                               int64
 	Pages                                              int
 	Folder                                             string
@@ -51,7 +52,7 @@ func takeSnapshot(t *testing.T, e *env) snapshot {
 			t.Fatal(err)
 		}
 		ds := docSnap{Filename: d.Filename, SHA256: d.SHA256, ContentType: d.ContentType, Status: string(d.Status), Error: d.Error,
-			Text: d.ExtractedText, Size: d.SizeBytes, Pages: d.PageCount, Created: d.CreatedAt.UTC(), Updated: d.UpdatedAt.UTC(), Topics: d.Topics,
+			Text: d.ExtractedText, Language: d.Language, Size: d.SizeBytes, Pages: d.PageCount, Created: d.CreatedAt.UTC(), Updated: d.UpdatedAt.UTC(), Topics: d.Topics,
 			Bytes: sum(readAll(t, e, d.ID))}
 		if d.FolderID != nil {
 			ds.Folder = *d.FolderID
@@ -136,9 +137,17 @@ func fillLibrary(t *testing.T, e *env) {
 		}
 		ids = append(ids, res.Document.ID)
 	}
+	german, err := e.lib.Import(ctx, "brief.txt", "text/plain",
+		strings.NewReader("Sehr geehrte Damen und Herren, die Rechnung für den Monat ist nicht bezahlt worden."))
+	if err != nil {
+		t.Fatal(err)
+	}
 	startWorkers(t, e)
 	for _, id := range ids {
 		waitDone(t, e, id)
+	}
+	if d := waitDone(t, e, german.Document.ID); d.Language != "de" {
+		t.Fatalf("the German letter's language is %q, want de", d.Language)
 	}
 	if err := e.lib.MoveDocuments(ctx, ids[:2], &year.ID); err != nil {
 		t.Fatal(err)

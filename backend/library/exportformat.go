@@ -125,6 +125,7 @@ type Sidecar struct {
 	Size          int64     `json:"size"`
 	ContentType   string    `json:"content_type"`
 	PageCount     int       `json:"page_count"`
+	Language      string    `json:"language,omitempty"`
 	Status        Status    `json:"status"`
 	Error         string    `json:"error,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`

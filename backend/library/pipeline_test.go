@@ -74,6 +74,9 @@ func TestImportedDocumentsBecomeSearchable(t *testing.T) {
 		if d.Status != store.StatusReady || !strings.Contains(d.ExtractedText, "zq7731") {
 			t.Fatalf("after the pipeline: %s %q %q", d.Status, d.Error, d.ExtractedText)
 		}
+		if d.Language != "de" {
+			t.Errorf("language of the German note: %q, want de", d.Language)
+		}
 		waitDone(t, e, other.ID)
 		waitDone(t, e, pic.Document.ID)
 

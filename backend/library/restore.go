@@ -332,6 +332,7 @@ func (r *restorer) document(ctx context.Context, mf ManifestFile) error {
 	switch sc.Status {
 	case store.StatusReady, store.StatusFailed:
 		doc.Status, doc.Error, doc.ExtractedText, doc.PageCount = sc.Status, sc.Error, sc.ExtractedText, sc.PageCount
+		doc.Language = sc.Language
 	default:
 		// Not finished when exported: through the pipeline again.
 		doc.Status = store.StatusStored

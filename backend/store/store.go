@@ -63,21 +63,24 @@ type User struct {
 // Document is one stored file and what is known about it. Filename is the
 // human name as given; it lives only in the database, never in an object key.
 type Document struct {
-	ID             string    `json:"id"`
-	UserID         string    `json:"user_id"`
-	FolderID       *string   `json:"folder_id"`
-	Filename       string    `json:"filename"`
-	ObjectKey      string    `json:"object_key"`
-	ContentType    string    `json:"content_type"`
-	SizeBytes      int64     `json:"size_bytes"`
-	SHA256         string    `json:"sha256"`
-	StorageBackend string    `json:"storage_backend"`
-	ExtractedText  string    `json:"extracted_text,omitempty"`
-	PageCount      int       `json:"page_count"`
-	Status         Status    `json:"status"`
-	Error          string    `json:"error,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID             string  `json:"id"`
+	UserID         string  `json:"user_id"`
+	FolderID       *string `json:"folder_id"`
+	Filename       string  `json:"filename"`
+	ObjectKey      string  `json:"object_key"`
+	ContentType    string  `json:"content_type"`
+	SizeBytes      int64   `json:"size_bytes"`
+	SHA256         string  `json:"sha256"`
+	StorageBackend string  `json:"storage_backend"`
+	ExtractedText  string  `json:"extracted_text,omitempty"`
+	PageCount      int     `json:"page_count"`
+	// Language is the language detected in the text (ISO 639-1: "en",
+	// "de"), "" when unknown.
+	Language  string    `json:"language"`
+	Status    Status    `json:"status"`
+	Error     string    `json:"error,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// Topics are ordered by name (case-insensitively); never nil.
 	Topics []DocumentTopic `json:"topics"`
 	// Suggestions are pending topic suggestions, highest confidence first.
@@ -192,6 +195,7 @@ type DocumentPatch struct {
 	Error         *string
 	ExtractedText *string
 	PageCount     *int
+	Language      *string
 }
 
 // Store is the metadata store. Every method that does I/O takes a context.

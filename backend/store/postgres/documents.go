@@ -14,7 +14,7 @@ import (
 // documentColumns are selected, in this order, by scanDocument; alias d.
 // extracted_text is last so listings can leave it out.
 const documentColumns = `d.id, d.user_id, d.folder_id, d.filename, d.object_key, d.content_type,
-	d.size_bytes, d.sha256, d.storage_backend, d.page_count, d.status, d.error,
+	d.size_bytes, d.sha256, d.storage_backend, d.page_count, d.language, d.status, d.error,
 	d.created_at, d.updated_at`
 
 // documentColumnsFull adds the extracted text.
@@ -29,7 +29,7 @@ func scanDocument(row pgx.Row, withText bool, extra ...any) (store.Document, err
 		status   string
 	)
 	dest := []any{&d.ID, &d.UserID, &d.FolderID, &filename, &d.ObjectKey, &d.ContentType,
-		&d.SizeBytes, &d.SHA256, &d.StorageBackend, &d.PageCount, &status, &d.Error,
+		&d.SizeBytes, &d.SHA256, &d.StorageBackend, &d.PageCount, &d.Language, &status, &d.Error,
 		&d.CreatedAt, &d.UpdatedAt}
 	if withText {
 		dest = append(dest, &d.ExtractedText)
@@ -104,10 +104,10 @@ func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...s
 	insert := func(ctx context.Context, q dbtx) error {
 		_, err := q.Exec(ctx, `INSERT INTO documents (id, user_id, folder_id, filename,
 			filename_key, object_key, content_type, size_bytes, sha256, storage_backend,
-			extracted_text, page_count, status, error, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			extracted_text, page_count, language, status, error, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			id, userID, folderID, []byte(d.Filename), store.FoldKey(d.Filename), d.ObjectKey,
-			d.ContentType, d.SizeBytes, d.SHA256, d.StorageBackend, text, d.PageCount,
+			d.ContentType, d.SizeBytes, d.SHA256, d.StorageBackend, text, d.PageCount, cleanText(d.Language),
 			string(status), errText, created, updated)
 		return err
 	}
@@ -237,6 +237,9 @@ func (s *Store) updateDocument(ctx context.Context, q dbtx, id string, p store.D
 	}
 	if p.PageCount != nil {
 		set("page_count", *p.PageCount)
+	}
+	if p.Language != nil {
+		set("language", cleanText(*p.Language))
 	}
 	row := q.QueryRow(ctx, "UPDATE documents AS d SET "+strings.Join(sets, ", ")+
 		" WHERE d.id = $1 RETURNING "+documentColumnsFull, args...)

@@ -16,7 +16,7 @@ import (
 // filename_key rides along for the name-sort cursor.
 const docColumns = `d.id, d.user_id, d.folder_id, d.filename, d.filename_key, d.object_key,
 	d.content_type, d.size_bytes, d.sha256, d.storage_backend, d.page_count,
-	d.status, d.error, d.created_at, d.updated_at`
+	d.language, d.status, d.error, d.created_at, d.updated_at`
 
 // rowScanner is *sql.Row or *sql.Rows.
 type rowScanner interface{ Scan(dest ...any) error }
@@ -32,7 +32,7 @@ func scanDocument(sc rowScanner, withText bool) (store.Document, string, error) 
 	)
 	dest := []any{&d.ID, &d.UserID, &folder, &d.Filename, &key, &d.ObjectKey,
 		&d.ContentType, &d.SizeBytes, &d.SHA256, &d.StorageBackend, &d.PageCount,
-		&d.Status, &d.Error, &created, &updated}
+		&d.Language, &d.Status, &d.Error, &created, &updated}
 	if withText {
 		dest = append(dest, &d.ExtractedText)
 	}
@@ -86,10 +86,10 @@ func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...s
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (
 				id, user_id, folder_id, filename, filename_key, object_key, content_type,
-				size_bytes, sha256, storage_backend, page_count, status, error, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				size_bytes, sha256, storage_backend, page_count, language, status, error, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.ID, d.UserID, d.FolderID, d.Filename, store.FoldKey(d.Filename), d.ObjectKey, d.ContentType,
-			d.SizeBytes, d.SHA256, d.StorageBackend, d.PageCount,
+			d.SizeBytes, d.SHA256, d.StorageBackend, d.PageCount, d.Language,
 			string(d.Status), d.Error, created.UnixMicro(), updated.UnixMicro()); err != nil {
 			return classify(err)
 		}
@@ -192,7 +192,7 @@ func newDocUpdate(p store.DocumentPatch) (docUpdate, error) {
 func (u docUpdate) empty() bool {
 	p := u.p
 	return p.Filename == nil && p.FolderID == nil && p.Status == nil && p.Error == nil &&
-		p.ExtractedText == nil && p.PageCount == nil
+		p.ExtractedText == nil && p.PageCount == nil && p.Language == nil
 }
 
 // apply writes the patch to document id through tx, with updated_at set
@@ -221,6 +221,9 @@ func (u docUpdate) apply(ctx context.Context, tx *sql.Tx, id string, now time.Ti
 	}
 	if p.PageCount != nil {
 		set("page_count", *p.PageCount)
+	}
+	if p.Language != nil {
+		set("language", *p.Language)
 	}
 	var owner string
 	if err := tx.QueryRowContext(ctx, `SELECT user_id FROM documents WHERE id = ?`, id).Scan(&owner); err != nil {

@@ -73,13 +73,19 @@ func TestSearchBackfill(t *testing.T) {
 	if err := old.CreateTopic(ctx, &tp); err != nil {
 		t.Fatal(err)
 	}
-	d := store.Document{UserID: u.ID, Filename: "Policy.pdf", SHA256: "x", ObjectKey: "k",
-		ContentType: "application/pdf", StorageBackend: "localfs", ExtractedText: "the café pays"}
-	if err := old.CreateDocument(ctx, &d); err != nil {
+	// Stored and linked with SQL of the 0001 schema: today's
+	// CreateDocument and SetDocumentTopics touch columns and tables later
+	// migrations add.
+	d := store.Document{ID: "d1", UserID: u.ID}
+	if _, err := old.w.ExecContext(ctx, `INSERT INTO documents (id, user_id, filename, filename_key, object_key,
+			content_type, size_bytes, sha256, storage_backend, page_count, status, error, created_at, updated_at)
+		VALUES (?, ?, 'Policy.pdf', 'policy.pdf', 'k', 'application/pdf', 0, 'x', 'localfs', 0, 'stored', '', 1, 1)`,
+		d.ID, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	// Linked with SQL of the 0001 schema: today's SetDocumentTopics also
-	// touches tables later migrations add.
+	if _, err := old.w.ExecContext(ctx, `INSERT INTO document_texts (document_id, body) VALUES (?, 'the café pays')`, d.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := old.w.ExecContext(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
 		VALUES (?, ?, 'user', 1)`, d.ID, tp.ID); err != nil {
 		t.Fatal(err)

@@ -91,9 +91,9 @@ func checkDoc(t *testing.T, got, want store.Document, withText bool) {
 			got.ObjectKey, got.ContentType, got.SizeBytes, got.SHA256, got.StorageBackend,
 			want.ObjectKey, want.ContentType, want.SizeBytes, want.SHA256, want.StorageBackend)
 	}
-	if got.PageCount != want.PageCount || got.Status != want.Status || got.Error != want.Error {
-		t.Errorf("pages/status/error = %d %q %q, want %d %q %q",
-			got.PageCount, got.Status, got.Error, want.PageCount, want.Status, want.Error)
+	if got.PageCount != want.PageCount || got.Language != want.Language || got.Status != want.Status || got.Error != want.Error {
+		t.Errorf("pages/language/status/error = %d %q %q %q, want %d %q %q %q",
+			got.PageCount, got.Language, got.Status, got.Error, want.PageCount, want.Language, want.Status, want.Error)
 	}
 	if withText && got.ExtractedText != want.ExtractedText {
 		t.Errorf("ExtractedText = %q, want %q", got.ExtractedText, want.ExtractedText)
@@ -117,6 +117,7 @@ func testDocumentRoundTrip(t *testing.T, s store.Store) {
 		d.SizeBytes = 123456789012
 		d.ExtractedText = "Total: 42 EUR\nsecond line — ünïcode"
 		d.PageCount = 3
+		d.Language = "de"
 		d.Status = store.StatusFailed
 		d.Error = "ocr: tesseract is not installed"
 		d.CreatedAt = f.base

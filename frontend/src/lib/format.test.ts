@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseHex, textOn } from './colors';
 import { buildFolderTree, flattenTree } from './folders';
-import { formatSize, hasThumbnail, previewKind, typeLabel } from './format';
+import { formatSize, hasThumbnail, languageName, previewKind, typeLabel } from './format';
 import { parseHash, routeHash } from './stores/router.svelte';
 import type { Folder } from './types';
 
@@ -13,12 +13,21 @@ describe('format', () => {
     expect(formatSize(50 * 1024 * 1024)).toBe('50 MB');
   });
 
+  it('names languages', () => {
+    expect(languageName('')).toBe('');
+    expect(languageName('de')).not.toBe('de'); // a name in the test locale
+    expect(languageName('not a code!')).toBe('not a code!');
+  });
+
   it('names types and knows which have thumbnails and previews', () => {
     expect(typeLabel('application/pdf')).toBe('PDF');
     expect(typeLabel('image/png')).toBe('PNG image');
     expect(typeLabel('text/plain; charset=utf-8')).toBe('Text');
     expect(hasThumbnail('image/jpeg')).toBe(true);
     expect(hasThumbnail('text/plain')).toBe(false);
+    expect(hasThumbnail('application/vnd.oasis.opendocument.text')).toBe(true);
+    expect(hasThumbnail('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).toBe(false);
+    expect(hasThumbnail('image/heic')).toBe(true);
     expect(previewKind('application/pdf')).toBe('pdf');
     expect(previewKind('image/tiff')).toBe('text');
   });

@@ -62,10 +62,42 @@ export function typeLabel(contentType: string): string {
   return t === '' || t === 'application/octet-stream' ? 'File' : t;
 }
 
+// Office types whose thumbnail the backend makes (the picture the file
+// carries, or its first lines drawn on a page). Spreadsheets only have one
+// when the file carries a picture, so they are left to the type icon.
+const officeThumbTypes = new Set([
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.presentation',
+  'application/rtf',
+  'text/rtf',
+]);
+
 /** Whether the backend makes a thumbnail for this type. */
 export function hasThumbnail(contentType: string): boolean {
   const t = mediaType(contentType);
-  return t === 'application/pdf' || t.startsWith('image/');
+  return t === 'application/pdf' || t.startsWith('image/') || officeThumbTypes.has(t);
+}
+
+let languageNames: Intl.DisplayNames | null | undefined;
+
+/** "de" → "German" in the user's locale; the code itself when unknown. */
+export function languageName(code: string): string {
+  if (code === '') return '';
+  if (languageNames === undefined) {
+    try {
+      languageNames = new Intl.DisplayNames(undefined, { type: 'language' });
+    } catch {
+      languageNames = null;
+    }
+  }
+  try {
+    return languageNames?.of(code) ?? code;
+  } catch {
+    return code; // not a well-formed code
+  }
 }
 
 /** How the document view previews a type. */

@@ -33,6 +33,8 @@ export interface DocumentSummary {
   sha256: string;
   storage_backend: string;
   page_count: number;
+  /** The language detected in the text (ISO 639-1, "en"), "" when unknown. */
+  language: string;
   status: Status;
   /** Why processing failed, as a sentence. */
   error?: string;

@@ -19,6 +19,7 @@ export function doc(over: Partial<DocumentSummary> = {}): DocumentSummary {
     sha256: id,
     storage_backend: 'local',
     page_count: 0,
+    language: '',
     status: 'ready',
     created_at: new Date(Date.UTC(2024, 0, 1, 0, 0, n)).toISOString(),
     updated_at: new Date(Date.UTC(2024, 0, 1, 0, 0, n)).toISOString(),
