@@ -2,14 +2,16 @@ package extract
 
 // Default builds the registry with every extractor and thumbnailer Docsift
 // ships. Media (PDF, images, OCR) come first: they are chosen by precise
-// media types; document formats follow; plain text is last.
+// media types; document formats follow; plain text is last. Thumbnails:
+// PDF and images first, then office documents (see officeThumbnailer).
 func Default(opts Options) (*Registry, error) {
 	media, mediaThumbs, closers, err := mediaExtractors(opts)
 	if err != nil {
 		return nil, err
 	}
 	docs := documentExtractors(opts)
-	r := NewRegistry(opts.Limits, append(media, docs...), mediaThumbs)
+	thumbs := append(mediaThumbs, newOfficeThumbnailer(true))
+	r := NewRegistry(opts.Limits, append(media, docs...), thumbs)
 	r.closers = closers
 	return r, nil
 }
