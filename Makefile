@@ -6,6 +6,11 @@ SHELL := /bin/bash
 
 # The official Go tarball's place, as a fallback when PATH lacks it.
 export PATH := $(PATH):/usr/local/go/bin
+# nodynamic: the HEIC decoder (github.com/gen2brain/heic) uses only its
+# WebAssembly build of libheif, never a system libheif.so loaded through
+# purego; the plain binary then stays statically linked. A -tags on a
+# command line replaces this, so DESKTOP_TAGS repeats it.
+export GOFLAGS := $(strip $(GOFLAGS) -tags=nodynamic)
 
 GO ?= go
 BIN := build/bin/docsift
@@ -95,7 +100,7 @@ vet:
 # build links Wails and GTK: the tags select main_desktop.go and Wails'
 # real frontend; the plain build above stays pure Go.
 DESKTOP_BIN := build/bin/docsift-desktop
-DESKTOP_TAGS := production,webkit2_41
+DESKTOP_TAGS := production,webkit2_41,nodynamic
 .PHONY: desktop run-desktop smoke-desktop
 
 ## desktop: build the web UI, then the desktop binary (window + every CLI command) into build/bin/docsift-desktop

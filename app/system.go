@@ -174,7 +174,7 @@ var viewerExts = map[string]bool{
 	".tif": true, ".tiff": true, ".bmp": true, ".txt": true, ".md": true, ".csv": true,
 	".tsv": true, ".rtf": true, ".eml": true, ".html": true, ".htm": true,
 	".doc": true, ".docx": true, ".xls": true, ".xlsx": true, ".ppt": true, ".pptx": true,
-	".odt": true, ".ods": true, ".odp": true, ".epub": true,
+	".odt": true, ".ods": true, ".odp": true, ".epub": true, ".heic": true, ".heif": true,
 }
 
 // typeExts give a copy without an allowed extension of its own one from
@@ -191,6 +191,7 @@ var typeExts = map[string]string{
 	"application/vnd.oasis.opendocument.spreadsheet":                            ".ods",
 	"application/vnd.oasis.opendocument.presentation":                           ".odp",
 	"application/msword": ".doc", "application/vnd.ms-excel": ".xls", "application/epub+zip": ".epub",
+	"image/heic": ".heic", "image/heif": ".heif",
 }
 
 // safeFilename is the copy's name: the stored name's stem made safe plus

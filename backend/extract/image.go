@@ -20,23 +20,27 @@ import (
 
 // imageTypes are the media types the image extractor reads, by format.
 var imageTypes = map[string]string{
-	"image/png":        "png",
-	"image/jpeg":       "jpeg",
-	"image/pjpeg":      "jpeg",
-	"image/gif":        "gif",
-	"image/bmp":        "bmp",
-	"image/x-ms-bmp":   "bmp",
-	"image/webp":       "webp",
-	"image/tiff":       "tiff",
-	"image/tiff-fx":    "tiff",
-	"image/x-tiff":     "tiff",
-	"application/tiff": "tiff",
+	"image/png":           "png",
+	"image/jpeg":          "jpeg",
+	"image/pjpeg":         "jpeg",
+	"image/gif":           "gif",
+	"image/bmp":           "bmp",
+	"image/x-ms-bmp":      "bmp",
+	"image/webp":          "webp",
+	"image/tiff":          "tiff",
+	"image/tiff-fx":       "tiff",
+	"image/x-tiff":        "tiff",
+	"application/tiff":    "tiff",
+	"image/heic":          "heic", // the primary image of a HEIF file
+	"image/heif":          "heic",
+	"image/heic-sequence": "heic",
+	"image/heif-sequence": "heic",
 }
 
 // imageExts are the same by file extension, for unsniffed inputs.
 var imageExts = map[string]bool{
 	".png": true, ".jpg": true, ".jpeg": true, ".jpe": true, ".gif": true, ".bmp": true,
-	".webp": true, ".tif": true, ".tiff": true,
+	".webp": true, ".tif": true, ".tiff": true, ".heic": true, ".heif": true, ".hif": true,
 }
 
 func isImage(in Input) bool {
@@ -102,10 +106,11 @@ func (x *imageExtractor) Extract(ctx context.Context, in Input, lim Limits) (Res
 }
 
 // ocrInput is the file as Tesseract should see it: the original bytes
-// (Tesseract reads every format here itself), except a JPEG whose EXIF
-// says it is turned, which is decoded, turned upright and sent as PNG.
+// (Tesseract reads every format here itself but HEIC), except a JPEG whose
+// EXIF says it is turned, which is decoded, turned upright and sent as
+// PNG. HEIC is always decoded (upright) and sent as PNG.
 func ocrInput(in Input, info imageInfo) ([]byte, error) {
-	if info.Orientation <= 1 {
+	if info.Orientation <= 1 && info.Format != "heic" {
 		b := make([]byte, in.Size)
 		if _, err := in.R.ReadAt(b, 0); err != nil && !errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("read image: %w", err)
@@ -144,6 +149,8 @@ func decodeImage(in Input, info imageInfo) (image.Image, error) {
 		img, err = webp.Decode(r)
 	case "tiff":
 		img, err = tiff.Decode(r)
+	case "heic":
+		img, err = decodeHEIC(r)
 	default:
 		err = errNotImage
 	}

@@ -17,9 +17,10 @@ import (
 // imageInfo is what the headers of an image say, read without decoding
 // its pixels: enough to refuse a decompression bomb before it goes off.
 type imageInfo struct {
-	Format string        // "png", "jpeg", "gif", "bmp", "webp", "tiff"
+	Format string        // "png", "jpeg", "gif", "bmp", "webp", "tiff", "heic"
 	Pages  []image.Point // width×height of every page (TIFF) or the image
-	// Orientation is the EXIF orientation of a JPEG (1–8), 0 when absent.
+	// Orientation is the EXIF orientation of a JPEG (1–8), 0 when absent
+	// (and always for HEIC, which the decoder turns itself: imageheic.go).
 	Orientation int
 }
 
@@ -41,16 +42,18 @@ func sniffImage(head []byte) string {
 		return "webp"
 	case bytes.HasPrefix(head, []byte("II*\x00")), bytes.HasPrefix(head, []byte("MM\x00*")):
 		return "tiff"
+	case isHEIC(head):
+		return "heic"
 	}
 	return ""
 }
 
 // errNotImage: the bytes are not in an image format we read.
-var errNotImage = errors.New("not a PNG, JPEG, GIF, BMP, WebP or TIFF image")
+var errNotImage = errors.New("not a PNG, JPEG, GIF, BMP, WebP, TIFF or HEIC image")
 
 // probeImage reads an image's headers: format, page sizes, orientation.
 func probeImage(r io.ReaderAt, size int64) (imageInfo, error) {
-	head := make([]byte, 16)
+	head := make([]byte, 64) // a HEIF ftyp box lists its brands
 	n, _ := r.ReadAt(head, 0)
 	info := imageInfo{Format: sniffImage(head[:n])}
 	sr := func() io.Reader { return io.NewSectionReader(r, 0, size) }
@@ -62,6 +65,13 @@ func probeImage(r io.ReaderAt, size int64) (imageInfo, error) {
 	case "tiff":
 		info.Pages, err = tiffPageSizes(r, size, maxTIFFPages)
 		return info, err
+	case "heic":
+		p, err := probeHEIC(r, size)
+		if err != nil {
+			return info, fmt.Errorf("heic header: %w", err)
+		}
+		info.Pages = []image.Point{p}
+		return info, nil
 	case "png":
 		cfg, err = png.DecodeConfig(sr())
 	case "jpeg":
