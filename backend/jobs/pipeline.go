@@ -68,18 +68,17 @@ func (pl *Pipeline) Register(p *Pool) {
 	p.Handle(KindClassify, store.StatusClassifying, HandlerFunc(pl.classify))
 }
 
-// extract copies the object to a temporary file (extractors need random
-// access), extracts text and a thumbnail, and queues classification.
-// Documents whose type has no extractor, or whose text is unavailable
-// (encrypted, OCR missing), are kept and go on with a note, not a failure.
+// extract opens the object for random access (extractors need it),
+// extracts text and a thumbnail, and queues classification. Documents
+// whose type has no extractor, or whose text is unavailable (encrypted,
+// OCR missing), are kept and go on with a note, not a failure.
 func (pl *Pipeline) extract(ctx context.Context, job store.Job, doc store.Document) (Step, error) {
-	f, err := pl.fetch(ctx, doc)
+	r, done, err := pl.open(ctx, doc)
 	if err != nil {
 		return Step{}, err
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	in := extract.Input{R: f, Size: doc.SizeBytes, ContentType: doc.ContentType, Name: doc.Filename}
+	defer done()
+	in := extract.Input{R: r, Size: doc.SizeBytes, ContentType: doc.ContentType, Name: doc.Filename}
 
 	res, err := pl.Extract.Extract(ctx, in)
 	switch {
@@ -126,16 +125,35 @@ func (pl *Pipeline) classify(ctx context.Context, job store.Job, doc store.Docum
 	return step, nil
 }
 
-// fetch streams the document's bytes into a temporary file.
-func (pl *Pipeline) fetch(ctx context.Context, doc store.Document) (*os.File, error) {
-	rc, _, err := pl.Blobs.Get(ctx, doc.ObjectKey)
+// open gives random access to the document's bytes, and a function to
+// call when done. An object store that hands out a file (localfs: objects
+// are written once and never change in place) is read directly; any other
+// is copied into a temporary file first.
+func (pl *Pipeline) open(ctx context.Context, doc store.Document) (io.ReaderAt, func(), error) {
+	rc, info, err := pl.Blobs.Get(ctx, doc.ObjectKey)
 	if errors.Is(err, blob.ErrNotFound) {
-		return nil, fmt.Errorf("%w: the document's stored bytes are missing", ErrPermanent)
+		return nil, nil, fmt.Errorf("%w: the document's stored bytes are missing", ErrPermanent)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the document from the object store: %w", err)
+		return nil, nil, fmt.Errorf("read the document from the object store: %w", err)
 	}
-	defer rc.Close()
+	if ra, ok := rc.(io.ReaderAt); ok {
+		if info.Size != doc.SizeBytes {
+			rc.Close()
+			return nil, nil, fmt.Errorf("%w: the stored object has %d bytes, the database says %d", ErrPermanent, info.Size, doc.SizeBytes)
+		}
+		return ra, func() { rc.Close() }, nil
+	}
+	f, err := pl.fetch(doc, rc)
+	rc.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close(); os.Remove(f.Name()) }, nil
+}
+
+// fetch streams the document's bytes from rc into a temporary file.
+func (pl *Pipeline) fetch(doc store.Document, rc io.Reader) (*os.File, error) {
 	f, err := os.CreateTemp(pl.TempDir, "docsift-extract-*")
 	if err != nil {
 		return nil, fmt.Errorf("temporary file: %w", err)

@@ -99,6 +99,7 @@ type Pool struct {
 
 	mu           sync.Mutex
 	lastProgress time.Time
+	progressDue  bool // a publication of the counts is scheduled
 }
 
 type handlerEntry struct {
@@ -193,7 +194,7 @@ func (p *Pool) Run(ctx context.Context) error {
 				}(j)
 			}
 			if len(claimed) > 0 {
-				p.progress(ctx, true)
+				p.progress(ctx)
 				if running < p.opt.Workers {
 					continue // there may be more due jobs
 				}
@@ -204,7 +205,7 @@ func (p *Pool) Run(ctx context.Context) error {
 			return p.shutdown(running, done, cancelJobs)
 		case <-done:
 			running--
-			p.progress(ctx, false)
+			p.progress(ctx)
 		case <-p.wake:
 		case e := <-imported:
 			if e.Type != events.DocumentImported && e.Type != events.JobsQueued {
@@ -352,19 +353,39 @@ func (p *Pool) fail(ctx context.Context, j store.Job, msg string, log *slog.Logg
 	p.opt.Bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: j.DocumentID, Data: map[string]string{"error": msg}})
 }
 
-// progress publishes queue counts, at most every 100 ms unless forced.
-func (p *Pool) progress(ctx context.Context, force bool) {
+// progressEvery bounds how often the pool publishes queue counts.
+const progressEvery = 100 * time.Millisecond
+
+// progress publishes the queue counts at most every progressEvery: at
+// once when the last publication is older, otherwise once at the end of
+// the interval (so the last change, a queue drained, is always told).
+func (p *Pool) progress(ctx context.Context) {
 	if p.opt.Bus == nil {
 		return
 	}
 	p.mu.Lock()
-	if !force && time.Since(p.lastProgress) < 100*time.Millisecond {
+	if p.progressDue {
 		p.mu.Unlock()
+		return // a publication is already on its way
+	}
+	p.progressDue = true
+	wait := progressEvery - time.Since(p.lastProgress)
+	p.mu.Unlock()
+	if wait <= 0 {
+		p.publishProgress(ctx)
 		return
 	}
+	time.AfterFunc(wait, func() { p.publishProgress(ctx) })
+}
+
+// publishProgress reads the counts and publishes them (also after the
+// pool stopped: the final counts matter most).
+func (p *Pool) publishProgress(ctx context.Context) {
+	p.mu.Lock()
+	p.progressDue = false
 	p.lastProgress = time.Now()
 	p.mu.Unlock()
-	c, err := p.st.JobCounts(ctx)
+	c, err := p.st.JobCounts(context.WithoutCancel(ctx))
 	if err != nil {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/postgres"
@@ -337,6 +338,53 @@ func TestTwoPoolsNeverRunAJobTwice(t *testing.T) {
 	for _, id := range ids {
 		if runs[id] != 1 {
 			t.Errorf("document %s processed %d times", id, runs[id])
+		}
+	}
+}
+
+// Queue counts are published at most every 100 ms, and the last change
+// (the queue drained) is always published, however quickly it follows.
+func TestProgressEndsWithTheDrainedQueue(t *testing.T) {
+	f := newSQLite(t)
+	bus := events.New()
+	sub := bus.Subscribe(1024)
+	defer sub.Close()
+	opt := fastOptions()
+	opt.Bus = bus
+	p := jobs.NewPool(f.st, opt)
+	p.Handle("x", store.StatusExtracting, jobs.HandlerFunc(func(context.Context, store.Job, store.Document) (jobs.Step, error) {
+		return jobs.Step{Document: store.DocumentPatch{Status: ready()}}, nil
+	}))
+	var ids []string
+	for range 30 {
+		ids = append(ids, f.addDoc(t, "x"))
+	}
+	run(t, p)
+	for _, id := range ids {
+		f.waitStatus(t, id, store.StatusReady)
+	}
+	var last *store.JobCounts
+	var times []time.Time
+	timeout := time.After(2 * time.Second)
+	for {
+		select {
+		case e := <-sub.C:
+			if e.Type != events.JobsProgress {
+				continue
+			}
+			c := e.Data.(store.JobCounts)
+			last = &c
+			times = append(times, e.Time)
+			if c == (store.JobCounts{}) {
+				for i := 1; i < len(times); i++ {
+					if gap := times[i].Sub(times[i-1]); gap < 50*time.Millisecond {
+						t.Errorf("progress events %v apart, want at most one per 100 ms", gap)
+					}
+				}
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no progress event with an empty queue; the last one: %+v", last)
 		}
 	}
 }

@@ -153,3 +153,25 @@ func TestDamagedFileFailsWithASentenceAndCanBeRetried(t *testing.T) {
 		}
 	})
 }
+
+// Bytes that no longer match the row (changed behind Docsift's back) fail
+// the document with a sentence, whether the object store hands out a file
+// (local) or a stream (server).
+func TestStoredBytesOfTheWrongSizeFail(t *testing.T) {
+	profiles(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		res, err := e.lib.Import(ctx, "letter.txt", "", strings.NewReader("the original letter, quite long"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		short := "cut"
+		if _, err := e.blobs.Put(ctx, res.Document.ObjectKey, strings.NewReader(short), int64(len(short))); err != nil {
+			t.Fatal(err)
+		}
+		startWorkers(t, e)
+		d := waitDone(t, e, res.Document.ID)
+		if d.Status != store.StatusFailed || !strings.Contains(d.Error, "the stored object has 3 bytes") {
+			t.Fatalf("a document whose bytes shrank: %s %q, want failed with the sizes", d.Status, d.Error)
+		}
+	})
+}
