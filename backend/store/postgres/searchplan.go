@@ -50,7 +50,15 @@ func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool,
 		if !ok {
 			return plan, false, nil
 		}
-		plan.where = append(plan.where, "EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = s.document_id AND dt.topic_id = "+arg(topic)+")")
+		t := arg(topic)
+		// The topic's name is in the vector of every document linked to
+		// it: the index intersects the query with it first (a common word
+		// in a small topic then reads a fraction of the rows), and the
+		// link itself is checked exactly. A name without lexemes (only
+		// stop words) adds nothing: q && '' is q.
+		plan.where[1] = "s.search @@ (" + tq.match + " && coalesce((SELECT phraseto_tsquery('docsift', docsift_search_words(t.name))" +
+			" FROM topics t WHERE t.id = " + t + "), ''::tsquery))"
+		plan.where = append(plan.where, "EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = s.document_id AND dt.topic_id = "+t+")")
 	}
 	if f.FolderID != nil {
 		folder, ok := parseID(*f.FolderID)

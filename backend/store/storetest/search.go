@@ -628,18 +628,23 @@ func testSearchTopicFilterNames(t *testing.T, s store.Store) {
 	f := newSearchFixture(t, s)
 	tax, returns := f.topic("Tax"), f.topic("Tax Returns")
 	symbols, trip := f.topic("€€ ++"), f.topic("Trip")
+	stop, cafe := f.topic("The Of"), f.topic("Café-Bills")
 	a := f.text("a.txt", "receipt one")
 	b := f.text("b.txt", "receipt two")
 	c := f.text("c.txt", "receipt three")
+	d := f.text("d.txt", "receipt four")
 	f.link(a.ID, tax)
 	f.link(b.ID, returns)
 	f.link(c.ID, symbols, trip)
+	f.link(d.ID, stop, cafe)
 	q := func(tp store.Topic) store.SearchQuery {
 		return store.SearchQuery{Filter: store.DocumentFilter{TopicID: &tp.ID}, Must: all("receipt")}
 	}
 	f.expect("Tax, not Tax Returns", q(tax), a)
 	f.expect("Tax Returns", q(returns), b)
 	f.expect("a name with no letters", q(symbols), c)
+	f.expect("a name of stop words only", q(stop), d)
+	f.expect("a name with an accent and a hyphen", q(cafe), d)
 	trip.Name = "Vacation 2024"
 	if err := s.UpdateTopic(f.ctx, trip); err != nil {
 		t.Fatal(err)
