@@ -56,6 +56,16 @@ func (f *fixture) addDoc(t *testing.T, kind string) string {
 	return id
 }
 
+// addDocs creates n documents, each with a queued job of kind.
+func (f *fixture) addDocs(t *testing.T, kind string, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = f.addDoc(t, kind)
+	}
+	return ids
+}
+
 func (f *fixture) waitStatus(t *testing.T, id string, want store.Status) store.Document {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -169,10 +179,7 @@ func TestChainedStepsNeedOneClaim(t *testing.T) {
 		}
 		return jobs.Step{Document: store.DocumentPatch{Status: ready()}}, nil
 	}))
-	var ids []string
-	for range 10 {
-		ids = append(ids, f.addDoc(t, "one"))
-	}
+	ids := f.addDocs(t, "one", 10)
 	run(t, p)
 	for _, id := range ids {
 		f.waitStatus(t, id, store.StatusReady)
@@ -355,10 +362,7 @@ func TestProgressEndsWithTheDrainedQueue(t *testing.T) {
 	p.Handle("x", store.StatusExtracting, jobs.HandlerFunc(func(context.Context, store.Job, store.Document) (jobs.Step, error) {
 		return jobs.Step{Document: store.DocumentPatch{Status: ready()}}, nil
 	}))
-	var ids []string
-	for range 30 {
-		ids = append(ids, f.addDoc(t, "x"))
-	}
+	ids := f.addDocs(t, "x", 30)
 	run(t, p)
 	for _, id := range ids {
 		f.waitStatus(t, id, store.StatusReady)
