@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -29,6 +30,10 @@ const copyBufSize = 256 << 10
 type Store struct {
 	root string           // absolute, cleaned
 	now  func() time.Time // clock for CleanTemp
+	// folders are the folders below root this process created or found to
+	// be real folders (not files or links): a new object's folder inside
+	// one of them is made with one mkdir instead of a walk from the root.
+	folders sync.Map // absolute path → struct{}
 }
 
 var _ blob.Store = (*Store)(nil)
@@ -213,6 +218,7 @@ func (s *Store) pruneEmpty(dir string) {
 		if err := os.Remove(dir); err != nil {
 			return
 		}
+		s.folders.Delete(dir)
 		dir = filepath.Dir(dir)
 	}
 }

@@ -278,3 +278,43 @@ func TestPutDeleteRace(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Two processes on one folder (serve and a CLI import on the local
+// profile): folders one of them remembers may be pruned by the other, and
+// its next Put into them must still work.
+func TestFoldersPrunedByAnotherStore(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "objects")
+	a, err := localfs.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := localfs.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if _, err := a.Put(ctx, "u/d/one", strings.NewReader("1"), 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Delete(ctx, "u/d/one"); err != nil { // prunes u/d and u
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "u")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("u not pruned: %v", err)
+	}
+	for _, key := range []string{"u/d/two", "u/e/three"} {
+		if _, err := a.Put(ctx, key, strings.NewReader("x"), 1); err != nil {
+			t.Errorf("Put(%s) after another store pruned its folders: %v", key, err)
+		}
+	}
+	// A file where a remembered folder was is refused, not written through.
+	if err := b.Delete(ctx, "u/e/three"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "u", "e"), []byte("not a folder"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Put(ctx, "u/e/four", strings.NewReader("x"), 1); err == nil {
+		t.Error("Put into a folder that became a file succeeded")
+	}
+}

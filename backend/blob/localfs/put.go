@@ -112,6 +112,7 @@ func (s *Store) createTemp(dir string) (*os.File, []string, error) {
 			if f, err = os.CreateTemp(dir, TempPrefix+"*"); err == nil {
 				return f, created, nil
 			}
+			s.folders.Delete(dir) // pruned meanwhile (another process's Delete)
 			err = fmt.Errorf("create temporary file: %w", err)
 		}
 		if !errors.Is(err, fs.ErrNotExist) || attempt == attempts {
@@ -121,7 +122,10 @@ func (s *Store) createTemp(dir string) (*os.File, []string, error) {
 }
 
 // mkdirAll creates dir and its missing parents below the root with mode
-// 0700, and returns the folders it created (outermost first).
+// 0700, and returns the folders it created (outermost first). An existing
+// folder on the way must be a real folder, not a file or a link. When
+// dir's parent is a known folder (a new document's folder in its user's)
+// one mkdir does; otherwise, or when that fails, it walks from the root.
 func (s *Store) mkdirAll(dir string) ([]string, error) {
 	rel, err := filepath.Rel(s.root, dir)
 	if err != nil || (rel != "." && !filepath.IsLocal(rel)) {
@@ -129,6 +133,18 @@ func (s *Store) mkdirAll(dir string) ([]string, error) {
 	}
 	if rel == "." {
 		return nil, nil
+	}
+	if _, ok := s.folders.Load(dir); ok {
+		return nil, nil
+	}
+	if parent := filepath.Dir(dir); parent != s.root {
+		if _, ok := s.folders.Load(parent); ok {
+			if err := os.Mkdir(dir, 0o700); err == nil {
+				s.folders.Store(dir, struct{}{})
+				return []string{dir}, nil
+			}
+			s.folders.Delete(parent) // gone, or dir is in the way: walk and see
+		}
 	}
 	var created []string
 	cur := s.root
@@ -149,6 +165,7 @@ func (s *Store) mkdirAll(dir string) ([]string, error) {
 		default:
 			return created, fmt.Errorf("create folder: %w", err)
 		}
+		s.folders.Store(cur, struct{}{})
 	}
 	return created, nil
 }
