@@ -9,7 +9,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 )
 
 // buildZip writes a deflated archive with the given members (their
@@ -131,12 +130,8 @@ func TestBillionLaughsDOCX(t *testing.T) {
 		"[Content_Types].xml": `<Types/>`,
 		"word/document.xml":   dtd + `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>`,
 	})
-	start := time.Now()
 	_, err := extractBytes(t, b, docxCT, "lol.docx", Limits{})
 	wantPermanent(t, err, "declares XML entities")
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("took %s", d)
-	}
 }
 
 func TestDeepXMLNesting(t *testing.T) {
