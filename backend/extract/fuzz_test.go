@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -178,5 +179,45 @@ func FuzzDOC(f *testing.F) {
 	fuzzSeed(f, "sample.doc", "sample.xls")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkFuzz(t, oleExtractor{}.extract, b, "application/x-ole-storage", "f.doc")
+	})
+}
+
+// FuzzImageHeader fuzzes what Docsift reads of an image before decoding
+// any pixel: the format sniff, the HEIF box walk, TIFF page sizes, the
+// JPEG EXIF orientation. Nothing may panic, and what it accepts must
+// describe a sane picture.
+func FuzzImageHeader(f *testing.F) {
+	fuzzSeed(f, "photo.heic", "rotated.jpg", "multipage.tif", "scan.webp")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		type probed struct {
+			info imageInfo
+			err  error
+		}
+		done := make(chan probed, 1)
+		go func() {
+			info, err := probeImage(bytes.NewReader(b), int64(len(b)))
+			done <- probed{info, err}
+		}()
+		var p probed
+		select {
+		case p = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("probeImage did not return") // a hang, not a speed bound
+		}
+		info, err := p.info, p.err
+		if err != nil {
+			return
+		}
+		if info.Format == "" {
+			t.Fatal("probed without a format")
+		}
+		for _, p := range info.Pages {
+			if p.X < 0 || p.Y < 0 {
+				t.Fatalf("page of %d×%d pixels", p.X, p.Y)
+			}
+		}
+		if info.Orientation < 0 || info.Orientation > 8 {
+			t.Fatalf("EXIF orientation %d", info.Orientation)
+		}
 	})
 }

@@ -238,6 +238,9 @@ try {
     await page.locator('iframe[title="Preview of bakery-report.pdf"]').waitFor();
     await page.getByText('Quarterly report 2024', { exact: false }).first().waitFor({ state: 'attached' });
     await page.getByRole('link', { name: 'Download' }).waitFor();
+    // The language detected in its text, by name.
+    await page.locator('dt', { hasText: 'Language' }).waitFor();
+    await page.locator('dd', { hasText: 'English' }).waitFor();
     await page.waitForTimeout(1000); // let the PDF viewer paint for the screenshot
     await snap('document-view');
   });
