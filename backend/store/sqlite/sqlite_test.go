@@ -56,6 +56,10 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 			"cache_size":   "-16384",
 			"query_only":   map[bool]string{true: "1", false: "0"}[readOnly],
 		}
+		if !readOnly { // checkpoints run from the writer's commits
+			want["wal_autocheckpoint"] = "10000"
+			want["journal_size_limit"] = "67108864"
+		}
 		for pragma, w := range want {
 			var got string
 			if err := c.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
