@@ -115,9 +115,9 @@ func dsn(abs string, writer bool) string {
 		// automatic checkpoint runs inside a committing write transaction
 		// and holds every other write up for its page writes and fsyncs,
 		// and with fewer of them a page rewritten by many commits (the
-		// search index's, the job queue's) is copied back once. Sequential
-		// ingest +25–35% on the bench (BENCHMARKS.md). The WAL is cut
-		// back to 64 MiB after a checkpoint if a big transaction grew it.
+		// search index's, the job queue's) is copied back once (its effect
+		// on ingest as measured: BENCHMARKS.md). The WAL is cut back to
+		// 64 MiB after a checkpoint if a big transaction grew it.
 		q.Add("_pragma", "wal_autocheckpoint(10000)")
 		q.Add("_pragma", "journal_size_limit(67108864)")
 	}
