@@ -14,13 +14,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/docsift/docsift/backend/blob/s3"
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
-	"github.com/docsift/docsift/backend/store/postgres"
-	"github.com/docsift/docsift/internal/testenv"
+	"github.com/docsift/docsift/internal/teststores"
 )
 
 // damage reaches behind a library's back, the way a disk error, a crash
@@ -54,17 +52,7 @@ func damageProfiles(t *testing.T, fn func(t *testing.T, e *env, d *damage)) {
 	t.Run("server", func(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
-		dsn := testenv.Postgres(t)
-		m := testenv.MinIO(t)
-		st, err := postgres.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bs, err := s3.New(ctx, s3.Config{Endpoint: m.Endpoint, AccessKey: m.AccessKey, SecretKey: m.SecretKey, Bucket: m.Bucket, Region: m.Region})
-		if err != nil {
-			st.Close()
-			t.Fatal(err)
-		}
+		st, bs, dsn := teststores.ServerDSN(t)
 		e := build(t, st, bs, t.TempDir())
 		conn, err := pgx.Connect(ctx, dsn)
 		if err != nil {

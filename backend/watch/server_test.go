@@ -7,11 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/docsift/docsift/backend/blob/s3"
 	"github.com/docsift/docsift/backend/library"
-	"github.com/docsift/docsift/backend/store/postgres"
 	"github.com/docsift/docsift/backend/watch"
-	"github.com/docsift/docsift/internal/testenv"
+	"github.com/docsift/docsift/internal/teststores"
 )
 
 // The watcher works the same on the server profile (PostgreSQL + MinIO):
@@ -20,17 +18,7 @@ import (
 func TestServerProfile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn := testenv.Postgres(t)
-	m := testenv.MinIO(t)
-	st, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bs, err := s3.New(ctx, s3.Config{Endpoint: m.Endpoint, AccessKey: m.AccessKey, SecretKey: m.SecretKey, Bucket: m.Bucket, Region: m.Region})
-	if err != nil {
-		st.Close()
-		t.Fatal(err)
-	}
+	st, bs := teststores.Server(t)
 	lib, err := library.New(ctx, st, bs, library.Options{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,14 @@ func Local(t testing.TB) (store.Store, blob.Store, string) {
 // failed under CI=true, when the services are missing).
 func Server(t testing.TB) (store.Store, blob.Store) {
 	t.Helper()
+	st, bs, _ := ServerDSN(t)
+	return st, bs
+}
+
+// ServerDSN is Server, also returning the database's DSN for tests that
+// reach into it with SQL of their own.
+func ServerDSN(t testing.TB) (store.Store, blob.Store, string) {
+	t.Helper()
 	ctx := context.Background()
 	dsn := testenv.Postgres(t)
 	m := testenv.MinIO(t)
@@ -51,5 +59,5 @@ func Server(t testing.TB) (store.Store, blob.Store) {
 		st.Close()
 		t.Fatal(err)
 	}
-	return st, bs
+	return st, bs, dsn
 }
