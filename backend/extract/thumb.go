@@ -24,14 +24,56 @@ const (
 	maxThumbAspect = 4
 )
 
-// encodeThumb encodes a thumbnail as PNG.
+// encodeThumb encodes a thumbnail as PNG. A picture that is all opaque
+// grays (a page of text, a scan) is encoded as 8-bit gray, the same
+// pixels in a third of the bytes: filtering and compressing them is most of
+// a page thumbnail's cost.
 func encodeThumb(img image.Image) ([]byte, string, error) {
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if g := grayOf(img); g != nil {
+		img = g
+	}
 	if err := enc.Encode(&buf, img); err != nil {
 		return nil, "", fmt.Errorf("encode thumbnail: %w", err)
 	}
 	return buf.Bytes(), thumbContentType, nil
+}
+
+// grayOf returns img as an 8-bit gray image when it is an RGBA or NRGBA
+// picture whose every pixel is an opaque gray (R = G = B, A = 255), and
+// nil otherwise.
+func grayOf(img image.Image) *image.Gray {
+	var (
+		pix    []uint8
+		stride int
+		r      image.Rectangle
+	)
+	switch m := img.(type) {
+	case *image.RGBA:
+		pix, stride, r = m.Pix, m.Stride, m.Rect
+	case *image.NRGBA:
+		pix, stride, r = m.Pix, m.Stride, m.Rect
+	default:
+		return nil
+	}
+	w := r.Dx()
+	for y := range r.Dy() {
+		row := pix[y*stride : y*stride+4*w]
+		for i := 0; i < len(row); i += 4 {
+			if row[i] != row[i+1] || row[i] != row[i+2] || row[i+3] != 0xff {
+				return nil
+			}
+		}
+	}
+	g := image.NewGray(r)
+	for y := range r.Dy() {
+		row, out := pix[y*stride:y*stride+4*w], g.Pix[y*g.Stride:y*g.Stride+w]
+		for x := range out {
+			out[x] = row[4*x]
+		}
+	}
+	return g
 }
 
 // imageThumbnailer scales pictures down, upright (EXIF orientation).

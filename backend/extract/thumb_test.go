@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/color"
+	"image/draw"
 	"image/png"
 	"strings"
 	"testing"
@@ -129,4 +131,65 @@ func TestMediaRegistryRoutes(t *testing.T) {
 			t.Errorf("%s (%q): text=%.40q note=%q", tc.file, tc.ct, res.Text, res.Note)
 		}
 	}
+}
+
+// TestEncodeThumbGray: a picture of opaque grays is stored as 8-bit gray
+// with the very same pixels; colour, transparency and other image types
+// keep their colour model.
+func TestEncodeThumbGray(t *testing.T) {
+	r := image.Rect(0, 0, 40, 30)
+	page := image.NewRGBA(r)
+	for y := range 30 {
+		for x := range 40 {
+			v := uint8((x*7 + y*13) % 256)
+			page.Set(x, y, color.RGBA{v, v, v, 0xff})
+		}
+	}
+	b, _, err := encodeThumb(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got.(*image.Gray); !ok {
+		t.Fatalf("a gray page decodes as %T, want *image.Gray", got)
+	}
+	for y := range 30 {
+		for x := range 40 {
+			if g, w := color.GrayModel.Convert(got.At(x, y)), color.GrayModel.Convert(page.At(x, y)); g != w {
+				t.Fatalf("pixel %d,%d: %v, want %v", x, y, g, w)
+			}
+		}
+	}
+
+	coloured := image.NewNRGBA(r)
+	draw.Draw(coloured, r, page, image.Point{}, draw.Src)
+	coloured.Set(39, 29, color.NRGBA{200, 10, 10, 0xff}) // one red pixel, the last
+	translucent := image.NewNRGBA(r)
+	draw.Draw(translucent, r, page, image.Point{}, draw.Src)
+	translucent.Set(39, 29, color.NRGBA{10, 10, 10, 0x80})
+	paletted := image.NewPaletted(r, color.Palette{color.Black, color.White})
+	for name, img := range map[string]image.Image{"colour": coloured, "translucent": translucent, "paletted": paletted} {
+		b, _, err := encodeThumb(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := got.(*image.Gray); ok {
+			t.Errorf("%s: encoded as gray", name)
+		}
+		if gr, gg, gb, ga := got.At(39, 29).RGBA(); [4]uint32{gr, gg, gb, ga} != rgbaOf(img.At(39, 29)) {
+			t.Errorf("%s: last pixel %v, want %v", name, got.At(39, 29), img.At(39, 29))
+		}
+	}
+}
+
+func rgbaOf(c color.Color) [4]uint32 {
+	r, g, b, a := c.RGBA()
+	return [4]uint32{r, g, b, a}
 }
