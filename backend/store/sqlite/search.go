@@ -176,12 +176,15 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 				keys, err = sq.datePage(ctx, tx, everyDocIsUsers, page.Total)
 			}
 		} else {
-			var inWindow int
-			keys, ranks, inWindow, err = sq.relevancePage(ctx, tx, everyDocIsUsers)
+			var win windowSpan
+			keys, ranks, win, err = sq.relevancePage(ctx, tx, everyDocIsUsers)
 			switch {
 			case err != nil:
-			case inWindow > 0 && inWindow < sq.window():
-				page.Total = inWindow // the window holds every match
+			case win.n > 0 && win.n < sq.window():
+				page.Total = win.n // the window holds every match
+			case win.n > 0:
+				// The window's matches are counted: go on below them.
+				page.Total, page.TotalIsEstimate, err = sq.countBelow(ctx, tx, everyDocIsUsers, win.n, win.lowest)
 			default:
 				page.Total, page.TotalIsEstimate, err = sq.count(ctx, tx, everyDocIsUsers)
 			}
@@ -203,18 +206,26 @@ func (sq searchQuery) window() int {
 	return max(sq.tune.rankWindow, sq.list.offset+sq.list.limit)
 }
 
+// windowSpan describes the matches relevance ranked: how many (0 when the
+// page is past the end, and nothing is known) and the lowest key among
+// them (every match with a higher key is in the window).
+type windowSpan struct {
+	n      int
+	lowest int64
+}
+
 // relevancePage returns the keys of the page's hits by relevance, their
-// ranks, and how many matches the window held (0 when the page is past
-// the end): the newest window() matches are scored, then sorted; bm25 is
-// computed for those alone. A window that is not full holds every match.
-func (sq searchQuery) relevancePage(ctx context.Context, tx *sql.Tx, everyDocIsUsers bool) (keys []int64, ranks []float64, inWindow int, err error) {
+// ranks, and the window's span: the newest window() matches are scored,
+// then sorted; bm25 is computed for those alone. A window that is not full
+// holds every match.
+func (sq searchQuery) relevancePage(ctx context.Context, tx *sql.Tx, everyDocIsUsers bool) (keys []int64, ranks []float64, win windowSpan, err error) {
 	from, args := sq.from(everyDocIsUsers, false)
-	rows, err := tx.QueryContext(ctx, `SELECT k, -r, count(*) OVER () FROM (
+	rows, err := tx.QueryContext(ctx, `SELECT k, -r, count(*) OVER (), min(k) OVER () FROM (
 			SELECT search.rowid AS k, `+bm25SQL+` AS r FROM `+from+` ORDER BY search.rowid DESC LIMIT ?)
 		ORDER BY r, k DESC LIMIT ? OFFSET ?`,
 		append(append([]any(nil), args...), sq.window(), sq.list.limit, sq.list.offset)...)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, windowSpan{}, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -222,10 +233,10 @@ func (sq searchQuery) relevancePage(ctx context.Context, tx *sql.Tx, everyDocIsU
 			k int64
 			r float64
 		)
-		if err := rows.Scan(&k, &r, &inWindow); err != nil {
-			return nil, nil, 0, err
+		if err := rows.Scan(&k, &r, &win.n, &win.lowest); err != nil {
+			return nil, nil, windowSpan{}, err
 		}
 		keys, ranks = append(keys, k), append(ranks, r)
 	}
-	return keys, ranks, inWindow, rows.Err()
+	return keys, ranks, win, rows.Err()
 }

@@ -346,3 +346,57 @@ func sortDocs(docs []store.Document, s store.Sort) []string {
 	}
 	return out
 }
+
+// TestSearchTotalCountsOnBelowTheWindow: when the relevance window is
+// full, the total counts on below it: exact up to exactTotalUpTo (with and
+// without a filter), an estimate past it.
+func TestSearchTotalCountsOnBelowTheWindow(t *testing.T) {
+	s := openTemp(t)
+	s.tune = searchTuning{rankWindow: 3, exactTotalUpTo: 6, walkAbove: 100}
+	ctx := t.Context()
+	u, err := s.DefaultUser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// heron in 5 documents, kite in 7; every other document failed.
+	for i := range 9 {
+		var words []string
+		if i < 5 {
+			words = append(words, "heron")
+		}
+		if i >= 2 {
+			words = append(words, "kite")
+		}
+		status := store.StatusReady
+		if i%2 == 1 {
+			status = store.StatusFailed
+		}
+		d := store.Document{UserID: u.ID, Filename: fmt.Sprintf("d%d.txt", i), SHA256: fmt.Sprint(i),
+			ObjectKey: fmt.Sprint("k", i), ContentType: "text/plain", StorageBackend: "localfs",
+			ExtractedText: strings.Join(words, " "), Status: status}
+		if err := s.CreateDocument(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		word     string
+		status   *store.Status
+		total    int
+		estimate bool
+	}{
+		{"heron", nil, 5, false},                      // window of 3, 2 more below it
+		{"heron", ptrTo(store.StatusReady), 3, false}, // d0 d2 d4: the window holds all
+		{"kite", ptrTo(store.StatusReady), 4, false},  // d2 d4 d6 d8: 1 below the window
+		{"kite", nil, 9, true},                        // 7 > exactTotalUpTo: 7 hits among the newest 7 of 9 keys, extrapolated
+	} {
+		p, err := s.Search(ctx, store.SearchQuery{Must: [][]store.SearchTerm{{{Text: tc.word}}},
+			Filter: store.DocumentFilter{UserID: u.ID, Status: tc.status, Limit: 2}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != tc.total || p.TotalIsEstimate != tc.estimate {
+			t.Errorf("%s (status %v): total %d (estimate %v), want %d (estimate %v)",
+				tc.word, tc.status, p.Total, p.TotalIsEstimate, tc.total, tc.estimate)
+		}
+	}
+}
