@@ -145,14 +145,7 @@ func TestEncodeThumbGray(t *testing.T) {
 			page.Set(x, y, color.RGBA{v, v, v, 0xff})
 		}
 	}
-	b, _, err := encodeThumb(page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := thumbRoundTrip(t, page)
 	if _, ok := got.(*image.Gray); !ok {
 		t.Fatalf("a gray page decodes as %T, want *image.Gray", got)
 	}
@@ -172,14 +165,7 @@ func TestEncodeThumbGray(t *testing.T) {
 	translucent.Set(39, 29, color.NRGBA{10, 10, 10, 0x80})
 	paletted := image.NewPaletted(r, color.Palette{color.Black, color.White})
 	for name, img := range map[string]image.Image{"colour": coloured, "translucent": translucent, "paletted": paletted} {
-		b, _, err := encodeThumb(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := png.Decode(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := thumbRoundTrip(t, img)
 		if _, ok := got.(*image.Gray); ok {
 			t.Errorf("%s: encoded as gray", name)
 		}
@@ -187,6 +173,20 @@ func TestEncodeThumbGray(t *testing.T) {
 			t.Errorf("%s: last pixel %v, want %v", name, got.At(39, 29), img.At(39, 29))
 		}
 	}
+}
+
+// thumbRoundTrip encodes img as a thumbnail and decodes it again.
+func thumbRoundTrip(t *testing.T, img image.Image) image.Image {
+	t.Helper()
+	b, _, err := encodeThumb(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
 
 func rgbaOf(c color.Color) [4]uint32 {
