@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/backend/store/sqlite/internal/fts"
 )
 
 // matchExpr renders the terms of q as an FTS5 query. Every piece of text
@@ -50,26 +51,57 @@ func matchExpr(q store.SearchQuery) (expr string, ok bool) {
 // followed by *, and several words that are not a phrase as each word
 // ANDed.
 func termExpr(t store.SearchTerm) (string, bool) {
+	strs, prefix := termStrings(t)
+	switch {
+	case len(strs) == 0:
+		return "", false
+	case prefix:
+		return ftsString(strs[0]) + "*", true
+	case len(strs) == 1:
+		return ftsString(strs[0]), true
+	}
+	quoted := make([]string, len(strs))
+	for i, s := range strs {
+		quoted[i] = ftsString(s)
+	}
+	return "(" + strings.Join(quoted, " AND ") + ")", true
+}
+
+// termStrings returns the strings FTS5 is asked for a term: the whole text
+// for a phrase or a prefix (prefix true), one per word otherwise; none
+// when the term has nothing to search for.
+func termStrings(t store.SearchTerm) (strs []string, prefix bool) {
 	text := cleanText(t.Text)
 	if !searchable(text) {
-		return "", false
+		return nil, false
 	}
-	switch {
-	case t.Prefix:
-		return ftsString(text) + "*", true
-	case t.Phrase:
-		return ftsString(text), true
+	if t.Prefix || t.Phrase {
+		return []string{text}, t.Prefix
 	}
-	var words []string
 	for _, w := range strings.Fields(text) {
 		if searchable(w) {
-			words = append(words, ftsString(w))
+			strs = append(strs, w)
 		}
 	}
-	if len(words) == 1 {
-		return words[0], true
+	return strs, false
+}
+
+// highlightPhrases returns the phrases of q that highlight marks in a
+// hit's text: every string of its Must terms (Not terms are never in a
+// hit, and a topic filter's phrase is in the topics column).
+func highlightPhrases(q store.SearchQuery) []fts.Phrase {
+	var phrases []fts.Phrase
+	for _, g := range q.Must {
+		for _, t := range g {
+			strs, prefix := termStrings(t)
+			for _, s := range strs {
+				if p, ok := fts.NewPhrase(s, prefix); ok {
+					phrases = append(phrases, p)
+				}
+			}
+		}
 	}
-	return "(" + strings.Join(words, " AND ") + ")", true
+	return phrases
 }
 
 // ftsString quotes s as an FTS5 string.

@@ -4,25 +4,26 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"slices"
 
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/backend/store/sqlite/internal/fts"
 )
 
 // highlightSQL is the text column (1) with FTS5 marking the matched
-// tokens; excerpt cuts the snippet out of it. Its arguments are
-// HighlightStart and HighlightEnd.
+// tokens. Its arguments are HighlightStart and HighlightEnd.
 const highlightSQL = `highlight(search, 1, ?, ?)`
 
 // load returns the hits with the given keys, in order: each document with
 // its topics, rank and snippet. ranks, when not nil, are the hits' ranks
 // already computed.
 //
-// Snippets (and ranks) come from one FTS5 cursor over the range of the
-// keys: a cursor per hit would parse the query, and compute bm25's
-// statistics, once per hit; and the text is highlighted for the page's
-// rows alone. The unary + keeps the IN list from being handed to FTS5 as rowid
-// lookups, which would be a cursor per hit again.
+// Snippets are marked here, by internal/fts, which tokenizes, folds and
+// stems exactly as the index does (its tests hold it to FTS5's own
+// highlight()): FTS5 would re-evaluate the query over the whole range of
+// the page's keys to find the page's rows (measured at 100,000
+// documents, that and highlight() were a third of a search's time).
 func (sq searchQuery) load(ctx context.Context, tx *sql.Tx, keys []int64, ranks []float64) ([]store.SearchHit, error) {
 	hits := make([]store.SearchHit, len(keys))
 	if len(keys) == 0 {
@@ -32,36 +33,17 @@ func (sq searchQuery) load(ctx context.Context, tx *sql.Tx, keys []int64, ranks 
 	for i, k := range keys {
 		index[k] = i
 	}
-	rank := "-" + bm25SQL
-	if ranks != nil {
-		rank = "0" // known: bm25's statistics would cost a pass over every match
-	}
 	list := jsonInts(keys)
-	rows, err := tx.QueryContext(ctx, `SELECT rowid, `+rank+`, `+highlightSQL+` FROM search
-		WHERE search MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))`,
-		store.HighlightStart, store.HighlightEnd,
-		sq.match, slices.Min(keys), slices.Max(keys), list)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var (
-			key    int64
-			h      store.SearchHit
-			marked string
-		)
-		if err := rows.Scan(&key, &h.Rank, &marked); err != nil {
-			rows.Close()
+	if ranks == nil {
+		var err error
+		if ranks, err = sq.rankKeys(ctx, tx, keys, list, index); err != nil {
 			return nil, err
 		}
-		h.Snippet = excerpt(marked)
-		if ranks != nil {
-			h.Rank = ranks[index[key]]
-		}
-		hits[index[key]] = h
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	for i := range hits {
+		hits[i].Rank = ranks[i]
+	}
+	if err := sq.snippets(ctx, tx, hits, list, index); err != nil {
 		return nil, err
 	}
 
@@ -96,6 +78,75 @@ func (sq searchQuery) load(ctx context.Context, tx *sql.Tx, keys []int64, ranks 
 		hits[i].Document.Topics = ds[i].Topics
 	}
 	return hits, nil
+}
+
+// rankKeys computes the ranks of the given keys (in order). The keys come
+// from one FTS5 cursor over their range, not a cursor each: each would
+// parse the query and compute bm25's statistics again. The unary + keeps
+// the IN list from being handed to FTS5 as rowid lookups, which would be a
+// cursor per key.
+func (sq searchQuery) rankKeys(ctx context.Context, tx *sql.Tx, keys []int64, list string, index map[int64]int) ([]float64, error) {
+	ranks := make([]float64, len(keys))
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, -`+bm25SQL+` FROM search
+		WHERE search MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))`,
+		sq.match, slices.Min(keys), slices.Max(keys), list)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			key  int64
+			rank float64
+		)
+		if err := rows.Scan(&key, &rank); err != nil {
+			return nil, err
+		}
+		ranks[index[key]] = rank
+	}
+	return ranks, rows.Err()
+}
+
+// snippets sets the hits' snippets: each text, read by key, is marked with
+// the query's phrases and cut by excerpt. A text that is not valid UTF-8
+// (where SQLite's decoder and Go's disagree) is marked by FTS5 instead.
+func (sq searchQuery) snippets(ctx context.Context, tx *sql.Tx, hits []store.SearchHit, list string, index map[int64]int) error {
+	h := fts.NewHighlighter(highlightPhrases(sq.q), store.HighlightStart, store.HighlightEnd)
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, body FROM search WHERE rowid IN (SELECT value FROM json_each(?))`, list)
+	if err != nil {
+		return err
+	}
+	var engine []int64
+	for rows.Next() {
+		var (
+			key  int64
+			body string
+		)
+		if err := rows.Scan(&key, &body); err != nil {
+			rows.Close()
+			return err
+		}
+		marked, ok := h.Mark(body)
+		if !ok {
+			engine = append(engine, key)
+			continue
+		}
+		hits[index[key]].Snippet = excerpt(marked)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, key := range engine {
+		var marked string
+		err := tx.QueryRowContext(ctx, `SELECT `+highlightSQL+` FROM search WHERE search MATCH ? AND rowid = ?`,
+			store.HighlightStart, store.HighlightEnd, sq.match, key).Scan(&marked)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		hits[index[key]].Snippet = excerpt(marked)
+	}
+	return nil
 }
 
 // jsonInts encodes keys as a JSON array for json_each.

@@ -400,3 +400,75 @@ func TestSearchTotalCountsOnBelowTheWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestSnippetsMatchFTS5 checks the snippets Search marks in Go against
+// FTS5's own highlight() of the same rows, for every kind of term, a topic
+// filter and a NOT; and that a text that is not valid UTF-8 is still
+// marked (by FTS5).
+func TestSnippetsMatchFTS5(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	u, err := s.DefaultUser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := store.Topic{UserID: u.ID, Name: "Heron Watch"}
+	if err := s.CreateTopic(ctx, &tp); err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{
+		"The herons were nesting; a Heron nests by the river, and HERONS' nests are big.",
+		"Kites and a heron: the kite flew, kites fly. Résumé of the flight, resume later.",
+		"Flying kites near the heron colony is forbidden — forbidding kites, heronries.",
+		"caf\xe9 heron \xff bytes that are not UTF-8 around a heron",
+	}
+	for i, text := range texts {
+		d := store.Document{UserID: u.ID, Filename: fmt.Sprintf("d%d.txt", i), SHA256: fmt.Sprint(i),
+			ObjectKey: fmt.Sprint("k", i), ContentType: "text/plain", StorageBackend: "localfs",
+			ExtractedText: text, Status: store.StatusReady}
+		if err := s.CreateDocument(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 {
+			if err := s.SetDocumentTopics(ctx, d.ID, []store.TopicLink{{TopicID: tp.ID, Source: store.SourceUser}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	term := func(text string) store.SearchTerm { return store.SearchTerm{Text: text} }
+	for _, q := range []store.SearchQuery{
+		{Must: [][]store.SearchTerm{{term("heron")}}},
+		{Must: [][]store.SearchTerm{{term("nesting herons")}}},
+		{Must: [][]store.SearchTerm{{{Text: "the kite", Phrase: true}}}},
+		{Must: [][]store.SearchTerm{{{Text: "kit", Prefix: true}}}},
+		{Must: [][]store.SearchTerm{{term("resume")}, {term("kites"), term("river")}}},
+		{Must: [][]store.SearchTerm{{term("heron")}}, Not: []store.SearchTerm{term("river")}},
+		{Must: [][]store.SearchTerm{{term("kites")}}, Filter: store.DocumentFilter{TopicID: &tp.ID}},
+	} {
+		q.Filter.UserID = u.ID
+		q.Filter.Limit = 10
+		p, err := s.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Hits) == 0 {
+			t.Errorf("%v: no hits", q.Must)
+		}
+		for _, h := range p.Hits {
+			var marked string
+			match, _ := matchExpr(q)
+			err := s.r.QueryRowContext(ctx, `SELECT highlight(search, 1, ?, ?) FROM search
+				WHERE search MATCH ? AND rowid = (SELECT seq FROM search_rows WHERE document_id = ?)`,
+				store.HighlightStart, store.HighlightEnd, match, h.Document.ID).Scan(&marked)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := excerpt(marked); h.Snippet != want {
+				t.Errorf("%v in %s:\n got %q\nwant %q", q.Must, h.Document.Filename, h.Snippet, want)
+			}
+			if !strings.Contains(h.Snippet, store.HighlightStart) {
+				t.Errorf("%v in %s: nothing marked in %q", q.Must, h.Document.Filename, h.Snippet)
+			}
+		}
+	}
+}
