@@ -146,7 +146,8 @@ clean:
 # config file, the search query, the extractors, the API's request decoding.
 FUZZ_TARGETS := backend/config:FuzzParseFile backend/library:FuzzParseQuery \
 	backend/extract:FuzzRTF backend/extract:FuzzHTML backend/extract:FuzzOOXML \
-	backend/extract:FuzzText backend/extract:FuzzDOC backend/extract:FuzzImageHeader backend/httpapi:FuzzAPIRequest
+	backend/extract:FuzzText backend/extract:FuzzDOC backend/extract:FuzzImageHeader backend/httpapi:FuzzAPIRequest \
+	backend/store/sqlite/internal/fts:FuzzHighlight
 FUZZTIME ?= 5s
 .PHONY: fuzz-short faults
 

@@ -325,9 +325,19 @@ func searchCases(d *searchDB) []struct {
 // name intersected in the index first (narrowByTopic).
 //
 // Where the time goes (pprof): bm25's statistics (one pass over every
-// match of each term, whatever the window), the highlight of 50 texts
-// (tokenizing them), the count up to 10,001, and for prefixes the merge
-// of every term's list, once per FTS5 cursor. A prefix index
+// match of each term, whatever the window), the count up to 10,001, and
+// for prefixes the merge of every term's list, once per FTS5 cursor.
+// Snippets used to be FTS5's highlight() over the page's key range, which
+// evaluated the query again over every match in that range; marking the
+// 50 texts in Go (internal/fts) instead measured, wall p50 / p95 in two
+// interleaved rounds of 60 on a quiet 2-core VM (2026-12-01), before →
+// after: common 7.2-7.7 / 9.3-13 → 6.3-6.8 / 7.7-8.6, rare 4.1-4.5 /
+// 5.4-8.2 → 3.8-3.9 / 5.7-6.4, two words 11.6-12 / 13-18 → 11.0-11.1 /
+// 14-16, prefix 11.2-12.1 / 13-19 → 9.5-9.9 / 11.5-12.4, the bench's
+// phrase 23.5-25 / 31-39 → 19.5-19.9 / 22-23, common by date 10.7-12.3 /
+// 13-20 → 10.1-10.3 / 12-12.3. The phrase's time is now bm25's statistics
+// (28%: a full evaluation of the phrase) and the window's evaluation with
+// bm25 (41%). A prefix index
 // (prefix = '2 3' in 0003_search.sql) measured prefix at 20 / 24 ms, but
 // the file grew 18% and indexing a document cost ~25% more; it is left
 // out. Ranking: see searchTuning.rankWindow.

@@ -183,3 +183,40 @@ func TestHighlightInvalidUTF8(t *testing.T) {
 		t.Fatal("invalid UTF-8 was highlighted; FTS5 should be asked")
 	}
 }
+
+// FuzzHighlight holds Highlighter to FTS5's highlight() for any valid
+// UTF-8 text and any query string, as a word, a phrase or a prefix.
+func FuzzHighlight(f *testing.F) {
+	for _, text := range hostileTexts {
+		f.Add(text, strings.Fields(text)[1], false)
+	}
+	f.Add("Résumé of the résumés", "resume", true)
+	f.Add("a\u0301b \u0301c", "ab", false)
+	db := openEngine(f, "porter unicode61 remove_diacritics 2")
+	f.Fuzz(func(t *testing.T, text, query string, prefix bool) {
+		if !utf8.ValidString(text) || !utf8.ValidString(query) || strings.ContainsRune(text+query, 0) {
+			// The caller asks FTS5 about invalid text; queries are cleaned
+			// of NULs; and highlight() returns a text only up to its first
+			// NUL (a C string), where Mark keeps all of it.
+			t.Skip()
+		}
+		p, ok := NewPhrase(query, prefix)
+		if !ok {
+			return
+		}
+		if _, err := db.Exec(`DELETE FROM t`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`INSERT INTO t (rowid, x) VALUES (1, ?)`, text); err != nil {
+			t.Fatal(err)
+		}
+		want, matched := engineHighlights(t, db, queryString([]string{query}, []bool{prefix}))[1]
+		if !matched {
+			want = text
+		}
+		got, ok := NewHighlighter([]Phrase{p}, "[", "]").Mark(text)
+		if !ok || got != want {
+			t.Errorf("query %q (prefix %v) in %q:\n got %q\nwant %q", query, prefix, text, got, want)
+		}
+	})
+}
