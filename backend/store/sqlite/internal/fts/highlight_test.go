@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -219,4 +220,30 @@ func FuzzHighlight(f *testing.F) {
 			t.Errorf("query %q (prefix %v) in %q:\n got %q\nwant %q", query, prefix, text, got, want)
 		}
 	})
+}
+
+// TestTokensMatchFTS5 compares Tokens' terms with those the engine's
+// unicode61 tokenizer indexes for each text of the corpus.
+func TestTokensMatchFTS5(t *testing.T) {
+	db := openEngine(t, "unicode61 remove_diacritics 2")
+	for i, text := range corpusTexts(t) {
+		want := engineTokens(t, db, text)
+		var got []string
+		for _, tok := range Tokens(text) {
+			got = append(got, tok.Term)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("text %d: %d terms, the engine has %d; first difference near %q", i, len(got), len(want), firstDiff(got, want))
+		}
+	}
+}
+
+// firstDiff returns the terms of a and b where they first differ.
+func firstDiff(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return a[i] + " / " + b[i]
+		}
+	}
+	return "the end"
 }
