@@ -472,3 +472,45 @@ func TestSnippetsMatchFTS5(t *testing.T) {
 		}
 	}
 }
+
+// TestSnippetsOfLongTexts: a long text is marked up to snippetScan when
+// its start holds a match, and as a whole when only its end does.
+func TestSnippetsOfLongTexts(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	u, err := s.DefaultUser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filler := strings.Repeat("plain words of filler text go on and on here. ", 4*snippetScan/46)
+	texts := map[string]string{
+		"early.txt": "An osprey nests early. " + filler + " The osprey again, far past the cut.",
+		"late.txt":  filler + " Only here an osprey, past the cut. " + filler,
+		"edge.txt":  filler[:snippetScan-40] + " osprey " + filler,
+	}
+	for name, text := range texts {
+		d := store.Document{UserID: u.ID, Filename: name, SHA256: name, ObjectKey: name, ContentType: "text/plain",
+			StorageBackend: "localfs", ExtractedText: text, Status: store.StatusReady}
+		if err := s.CreateDocument(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := s.Search(ctx, store.SearchQuery{Must: [][]store.SearchTerm{{{Text: "osprey"}}},
+		Filter: store.DocumentFilter{UserID: u.ID, Limit: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Hits) != len(texts) {
+		t.Fatalf("%d hits, want %d", len(p.Hits), len(texts))
+	}
+	mark := store.HighlightStart + "osprey" + store.HighlightEnd
+	for _, h := range p.Hits {
+		sn := h.Snippet
+		if !strings.Contains(sn, mark) || !strings.HasSuffix(sn, " …") {
+			t.Errorf("%s: snippet %q, want osprey marked and the text going on", h.Document.Filename, sn)
+		}
+		if h.Document.Filename == "late.txt" && !strings.Contains(sn, "Only here an") {
+			t.Errorf("late.txt: snippet %q, want the match past the cut", sn)
+		}
+	}
+}

@@ -247,3 +247,23 @@ func firstDiff(a, b []string) string {
 	}
 	return "the end"
 }
+
+func TestCut(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		n    int
+		want int
+	}{
+		{"abc def", 5, 3},         // inside "def": back to the space
+		{"abc def", 3, 3},         // at the space
+		{"abc def", 99, 7},        // past the end
+		{"abcdef", 3, 0},          // no separator
+		{"ab é\u0301cd, x", 6, 2}, // é and its mark are in the token
+		{"日本語の文章と漢字、한국어", 20, 0}, // one run of token characters up to 、
+		{"日本語の文章と漢字、한국어", 30, 27},
+	} {
+		if got := Cut(tc.text, tc.n); got != tc.want {
+			t.Errorf("Cut(%q, %d) = %d, want %d", tc.text, tc.n, got, tc.want)
+		}
+	}
+}

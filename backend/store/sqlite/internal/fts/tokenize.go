@@ -97,3 +97,21 @@ func firstFoldedByte(token string) byte {
 	}
 	return b[0]
 }
+
+// Cut returns the longest length i <= n at which text can be cut without
+// changing a token that ends before i: text[i] is a separator (or i is the
+// text's length). It is 0 when the first n bytes hold no separator.
+func Cut(text string, n int) int {
+	if n >= len(text) {
+		return len(text)
+	}
+	for i := n; i > 0; i-- {
+		if !utf8.RuneStart(text[i]) {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(text[i:]); !tokenChar(r) {
+			return i
+		}
+	}
+	return 0
+}
