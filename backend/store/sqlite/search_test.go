@@ -371,12 +371,7 @@ func TestSearchTotalCountsOnBelowTheWindow(t *testing.T) {
 		if i%2 == 1 {
 			status = store.StatusFailed
 		}
-		d := store.Document{UserID: u.ID, Filename: fmt.Sprintf("d%d.txt", i), SHA256: fmt.Sprint(i),
-			ObjectKey: fmt.Sprint("k", i), ContentType: "text/plain", StorageBackend: "localfs",
-			ExtractedText: strings.Join(words, " "), Status: status}
-		if err := s.CreateDocument(ctx, &d); err != nil {
-			t.Fatal(err)
-		}
+		addText(t, s, u.ID, fmt.Sprintf("d%d.txt", i), strings.Join(words, " "), status)
 	}
 	for _, tc := range []struct {
 		word     string
@@ -423,12 +418,7 @@ func TestSnippetsMatchFTS5(t *testing.T) {
 		"caf\xe9 heron \xff bytes that are not UTF-8 around a heron",
 	}
 	for i, text := range texts {
-		d := store.Document{UserID: u.ID, Filename: fmt.Sprintf("d%d.txt", i), SHA256: fmt.Sprint(i),
-			ObjectKey: fmt.Sprint("k", i), ContentType: "text/plain", StorageBackend: "localfs",
-			ExtractedText: text, Status: store.StatusReady}
-		if err := s.CreateDocument(ctx, &d); err != nil {
-			t.Fatal(err)
-		}
+		d := addText(t, s, u.ID, fmt.Sprintf("d%d.txt", i), text, store.StatusReady)
 		if i == 1 {
 			if err := s.SetDocumentTopics(ctx, d.ID, []store.TopicLink{{TopicID: tp.ID, Source: store.SourceUser}}); err != nil {
 				t.Fatal(err)
@@ -489,11 +479,7 @@ func TestSnippetsOfLongTexts(t *testing.T) {
 		"edge.txt":  filler[:snippetScan-40] + " osprey " + filler,
 	}
 	for name, text := range texts {
-		d := store.Document{UserID: u.ID, Filename: name, SHA256: name, ObjectKey: name, ContentType: "text/plain",
-			StorageBackend: "localfs", ExtractedText: text, Status: store.StatusReady}
-		if err := s.CreateDocument(ctx, &d); err != nil {
-			t.Fatal(err)
-		}
+		addText(t, s, u.ID, name, text, store.StatusReady)
 	}
 	p, err := s.Search(ctx, store.SearchQuery{Must: [][]store.SearchTerm{{{Text: "osprey"}}},
 		Filter: store.DocumentFilter{UserID: u.ID, Limit: 10}})
@@ -513,4 +499,16 @@ func TestSnippetsOfLongTexts(t *testing.T) {
 			t.Errorf("late.txt: snippet %q, want the match past the cut", sn)
 		}
 	}
+}
+
+// addText stores a text document of the user's with the given name (also
+// its hash and key), text and status.
+func addText(t *testing.T, s *Store, userID, name, text string, status store.Status) store.Document {
+	t.Helper()
+	d := store.Document{UserID: userID, Filename: name, SHA256: name, ObjectKey: name, ContentType: "text/plain",
+		StorageBackend: "localfs", ExtractedText: text, Status: status}
+	if err := s.CreateDocument(t.Context(), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
