@@ -18,12 +18,18 @@ const (
 )
 
 // Job is one unit of background work on a document (extract, classify…).
+//
+// Attempts counts its claims (a release at shutdown gives one back);
+// Stopped counts the claims that ended with no outcome because their lease
+// expired — the process stopped (a crash, an out-of-memory kill) or hung
+// past its lease. The other claims ended in an error, or one is running.
 type Job struct {
 	ID         string    `json:"id"`
 	Kind       string    `json:"kind"`
 	DocumentID string    `json:"document_id"`
 	State      JobState  `json:"state"`
 	Attempts   int       `json:"attempts"` // claims so far
+	Stopped    int       `json:"stopped"`  // claims whose lease expired unfinished
 	RunAt      time.Time `json:"run_at"`   // not claimable before this
 	LastError  string    `json:"last_error,omitempty"`
 	LeaseOwner string    `json:"lease_owner,omitempty"`
@@ -64,6 +70,20 @@ type Claim struct {
 	// extracting), written with the claim; kinds not in it leave the
 	// document as it is.
 	Status map[string]Status
+	// MaxAttempts, when positive, bounds a job's claims: a due job whose
+	// Attempts already reached it is not handed out again but failed for
+	// good, with its document (status failed, error GiveUp(job)), in one
+	// transaction. So a job whose every run kills the process (an extractor
+	// that exhausts memory, a native crash) ends after MaxAttempts deaths
+	// instead of being claimed forever. Zero: no bound.
+	MaxAttempts int
+	// GiveUp words the document's error for a job given up. It gets the job
+	// as it ends: Stopped already counts the expired lease the claim found,
+	// LastError is the last handler error. Required with MaxAttempts.
+	GiveUp func(Job) string
+	// GaveUp, when not nil, receives the jobs given up by this claim, as
+	// stored (failed, LastError the sentence), once the claim committed.
+	GaveUp *[]Job
 }
 
 // JobCounts summarises the queue.
@@ -79,15 +99,19 @@ type JobQueue interface {
 	EnqueueJob(ctx context.Context, j *Job) error
 	// ClaimJobs leases up to c.Limit due jobs to c.Owner for c.Lease:
 	// queued jobs whose RunAt has passed, and running jobs whose lease
-	// expired. Each claim increments Attempts. Two owners never hold the
-	// same job. In the same transaction, each claimed job's document takes
-	// the status c.Status gives for the job's kind, if any.
+	// expired (that claim also counts one more Stopped). Each claim
+	// increments Attempts. Two owners never hold the same job. In the same
+	// transaction, each claimed job's document takes the status c.Status
+	// gives for the job's kind, if any. Due jobs that reached
+	// c.MaxAttempts are failed instead (see Claim); they take places in
+	// c.Limit, so a claim may return fewer jobs while more are due.
 	ClaimJobs(ctx context.Context, c Claim) ([]Job, error)
 	// FinishJob applies o. ErrConflict when the lease was lost (the job was
 	// reclaimed by another owner after expiry); nothing is changed then.
 	FinishJob(ctx context.Context, o JobOutcome) error
 	// ReleaseJobs puts owner's running jobs back in the queue (shutdown)
-	// and returns how many.
+	// and returns how many. Each gives its claim back (Attempts − 1): the
+	// program stopped on purpose, not because of the job.
 	ReleaseJobs(ctx context.Context, owner string) (int, error)
 	// JobCounts counts queued (including expired-lease), running and failed jobs.
 	JobCounts(ctx context.Context) (JobCounts, error)

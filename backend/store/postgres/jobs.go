@@ -19,23 +19,23 @@ var _ store.JobQueue = (*Store)(nil)
 const maxClaim = 1000
 
 // jobColumns are selected, in this order, by scanJob; alias j.
-const jobColumns = `j.id, j.kind, j.document_id, j.state, j.attempts, j.run_at, j.last_error,
+const jobColumns = `j.id, j.kind, j.document_id, j.state, j.attempts, j.stopped, j.run_at, j.last_error,
 	j.lease_owner, j.lease_until, j.created_at, j.updated_at`
 
-// scanJob reads jobColumns.
-func scanJob(row pgx.Row) (store.Job, error) {
+// scanJob reads jobColumns, then into extra (if any) the columns after them.
+func scanJob(row pgx.Row, extra ...any) (store.Job, error) {
 	var (
-		j          store.Job
-		state      string
-		attempts   int32
-		leaseUntil *time.Time
+		j                 store.Job
+		state             string
+		attempts, stopped int32
+		leaseUntil        *time.Time
 	)
-	if err := row.Scan(&j.ID, &j.Kind, &j.DocumentID, &state, &attempts, &j.RunAt, &j.LastError,
-		&j.LeaseOwner, &leaseUntil, &j.CreatedAt, &j.UpdatedAt); err != nil {
+	if err := row.Scan(append([]any{&j.ID, &j.Kind, &j.DocumentID, &state, &attempts, &stopped, &j.RunAt, &j.LastError,
+		&j.LeaseOwner, &leaseUntil, &j.CreatedAt, &j.UpdatedAt}, extra...)...); err != nil {
 		return store.Job{}, err
 	}
 	j.State = store.JobState(state)
-	j.Attempts = int(attempts)
+	j.Attempts, j.Stopped = int(attempts), int(stopped)
 	if leaseUntil != nil {
 		j.LeaseUntil = leaseUntil.UTC()
 	}
@@ -118,8 +118,10 @@ func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
 
 // ClaimJobs leases up to c.Limit due jobs to c.Owner for c.Lease, oldest
 // RunAt first: queued jobs whose RunAt has passed and running jobs whose
-// lease expired. Each claim increments Attempts, and each claimed job's
-// document takes the status c.Status names for the job's kind.
+// lease expired. Each claim increments Attempts (and Stopped, for an
+// expired lease), and each claimed job's document takes the status
+// c.Status names for the job's kind. Due jobs that reached c.MaxAttempts
+// are not taken but given up (giveUp).
 //
 // One statement does it: the candidates and their documents are locked
 // with SKIP LOCKED, so concurrent claimers (in any process) pass over each
@@ -128,6 +130,8 @@ func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
 // before it is taken, and a claim never waits on a document another
 // transaction holds (that job is taken by a later claim), so it cannot
 // deadlock with FinishJob or DeleteDocument, which lock the document first.
+// The same statement returns the candidates that reached the limit, so
+// giving up costs a transaction only when there is a job to give up.
 func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, error) {
 	const op = "claim jobs"
 	owner, limit, lease := c.Owner, c.Limit, c.Lease
@@ -136,6 +140,9 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 	}
 	if lease < time.Microsecond {
 		return nil, fmt.Errorf("postgres: %s: lease %v is not positive", op, lease)
+	}
+	if c.MaxAttempts > 0 && c.GiveUp == nil {
+		return nil, fmt.Errorf("postgres: %s: MaxAttempts needs GiveUp to word the failure", op)
 	}
 	status := make(map[string]string, len(c.Status))
 	for kind, st := range c.Status {
@@ -149,7 +156,7 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 	}
 	limit = min(limit, maxClaim)
 	rows, err := s.pool.Query(ctx, `WITH due AS MATERIALIZED (
-			SELECT j.id, j.kind, j.document_id FROM jobs j JOIN documents d ON d.id = j.document_id
+			SELECT j.id, j.kind, j.document_id, j.attempts FROM jobs j JOIN documents d ON d.id = j.document_id
 			WHERE j.state IN ('queued', 'running')
 			  AND ((j.state = 'queued' AND j.run_at <= now())
 			    OR (j.state = 'running' AND j.lease_until < now()))
@@ -157,23 +164,47 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 			LIMIT $2
 			FOR UPDATE OF j SKIP LOCKED
 			FOR NO KEY UPDATE OF d SKIP LOCKED
+		), take AS (
+			SELECT * FROM due WHERE $6::int <= 0 OR due.attempts < $6::int
 		), started AS (
 			UPDATE documents AS d SET status = st.value, updated_at = $5
-			  FROM due JOIN jsonb_each_text($4::jsonb) AS st ON st.key = due.kind
-			 WHERE d.id = due.document_id AND d.status <> st.value
+			  FROM take JOIN jsonb_each_text($4::jsonb) AS st ON st.key = take.kind
+			 WHERE d.id = take.document_id AND d.status <> st.value
+		), claimed AS (
+			UPDATE jobs AS j
+			   SET state = 'running', lease_owner = $1,
+			       lease_until = now() + $3::bigint * interval '1 microsecond',
+			       attempts = j.attempts + 1, stopped = j.stopped + (j.state = 'running')::int,
+			       updated_at = now()
+			  FROM take
+			 WHERE j.id = take.id
+			RETURNING `+jobColumns+`
 		)
-		UPDATE jobs AS j
-		   SET state = 'running', lease_owner = $1,
-		       lease_until = now() + $3::bigint * interval '1 microsecond',
-		       attempts = j.attempts + 1, updated_at = now()
-		  FROM due
-		 WHERE j.id = due.id
-		RETURNING `+jobColumns, owner, limit, lease.Microseconds(), status, s.timestamp(s.now()))
+		SELECT claimed.*, false FROM claimed
+		UNION ALL
+		SELECT `+jobColumns+`, true FROM jobs j JOIN due ON due.id = j.id
+		 WHERE $6::int > 0 AND due.attempts >= $6::int`,
+		owner, limit, lease.Microseconds(), status, s.timestamp(s.now()), c.MaxAttempts)
 	if err != nil {
 		return nil, wrap(op, err)
 	}
-	jobs, err := collectJobs(rows)
-	if err != nil {
+	jobs := []store.Job{}
+	var spent []string // due, but out of attempts
+	for rows.Next() {
+		var exhausted bool
+		j, err := scanJob(rows, &exhausted)
+		if err != nil {
+			rows.Close()
+			return nil, wrap(op, err)
+		}
+		if exhausted {
+			spent = append(spent, j.ID)
+		} else {
+			jobs = append(jobs, j)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return nil, wrap(op, err)
 	}
 	// RETURNING keeps no order.
@@ -183,7 +214,69 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
+	var gaveUp []store.Job
+	if len(spent) > 0 {
+		if gaveUp, err = s.giveUp(ctx, spent, c.MaxAttempts, c.GiveUp); err != nil {
+			// The claimed jobs are this owner's now and must be handed
+			// out. The spent ones stay due, out of reach of any claim
+			// but a give-up: the next claim tries again (the error —
+			// a lost connection, a cancelled context — meets it too).
+			return jobs, nil
+		}
+	}
+	if c.GaveUp != nil {
+		*c.GaveUp = gaveUp
+	}
 	return jobs, nil
+}
+
+// giveUp fails, for good and each in one transaction with its document,
+// the jobs among ids that are still due and reached maxAttempts (another
+// claimer may have given one up meanwhile; a row another transaction
+// holds is skipped and left for a later claim). The document's error is
+// words(job), with an expired lease counted in Stopped; its bytes and text
+// stay (a retry is a new job). It returns the jobs given up, as stored.
+func (s *Store) giveUp(ctx context.Context, ids []string, maxAttempts int, words func(store.Job) string) ([]store.Job, error) {
+	var out []store.Job
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+jobColumns+` FROM jobs j JOIN documents d ON d.id = j.document_id
+			WHERE j.id = ANY($1::uuid[]) AND j.attempts >= $2
+			  AND ((j.state = 'queued' AND j.run_at <= now())
+			    OR (j.state = 'running' AND j.lease_until < now()))
+			FOR UPDATE OF j SKIP LOCKED
+			FOR NO KEY UPDATE OF d SKIP LOCKED`, ids, maxAttempts)
+		if err != nil {
+			return err
+		}
+		spent, err := collectJobs(rows)
+		if err != nil {
+			return err
+		}
+		failed := store.StatusFailed
+		for _, j := range spent {
+			if j.State == store.JobRunning {
+				j.Stopped++
+			}
+			msg := cleanText(words(j))
+			stored, err := scanJob(tx.QueryRow(ctx, `UPDATE jobs AS j
+				SET state = 'failed', stopped = $2, last_error = $3,
+				    lease_owner = '', lease_until = NULL, updated_at = clock_timestamp()
+				WHERE j.id = $1
+				RETURNING `+jobColumns, j.ID, j.Stopped, msg))
+			if err != nil {
+				return fmt.Errorf("job %s: %w", j.ID, err)
+			}
+			if _, err := s.updateDocument(ctx, tx, j.DocumentID, store.DocumentPatch{Status: &failed, Error: &msg}); err != nil {
+				return fmt.Errorf("document of job %s: %w", j.ID, err)
+			}
+			out = append(out, stored)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("give up jobs", err)
+	}
+	return out, nil
 }
 
 // errLeaseLost says the job is not (or no longer) running under the owner.
@@ -292,14 +385,16 @@ func leaseNew(ctx context.Context, tx pgx.Tx, id, owner string, lease time.Durat
 }
 
 // ReleaseJobs puts owner's running jobs back in the queue, due at once
-// (their RunAt has passed), and returns how many. Attempts are kept.
+// (their RunAt has passed), and returns how many. Each gives its claim
+// back: the program stopped on purpose, so Attempts does not count it.
 func (s *Store) ReleaseJobs(ctx context.Context, owner string) (int, error) {
 	const op = "release jobs"
 	if owner == "" {
 		return 0, nil
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE jobs
-		SET state = 'queued', lease_owner = '', lease_until = NULL, updated_at = clock_timestamp()
+		SET state = 'queued', attempts = greatest(attempts - 1, 0),
+		    lease_owner = '', lease_until = NULL, updated_at = clock_timestamp()
 		WHERE state = 'running' AND lease_owner = $1`, owner)
 	if err != nil {
 		return 0, wrap(op, err)

@@ -15,7 +15,7 @@ import (
 var _ store.JobQueue = (*Store)(nil)
 
 // jobColumns are the columns scanJob reads, in order.
-const jobColumns = `id, kind, document_id, state, attempts, run_at, last_error,
+const jobColumns = `id, kind, document_id, state, attempts, stopped, run_at, last_error,
 	lease_owner, lease_until, created_at, updated_at`
 
 // claimableAt is when an open job may be claimed: a queued job at run_at,
@@ -29,7 +29,7 @@ func scanJob(sc rowScanner) (store.Job, error) {
 		j                               store.Job
 		runAt, leaseUntil, created, upd int64
 	)
-	if err := sc.Scan(&j.ID, &j.Kind, &j.DocumentID, &j.State, &j.Attempts, &runAt, &j.LastError,
+	if err := sc.Scan(&j.ID, &j.Kind, &j.DocumentID, &j.State, &j.Attempts, &j.Stopped, &runAt, &j.LastError,
 		&j.LeaseOwner, &leaseUntil, &created, &upd); err != nil {
 		return store.Job{}, err
 	}
@@ -53,7 +53,7 @@ func insertJob(ctx context.Context, q queryer, j *store.Job, docID string, now t
 	if j.DocumentID == "" {
 		j.DocumentID = docID
 	}
-	j.State, j.Attempts, j.LastError, j.LeaseOwner, j.LeaseUntil = store.JobQueued, 0, "", "", time.Time{}
+	j.State, j.Attempts, j.Stopped, j.LastError, j.LeaseOwner, j.LeaseUntil = store.JobQueued, 0, 0, "", "", time.Time{}
 	j.RunAt, j.CreatedAt, j.UpdatedAt = orNow(j.RunAt, now), now, now
 	if _, err := q.ExecContext(ctx, `INSERT INTO jobs (id, kind, document_id, state, run_at, created_at, updated_at)
 		VALUES (?, ?, ?, 'queued', ?, ?, ?)`,
@@ -82,11 +82,15 @@ func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
 // between the choice of jobs and their update.
 //
 // Each claimed job's document takes the status c.Status names for the
-// job's kind in the same transaction.
+// job's kind in the same transaction. A due job that reached
+// c.MaxAttempts is failed with its document instead (giveUp).
 func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, error) {
 	owner, limit, lease := c.Owner, c.Limit, c.Lease
 	if owner == "" || lease <= 0 {
 		return nil, fmt.Errorf("sqlite: claim jobs: need an owner and a positive lease (got %q, %v)", owner, lease)
+	}
+	if c.MaxAttempts > 0 && c.GiveUp == nil {
+		return nil, fmt.Errorf("sqlite: claim jobs: MaxAttempts needs GiveUp to word the failure")
 	}
 	for kind, st := range c.Status {
 		if !st.Valid() {
@@ -100,14 +104,32 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 	if limit <= 0 {
 		return jobs, nil
 	}
+	var gaveUp []store.Job
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.stamp()
-		ids, err := claimableIDs(ctx, tx, now, limit)
-		if err != nil || len(ids) == 0 {
+		due, err := claimableJobs(ctx, tx, now, limit)
+		if err != nil || len(due) == 0 {
 			return err
 		}
+		var ids []string
+		for _, d := range due {
+			if c.MaxAttempts > 0 && d.attempts >= c.MaxAttempts {
+				j, err := giveUp(ctx, tx, d.id, c.GiveUp, now)
+				if err != nil {
+					return fmt.Errorf("give up job %q: %w", d.id, err)
+				}
+				gaveUp = append(gaveUp, j)
+				continue
+			}
+			ids = append(ids, d.id)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
 		rows, err := tx.QueryContext(ctx, `UPDATE jobs
-			SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
+			SET state = 'running', attempts = attempts + 1,
+			    stopped = stopped + (state = 'running'),
+			    lease_owner = ?, lease_until = ?, updated_at = ?
 			WHERE id IN (SELECT value FROM json_each(?))
 			RETURNING `+jobColumns,
 			owner, now.Add(lease).UnixMicro(), now.UnixMicro(), jsonList(ids))
@@ -137,7 +159,40 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: claim jobs: %w", err)
 	}
+	if c.GaveUp != nil {
+		*c.GaveUp = gaveUp
+	}
 	return jobs, nil
+}
+
+// giveUp fails the due job id for good, and its document with the
+// sentence words gives (the document's bytes and text stay: a retry is a
+// new job). A running job is here because its lease expired: that claim
+// counts as stopped. It returns the job as stored.
+func giveUp(ctx context.Context, tx *sql.Tx, id string, words func(store.Job) string, now time.Time) (store.Job, error) {
+	j, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id))
+	if err != nil {
+		return store.Job{}, err
+	}
+	if j.State == store.JobRunning {
+		j.Stopped++
+	}
+	msg := words(j)
+	j.State, j.LastError, j.LeaseOwner, j.LeaseUntil, j.UpdatedAt = store.JobFailed, msg, "", time.Time{}, now
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', stopped = ?, last_error = ?,
+			lease_owner = '', lease_until = 0, updated_at = ?
+		WHERE id = ?`, j.Stopped, msg, now.UnixMicro(), id); err != nil {
+		return store.Job{}, err
+	}
+	failed := store.StatusFailed
+	upd, err := newDocUpdate(store.DocumentPatch{Status: &failed, Error: &msg})
+	if err != nil {
+		return store.Job{}, err
+	}
+	if err := upd.apply(ctx, tx, j.DocumentID, now); err != nil {
+		return store.Job{}, fmt.Errorf("document %q: %w", j.DocumentID, err)
+	}
+	return j, nil
 }
 
 // startDocuments sets each claimed job's document to the status its kind
@@ -156,25 +211,31 @@ func startDocuments(ctx context.Context, tx *sql.Tx, jobs []store.Job, status ma
 	return nil
 }
 
-// claimableIDs returns up to limit ids of jobs claimable at now, longest
-// due first: a range scan of the jobs_claimable index.
-func claimableIDs(ctx context.Context, tx *sql.Tx, now time.Time, limit int) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM jobs
+// dueJob is a claimable job's id and claims so far.
+type dueJob struct {
+	id       string
+	attempts int
+}
+
+// claimableJobs returns up to limit jobs claimable at now, longest due
+// first: a range scan of the jobs_claimable index.
+func claimableJobs(ctx context.Context, tx *sql.Tx, now time.Time, limit int) ([]dueJob, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, attempts FROM jobs
 		WHERE state IN ('queued', 'running') AND `+claimableAt+` <= ?
 		ORDER BY `+claimableAt+` LIMIT ?`, now.UnixMicro(), limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []string
+	var due []dueJob
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var d dueJob
+		if err := rows.Scan(&d.id, &d.attempts); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		due = append(due, d)
 	}
-	return ids, rows.Err()
+	return due, rows.Err()
 }
 
 // errLeaseLost says a job is not running under the owner's lease.
@@ -261,11 +322,13 @@ func leaseNew(ctx context.Context, tx *sql.Tx, j *store.Job, owner string, until
 }
 
 // ReleaseJobs puts owner's running jobs back in the queue, claimable at
-// once, and returns how many. Their attempts stay counted.
+// once, and returns how many. Each gives its claim back: the program
+// stopped on purpose, so the job's attempts do not count it.
 func (s *Store) ReleaseJobs(ctx context.Context, owner string) (int, error) {
 	var n int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'queued', lease_owner = '', lease_until = 0, updated_at = ?
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0),
+				lease_owner = '', lease_until = 0, updated_at = ?
 			WHERE state = 'running' AND lease_owner = ?`, s.stamp().UnixMicro(), owner)
 		if err != nil {
 			return err

@@ -40,6 +40,8 @@ func jobTests() []subtest {
 		{"Jobs/RetryAt", testJobsRetry},
 		{"Jobs/FailForGood", testJobsFail},
 		{"Jobs/Release", testJobsRelease},
+		{"Jobs/GiveUpAfterStops", testJobsGiveUpAfterStops},
+		{"Jobs/GiveUpCountsErrorsAndStops", testJobsGiveUpCountsErrorsAndStops},
 		{"Jobs/Counts", testJobsCounts},
 		{"Jobs/DocumentJobsOrder", testJobsDocumentJobs},
 		{"Jobs/DeleteDocumentDeletesJobs", testJobsDeleteDocument},
@@ -363,6 +365,9 @@ func testJobsExpiredLease(t *testing.T, s store.Store) {
 		t.Fatalf("claim after expiry = %v, want [%s] (not the held %s)", jobIDs(got), lostJob.ID, heldJob.ID)
 	}
 	checkClaimed(t, got[0], "rescuer", 2, longLease)
+	if got[0].Stopped != 1 {
+		t.Errorf("reclaimed job: Stopped = %d, want 1 (the expired lease)", got[0].Stopped)
+	}
 
 	// The first owner comes back: its lease is gone, nothing it says counts.
 	err := f.q.FinishJob(f.ctx, store.JobOutcome{
@@ -651,16 +656,21 @@ func testJobsRelease(t *testing.T, s store.Store) {
 	}
 	for _, j := range mine {
 		got := f.job(d.ID, j.ID)
-		if got.State != store.JobQueued || got.LeaseOwner != "" {
-			t.Errorf("released job = %q owner %q, want queued with no owner", got.State, got.LeaseOwner)
+		if got.State != store.JobQueued || got.LeaseOwner != "" || got.Attempts != 0 || got.Stopped != 0 {
+			t.Errorf("released job = %q owner %q, %d attempts, %d stopped; want queued with no owner, its claim given back",
+				got.State, got.LeaseOwner, got.Attempts, got.Stopped)
 		}
 	}
 	if got := f.job(d.ID, theirs.ID); got.State != store.JobRunning || got.LeaseOwner != "staying" {
 		t.Errorf("another owner's job = %q %q, want still running", got.State, got.LeaseOwner)
 	}
 	f.wantCounts("after the release", store.JobCounts{Queued: 2, Running: 1})
-	if got := f.claim("next", 10, longLease); !sameSet(jobIDs(got), jobIDs(mine)) {
+	got := f.claim("next", 10, longLease)
+	if !sameSet(jobIDs(got), jobIDs(mine)) {
 		t.Errorf("claimed %v after the release, want the released %v at once", jobIDs(got), jobIDs(mine))
+	}
+	for _, j := range got {
+		checkClaimed(t, j, "next", 1, longLease)
 	}
 	if n, err := f.q.ReleaseJobs(f.ctx, "nobody"); err != nil || n != 0 {
 		t.Errorf("ReleaseJobs of an owner with none = %d, %v; want 0", n, err)
