@@ -78,7 +78,12 @@ type Options struct {
 	// Grace is how long shutdown waits for running jobs before cancelling
 	// and releasing them [10 s].
 	Grace time.Duration
-	// MaxAttempts before a transient failure becomes permanent [5].
+	// MaxAttempts bounds a job's claims [5]. A transient failure in the
+	// last one fails the document; so does the claim after the last one
+	// when the process stopped during it (a crash, an out-of-memory kill:
+	// the lease expired with no outcome) — that claim hands the job to
+	// nobody, so a document that kills every worker that reads it cannot
+	// loop. The document's error says how often each happened.
 	MaxAttempts int
 	// Backoff gives the delay before retry n (1-based) [2^n s, at most 5 min].
 	Backoff func(attempt int) time.Duration
@@ -181,10 +186,15 @@ func (p *Pool) Run(ctx context.Context) error {
 	}
 	for {
 		if ctx.Err() == nil && running < p.opt.Workers {
+			var gaveUp []store.Job
 			claimed, err := p.st.ClaimJobs(ctx, store.Claim{Owner: p.opt.Owner, Limit: p.opt.Workers - running,
-				Lease: p.opt.Lease, Status: p.starts})
+				Lease: p.opt.Lease, Status: p.starts,
+				MaxAttempts: p.opt.MaxAttempts, GiveUp: giveUpSentence, GaveUp: &gaveUp})
 			if err != nil && ctx.Err() == nil {
 				p.log.Warn("claim jobs", "err", err)
+			}
+			for _, j := range gaveUp {
+				p.gaveUp(j)
 			}
 			for _, j := range claimed {
 				running++
@@ -193,7 +203,7 @@ func (p *Pool) Run(ctx context.Context) error {
 					done <- struct{}{}
 				}(j)
 			}
-			if len(claimed) > 0 {
+			if len(claimed) > 0 || len(gaveUp) > 0 {
 				p.progress(ctx)
 				if running < p.opt.Workers {
 					continue // there may be more due jobs
@@ -289,8 +299,11 @@ func (p *Pool) runOne(poolCtx, ctx context.Context, j store.Job) *store.Job {
 		}
 		var later *RetryLater
 		switch {
-		case errors.Is(err, ErrPermanent) || errors.Is(err, extract.ErrPermanent) || j.Attempts >= p.opt.MaxAttempts:
+		case errors.Is(err, ErrPermanent) || errors.Is(err, extract.ErrPermanent):
 			p.fail(ctx, j, err.Error(), log)
+		case j.Attempts >= p.opt.MaxAttempts:
+			j.LastError = err.Error()
+			p.fail(ctx, j, giveUpSentence(j), log)
 		case errors.As(err, &later):
 			p.retryAt(ctx, j, err, later.At, log)
 		default:
@@ -351,6 +364,14 @@ func (p *Pool) fail(ctx context.Context, j store.Job, msg string, log *slog.Logg
 		return
 	}
 	p.opt.Bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: j.DocumentID, Data: map[string]string{"error": msg}})
+}
+
+// gaveUp tells about a job the claim failed because its attempts ran out.
+func (p *Pool) gaveUp(j store.Job) {
+	p.log.Warn("job given up", "job_id", j.ID, "kind", j.Kind, "document_id", j.DocumentID,
+		"attempts", j.Attempts, "stopped", j.Stopped, "err", j.LastError)
+	p.opt.Bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: j.DocumentID,
+		Data: map[string]string{"error": j.LastError}})
 }
 
 // progressEvery bounds how often the pool publishes queue counts.

@@ -247,8 +247,8 @@ func TestTooManyTransientFailuresFail(t *testing.T) {
 	id := f.addDoc(t, "x")
 	run(t, p)
 	d := f.waitStatus(t, id, store.StatusFailed)
-	if calls.Load() != 3 || d.Error != "still down" {
-		t.Errorf("%d calls, error %q", calls.Load(), d.Error)
+	if want := "processing failed 3 times (last error: still down); the file is kept"; calls.Load() != 3 || d.Error != want {
+		t.Errorf("%d calls, error %q; want 3 calls, error %q", calls.Load(), d.Error, want)
 	}
 }
 
@@ -261,7 +261,7 @@ func TestShutdownReleasesRunningJobs(t *testing.T) {
 		<-ctx.Done() // only shutdown ends it
 		return jobs.Step{}, ctx.Err()
 	}))
-	f.addDoc(t, "slow")
+	id := f.addDoc(t, "slow")
 	stop := run(t, p)
 	<-started
 	stop()
@@ -271,6 +271,10 @@ func TestShutdownReleasesRunningJobs(t *testing.T) {
 	}
 	if c.Running != 0 || c.Queued != 1 {
 		t.Errorf("after shutdown: %+v, want the job queued again", c)
+	}
+	// A shutdown is not the job's fault: its claim is given back.
+	if js, err := f.st.DocumentJobs(context.Background(), id); err != nil || len(js) != 1 || js[0].Attempts != 0 {
+		t.Errorf("after shutdown: jobs %+v, %v; want one with no attempt counted", js, err)
 	}
 }
 
