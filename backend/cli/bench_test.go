@@ -16,8 +16,11 @@ import (
 // TestMain lets benchmarks run `docsift` as a child process (the test
 // binary re-executed), so peak RSS is measured for the command alone.
 func TestMain(m *testing.M) {
-	if os.Getenv("DOCSIFT_CLI_CHILD") == "1" {
+	switch os.Getenv("DOCSIFT_CLI_CHILD") {
+	case "1":
 		os.Exit(Main(context.Background(), os.Args[1:], OSEnv()))
+	case "dying-worker":
+		os.Exit(dyingWorkerMain())
 	}
 	os.Exit(m.Run())
 }
