@@ -57,7 +57,8 @@ func runWorkersWith(t testing.TB, stores []*Store, batch int, lease time.Duratio
 		wg.Go(func() {
 			ctx := t.Context()
 			for {
-				jobs, err := s.ClaimJobs(ctx, store.Claim{Owner: owner, Limit: batch, Lease: lease})
+				jobs, err := s.ClaimJobs(ctx, store.Claim{Owner: owner, Limit: batch, Lease: lease,
+					MaxAttempts: 5, GiveUp: func(store.Job) string { return "gave up" }}) // as the pool claims
 				if err == nil && len(jobs) == 0 {
 					return
 				}
