@@ -34,7 +34,7 @@ type Settings struct {
 	AIMaxChars     int             `json:"ai_max_chars"`
 	WatchedFolders []WatchedFolder `json:"watched_folders"`
 	// OCRLanguages are Tesseract language codes for scans ("eng", "deu");
-	// each must be installed when it is saved (one uninstalled later is
+	// each must be installed when it is added (one uninstalled later is
 	// skipped by OCR). Default: eng.
 	OCRLanguages []string `json:"ocr_languages"`
 }
@@ -47,8 +47,10 @@ type WatchedFolder struct {
 	// Subfolders maps first-level subfolder names: "none", "topic" or "folder".
 	Subfolders string `json:"subfolders"`
 	// Poll scans on a timer instead of relying on file events (network shares).
-	Poll                bool `json:"poll"`
-	PollIntervalSeconds int  `json:"poll_interval_seconds"`
+	Poll bool `json:"poll"`
+	// PollIntervalSeconds is the time between scans, at most a day
+	// (0: the watcher's default).
+	PollIntervalSeconds int `json:"poll_interval_seconds"`
 }
 
 // DefaultAutoApplyThreshold is used until the user picks another.
@@ -105,7 +107,8 @@ func (l *Library) loadSettings(ctx context.Context) (Settings, error) {
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
 			s.AutoApplyThreshold = storedThreshold(f)
 			if s.AutoApplyThreshold != f {
-				l.log.Warn("stored auto-apply threshold out of range; read as the nearest allowed value",
+				// Debug: this runs for every document classified.
+				l.log.Debug("stored auto-apply threshold out of range; read as the nearest allowed value",
 					"stored", f, "used", s.AutoApplyThreshold)
 			}
 		}

@@ -30,15 +30,22 @@ var ocrLang = regexp.MustCompile(`^[a-z]{3}(_[a-z]{3,4})?$`)
 var providers = map[string]bool{"builtin": true, "openai": true, "anthropic": true, "ollama": true}
 
 // checkSettings fills defaults into s and range-checks every setting, with
-// one sentence per problem. newLangs says the OCR languages are being set:
-// then each must be installed (when Tesseract can tell).
-func (l *Library) checkSettings(ctx context.Context, s *Settings, newLangs bool) error {
+// one sentence per problem. OCR languages not in before (the stored ones)
+// must be installed, when Tesseract can tell; one that was uninstalled
+// after it was saved does not block other changes (OCR skips it).
+func (l *Library) checkSettings(ctx context.Context, s *Settings, before []string) error {
 	var errs []error
 	if err := s.normalise(); err != nil {
 		errs = append(errs, err)
 	}
-	if newLangs {
-		if err := l.checkOCRInstalled(ctx, s.OCRLanguages); err != nil {
+	var added []string
+	for _, lang := range s.OCRLanguages {
+		if !slices.Contains(before, lang) {
+			added = append(added, lang)
+		}
+	}
+	if len(added) > 0 {
+		if err := l.checkOCRInstalled(ctx, added); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -37,7 +37,7 @@ func (l *Library) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings
 	next := cur
 	p.apply(&next)
 	next.APIKey = keepMaskedKey(&p, storedKey, next.APIKey)
-	if err := l.checkSettings(ctx, &next, p.OCRLanguages != nil); err != nil {
+	if err := l.checkSettings(ctx, &next, cur.OCRLanguages); err != nil {
 		return Settings{}, err
 	}
 	if p.APIKey != nil && next.APIKey != storedKey {

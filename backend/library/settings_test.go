@@ -162,10 +162,17 @@ func TestOCRLanguagesWithoutTesseract(t *testing.T) {
 	if err != nil || !slices.Equal(got.OCRLanguages, []string{"fra"}) {
 		t.Fatalf("without Tesseract: %+v %v", got, err)
 	}
-	// A language uninstalled after it was saved does not block other changes.
+	// A language uninstalled after it was saved does not block other
+	// changes, nor a whole save that keeps it; adding another is checked.
 	lib = withOCR(t, e, installed("eng"))
 	if _, err := lib.UpdateSettings(context.Background(), patchJSON(t, `{"auto_apply_threshold":0.5}`)); err != nil {
 		t.Fatalf("an update that does not touch the languages: %v", err)
+	}
+	if _, err := lib.SaveSettings(context.Background(), got); err != nil {
+		t.Fatalf("a whole save that keeps the language: %v", err)
+	}
+	if _, err := lib.UpdateSettings(context.Background(), patchJSON(t, `{"ocr_languages":["fra","ita"]}`)); err == nil || !strings.Contains(err.Error(), `"ita" is not installed`) || strings.Contains(err.Error(), `"fra"`) {
+		t.Fatalf("adding a language that is not installed: %v", err)
 	}
 }
 
