@@ -22,5 +22,7 @@ var desktopFace cli.DesktopFunc = func(ctx context.Context, d cli.Desktop) error
 		Stderr:      d.Stderr,
 		Smoke:       d.Smoke,
 		Started:     d.Started,
+
+		MaxUploadBytes: d.MaxUploadBytes,
 	}, app.WindowOptions{Frontend: d.Frontend, Files: d.Files})
 }

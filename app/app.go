@@ -44,6 +44,9 @@ type Options struct {
 	// TempDir is where documents are copied to be opened with the system
 	// viewer (default: a private directory under os.TempDir, removed on exit).
 	TempDir string
+	// MaxUploadBytes bounds a file the page sends to ImportFile
+	// (max_upload_size; default 2 GiB).
+	MaxUploadBytes int64
 }
 
 // App is bound to the window: its exported methods are what the web UI

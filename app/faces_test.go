@@ -47,6 +47,7 @@ var restCounterpart = map[string]string{
 	"DeleteFolder":      "DELETE /api/folders/{id}",
 	"GetSettings":       "GET /api/settings",
 	"SaveSettings":      "PUT /api/settings",
+	"UpdateSettings":    "PATCH /api/settings",
 	"TestConnection":    "POST /api/settings/test",
 	"JobCounts":         "GET /api/jobs",
 	"WatchStatus":       "GET /api/watch",

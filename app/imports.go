@@ -47,10 +47,15 @@ type ImportProgress struct {
 
 // ImportFile imports one file the page read itself (an <input type=file>
 // or a drop the page handled), sent as base64 because Wails passes
-// arguments as JSON (POST /api/documents).
+// arguments as JSON (POST /api/documents). Like the upload, it is bounded
+// by the upload limit (max_upload_size); files imported by path (a drop
+// from the file manager, the dialog) are streamed from disk and are not.
 func (a *App) ImportFile(name, contentType, base64Data string) (UploadResult, error) {
-	body := base64.NewDecoder(base64.StdEncoding, strings.NewReader(base64Data))
+	body := library.LimitUpload(base64.NewDecoder(base64.StdEncoding, strings.NewReader(base64Data)), name, a.opt.MaxUploadBytes)
 	res, err := a.lib.Import(a.ctx, name, contentType, body)
+	if tooLarge := body.Exceeded(); tooLarge != nil {
+		return a.result(name, res, tooLarge), nil // the library removed what it stored
+	}
 	return a.result(name, res, err), nil
 }
 

@@ -278,7 +278,7 @@ func TestSettingsClassificationAndPipeline(t *testing.T) {
 		// Settings: the key goes in, only its mask comes out.
 		s := call(a.GetSettings()).must(t)
 		s.AIProvider, s.AIModel, s.AIBaseURL, s.APIKey = "openai", "gpt-test", llm.srv.URL+"/v1", testKey
-		saved := call(a.SaveSettings(s)).must(t)
+		saved := call(a.SaveSettings(s.Patch())).must(t)
 		if saved.APIKey == testKey || strings.Contains(saved.APIKey, testKey[:12]) || saved.APIKey == "" {
 			t.Fatalf("SaveSettings answered the key %q, want it masked", saved.APIKey)
 		}
@@ -287,7 +287,7 @@ func TestSettingsClassificationAndPipeline(t *testing.T) {
 		}
 		bad := saved
 		bad.AutoApplyThreshold = 7
-		_, err := a.SaveSettings(bad)
+		_, err := a.SaveSettings(bad.Patch())
 		wantSentence(t, err, "threshold")
 
 		// TestConnection: the saved settings, the form's, and a provider
@@ -295,7 +295,8 @@ func TestSettingsClassificationAndPipeline(t *testing.T) {
 		if err := a.TestConnection(nil); err != nil {
 			t.Fatalf("TestConnection(saved) = %v", err)
 		}
-		if err := a.TestConnection(&saved); err != nil {
+		form := saved.Patch()
+		if err := a.TestConnection(&form); err != nil {
 			t.Fatalf("TestConnection(form) = %v", err)
 		}
 		llm.mu.Lock()

@@ -32,19 +32,28 @@ func (a *App) GetSettings() (library.Settings, error) {
 	return s, a.fail("GetSettings", err)
 }
 
-// SaveSettings saves the whole settings object and returns it, key masked.
-// Sending the masked key back keeps the stored key; "" removes it
-// (PUT /api/settings).
-func (a *App) SaveSettings(s library.Settings) (library.Settings, error) {
-	saved, err := a.lib.SaveSettings(a.ctx, s)
+// SaveSettings replaces every setting and returns the result, key masked;
+// settings left out of p are refused with a sentence naming them, so
+// nothing is zeroed by omission. Sending the masked key back keeps the
+// stored key; "" removes it (PUT /api/settings).
+func (a *App) SaveSettings(p library.SettingsPatch) (library.Settings, error) {
+	saved, err := a.lib.ReplaceSettings(a.ctx, p)
 	return saved, a.fail("SaveSettings", err)
 }
 
-// TestConnection asks the AI provider whether it answers, with s (the form
-// being edited; a masked key means the stored one) or, when s is nil, the
-// saved settings (POST /api/settings/test).
-func (a *App) TestConnection(s *library.Settings) error {
-	return a.fail("TestConnection", a.lib.TestConnection(a.ctx, s))
+// UpdateSettings changes only the settings p holds and returns the result,
+// key masked (PATCH /api/settings).
+func (a *App) UpdateSettings(p library.SettingsPatch) (library.Settings, error) {
+	saved, err := a.lib.UpdateSettings(a.ctx, p)
+	return saved, a.fail("UpdateSettings", err)
+}
+
+// TestConnection asks the AI provider whether it answers, with the saved
+// settings and the changes in p (the form being edited; a masked key means
+// the stored one), or the saved settings alone when p is nil
+// (POST /api/settings/test).
+func (a *App) TestConnection(p *library.SettingsPatch) error {
+	return a.fail("TestConnection", a.lib.TestConnection(a.ctx, p))
 }
 
 // JobCounts reports the pipeline's queue (GET /api/jobs).

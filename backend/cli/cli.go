@@ -216,6 +216,8 @@ func configFlags(fs *flag.FlagSet) map[string]string {
 		"s3_tls":        "server profile: use https for S3 (true/false)",
 		"addr":          "serve: listen address (default " + config.DefaultAddr + ")",
 		"log_level":     "debug, info, warn (default) or error",
+
+		"max_upload_size": "largest file one upload may be, e.g. 500MB, 2GiB or bytes (default 2 GiB)",
 	}
 	for _, k := range config.Keys() {
 		name := config.FlagName(k)

@@ -42,6 +42,8 @@ type Desktop struct {
 	Smoke bool
 	// Started is when the process started.
 	Started time.Time
+	// MaxUploadBytes bounds a file the page sends (max_upload_size).
+	MaxUploadBytes int64
 }
 
 type desktopOpts struct {
@@ -119,6 +121,8 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 		Stderr:      r.env.Stderr,
 		Smoke:       r.env.Getenv("DOCSIFT_SMOKE") == "1",
 		Started:     r.env.Started,
+
+		MaxUploadBytes: r.cfg.MaxUploadBytes,
 	})
 	if err != nil {
 		return r.fail(err)

@@ -87,6 +87,8 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 			Frontend: frontend.FS(),
 			About:    about(r.cfg),
 
+			MaxUploadBytes: r.cfg.MaxUploadBytes,
+
 			WatchStatus: watchStatus,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -103,7 +103,7 @@ func TestServeLoopback(t *testing.T) {
 
 	// Watch a folder from the settings (taken up at the next start).
 	drop := t.TempDir()
-	put(t, base+"/api/settings", `{"ai_provider":"builtin","watched_folders":[{"path":"`+drop+`"}]}`)
+	patch(t, base+"/api/settings", `{"ai_provider":"builtin","watched_folders":[{"path":"`+drop+`"}]}`)
 
 	// An open event stream does not hold up the shutdown.
 	events, err := http.Get(base + "/api/events")
@@ -189,9 +189,9 @@ func getJSON(t *testing.T, url string, out any) {
 	}
 }
 
-func put(t *testing.T, url, body string) {
+func patch(t *testing.T, url, body string) {
 	t.Helper()
-	req, _ := http.NewRequest("PUT", url, strings.NewReader(body))
+	req, _ := http.NewRequest("PATCH", url, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -200,7 +200,7 @@ func put(t *testing.T, url, body string) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
-		t.Fatalf("PUT %s: %d %s", url, resp.StatusCode, b)
+		t.Fatalf("PATCH %s: %d %s", url, resp.StatusCode, b)
 	}
 }
 

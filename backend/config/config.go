@@ -53,6 +53,9 @@ type Config struct {
 	Addr string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// MaxUploadBytes bounds each file uploaded over HTTP or read by the
+	// window's page (max_upload_size; default 2 GiB).
+	MaxUploadBytes int64
 }
 
 // SQLitePath is the local profile's database file.
@@ -66,7 +69,7 @@ func (c Config) ObjectsDir() string { return filepath.Join(c.DataDir, "objects")
 var keys = []string{
 	"profile", "postgres_dsn",
 	"s3_endpoint", "s3_access_key", "s3_secret_key", "s3_bucket", "s3_region", "s3_tls",
-	"addr", "log_level",
+	"addr", "log_level", "max_upload_size",
 }
 
 // Keys returns the setting names a config file, environment or flag may set.
@@ -176,6 +179,14 @@ func Load(src Sources) (Config, error) {
 		}
 		c.S3.UseTLS = b
 	}
+	c.MaxUploadBytes = DefaultMaxUploadBytes
+	if v := values["max_upload_size"]; v != "" {
+		n, err := ParseSize(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("max_upload_size: %w", err)
+		}
+		c.MaxUploadBytes = n
+	}
 	return c, nil
 }
 
@@ -249,6 +260,7 @@ func (c Config) Redacted() string {
 		"addr":      c.Addr,
 		"log_level": c.LogLevel,
 	}
+	lines["max_upload_size"] = FormatSize(c.MaxUploadBytes)
 	if c.Profile == ProfileServer || c.PostgresDSN != "" || c.S3.Endpoint != "" {
 		lines["postgres_dsn"] = RedactDSN(c.PostgresDSN)
 		lines["s3_endpoint"] = c.S3.Endpoint

@@ -81,21 +81,10 @@ func (o *ocrEngine) ready(ctx context.Context) error {
 }
 
 func (o *ocrEngine) resolve(ctx context.Context) (bin, lang string, err error) {
-	name := o.path
-	if name == "" {
-		name = "tesseract"
-	}
-	bin, err = exec.LookPath(name)
+	bin, installed, err := tesseractLangs(ctx, o.path)
 	if err != nil {
-		return "", "", fmt.Errorf("%w: %s not found", errOCRMissing, name)
+		return "", "", err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, "--list-langs").CombinedOutput()
-	if err != nil {
-		return "", "", fmt.Errorf("%w: %s --list-langs: %v", errOCRMissing, bin, err)
-	}
-	installed := parseTesseractLangs(string(out))
 	var use []string
 	for _, l := range o.langs {
 		if slices.Contains(installed, l) {

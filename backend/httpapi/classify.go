@@ -49,13 +49,13 @@ func (s *server) classifyAll(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, map[string]int{"queued": n})
 }
 
-// testSettings runs the AI provider's health check: of the settings in the
-// body (the form being edited; a masked key means the stored one), or of
-// the saved settings when the body is empty.
+// testSettings runs the AI provider's health check: of the saved settings
+// with the changes in the body (the form being edited; a masked key means
+// the stored one), or of the saved settings when the body is empty.
 func (s *server) testSettings(w http.ResponseWriter, r *http.Request) {
-	var in *library.Settings
+	var in *library.SettingsPatch
 	if r.ContentLength != 0 {
-		var body library.Settings
+		var body library.SettingsPatch
 		if err := decodeJSON(w, r, &body); err != nil && !errors.Is(err, io.EOF) {
 			s.writeError(w, r, err)
 			return

@@ -44,7 +44,7 @@ func TestSuggestionsOverHTTP(t *testing.T) {
 			t.Fatalf("settings test = %v", test)
 		}
 		var saved library.Settings
-		e.call(t, "PUT", "/api/settings", settings, 200, &saved)
+		e.call(t, "PATCH", "/api/settings", settings, 200, &saved)
 		e.call(t, "POST", "/api/settings/test", nil, 200, &test) // the saved settings
 
 		var taxes, bank library.Topic

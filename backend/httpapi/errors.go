@@ -47,10 +47,13 @@ func writeErrorCode(w http.ResponseWriter, status int, code, msg string) {
 // answered with a generic sentence, so no path, DSN or key leaks.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var tooLarge *http.MaxBytesError
+	var upload *library.TooLargeError
 	switch {
+	case errors.As(err, &upload):
+		writeErrorCode(w, http.StatusRequestEntityTooLarge, codeTooLarge, sentence(upload.Error()))
 	case errors.As(err, &tooLarge):
 		writeErrorCode(w, http.StatusRequestEntityTooLarge, codeTooLarge,
-			"The upload is larger than the server accepts.")
+			"The request is larger than the server accepts.")
 	case errors.Is(err, library.ErrInvalid):
 		writeErrorCode(w, http.StatusBadRequest, codeInvalid, sentence(err.Error()))
 	case errors.Is(err, library.ErrNotFound):

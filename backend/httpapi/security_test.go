@@ -242,7 +242,7 @@ func TestAPIKeyNeverLeaks(t *testing.T) {
 	call("POST", "/api/login", "application/json", `{"token":"`+token+`"}`)
 	settings, _ := json.Marshal(map[string]any{"ai_provider": "openai", "ai_model": "gpt-4o-mini",
 		"ai_base_url": provider.URL + "/v1", "api_key": key, "auto_apply_threshold": 0.5})
-	call("PUT", "/api/settings", "application/json", string(settings))
+	call("PATCH", "/api/settings", "application/json", string(settings))
 	call("GET", "/api/settings", "", "")
 	tested := call("POST", "/api/settings/test", "application/json", string(settings))
 	t.Logf("connection test against the provider that echoes the key: %s", tested)

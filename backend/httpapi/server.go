@@ -13,7 +13,8 @@ import (
 	"github.com/docsift/docsift/backend/watch"
 )
 
-// DefaultMaxUploadBytes bounds one uploaded file unless Options say otherwise.
+// DefaultMaxUploadBytes bounds one uploaded file unless Options say
+// otherwise (config's default for max_upload_size).
 const DefaultMaxUploadBytes int64 = 2 << 30
 
 // Options configure the handler.
@@ -24,7 +25,8 @@ type Options struct {
 	// AllowedOrigins are extra origins (scheme://host[:port]) allowed to make
 	// state-changing requests besides the request's own host.
 	AllowedOrigins []string
-	// MaxUploadBytes bounds each uploaded file (default 2 GiB).
+	// MaxUploadBytes bounds each uploaded file (max_upload_size; default
+	// 2 GiB); the 413's sentence states it.
 	MaxUploadBytes int64
 	// Logger receives request failures. Default: discard.
 	Logger *slog.Logger
@@ -110,6 +112,7 @@ func (s *server) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /api/settings", s.getSettings)
 	mux.HandleFunc("PUT /api/settings", s.putSettings)
+	mux.HandleFunc("PATCH /api/settings", s.patchSettings)
 	mux.HandleFunc("POST /api/settings/test", s.testSettings)
 	mux.HandleFunc("GET /api/watch", s.watchStatus)
 

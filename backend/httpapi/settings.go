@@ -16,15 +16,32 @@ func (s *server) getSettings(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st)
 }
 
-// putSettings saves the whole settings object. Sending the masked key back
-// keeps the stored key; "" removes it.
+// putSettings replaces every setting: a body that leaves any out is
+// refused (400 naming them), so nothing is zeroed by omission. Sending the
+// masked key back keeps the stored key; "" removes it.
 func (s *server) putSettings(w http.ResponseWriter, r *http.Request) {
-	var in library.Settings
+	var in library.SettingsPatch
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	st, err := s.lib.SaveSettings(r.Context(), in)
+	st, err := s.lib.ReplaceSettings(r.Context(), in)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// patchSettings changes only the settings in the body and keeps the
+// others.
+func (s *server) patchSettings(w http.ResponseWriter, r *http.Request) {
+	var in library.SettingsPatch
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, err := s.lib.UpdateSettings(r.Context(), in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

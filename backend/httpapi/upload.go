@@ -27,8 +27,9 @@ type uploadResult struct {
 // upload imports every "file" part of a multipart body, streaming each
 // part into the library: nothing is buffered whole or spooled to disk.
 // A file that fails is reported and the next one is still imported; a
-// file over the size limit ends the request with 413 (its bytes are not
-// kept; files before it are).
+// file over the size limit (max_upload_size) ends the request with 413
+// and a sentence stating the limit (its bytes are not kept; files before
+// it are).
 func (s *server) upload(w http.ResponseWriter, r *http.Request) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
 		s.writeError(w, r, invalidError("send the files as multipart/form-data in fields named file"))
@@ -63,7 +64,7 @@ func (s *server) upload(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case body.exceeded:
 			// The library removes the partial object when its read fails.
-			s.writeError(w, r, &http.MaxBytesError{Limit: s.opt.MaxUploadBytes})
+			s.writeError(w, r, &library.TooLargeError{Name: name, Limit: s.opt.MaxUploadBytes})
 			return
 		case err != nil && r.Context().Err() != nil:
 			return // the client went away

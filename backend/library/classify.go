@@ -423,26 +423,20 @@ func (l *Library) ReclassifyAll(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// TestConnection runs the health check of the provider s describes (the
-// saved settings when s is nil). A masked key means the stored one.
-func (l *Library) TestConnection(ctx context.Context, s *Settings) error {
-	var cur Settings
-	if s == nil {
-		var err error
-		if cur, err = l.loadSettings(ctx); err != nil {
-			return err
-		}
-	} else {
-		cur = *s
+// TestConnection runs the health check of the provider the saved settings
+// describe, with the changes in p (the form being edited) when p is not
+// nil. A masked key means the stored one.
+func (l *Library) TestConnection(ctx context.Context, p *SettingsPatch) error {
+	cur, err := l.loadSettings(ctx)
+	if err != nil {
+		return err
+	}
+	if p != nil {
+		stored := cur.APIKey
+		p.apply(&cur)
+		cur.APIKey = keepMaskedKey(p, stored, cur.APIKey)
 		if err := cur.normalise(); err != nil {
 			return err
-		}
-		stored, err := l.APIKey()
-		if err != nil {
-			return err
-		}
-		if cur.APIKey == MaskKey(stored) {
-			cur.APIKey = stored
 		}
 	}
 	if cur.AIProvider == classify.ProviderBuiltin {

@@ -14,6 +14,7 @@ import (
 	"github.com/docsift/docsift/backend/blob/s3"
 	"github.com/docsift/docsift/backend/config"
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/postgres"
 	"github.com/docsift/docsift/backend/store/sqlite"
@@ -31,6 +32,8 @@ type Library struct {
 	cls *classifiers
 	// httpClient carries LLM requests (nil: the provider's default).
 	httpClient *http.Client
+	// ocrLangs lists the installed OCR languages (settings_check.go).
+	ocrLangs func(ctx context.Context) ([]string, error)
 }
 
 // Options configures New.
@@ -43,6 +46,9 @@ type Options struct {
 	Bus *events.Bus
 	// HTTPClient carries requests to LLM providers (nil: their default).
 	HTTPClient *http.Client
+	// OCRLanguages lists the installed Tesseract languages, which the OCR
+	// languages setting is checked against (nil: ask tesseract in PATH).
+	OCRLanguages func(ctx context.Context) ([]string, error)
 }
 
 // New builds a Library over an opened metadata store and object store and
@@ -53,6 +59,9 @@ func New(ctx context.Context, st store.Store, bs blob.Store, opt Options) (*Libr
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.OCRLanguages == nil {
+		opt.OCRLanguages = func(ctx context.Context) ([]string, error) { return extract.InstalledOCRLanguages(ctx, "") }
 	}
 	u, err := st.DefaultUser(ctx)
 	if err != nil {
@@ -68,6 +77,7 @@ func New(ctx context.Context, st store.Store, bs blob.Store, opt Options) (*Libr
 		cls:     &classifiers{},
 
 		httpClient: opt.HTTPClient,
+		ocrLangs:   opt.OCRLanguages,
 	}, nil
 }
 

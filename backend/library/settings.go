@@ -6,14 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/docsift/docsift/backend/classify"
 )
 
 // Settings are the user's choices. APIKey is always masked when read.
@@ -27,7 +23,8 @@ type Settings struct {
 	// masked value back keeps the stored key; saving "" removes it.
 	APIKey string `json:"api_key"`
 	// AutoApplyThreshold: classifier topics at or above it are applied,
-	// below it they are suggestions. In [0,1].
+	// below it they are suggestions. In (0, 1] and never below the lowest
+	// confidence shown as a suggestion (0.3).
 	AutoApplyThreshold float64 `json:"auto_apply_threshold"`
 	// CreateSuggestedTopics lets an LLM's new-topic suggestion be created
 	// and applied; off (the default), it is only shown.
@@ -37,7 +34,8 @@ type Settings struct {
 	AIMaxChars     int             `json:"ai_max_chars"`
 	WatchedFolders []WatchedFolder `json:"watched_folders"`
 	// OCRLanguages are Tesseract language codes for scans ("eng", "deu");
-	// languages whose data is not installed are skipped. Default: eng.
+	// each must be installed when it is added (one uninstalled later is
+	// skipped by OCR). Default: eng.
 	OCRLanguages []string `json:"ocr_languages"`
 }
 
@@ -49,16 +47,14 @@ type WatchedFolder struct {
 	// Subfolders maps first-level subfolder names: "none", "topic" or "folder".
 	Subfolders string `json:"subfolders"`
 	// Poll scans on a timer instead of relying on file events (network shares).
-	Poll                bool `json:"poll"`
-	PollIntervalSeconds int  `json:"poll_interval_seconds"`
+	Poll bool `json:"poll"`
+	// PollIntervalSeconds is the time between scans, at most a day
+	// (0: the watcher's default).
+	PollIntervalSeconds int `json:"poll_interval_seconds"`
 }
 
 // DefaultAutoApplyThreshold is used until the user picks another.
 const DefaultAutoApplyThreshold = 0.8
-
-var ocrLang = regexp.MustCompile(`^[a-z]{3}(_[a-z]{3,4})?$`)
-
-var providers = map[string]bool{"builtin": true, "openai": true, "anthropic": true, "ollama": true}
 
 // apiKeyFile is where the API key lives, 0600, inside the data directory.
 func (l *Library) apiKeyFile() string { return filepath.Join(l.dataDir, "secrets", "api_key") }
@@ -109,7 +105,12 @@ func (l *Library) loadSettings(ctx context.Context) (Settings, error) {
 	}
 	if v := m["auto_apply_threshold"]; v != "" {
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			s.AutoApplyThreshold = f
+			s.AutoApplyThreshold = storedThreshold(f)
+			if s.AutoApplyThreshold != f {
+				// Debug: this runs for every document classified.
+				l.log.Debug("stored auto-apply threshold out of range; read as the nearest allowed value",
+					"stored", f, "used", s.AutoApplyThreshold)
+			}
 		}
 	}
 	s.OCRLanguages = []string{"eng"}
@@ -129,113 +130,18 @@ func (l *Library) loadSettings(ctx context.Context) (Settings, error) {
 	return s, nil
 }
 
-// SaveSettings validates and stores s, and returns the result (masked).
-func (l *Library) SaveSettings(ctx context.Context, s Settings) (Settings, error) {
-	if err := s.normalise(); err != nil {
-		return Settings{}, err
+// storedThreshold repairs a threshold an older version stored without the
+// range check: 0 (or anything outside (0, 1]) was a settings object sent
+// without the field, which applied every suggestion, so it reads as the
+// default; a value below the suggestion floor reads as the floor.
+func storedThreshold(f float64) float64 {
+	switch {
+	case !(f > 0 && f <= 1):
+		return DefaultAutoApplyThreshold
+	case f < minSuggestion:
+		return minSuggestion
 	}
-	current, err := l.APIKey()
-	if err != nil {
-		return Settings{}, err
-	}
-	if s.APIKey != MaskKey(current) || current == "" {
-		if err := l.writeAPIKey(strings.TrimSpace(s.APIKey)); err != nil {
-			return Settings{}, err
-		}
-	}
-	folders, err := json.Marshal(s.WatchedFolders)
-	if err != nil {
-		return Settings{}, fmt.Errorf("save settings: %w", err)
-	}
-	err = l.store.SaveSettings(ctx, l.user.ID, map[string]string{
-		"ai_provider":                s.AIProvider,
-		"ai_model":                   s.AIModel,
-		"ai_base_url":                s.AIBaseURL,
-		"auto_apply_threshold":       strconv.FormatFloat(s.AutoApplyThreshold, 'f', -1, 64),
-		"ai_create_suggested_topics": strconv.FormatBool(s.CreateSuggestedTopics),
-		"ai_max_chars":               strconv.Itoa(s.AIMaxChars),
-		"watched_folders":            string(folders),
-		"ocr_languages":              strings.Join(s.OCRLanguages, "+"),
-	})
-	if err != nil {
-		return Settings{}, fmt.Errorf("save settings: %w", err)
-	}
-	return l.Settings(ctx)
-}
-
-// normalise fills defaults and checks every field, with one sentence per
-// problem.
-func (s *Settings) normalise() error {
-	var errs []error
-	s.AIProvider = strings.ToLower(strings.TrimSpace(s.AIProvider))
-	if s.AIProvider == "" {
-		s.AIProvider = "builtin"
-	}
-	if !providers[s.AIProvider] {
-		errs = append(errs, invalidf("unknown AI provider %q: use builtin, openai, anthropic or ollama", s.AIProvider))
-	}
-	s.AIModel = strings.TrimSpace(s.AIModel)
-	s.AIBaseURL = strings.TrimSpace(s.AIBaseURL)
-	if s.AIBaseURL != "" {
-		u, err := url.Parse(s.AIBaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, invalidf("the AI base URL must be an http:// or https:// address"))
-		}
-	}
-	if s.AIMaxChars != 0 && (s.AIMaxChars < 500 || s.AIMaxChars > 1_000_000) {
-		errs = append(errs, invalidf("the characters sent to the AI provider must be between 500 and 1000000 (0: the default, %d)", classify.DefaultMaxChars))
-	}
-	if (s.AIProvider == "ollama") && s.AIModel == "" {
-		errs = append(errs, invalidf("Ollama needs a model name, such as llama3.2 (see `ollama list`)"))
-	}
-	if s.AutoApplyThreshold < 0 || s.AutoApplyThreshold > 1 {
-		errs = append(errs, invalidf("the auto-apply threshold must be between 0 and 1"))
-	}
-	if len(s.OCRLanguages) == 0 {
-		s.OCRLanguages = []string{"eng"}
-	}
-	for _, lang := range s.OCRLanguages {
-		if !ocrLang.MatchString(lang) {
-			errs = append(errs, invalidf("%q is not a Tesseract language code such as eng, deu or chi_sim", lang))
-		}
-	}
-	if s.WatchedFolders == nil {
-		s.WatchedFolders = []WatchedFolder{}
-	}
-	seen := map[string]bool{}
-	for i := range s.WatchedFolders {
-		w := &s.WatchedFolders[i]
-		if !filepath.IsAbs(w.Path) {
-			errs = append(errs, invalidf("the watched folder %q must be an absolute path", w.Path))
-			continue
-		}
-		w.Path = filepath.Clean(w.Path)
-		if seen[w.Path] {
-			errs = append(errs, invalidf("the folder %q is watched twice", w.Path))
-		}
-		seen[w.Path] = true
-		switch w.AfterImport {
-		case "":
-			w.AfterImport = "move"
-		case "move", "delete":
-		default:
-			errs = append(errs, invalidf("after import, files can be moved to done/ (move) or deleted (delete), not %q", w.AfterImport))
-		}
-		switch w.Subfolders {
-		case "":
-			w.Subfolders = "none"
-		case "none", "topic", "folder":
-		default:
-			errs = append(errs, invalidf("subfolders can map to none, topic or folder, not %q", w.Subfolders))
-		}
-		if w.PollIntervalSeconds < 0 {
-			errs = append(errs, invalidf("the poll interval cannot be negative"))
-		}
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
-	return nil
+	return f
 }
 
 // writeAPIKey replaces the key file atomically with 0600 permissions; an

@@ -219,6 +219,7 @@ export function createHttpApi(overrides: Partial<HttpDeps> = {}): Api {
 
     getSettings: () => call<Settings>('GET', '/api/settings'),
     saveSettings: (s: Settings) => call<Settings>('PUT', '/api/settings', s),
+    updateSettings: (p: Partial<Settings>) => call<Settings>('PATCH', '/api/settings', p),
     testConnection: (s?: Settings) => call<unknown>('POST', '/api/settings/test', s).then(() => undefined),
 
     jobCounts: () => call<JobCounts>('GET', '/api/jobs'),

@@ -31,8 +31,9 @@
 //   UpdateFolder(id string, p FolderPatch) (Folder, error)   {name} here
 //   DeleteFolder(id string, moveContentsUp bool) error
 //   GetSettings() (Settings, error)
-//   SaveSettings(s Settings) (Settings, error)
-//   TestConnection(s *Settings) error               nil: the saved settings
+//   SaveSettings(p SettingsPatch) (Settings, error)   every field, or refused
+//   UpdateSettings(p SettingsPatch) (Settings, error) only the fields given
+//   TestConnection(p *SettingsPatch) error            nil: the saved settings
 //   JobCounts() (JobCounts, error)
 //   WatchStatus() ([]FolderStatus, error)
 //
@@ -171,6 +172,7 @@ export function createWailsApi(win: WailsWindow): Api {
 
     getSettings: () => call<Settings>('GetSettings'),
     saveSettings: (s: Settings) => call<Settings>('SaveSettings', s),
+    updateSettings: (p: Partial<Settings>) => call<Settings>('UpdateSettings', p),
     testConnection: (s?: Settings) => call<void>('TestConnection', s ?? null),
 
     jobCounts: () => call<JobCounts>('JobCounts'),

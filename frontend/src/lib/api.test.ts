@@ -73,6 +73,14 @@ describe('HTTP adapter', () => {
     expect(listParams({ unfiled: false, sort: undefined }).toString()).toBe('');
   });
 
+  it('replaces the settings with PUT and changes some with PATCH', async () => {
+    server.reply('PUT /api/settings', {}).reply('PATCH /api/settings', {});
+    await api().updateSettings({ api_key: 'sk-new' });
+    expect(server.to('PATCH', '/api/settings')[0]!.body).toEqual({ api_key: 'sk-new' });
+    await api().saveSettings({ ai_provider: 'builtin', ai_model: '', ai_base_url: '', api_key: '', auto_apply_threshold: 0.8, watched_folders: [], ocr_languages: ['eng'] });
+    expect(server.to('PUT', '/api/settings')[0]!.body).toMatchObject({ auto_apply_threshold: 0.8 });
+  });
+
   it('escapes ids in paths', async () => {
     server.reply('PATCH /api/documents/a%2Fb', doc({ id: 'a/b' }));
     await api().updateDocument('a/b', { topics: ['Tax'] });
@@ -204,6 +212,17 @@ describe('Wails adapter', () => {
     expect(ListDocuments).toHaveBeenCalledWith({ topic: 't' });
     expect(await api.moveDocuments(['a'], null)).toBe(3);
     expect(MoveDocuments).toHaveBeenCalledWith(['a'], null);
+  });
+
+  it('saves the settings whole or changes some, as the HTTP adapter does', async () => {
+    const SaveSettings = vi.fn().mockResolvedValue({});
+    const UpdateSettings = vi.fn().mockResolvedValue({});
+    const api = createApi({ go: { app: { App: { SaveSettings, UpdateSettings } } } });
+    await api.updateSettings({ auto_apply_threshold: 0.7 });
+    expect(UpdateSettings).toHaveBeenCalledWith({ auto_apply_threshold: 0.7 });
+    const whole = { ai_provider: 'builtin', ai_model: '', ai_base_url: '', api_key: '', auto_apply_threshold: 0.8, watched_folders: [], ocr_languages: ['eng'] };
+    await api.saveSettings(whole);
+    expect(SaveSettings).toHaveBeenCalledWith(whole);
   });
 
   it("turns a Go error into the API's error with a sentence", async () => {

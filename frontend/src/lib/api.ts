@@ -110,7 +110,13 @@ export interface Api {
   deleteFolder(id: string, moveContentsUp: boolean): Promise<void>;
 
   getSettings(): Promise<Settings>;
+  /**
+   * Replaces every setting (PUT /api/settings, SaveSettings): a field left
+   * out is refused with a sentence naming it, never stored as zero.
+   */
   saveSettings(settings: Settings): Promise<Settings>;
+  /** Changes only the settings given (PATCH /api/settings, UpdateSettings). */
+  updateSettings(patch: Partial<Settings>): Promise<Settings>;
   /**
    * Asks the AI provider whether it answers: with the given settings (the
    * form being edited; a masked key means the stored one), or the saved ones.
