@@ -20,6 +20,7 @@ const StallAfter = 6 << 20
 // Stalled is a Put in progress whose source has stopped sending: it has a
 // leftover in the store, as a crash in the middle of a write leaves one.
 type Stalled struct {
+	waiting chan struct{}
 	release chan struct{}
 	done    chan error
 	once    sync.Once
@@ -30,8 +31,8 @@ type Stalled struct {
 // StallAfter bytes and then waits for Finish. The test's end finishes it.
 func StalledPut(t testing.TB, st blob.Store, key string) *Stalled {
 	t.Helper()
-	s := &Stalled{release: make(chan struct{}), done: make(chan error, 1)}
-	src := io.MultiReader(gen(7, StallAfter), &waitThen{wait: s.release, then: gen(8, 1<<10)})
+	s := &Stalled{waiting: make(chan struct{}), release: make(chan struct{}), done: make(chan error, 1)}
+	src := io.MultiReader(gen(7, StallAfter), &waitThen{waiting: s.waiting, wait: s.release, then: gen(8, 1<<10)})
 	go func() {
 		_, err := st.Put(context.Background(), key, src, -1)
 		s.done <- err
@@ -39,6 +40,11 @@ func StalledPut(t testing.TB, st blob.Store, key string) *Stalled {
 	t.Cleanup(func() { _ = s.Finish() })
 	return s
 }
+
+// Waiting is closed once the source has handed over its first
+// StallAfter bytes and waits: the driver has written all it will write
+// until Finish, so the leftover no longer changes.
+func (s *Stalled) Waiting() <-chan struct{} { return s.waiting }
 
 // Finish lets the source send its last bytes and end, and returns the
 // Put's error.
@@ -50,13 +56,17 @@ func (s *Stalled) Finish() error {
 	return s.err
 }
 
-// waitThen blocks until wait is closed, then reads then.
+// waitThen closes waiting and blocks until wait is closed, then reads
+// then.
 type waitThen struct {
-	wait <-chan struct{}
-	then io.Reader
+	waiting chan struct{}
+	once    sync.Once
+	wait    <-chan struct{}
+	then    io.Reader
 }
 
 func (w *waitThen) Read(p []byte) (int, error) {
+	w.once.Do(func() { close(w.waiting) })
 	<-w.wait
 	return w.then.Read(p)
 }
