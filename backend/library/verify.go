@@ -79,8 +79,9 @@ type VerifyProgress struct {
 	Total int `json:"total"`
 	// Bytes re-hashed so far.
 	Bytes int64 `json:"bytes"`
-	// Problems found so far.
-	Problems int `json:"problems"`
+	// Problems found so far, and how many of them are not resolved.
+	Problems  int `json:"problems"`
+	Remaining int `json:"remaining"`
 }
 
 // FindingKind names a kind of problem Verify finds.
@@ -271,6 +272,11 @@ func (v *verifier) progress(p VerifyProgress, force bool) {
 		p.Bytes = v.rep.Bytes
 	}
 	p.Problems = len(v.rep.Findings)
+	for _, f := range v.rep.Findings {
+		if !f.Resolved {
+			p.Remaining++
+		}
+	}
 	if v.opt.Progress != nil {
 		v.opt.Progress(p)
 	}

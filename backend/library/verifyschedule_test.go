@@ -260,3 +260,28 @@ func TestScheduledRunYieldsToThePipeline(t *testing.T) {
 		t.Errorf("after the run: %+v", s)
 	}
 }
+
+// The last progress of a run says how many problems it found and how many
+// remain (an orphan a tidy run removed does not).
+func TestVerifyProgressCountsRemaining(t *testing.T) {
+	e := newLocal(t)
+	ctx := context.Background()
+	importText(t, e, "a.txt", "alpha")
+	if _, err := e.blobs.Put(ctx, e.lib.UserID()+"/no-such-document/x.bin", strings.NewReader("orphan"), -1); err != nil {
+		t.Fatal(err)
+	}
+	for _, tidy := range []bool{false, true} {
+		var last library.VerifyProgress
+		opt := library.VerifyOptions{Tidy: tidy, OrphanGrace: -1, Progress: func(p library.VerifyProgress) { last = p }}
+		if _, err := e.lib.Verify(ctx, opt); err != nil {
+			t.Fatal(err)
+		}
+		want := library.VerifyProgress{Phase: "done", Problems: 1, Remaining: 1}
+		if tidy {
+			want.Remaining = 0
+		}
+		if last.Phase != want.Phase || last.Problems != want.Problems || last.Remaining != want.Remaining {
+			t.Errorf("tidy %v: last progress %+v, want %+v", tidy, last, want)
+		}
+	}
+}
