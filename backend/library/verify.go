@@ -396,11 +396,26 @@ func (v *verifier) hash(ctx context.Context, key string) hashResult {
 	}
 	defer rc.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, rc)
+	n, err := io.Copy(h, ctxReader{ctx, rc})
 	if err != nil {
 		return hashResult{size: n, err: err}
 	}
 	return hashResult{size: n, sha: hex.EncodeToString(h.Sum(nil))}
+}
+
+// ctxReader stops a read when ctx is done: a file on disk does not know
+// about contexts, and a shutdown should not wait for a large object to be
+// read to its end.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // missingObjectError is the sentence a document whose bytes are gone

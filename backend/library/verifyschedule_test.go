@@ -285,3 +285,29 @@ func TestVerifyProgressCountsRemaining(t *testing.T) {
 		}
 	}
 }
+
+// Stopping the schedule in the middle of a run (here, while it yields)
+// ends the run: nothing keeps running, and no run is recorded.
+func TestScheduleStopsMidRun(t *testing.T) {
+	e := newLocal(t)
+	importText(t, e, "a.txt", "alpha") // queued: the run will yield
+	clock := newFakeClock()
+	bv := e.lib.NewBackgroundVerify()
+	stop := runSchedule(t, bv, library.Schedule{After: clock.After})
+	if w := clock.next(t); w.d != library.DefaultVerifyDelay {
+		t.Fatalf("first wait %v, want the default delay", w.d)
+	} else {
+		w.c <- time.Now()
+	}
+	clock.next(t) // the run waits for the pipeline
+	if !bv.Status().Running {
+		t.Fatal("no run in progress")
+	}
+	stop() // returns only once the run has ended (a hang fails by timeout)
+	if s := bv.Status(); s.Running || s.Last != nil || !strings.Contains(s.Error, "canceled") {
+		t.Errorf("after stopping: %+v", s)
+	}
+	if _, err := os.Stat(filepath.Join(e.dataDir, "verify-last-run")); !os.IsNotExist(err) {
+		t.Errorf("an interrupted run was recorded: %v", err)
+	}
+}
