@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/library"
 )
 
 // WindowEvent is the Wails event that carries every backend event to the
@@ -16,8 +17,9 @@ const WindowEvent = "docsift:event"
 // throttled are the event types that may come in bursts and only say "how
 // far": the window gets the latest of each at most every ProgressEvery.
 var throttled = map[string]bool{
-	events.JobsProgress: true,
-	EventImportProgress: true,
+	events.JobsProgress:         true,
+	EventImportProgress:         true,
+	library.EventVerifyProgress: true,
 }
 
 // forwarder moves events from the bus (and App's own import progress) to

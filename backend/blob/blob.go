@@ -55,6 +55,15 @@ type Store interface {
 	// URL returns a URL a client may use to read the object for expiry
 	// (a presigned URL for s3; a file:// URL for localfs).
 	URL(ctx context.Context, key string, expiry time.Duration) (string, error)
+	// Leftovers calls fn for every leftover of a write that never finished
+	// (see Leftover), in no particular order, whatever its age: a write in
+	// progress has one too. Returning an error from fn stops the walk with
+	// that error.
+	Leftovers(ctx context.Context, fn func(Leftover) error) error
+	// RemoveLeftover removes a leftover Leftovers reported; one already
+	// gone is not an error. A write still in progress whose leftover is
+	// removed fails: it never completes with bytes missing.
+	RemoveLeftover(ctx context.Context, l Leftover) error
 	// Health checks that the store is reachable and writable.
 	Health(ctx context.Context) error
 	// Close releases resources.

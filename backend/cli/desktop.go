@@ -101,6 +101,7 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 		return r.fail(err)
 	}
 	defer stop()
+	defer r.startBackgroundVerify(ctx, "desktop")()
 	var status func() []watch.FolderStatus
 	if !*opts.noWatch {
 		if w := r.startWatcher(ctx); w != nil {

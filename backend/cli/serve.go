@@ -67,6 +67,7 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 		}
 		defer stop()
 	}
+	defer r.startBackgroundVerify(ctx, "serve")()
 	var watchStatus func() []watch.FolderStatus
 	if !*opts.noWatch {
 		if w := r.startWatcher(ctx); w != nil {

@@ -42,10 +42,16 @@ var listenRe = regexp.MustCompile(`listening on (http://\S+)`)
 // stop function returning the exit code, and its stderr.
 func startServe(t *testing.T, args ...string) (base string, stop func() int, stderr *syncBuffer) {
 	t.Helper()
+	return startServeEnv(t, nil, args...)
+}
+
+// startServeEnv is startServe with environment variables.
+func startServeEnv(t *testing.T, vars map[string]string, args ...string) (base string, stop func() int, stderr *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stderr = &syncBuffer{}
 	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: stderr,
-		Getenv: func(string) string { return "" }, Home: "/nonexistent-home"}
+		Getenv: func(k string) string { return vars[k] }, Home: "/nonexistent-home"}
 	code := make(chan int, 1)
 	go func() { code <- Main(ctx, append([]string{"serve"}, args...), env) }()
 	stop = func() int {

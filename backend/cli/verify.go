@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/library"
 )
 
@@ -15,18 +16,20 @@ type verifyOpts struct {
 	repair *bool
 	json   *bool
 	grace  *time.Duration
+	age    *time.Duration
 }
 
 func verifyCommand() command {
 	return command{
 		name:    "verify",
 		args:    "",
-		summary: "Check that every document's bytes are intact and nothing is orphaned, unindexed or stuck (--repair fixes what it safely can).",
+		summary: "Check that every document's bytes are intact and nothing is orphaned, left over by a crash, unindexed or stuck (--repair fixes what it safely can).",
 		flags: func(fs *flag.FlagSet) any {
 			return &verifyOpts{
-				repair: fs.Bool("repair", false, "remove orphan objects, rebuild index entries, re-queue stuck documents, mark documents whose bytes are missing as failed (never deletes a document)"),
+				repair: fs.Bool("repair", false, "remove orphan objects and leftovers of unfinished writes, rebuild index entries, re-queue stuck documents, mark documents whose bytes are missing as failed (never deletes a document)"),
 				json:   fs.Bool("json", false, "print the report as JSON"),
 				grace:  fs.Duration("grace", library.DefaultOrphanGrace, "objects younger than this are never orphans (an import may be in progress); 0: no grace"),
+				age:    fs.Duration("leftover-age", blob.DefaultLeftoverAge, "temporary files and incomplete uploads written to more recently than this may be writes in progress and are left alone; 0: none are"),
 			}
 		},
 		run: runVerify,
@@ -42,6 +45,7 @@ var kindLabels = []struct {
 	{library.FindingMissingObject, "bytes missing"},
 	{library.FindingUnreadable, "bytes unreadable"},
 	{library.FindingOrphan, "orphan objects"},
+	{library.FindingLeftover, "leftovers"},
 	{library.FindingIndex, "search index"},
 	{library.FindingStuck, "stuck documents"},
 }
@@ -60,6 +64,15 @@ func runVerify(ctx context.Context, r *runner, o any, args []string) int {
 	case *opts.grace == 0:
 		opt.OrphanGrace = -1 // the library's "none"
 	}
+	switch {
+	case *opts.age < 0:
+		fmt.Fprintln(r.env.Stderr, "docsift verify: --leftover-age cannot be negative")
+		return ExitUsage
+	case *opts.age == 0:
+		opt.LeftoverAge = -1
+	default:
+		opt.LeftoverAge = *opts.age
+	}
 	shown := false
 	if r.env.Terminal {
 		opt.Progress = func(p library.VerifyProgress) {
@@ -68,8 +81,8 @@ func runVerify(ctx context.Context, r *runner, o any, args []string) int {
 				fmt.Fprintf(r.env.Stderr, "\rchecking bytes: %d/%d documents, %s, %d problems   ", p.Done, p.Total, humanSize(p.Bytes), p.Problems)
 			case "orphans":
 				fmt.Fprintf(r.env.Stderr, "\rlooking for orphans: %d objects, %d problems   ", p.Done, p.Problems)
-			case "index", "jobs":
-				fmt.Fprintf(r.env.Stderr, "\rchecking the %s…   ", map[string]string{"index": "search index", "jobs": "job queue"}[p.Phase])
+			case "leftovers", "index", "jobs":
+				fmt.Fprintf(r.env.Stderr, "\rchecking the %s…   ", map[string]string{"leftovers": "leftovers of unfinished writes", "index": "search index", "jobs": "job queue"}[p.Phase])
 			default:
 				return
 			}
@@ -106,6 +119,12 @@ func printVerify(r *runner, rep library.VerifyReport) {
 		rep.Documents, humanSize(rep.Bytes), rep.Objects, rep.IndexChecked, rep.FinishedAt.Sub(rep.StartedAt).Round(time.Millisecond))
 	if rep.SkippedRecent > 0 {
 		fmt.Fprintf(w, "%d objects written in the last few minutes were left alone (an import may be in progress)\n", rep.SkippedRecent)
+	}
+	if rep.Leftovers > 0 {
+		fmt.Fprintf(w, "leftovers of writes that never finished: %d, holding %s\n", rep.Leftovers, humanSize(rep.LeftoverBytes))
+	}
+	if rep.LeftoversRecent > 0 {
+		fmt.Fprintf(w, "%d recently written temporary files or uploads were left alone (a write may be in progress)\n", rep.LeftoversRecent)
 	}
 	counts := rep.Counts()
 	resolved := len(rep.Findings) - rep.Remaining()

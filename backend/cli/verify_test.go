@@ -174,3 +174,46 @@ func TestExportToServer(t *testing.T) {
 		t.Errorf("verify after the move: exit %d\n%s", code, out)
 	}
 }
+
+// A crash's temporary file is reported (count and bytes, in the text and
+// the JSON) and removed by --repair; a recent one may be a write in
+// progress and is left alone.
+func TestVerifyLeftovers(t *testing.T) {
+	data := t.TempDir()
+	dir, _ := mixedFolder(t)
+	if code, _, errs := run(t, nil, "import", "--data-dir", data, dir); code != ExitOK {
+		t.Fatalf("import: %s", errs)
+	}
+	folder := filepath.Join(userDir(t, data), "5d9b1f0e-7c1a-4a8e-9f3b-2a4c6e8d0b13")
+	os.MkdirAll(folder, 0o700)
+	crashed := filepath.Join(folder, ".tmp-123456")
+	fresh := filepath.Join(folder, ".tmp-654321")
+	os.WriteFile(crashed, make([]byte, 3000), 0o600)
+	os.WriteFile(fresh, make([]byte, 10), 0o600)
+	twoDaysAgo := time.Now().Add(-48 * time.Hour)
+	os.Chtimes(crashed, twoDaysAgo, twoDaysAgo)
+
+	code, out, _ := run(t, nil, "verify", "--data-dir", data)
+	if code != ExitFailed || !strings.Contains(out, "leftovers of writes that never finished: 1, holding") ||
+		!strings.Contains(out, "1 recently written temporary files or uploads were left alone") || !strings.Contains(out, "leftover ") {
+		t.Errorf("verify with leftovers: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, nil, "verify", "--data-dir", data, "--json")
+	var rep struct {
+		Leftovers       int   `json:"leftovers"`
+		LeftoverBytes   int64 `json:"leftover_bytes"`
+		LeftoversRecent int   `json:"leftovers_recent"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitFailed || rep.Leftovers != 1 || rep.LeftoverBytes != 3000 || rep.LeftoversRecent != 1 {
+		t.Errorf("verify --json: exit %d, %v, %+v\n%s", code, err, rep, out)
+	}
+	if code, out, _ = run(t, nil, "verify", "--data-dir", data, "--repair"); code != ExitOK || !strings.Contains(out, "removed") {
+		t.Errorf("verify --repair: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(crashed); !os.IsNotExist(err) {
+		t.Errorf("the crash's temporary file is still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("the recent temporary file was removed: %v", err)
+	}
+}

@@ -40,12 +40,29 @@ type VerifyOptions struct {
 	// sentence. No document row is ever deleted, and an object whose bytes
 	// differ from the database is only reported: a person decides.
 	Repair bool
+	// Tidy removes orphan objects past the grace and leftovers of writes
+	// past their age, and makes no other repair: what the scheduled
+	// background run does without asking the person. Repair implies it.
+	Tidy bool
 	// OrphanGrace: objects younger than this are never orphans (0:
 	// DefaultOrphanGrace; negative: no grace, for tests and for a library
 	// no process is writing to).
 	OrphanGrace time.Duration
+	// LeftoverAge: leftovers of unfinished writes last written longer ago
+	// than this are a crash's and removed by Repair or Tidy; younger ones
+	// may be writes in progress (0: blob.DefaultLeftoverAge; negative:
+	// every leftover is old enough, for tests and for a library no
+	// process is writing to).
+	LeftoverAge time.Duration
 	// Workers is how many objects are re-hashed at once (0: 4).
 	Workers int
+	// Pause, when set, is called before each object is re-hashed; it
+	// returns when verification may go on, or ctx's error. The background
+	// runner uses it to yield to the pipeline and pace itself.
+	Pause func(ctx context.Context) error
+	// Now is the clock the grace and the age are measured with (nil:
+	// time.Now).
+	Now func() time.Time
 	// Progress, when set, is called as work advances (from one goroutine
 	// at a time, at most a few times a second, and once at the end).
 	Progress func(VerifyProgress)
@@ -54,7 +71,7 @@ type VerifyOptions struct {
 // VerifyProgress says how far Verify is.
 type VerifyProgress struct {
 	// Phase is "objects" (re-hashing), "orphans" (listing the object
-	// store), "index", "jobs", then "done".
+	// store), "leftovers", "index", "jobs", then "done".
 	Phase string `json:"phase"`
 	// Done and Total count documents while re-hashing, objects listed
 	// while looking for orphans (Total 0: unknown).
@@ -62,8 +79,9 @@ type VerifyProgress struct {
 	Total int `json:"total"`
 	// Bytes re-hashed so far.
 	Bytes int64 `json:"bytes"`
-	// Problems found so far.
-	Problems int `json:"problems"`
+	// Problems found so far, and how many of them are not resolved.
+	Problems  int `json:"problems"`
+	Remaining int `json:"remaining"`
 }
 
 // FindingKind names a kind of problem Verify finds.
@@ -87,6 +105,10 @@ const (
 	// FindingIndex: the search index disagrees with the database for a
 	// document (missing, stale or extra entry). Repair rebuilds it.
 	FindingIndex FindingKind = "index"
+	// FindingLeftover: what a write that never finished left in the
+	// object store (a temporary file, an incomplete upload), older than
+	// the leftover age. Repair and Tidy remove it.
+	FindingLeftover FindingKind = "leftover"
 	// FindingStuck: a document in a processing status that no job will
 	// move on. Repair queues its extraction again.
 	FindingStuck FindingKind = "stuck"
@@ -109,6 +131,7 @@ type Finding struct {
 // VerifyReport is what Verify found and did.
 type VerifyReport struct {
 	Repair     bool      `json:"repair"`
+	Tidy       bool      `json:"tidy,omitempty"`
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at"`
 	// Documents re-hashed, bytes read, objects listed under the user's
@@ -117,6 +140,12 @@ type VerifyReport struct {
 	Bytes         int64 `json:"bytes"`
 	Objects       int   `json:"objects"`
 	SkippedRecent int   `json:"skipped_recent"`
+	// Leftovers and LeftoverBytes count the leftovers of unfinished
+	// writes past the leftover age (each is also a finding);
+	// LeftoversRecent those younger, which may be writes in progress.
+	Leftovers       int   `json:"leftovers"`
+	LeftoverBytes   int64 `json:"leftover_bytes"`
+	LeftoversRecent int   `json:"leftovers_recent"`
 	// IndexChecked counts documents whose index entry was compared.
 	IndexChecked int       `json:"index_checked"`
 	Findings     []Finding `json:"findings"`
@@ -165,10 +194,17 @@ func (l *Library) Verify(ctx context.Context, opt VerifyOptions) (VerifyReport, 
 	if opt.OrphanGrace == 0 {
 		opt.OrphanGrace = DefaultOrphanGrace
 	}
+	if opt.LeftoverAge == 0 {
+		opt.LeftoverAge = blob.DefaultLeftoverAge
+	}
 	if opt.Workers <= 0 {
 		opt.Workers = defaultVerifyWorkers
 	}
-	v := &verifier{l: l, opt: opt, rep: VerifyReport{Repair: opt.Repair, StartedAt: time.Now().UTC(), Findings: []Finding{}}}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	opt.Tidy = opt.Tidy || opt.Repair
+	v := &verifier{l: l, opt: opt, rep: VerifyReport{Repair: opt.Repair, Tidy: opt.Tidy, StartedAt: opt.Now().UTC(), Findings: []Finding{}}}
 	// An unreachable object store would make every object look missing.
 	if err := l.blobs.Health(ctx); err != nil {
 		return VerifyReport{}, fmt.Errorf("verify: object store unreachable: %w", err)
@@ -180,13 +216,13 @@ func (l *Library) Verify(ctx context.Context, opt VerifyOptions) (VerifyReport, 
 	if err != nil {
 		return VerifyReport{}, fmt.Errorf("verify: %w", err)
 	}
-	steps := []func(context.Context, []docRef) error{v.objects, v.orphans, v.index, v.stuck}
+	steps := []func(context.Context, []docRef) error{v.objects, v.orphans, v.leftovers, v.index, v.stuck}
 	for _, step := range steps {
 		if err := step(ctx, docs); err != nil {
 			return VerifyReport{}, fmt.Errorf("verify: %w", err)
 		}
 	}
-	v.rep.FinishedAt = time.Now().UTC()
+	v.rep.FinishedAt = opt.Now().UTC()
 	v.progress(VerifyProgress{Phase: "done"}, true)
 	return v.rep, nil
 }
@@ -236,6 +272,11 @@ func (v *verifier) progress(p VerifyProgress, force bool) {
 		p.Bytes = v.rep.Bytes
 	}
 	p.Problems = len(v.rep.Findings)
+	for _, f := range v.rep.Findings {
+		if !f.Resolved {
+			p.Remaining++
+		}
+	}
 	if v.opt.Progress != nil {
 		v.opt.Progress(p)
 	}
@@ -268,6 +309,12 @@ func (v *verifier) objects(ctx context.Context, docs []docRef) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if v.opt.Pause != nil {
+					if err := v.opt.Pause(ctx); err != nil {
+						results[i] = hashResult{err: err}
+						continue
+					}
+				}
 				results[i] = v.hash(ctx, docs[i].key)
 				mu.Lock()
 				done++
@@ -349,11 +396,26 @@ func (v *verifier) hash(ctx context.Context, key string) hashResult {
 	}
 	defer rc.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, rc)
+	n, err := io.Copy(h, ctxReader{ctx, rc})
 	if err != nil {
 		return hashResult{size: n, err: err}
 	}
 	return hashResult{size: n, sha: hex.EncodeToString(h.Sum(nil))}
+}
+
+// ctxReader stops a read when ctx is done: a file on disk does not know
+// about contexts, and a shutdown should not wait for a large object to be
+// read to its end.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // missingObjectError is the sentence a document whose bytes are gone
@@ -394,7 +456,7 @@ func (v *verifier) orphans(ctx context.Context, docs []docRef) error {
 		owned[jobs.ThumbnailKey(store.Document{UserID: v.l.user.ID, ID: d.id})] = true
 	}
 	prefix := v.l.user.ID + "/"
-	now := time.Now()
+	now := v.opt.Now()
 	var candidates []blob.Info
 	err := v.l.blobs.List(ctx, prefix, func(i blob.Info) error {
 		v.rep.Objects++
@@ -430,9 +492,9 @@ func (v *verifier) orphans(ctx context.Context, docs []docRef) error {
 		f := Finding{Kind: FindingOrphan, ObjectKey: i.Key,
 			Detail: fmt.Sprintf("an object of %d bytes, written %s, belongs to no document", i.Size, i.ModTime.UTC().Format(time.RFC3339))}
 		switch {
-		case v.opt.Repair && keep:
+		case v.opt.Tidy && keep:
 			f.Action = fmt.Sprintf("kept: %d orphans for %d documents looks like a database older than its objects (a restored backup?); remove them by hand if that is not so", len(candidates), len(docs))
-		case v.opt.Repair:
+		case v.opt.Tidy:
 			if err := v.l.blobs.Delete(ctx, i.Key); err != nil {
 				f.Action = fmt.Sprintf("could not remove it: %v", err)
 			} else {

@@ -407,17 +407,4 @@ func TestBackgroundVerify(t *testing.T) {
 	if s.Running || s.Last == nil || s.Last.Counts()[library.FindingMissingObject] != 1 || s.Error != "" {
 		t.Errorf("after the run: %+v", s)
 	}
-	// Every runs on its schedule until cancelled.
-	runCtx, cancel := context.WithCancel(ctx)
-	go bv.Every(runCtx, 10*time.Millisecond, library.VerifyOptions{OrphanGrace: -1})
-	first := s.Last
-	deadline := time.Now().Add(10 * time.Second)
-	for bv.Status().Last == first && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	bv.Cancel()
-	if bv.Status().Last == first {
-		t.Error("Every did not run")
-	}
 }

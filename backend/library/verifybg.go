@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 )
 
 // BackgroundVerify runs Verify in the background, one run at a time, on
@@ -114,23 +113,4 @@ func (b *BackgroundVerify) Status() VerifyStatus {
 		s.Error = b.lastErr.Error()
 	}
 	return s
-}
-
-// Every starts a run with opt every interval (the first after one
-// interval) until ctx is done; a run still going when the next is due is
-// left to finish. It blocks: call it in a goroutine.
-func (b *BackgroundVerify) Every(ctx context.Context, interval time.Duration, opt VerifyOptions) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			b.Cancel()
-			return
-		case <-t.C:
-			if ctx.Err() == nil {
-				_ = b.Start(ctx, opt) // ErrConflict: the last run is still going
-			}
-		}
-	}
 }

@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) blob.Store) {
 		{"Cancel", testCancel},
 		{"URL", testURL},
 		{"Health", testHealth},
+		{"Leftovers", testLeftovers},
 		{"ConcurrentPuts", testConcurrentPuts},
 		{"ConcurrentSameKey", testConcurrentSameKey},
 	}

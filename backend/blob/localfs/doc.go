@@ -4,7 +4,8 @@
 // Put writes to a temporary file beside the final path (named with the
 // ".tmp-" prefix), fsyncs it, renames it onto the key's path and fsyncs the
 // folder, so a crash never leaves a partial object under a real key; stale
-// temporary files are ignored by List and removed by CleanTemp.
+// temporary files are ignored by List, reported by Leftovers and removed by
+// RemoveLeftover (or CleanTemp).
 //
 // Unlike S3, a folder cannot hold both an object and other objects: once
 // "a" is an object, Put("a/b") fails, and the other way round. Docsift's keys

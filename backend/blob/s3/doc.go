@@ -3,7 +3,8 @@
 //
 // Uploads rely on S3's own atomicity: a single PUT or a multipart upload
 // appears under its key only when complete, and a failed multipart upload is
-// aborted. The SHA-256 is computed while streaming, and an upload of unknown
+// aborted. An upload a crash interrupted stays incomplete in the bucket:
+// Leftovers reports it and RemoveLeftover aborts it. The SHA-256 is computed while streaming, and an upload of unknown
 // length is cut into bounded parts, so no object is held in memory.
 //
 // The package must never put an access key or secret key in an error or a

@@ -239,6 +239,7 @@ export const EVENT_TYPES = [
   'watch.file_seen',
   'watch.file_failed',
   'watch.status',
+  'verify.progress',
 ] as const;
 
 /** A watched folder's state (the data of watch.status). */
@@ -254,6 +255,19 @@ export interface FolderStatus {
   last_error?: string;
   last_error_at?: string;
   suggest_polling?: boolean;
+}
+
+/** The data of verify.progress: how far the library check is (backend/library VerifyProgress). */
+export interface VerifyProgress {
+  /** starting, objects, orphans, leftovers, index, jobs, then done. */
+  phase: string;
+  done: number;
+  /** 0: unknown. */
+  total: number;
+  bytes: number;
+  /** Problems found so far, and how many of them are not resolved. */
+  problems: number;
+  remaining: number;
 }
 
 /** The data of import.progress (desktop: files dropped on the window or picked). */

@@ -1,6 +1,6 @@
 // Background work: the job queue's counts, the live event stream, the
 // documents whose processing failed (with a retry), files a watched folder
-// could not import, and each watched folder's state.
+// could not import, each watched folder's state, and the library check.
 
 import { errorSentence, type Api } from '../api';
 import { batcher } from '../timing';
@@ -11,8 +11,10 @@ import type {
   JobCounts,
   ServerEvent,
   UploadResult,
+  VerifyProgress,
   WatchFileEvent,
 } from '../types';
+import { isVerifyProgress } from '../verify';
 
 /** A document event, as the other stores want it. */
 export interface DocumentEvent {
@@ -35,6 +37,10 @@ export class ActivityStore {
   watchStatus = $state.raw<Map<string, FolderStatus>>(new Map());
   /** Files the desktop imports from disk (a drop on the window, the dialog). */
   importProgress = $state<ImportProgress | null>(null);
+  /** The library check in progress (null: none is running). */
+  verify = $state<VerifyProgress | null>(null);
+  /** The last progress of the last check that finished while the page was open. */
+  verifyDone = $state<VerifyProgress | null>(null);
   error = $state<string | null>(null);
 
   #api: Api;
@@ -110,6 +116,16 @@ export class ActivityStore {
         for (const l of this.#importListeners) l(results);
         break;
       }
+      case 'verify.progress':
+        if (isVerifyProgress(e.data)) {
+          if (e.data.phase === 'done') {
+            this.verify = null;
+            this.verifyDone = e.data;
+          } else {
+            this.verify = e.data;
+          }
+        }
+        break;
       case 'watch.file_failed':
         if (e.data && typeof e.data === 'object') {
           this.watchFailures = [e.data as WatchFileEvent, ...this.watchFailures].slice(0, WATCH_FAILURES_KEPT);

@@ -51,6 +51,25 @@ describe('ActivityStore', () => {
     expect(es.closed).toBe(true);
   });
 
+  it('follows the library check from the event stream', async () => {
+    const store = new ActivityStore(createApi({}, fakeDeps(server)));
+    const stop = store.start();
+    await vi.runAllTimersAsync();
+    const es = FakeEventSource.last!;
+    const progress = (data: object) => es.emit('verify.progress', { type: 'verify.progress', time: 't', data });
+    expect(store.verify).toBeNull();
+    progress({ phase: 'objects', done: 3, total: 10, bytes: 2048, problems: 0, remaining: 0 });
+    expect(store.verify).toMatchObject({ phase: 'objects', done: 3, total: 10 });
+    progress({ phase: 'index', done: 0, total: 0, bytes: 2048, problems: 1, remaining: 1 });
+    expect(store.verify?.phase).toBe('index');
+    progress({ phase: 'done', done: 0, total: 0, bytes: 2048, problems: 1, remaining: 0 });
+    expect(store.verify).toBeNull();
+    expect(store.verifyDone).toMatchObject({ problems: 1, remaining: 0 });
+    progress({ phase: 'objects' }); // not progress data: ignored
+    expect(store.verify).toBeNull();
+    stop();
+  });
+
   it("passes on the desktop's imports from disk", () => {
     const store = new ActivityStore(createApi({}, fakeDeps(server)));
     const finished = vi.fn();
