@@ -217,3 +217,38 @@ func TestSameSizeRewriteSeenByHash(t *testing.T) {
 		t.Errorf("done/form.txt holds %q", done)
 	}
 }
+
+// A file whose first part was imported and whose complete bytes turn out
+// to be a document the library already had: the unfinished document goes,
+// the file counts as a duplicate and moves to done/; one document remains.
+func TestCompletedFileIsADuplicate(t *testing.T) {
+	t.Parallel()
+	l := newLocal(t)
+	want := []byte("invoice 42, both pages\n")
+	existing, err := l.lib.Import(context.Background(), "invoice-42.txt", "", bytes.NewReader(want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	timings := fast()
+	timings.Unguarded = 1500 * time.Millisecond
+	w := start(t, l.lib, watch.WithoutLeases(watch.Options{Folders: []watch.Folder{{Path: dir}}, Timings: timings}))
+	path := filepath.Join(dir, "scan.txt")
+	write(t, path, want[:10])
+	waitFor(t, "the first part imported", func() bool { return docCount(t, l.lib) == 2 })
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(want[10:]); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	waitFor(t, "the file in done/", func() bool { return len(topLevel(t, dir)) == 0 && status(w).Pending == 0 })
+	if d := onlyDocument(t, l.lib, want); d.ID != existing.Document.ID {
+		t.Errorf("document %s left, want the existing %s", d.ID, existing.Document.ID)
+	}
+	if s := status(w); s.Duplicates != 1 {
+		t.Errorf("status %+v: want the completed file counted as a duplicate", s)
+	}
+}
