@@ -12,10 +12,13 @@ type Timings struct {
 	// second. A copy in place sends a stream of write events, each of which
 	// restarts the window. A writer that pauses longer than this while it
 	// still holds the file open is caught by the open-for-writing check
-	// (Linux), and one that reopens the file later is caught by the library
-	// re-checking size and mtime after reading: a short window costs a
-	// retry, never half a file. Where the open-for-writing check cannot
-	// tell (Unguarded below), the file must stay unchanged for longer.
+	// (Linux); one that reopens the file while it is read is caught by the
+	// library re-checking size and mtime after reading (nothing is
+	// stored), and one that reopens it after its import has its new bytes
+	// replace that document: a short window costs a retry or a
+	// replacement, never half a file or a second document. Where the
+	// open-for-writing check cannot tell (Unguarded below), the file must
+	// stay unchanged for longer.
 	Quiet time.Duration
 	// Settle is the gap between the two size-and-mtime checks a file must
 	// pass. Default 50 ms: long enough for an active writer (or a
