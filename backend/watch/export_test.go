@@ -7,3 +7,7 @@ func WithoutLeases(opt Options) Options {
 	opt.writing = func(string) (bool, bool) { return false, false }
 	return opt
 }
+
+// OpenForWriting is the open-for-writing check, for tests that look at it
+// from outside the package.
+var OpenForWriting = openForWriting
