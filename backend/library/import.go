@@ -17,6 +17,7 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 	"github.com/google/uuid"
 
+	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/store"
@@ -49,26 +50,39 @@ func (l *Library) ImportPath(ctx context.Context, path string) (ImportResult, er
 // importPath is ImportPath's body; a new document is filed in folderID
 // (nil: no folder).
 func (l *Library) importPath(ctx context.Context, path string, folderID *string) (ImportResult, error) {
+	f, size, check, err := openChecked(path)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer f.Close()
+	return l.importStreamTo(ctx, filepath.Base(path), "", f, size, check, folderID)
+}
+
+// openChecked opens a regular file for reading and returns its size and a
+// check that fails with a *ChangedError when its size or modification time
+// moved since it was opened. The caller closes the file.
+func openChecked(path string) (*os.File, int64, func() error, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return ImportResult{}, describePathError(path, err)
+		return nil, 0, nil, describePathError(path, err)
 	}
 	if !st.Mode().IsRegular() {
-		return ImportResult{}, invalidf("%s is %s, not a regular file", quoteName(path), fileKind(st.Mode()))
+		return nil, 0, nil, invalidf("%s is %s, not a regular file", quoteName(path), fileKind(st.Mode()))
 	}
 	// O_NONBLOCK: should the path be swapped for a FIFO after Stat, opening
 	// it must not hang. It has no effect on regular files.
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return ImportResult{}, describePathError(path, err)
+		return nil, 0, nil, describePathError(path, err)
 	}
-	defer f.Close()
 	before, err := f.Stat()
 	if err != nil {
-		return ImportResult{}, describePathError(path, err)
+		f.Close()
+		return nil, 0, nil, describePathError(path, err)
 	}
 	if !before.Mode().IsRegular() || !os.SameFile(st, before) {
-		return ImportResult{}, invalidf("%s changed while being opened; try again", quoteName(path))
+		f.Close()
+		return nil, 0, nil, invalidf("%s changed while being opened; try again", quoteName(path))
 	}
 	check := func() error {
 		after, err := f.Stat()
@@ -80,7 +94,7 @@ func (l *Library) importPath(ctx context.Context, path string, folderID *string)
 		}
 		return nil
 	}
-	return l.importStreamTo(ctx, filepath.Base(path), "", f, before.Size(), check, folderID)
+	return f, before.Size(), check, nil
 }
 
 // ChangedError says a file changed while it was being read; nothing was
@@ -104,32 +118,15 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 	if err := checkName(name); err != nil {
 		return ImportResult{}, err
 	}
-	head := make([]byte, sniffLen)
-	n, err := io.ReadFull(r, head)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return ImportResult{}, fmt.Errorf("read %s: %w", quoteName(name), err)
-	}
-	head = head[:n]
-	ctype := sniff(head, hint)
-
 	docID := uuid.NewString()
-	key := objectKey(l.user.ID, docID, name)
-	put, err := l.blobs.Put(ctx, key, io.MultiReader(bytes.NewReader(head), r), size)
+	key, ctype, put, err := l.putChecked(ctx, docID, name, hint, r, size, verify)
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("store %s: object store: %w", quoteName(name), err)
+		return ImportResult{}, err
 	}
 	// From here on the object exists; every failure path removes it.
 	fail := func(err error) (ImportResult, error) {
 		l.removeObject(ctx, key)
 		return ImportResult{}, err
-	}
-	if size >= 0 && put.Size != size {
-		return fail(fmt.Errorf("store %s: read %d bytes, expected %d: the file changed while it was being read", quoteName(name), put.Size, size))
-	}
-	if verify != nil {
-		if err := verify(); err != nil {
-			return fail(err)
-		}
 	}
 	if existing, err := l.store.DocumentBySHA256(ctx, l.user.ID, put.SHA256); err == nil {
 		l.removeObject(ctx, key)
@@ -172,6 +169,35 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 	}
 	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID})
 	return ImportResult{Document: doc}, nil
+}
+
+// putChecked streams r to a new object of document docID while hashing,
+// naming its content type from the leading bytes (hint refines text/plain).
+// It then checks the length against size (-1: any) and runs verify; when
+// either fails, or the object cannot be stored, no object is left.
+func (l *Library) putChecked(ctx context.Context, docID, name, hint string, r io.Reader, size int64, verify func() error) (key, ctype string, put blob.PutResult, err error) {
+	head := make([]byte, sniffLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", "", blob.PutResult{}, fmt.Errorf("read %s: %w", quoteName(name), err)
+	}
+	head = head[:n]
+	ctype = sniff(head, hint)
+	key = objectKey(l.user.ID, docID, name)
+	put, err = l.blobs.Put(ctx, key, io.MultiReader(bytes.NewReader(head), r), size)
+	if err != nil {
+		return "", "", blob.PutResult{}, fmt.Errorf("store %s: object store: %w", quoteName(name), err)
+	}
+	if size >= 0 && put.Size != size {
+		err = fmt.Errorf("store %s: read %d bytes, expected %d: the file changed while it was being read", quoteName(name), put.Size, size)
+	} else if verify != nil {
+		err = verify()
+	}
+	if err != nil {
+		l.removeObject(ctx, key)
+		return "", "", blob.PutResult{}, err
+	}
+	return key, ctype, put, nil
 }
 
 // removeObject deletes an object that must not outlive a failed import. If

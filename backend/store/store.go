@@ -198,6 +198,16 @@ type DocumentPatch struct {
 	Language      *string
 }
 
+// DocumentContent is what a document's row says about its bytes: where
+// they are and what they are. ReplaceDocumentContent changes it.
+type DocumentContent struct {
+	ObjectKey      string
+	ContentType    string
+	SizeBytes      int64
+	SHA256         string
+	StorageBackend string
+}
+
 // Store is the metadata store. Every method that does I/O takes a context.
 // Lookups of a missing row return an error wrapping ErrNotFound.
 type Store interface {
@@ -239,6 +249,16 @@ type Store interface {
 	Documents(ctx context.Context, f DocumentFilter) (DocumentPage, error)
 	// UpdateDocument applies p and returns the updated document.
 	UpdateDocument(ctx context.Context, id string, p DocumentPatch) (Document, error)
+	// ReplaceDocumentContent points document id at other bytes, in one
+	// transaction: the content fields take c's values; what was derived
+	// from the old bytes (text, page count, language, error) is cleared and
+	// the status goes back to stored; the document's unfinished jobs
+	// (queued or running) end as done, so a worker still busy with the old
+	// bytes cannot write its result (its FinishJob gives ErrConflict); and
+	// jobs are enqueued. Name, folder, topics and creation time stay.
+	// Another document of the same user with the same SHA256 gives
+	// ErrConflict and changes nothing; a missing document ErrNotFound.
+	ReplaceDocumentContent(ctx context.Context, id string, c DocumentContent, jobs ...Job) error
 	// DeleteDocument removes the row and its topic links.
 	DeleteDocument(ctx context.Context, id string) error
 	// MoveDocuments puts the given documents of userID into folderID (nil:

@@ -52,6 +52,7 @@ func fast() watch.Timings {
 	return watch.Timings{
 		Quiet:        30 * time.Millisecond,
 		Settle:       10 * time.Millisecond,
+		Unguarded:    100 * time.Millisecond,
 		Rescan:       time.Second,
 		PollInterval: 50 * time.Millisecond,
 		RetryBackoff: 20 * time.Millisecond,

@@ -73,7 +73,7 @@ func TestBackoff(t *testing.T) {
 
 func TestDefaultsDocumented(t *testing.T) {
 	d := Timings{}.withDefaults()
-	if d.Quiet != 200*time.Millisecond || d.Rescan != 5*time.Minute || d.PollInterval != 10*time.Second || d.MaxAttempts != 8 {
+	if d.Quiet != 200*time.Millisecond || d.Unguarded != 5*time.Second || d.Rescan != 5*time.Minute || d.PollInterval != 10*time.Second || d.MaxAttempts != 8 {
 		t.Errorf("defaults changed without their comments: %+v", d)
 	}
 }

@@ -201,9 +201,12 @@ func (f *folderRun) onResult(r result, now time.Time) {
 	tracked := f.entries[e.path] == e
 	if r.imported != nil {
 		f.setStatus(func(s *FolderStatus) {
-			if r.imported.duplicate {
+			switch {
+			case r.imported.duplicate:
 				s.Duplicates++
-			} else {
+			case r.imported.replaced:
+				s.Replaced++
+			default:
 				s.Imported++
 			}
 			s.LastImport = now
@@ -227,14 +230,35 @@ func (f *folderRun) onResult(r result, now time.Time) {
 			}
 		}
 	case resChanged:
-		e.record, e.checked = nil, false
+		// Changed while being read (no rec): nothing was stored, and the
+		// document it is to replace, if any, stays the same. Changed after
+		// its import: the next import replaces the document it made —
+		// check tells a change in place from another file taking the path
+		// by the record; a change only the hash saw is in place.
+		e.record = nil
+		switch {
+		case r.rec == nil:
+		case r.rec.duplicate:
+			e.prior = nil
+		case r.inPlace:
+			e.prior = r.rec
+		default:
+			e.prior, e.record = nil, r.rec
+		}
+		e.checked = false
 		f.schedule(e, now.Add(f.quiet()))
+	case resHold:
+		// Imported, but nobody could tell whether its writer had finished:
+		// it stays in place until unchanged for another Unguarded period.
+		e.prior, e.record, e.checked = nil, r.rec, false
+		e.holdUntil = now.Add(f.unguarded())
+		f.schedule(e, e.holdUntil)
 	case resRetry:
 		e.attempts++
 		e.checked = false
 		f.schedule(e, now.Add(f.w.t.backoff(e.attempts)))
 	case resFinishLater:
-		e.record = r.rec
+		e.prior, e.record = nil, r.rec
 		e.retries++
 		f.schedule(e, now.Add(f.w.t.backoff(e.retries)))
 	case resFailLater:

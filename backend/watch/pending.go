@@ -27,19 +27,28 @@ type entry struct {
 	// gen changes whenever the entry is rescheduled or queued, so stale
 	// heap and queue items are recognised and skipped.
 	gen int
-	// first is the stat of the first check; checked says it is set.
+	// first is the stat of the first check, made at firstAt; checked says
+	// it is set.
 	first   fileStat
+	firstAt time.Time
 	checked bool
-	// stat is what passed the checks, handed to the worker.
-	stat fileStat
+	// stat is what passed the checks, handed to the worker; guarded says
+	// the open-for-writing check could tell that no writer held the file.
+	stat    fileStat
+	guarded bool
 	// attempts counts imports that failed for a reason that may pass;
 	// retries counts failed moves (to done/ or failed/).
 	attempts, retries int
 	// failReason sends the file to failed/ without importing.
 	failReason string
 	// record is a committed import whose move is still to be done: the
-	// file is not imported again while it is unchanged.
-	record *record
+	// file is not imported again while it is unchanged. holdUntil is when
+	// an unguarded file may be moved at the earliest.
+	record    *record
+	holdUntil time.Time
+	// prior is a document this file made and then changed in place: its
+	// next import replaces that document instead of adding one.
+	prior *record
 	// busy counts checks that found the file open for writing.
 	busy int
 	// dirty: an event arrived while a worker had the file.
@@ -94,8 +103,8 @@ func (f *folderRun) nextJob() (job, bool) {
 		it := f.ready[0]
 		if f.live(it) && it.e.phase == phaseQueued {
 			e := it.e
-			return job{f: f, e: e, root: f.root, path: e.path, rel: e.rel, stat: e.stat,
-				attempt: e.attempts, failReason: e.failReason, record: e.record}, true
+			return job{f: f, e: e, root: f.root, path: e.path, rel: e.rel, stat: e.stat, guarded: e.guarded,
+				attempt: e.attempts, failReason: e.failReason, record: e.record, prior: e.prior}, true
 		}
 		f.ready[0] = dueItem{}
 		f.ready = f.ready[1:]

@@ -31,12 +31,23 @@ func (a fileStat) same(b fileStat) bool {
 	return a.size == b.size && a.mtime.Equal(b.mtime) && os.SameFile(a.info, b.info)
 }
 
-// stillWriting reports whether some process holds the file open for
-// writing, when the platform can tell (see busy_linux.go); false when it
-// cannot, and the timing checks alone decide.
-func stillWriting(path string) bool {
-	busy, known := openForWriting(path)
-	return known && busy
+// writers asks whether some process holds the file open for writing
+// (busy_linux.go); known is false when that cannot be told, and then the
+// longer Unguarded wait stands in for it. A polled folder is never asked:
+// it is on a share where leases do not work, and asking opens every file
+// over the network.
+func (f *folderRun) writers(path string) (busy, known bool) {
+	if f.polling {
+		return false, false
+	}
+	return f.w.writing(path)
+}
+
+// unguarded is how long a file whose writers cannot be seen must stay
+// unchanged: Timings.Unguarded, or the gap between checks when that is
+// longer (a poll interval).
+func (f *folderRun) unguarded() time.Duration {
+	return max(f.w.t.Unguarded, f.settle())
 }
 
 // check is a file's stability check: first check, then a second one a
@@ -77,10 +88,16 @@ func (f *folderRun) check(e *entry, now time.Time) {
 	st := statOf(fi)
 	if e.record != nil {
 		if st.same(e.record.stat) {
-			f.enqueue(e) // imported already: only the move is left
+			f.checkImported(e, now) // only the move is left
 			return
 		}
-		e.record = nil // replaced by another file: that one is new
+		if os.SameFile(st.info, e.record.stat.info) && !e.record.duplicate {
+			// Written to after its import: the new bytes replace that
+			// import's document.
+			e.prior = e.record
+		}
+		// Otherwise another file took its place: that one is new.
+		e.record = nil
 		e.checked = false
 	}
 	if !e.checked || !st.same(e.first) {
@@ -90,19 +107,47 @@ func (f *folderRun) check(e *entry, now time.Time) {
 		if e.checked {
 			delay = f.quiet()
 		}
-		e.first, e.checked = st, true
+		e.first, e.firstAt, e.checked = st, now, true
 		f.schedule(e, now.Add(delay))
 		return
 	}
-	if !f.polling && stillWriting(e.path) {
-		// Look again, less often the longer the writer keeps it open (a
-		// log file may stay open for days).
-		e.busy++
-		f.schedule(e, now.Add(f.quiet()<<min(e.busy-1, 5)))
+	busy, known := f.writers(e.path)
+	if busy {
+		f.stillOpen(e, now)
 		return
 	}
-	e.stat = st
+	if !known {
+		// Nobody can say whether a writer merely paused: the file must
+		// look the same for the whole Unguarded period.
+		if until := e.firstAt.Add(f.unguarded()); now.Before(until) {
+			f.schedule(e, until)
+			return
+		}
+	}
+	e.stat, e.guarded = st, known
 	f.enqueue(e)
+}
+
+// checkImported decides, for a file imported already and unchanged since,
+// whether it may be moved now: at once when its writers could be seen,
+// after the Unguarded hold otherwise, and never while a writer holds it.
+func (f *folderRun) checkImported(e *entry, now time.Time) {
+	if now.Before(e.holdUntil) {
+		f.schedule(e, e.holdUntil) // an event woke it early
+		return
+	}
+	if busy, _ := f.writers(e.path); busy {
+		f.stillOpen(e, now)
+		return
+	}
+	f.enqueue(e)
+}
+
+// stillOpen looks at a file held open for writing again later, less often
+// the longer the writer keeps it open (a log file may stay open for days).
+func (f *folderRun) stillOpen(e *entry, now time.Time) {
+	e.busy++
+	f.schedule(e, now.Add(f.quiet()<<min(e.busy-1, 5)))
 }
 
 // failNow queues e to be moved to failed/ with reason.

@@ -44,6 +44,9 @@ type FolderStatus struct {
 	Imported   int `json:"imported"`
 	Duplicates int `json:"duplicates"`
 	Failed     int `json:"failed"`
+	// Replaced counts files that changed after their import and whose new
+	// bytes replaced the document they had made.
+	Replaced int `json:"replaced"`
 	// LastImport is when a file of this folder last finished importing.
 	LastImport time.Time `json:"last_import,omitzero"`
 	// LastError is the latest problem, as a sentence, and when it happened.
@@ -64,6 +67,9 @@ type FileEvent struct {
 	// Duplicate is set on document.imported when the bytes were already in
 	// the library (nothing new stored; the file still counts as done).
 	Duplicate bool `json:"duplicate,omitempty"`
+	// Replaced is set on document.imported when the file changed after its
+	// import and its new bytes replaced that document (same id).
+	Replaced bool `json:"replaced,omitempty"`
 	// Error says why a file failed, completing "PATH could not be
 	// imported: …" (the same words as the note in failed/).
 	Error string `json:"error,omitempty"`

@@ -12,9 +12,13 @@ type Timings struct {
 	// second. A copy in place sends a stream of write events, each of which
 	// restarts the window. A writer that pauses longer than this while it
 	// still holds the file open is caught by the open-for-writing check
-	// (Linux), and one that reopens the file later is caught by the library
-	// re-checking size and mtime after reading: a short window costs a
-	// retry, never half a file.
+	// (Linux); one that reopens the file while it is read is caught by the
+	// library re-checking size and mtime after reading (nothing is
+	// stored), and one that reopens it after its import has its new bytes
+	// replace that document: a short window costs a retry or a
+	// replacement, never half a file or a second document. Where the
+	// open-for-writing check cannot tell (Unguarded below), the file must
+	// stay unchanged for longer.
 	Quiet time.Duration
 	// Settle is the gap between the two size-and-mtime checks a file must
 	// pass. Default 50 ms: long enough for an active writer (or a
@@ -22,6 +26,25 @@ type Timings struct {
 	// short enough not to matter for latency. In polling mode the gap is
 	// the poll interval instead, so a file must look the same on two polls.
 	Settle time.Duration
+	// Unguarded is how long a file must keep the same size and mtime when
+	// the open-for-writing check cannot tell whether a writer still holds
+	// it (the lease is refused: a file of another user, a network share,
+	// a system without leases; and every file of a polled folder) — both
+	// before it is imported and again after, before it is moved to done/
+	// or deleted. Default 5 s. Without the lease, a writer that pauses
+	// looks exactly like one that finished, so only a longer wait tells
+	// them apart. Writers that keep a file open and pause do so for
+	// seconds, not minutes: a scanner driver between pages, a copy over a
+	// network that stalls and retries, a program flushing as it goes.
+	// Syncthing, which never sees writers either, waits 10 s after the last
+	// change (its fsWatcherDelayS) for the same reason; 5 s keeps a scan
+	// in a drop folder visible within a few seconds. A longer pause is not
+	// a loss: the source stays in place until it has been unchanged for
+	// this long after its import (and its bytes still hash the same), and
+	// if it changed, its new bytes replace that import's document (same
+	// id) instead of making a second one. A polled folder waits at least
+	// its poll interval anyway.
+	Unguarded time.Duration
 	// Rescan is how often the whole tree is walked while watching.
 	// Default 5 minutes: it only catches what events missed (a kernel queue
 	// overflow, a subfolder whose watch could not be added); walking
@@ -73,6 +96,7 @@ func (t Timings) withDefaults() Timings {
 	}
 	def(&t.Quiet, 200*time.Millisecond)
 	def(&t.Settle, 50*time.Millisecond)
+	def(&t.Unguarded, 5*time.Second)
 	def(&t.Rescan, 5*time.Minute)
 	def(&t.PollInterval, 10*time.Second)
 	def(&t.RetryBackoff, time.Second)

@@ -24,6 +24,7 @@ const DefaultWorkers = 4
 // has it.
 type Library interface {
 	ImportPathWith(ctx context.Context, path string, opt library.ImportOptions) (library.ImportResult, error)
+	ReplacePath(ctx context.Context, id, path string, opt library.ImportOptions) (library.ImportResult, error)
 	EnsureFolder(ctx context.Context, name string, parentID *string) (library.Folder, error)
 }
 
@@ -48,6 +49,10 @@ type Options struct {
 	// Workers bounds how many files are imported (and so open) at once
 	// across all folders. Default DefaultWorkers.
 	Workers int
+
+	// writing replaces openForWriting; tests use it to run as if leases
+	// were unavailable (export_test.go).
+	writing func(path string) (busy, known bool)
 }
 
 // Watcher imports what lands in its folders. Start it once; Close stops
@@ -59,6 +64,7 @@ type Watcher struct {
 	log     *slog.Logger
 	t       Timings
 	workers int
+	writing func(path string) (busy, known bool)
 	folders []*folderRun
 	jobs    chan job
 
@@ -85,12 +91,16 @@ func New(lib Library, opt Options) (*Watcher, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = DefaultWorkers
 	}
+	if opt.writing == nil {
+		opt.writing = openForWriting
+	}
 	w := &Watcher{
 		lib:       lib,
 		bus:       opt.Bus,
 		log:       opt.Logger.With("component", "watch"),
 		t:         opt.Timings.withDefaults(),
 		workers:   opt.Workers,
+		writing:   opt.writing,
 		jobs:      make(chan job),
 		folderIDs: map[string]string{},
 	}

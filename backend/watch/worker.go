@@ -21,8 +21,10 @@ type job struct {
 	root string // the folder's resolved path when the job was made
 	path string
 	rel  string
-	// stat is the file as it passed the stability checks.
-	stat fileStat
+	// stat is the file as it passed the stability checks; guarded says no
+	// writer held it then, as far as the open-for-writing check could tell.
+	stat    fileStat
+	guarded bool
 	// attempt counts earlier failed tries for reasons that may pass.
 	attempt int
 	// failReason, when set, sends the file to failed/ without importing.
@@ -30,6 +32,9 @@ type job struct {
 	// record, when set, says the file is imported already; only the move
 	// (or delete) is left to do.
 	record *record
+	// prior, when set, is the document an earlier version of this file
+	// made: the import replaces it.
+	prior *record
 }
 
 // record is a committed import whose file still has to be moved or deleted.
@@ -37,7 +42,13 @@ type record struct {
 	docID     string
 	sha256    string
 	duplicate bool
-	stat      fileStat
+	// replaced: this import replaced the document of an earlier version.
+	replaced bool
+	// guarded: no writer held the file when it was imported, as far as
+	// the open-for-writing check could tell. An unguarded file is held
+	// for Timings.Unguarded and re-hashed before it is moved.
+	guarded bool
+	stat    fileStat
 }
 
 // resultKind is what became of a job.
@@ -48,6 +59,9 @@ const (
 	resDone resultKind = iota
 	// resFinishLater: imported, but the move or delete failed; retry it.
 	resFinishLater
+	// resHold: imported, but its writers could not be seen: it stays in
+	// place until it has been unchanged for Timings.Unguarded.
+	resHold
 	// resChanged: the file changed; wait for it to settle again.
 	resChanged
 	// resVanished: the file disappeared; forget it quietly.
@@ -68,8 +82,11 @@ type result struct {
 	kind resultKind
 	// imported is set when this job committed the document (counted once).
 	imported *record
-	// rec is the record to keep for resFinishLater.
+	// rec is the record to keep for resFinishLater and resHold, and the
+	// import a file changed after (resChanged).
 	rec *record
+	// inPlace: resChanged found the same file with other bytes.
+	inPlace bool
 	// err says what went wrong, as a sentence.
 	err error
 }
@@ -108,31 +125,55 @@ func (w *Watcher) runJob(ctx context.Context, j job) result {
 	case j.failReason != "":
 		return w.fail(j, j.failReason)
 	case j.record != nil:
-		return w.finish(j, *j.record, nil)
+		return w.finish(jctx, j, *j.record, nil)
 	}
 	opt, err := w.importOptions(jctx, j)
 	var res library.ImportResult
+	replaced := false
 	if err == nil {
-		res, err = w.lib.ImportPathWith(jctx, j.path, opt)
+		res, replaced, err = w.importFile(jctx, j, opt)
 		if err != nil && opt.FolderID != nil && errors.Is(err, library.ErrNotFound) {
 			// The cached library folder was deleted meanwhile: make it again.
 			w.forgetFolder(j.rel)
 			if opt, err = w.importOptions(jctx, j); err == nil {
-				res, err = w.lib.ImportPathWith(jctx, j.path, opt)
+				res, replaced, err = w.importFile(jctx, j, opt)
 			}
 		}
 	}
 	if err != nil {
 		return w.importFailed(ctx, j, err)
 	}
-	rec := &record{docID: res.Document.ID, sha256: res.Document.SHA256, duplicate: res.Duplicate, stat: j.stat}
-	w.publish(events.DocumentImported, rec.docID, FileEvent{Folder: j.f.cfg.Path, Path: filepath.ToSlash(j.rel), Duplicate: res.Duplicate, Source: "watch"})
+	rec := &record{docID: res.Document.ID, sha256: res.Document.SHA256, duplicate: res.Duplicate,
+		replaced: replaced && !res.Duplicate, guarded: j.guarded, stat: j.stat}
+	w.publish(events.DocumentImported, rec.docID, FileEvent{Folder: j.f.cfg.Path, Path: filepath.ToSlash(j.rel),
+		Duplicate: res.Duplicate, Replaced: rec.replaced, Source: "watch"})
 	what := "imported"
-	if res.Duplicate {
+	switch {
+	case res.Duplicate:
 		what = "duplicate"
+	case rec.replaced:
+		what = "replaced"
 	}
-	w.log.Info(what, "folder", j.f.cfg.Path, "path", j.rel, "document_id", rec.docID)
-	return w.finish(j, *rec, rec)
+	w.log.Info(what, "folder", j.f.cfg.Path, "path", j.rel, "document_id", rec.docID, "guarded", j.guarded)
+	if !rec.guarded {
+		return result{e: j.e, kind: resHold, imported: rec, rec: rec}
+	}
+	return w.finish(jctx, j, *rec, rec)
+}
+
+// importFile imports the job's file, replacing the document an earlier
+// version of it made when there is one (and it still exists). replaced
+// says it did.
+func (w *Watcher) importFile(ctx context.Context, j job, opt library.ImportOptions) (res library.ImportResult, replaced bool, err error) {
+	if j.prior != nil {
+		res, err = w.lib.ReplacePath(ctx, j.prior.docID, j.path, opt)
+		if !errors.Is(err, library.ErrNotFound) {
+			return res, err == nil && res.Document.SHA256 != j.prior.sha256, err
+		}
+		// The person deleted that document meanwhile: this is a new one.
+	}
+	res, err = w.lib.ImportPathWith(ctx, j.path, opt)
+	return res, false, err
 }
 
 // importFailed decides what an import error means for the file.
@@ -165,9 +206,10 @@ func (w *Watcher) importFailed(ctx context.Context, j job, err error) result {
 }
 
 // finish moves the imported file to done/ or deletes it, after checking
-// that the file at the path is still the one imported. imported is passed
-// through so the loop counts a fresh import once.
-func (w *Watcher) finish(j job, rec record, imported *record) result {
+// that the file at the path is still the one imported: the same size and
+// mtime, and, for a file whose writers could not be seen, the same bytes.
+// imported is passed through so the loop counts a fresh import once.
+func (w *Watcher) finish(ctx context.Context, j job, rec record, imported *record) result {
 	r := result{e: j.e, imported: imported}
 	fi, err := os.Stat(j.path)
 	switch {
@@ -178,12 +220,28 @@ func (w *Watcher) finish(j job, rec record, imported *record) result {
 		}
 		fallthrough
 	case err == nil && !statOf(fi).same(rec.stat):
-		// Another file took its place after the import: that one is new.
-		r.kind = resChanged
+		// Written to, or another file took its place, after the import.
+		r.kind, r.rec = resChanged, &rec
 		return r
 	case err != nil:
 		r.kind, r.rec, r.err = resFinishLater, &rec, fmt.Errorf("%s was imported but cannot be checked before moving it: %w", quote(j.rel), err)
 		return r
+	}
+	if !rec.guarded {
+		same, err := sameBytes(ctx, j.path, rec.sha256)
+		switch {
+		case err != nil && errors.Is(err, fs.ErrNotExist):
+			r.kind = resDone
+			return r
+		case err != nil:
+			r.kind, r.rec, r.err = resFinishLater, &rec, fmt.Errorf("%s was imported but cannot be re-read before moving it: %w", quote(j.rel), err)
+			return r
+		case !same:
+			// Changed within one tick of a coarse mtime: size and mtime
+			// alone did not show it.
+			r.kind, r.rec, r.inPlace = resChanged, &rec, true
+			return r
+		}
 	}
 	if j.f.cfg.AfterImport == Delete {
 		err = os.Remove(j.path)

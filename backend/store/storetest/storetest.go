@@ -23,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		userTests(),
 		documentTests(),
 		updateTests(),
+		contentTests(),
 		listingTests(),
 		totalsTests(),
 		cursorTests(),
