@@ -217,9 +217,14 @@ func configFlags(fs *flag.FlagSet) map[string]string {
 		"addr":          "serve: listen address (default " + config.DefaultAddr + ")",
 		"log_level":     "debug, info, warn (default) or error",
 	}
+	webFlagHelp(help)
 	for _, k := range config.Keys() {
 		name := config.FlagName(k)
 		set[name] = k
+		if config.IsSwitch(k) {
+			fs.Var(&switchFlag{}, name, help[k])
+			continue
+		}
 		fs.String(name, "", help[k])
 	}
 	return set

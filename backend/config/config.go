@@ -53,6 +53,8 @@ type Config struct {
 	Addr string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// Web is how the serve face may be reached (web.go).
+	Web Web
 }
 
 // SQLitePath is the local profile's database file.
@@ -67,6 +69,7 @@ var keys = []string{
 	"profile", "postgres_dsn",
 	"s3_endpoint", "s3_access_key", "s3_secret_key", "s3_bucket", "s3_region", "s3_tls",
 	"addr", "log_level",
+	"allowed_hosts", "tls", "tls_cert", "tls_key", "insecure_http", "behind_proxy", // web.go
 }
 
 // Keys returns the setting names a config file, environment or flag may set.
@@ -176,6 +179,9 @@ func Load(src Sources) (Config, error) {
 		}
 		c.S3.UseTLS = b
 	}
+	if c.Web, err = loadWeb(values); err != nil {
+		return Config{}, err
+	}
 	return c, nil
 }
 
@@ -224,6 +230,7 @@ func (c Config) Validate() error {
 	default:
 		add("Unknown log level %q: use debug, info, warn or error.", c.LogLevel)
 	}
+	c.Web.validate(add)
 	return errors.Join(errs...)
 }
 
@@ -249,6 +256,7 @@ func (c Config) Redacted() string {
 		"addr":      c.Addr,
 		"log_level": c.LogLevel,
 	}
+	c.Web.lines(lines)
 	if c.Profile == ProfileServer || c.PostgresDSN != "" || c.S3.Endpoint != "" {
 		lines["postgres_dsn"] = RedactDSN(c.PostgresDSN)
 		lines["s3_endpoint"] = c.S3.Endpoint
