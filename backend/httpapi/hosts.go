@@ -19,8 +19,9 @@ import (
 // the address the request arrived at, or a name configured on purpose —
 // and every write must come from an Origin among those names.
 
-// loopbackNames are always allowed, at the listen port.
-var loopbackNames = [...]string{"localhost", "127.0.0.1", "::1"}
+// codeMisdirected is the error code of a request for a name this server
+// does not have.
+const codeMisdirected = "misdirected"
 
 // allowedHost is one name the server answers to.
 type allowedHost struct {
@@ -160,7 +161,8 @@ func (p hostPolicy) allows(r *http.Request, name, port string) bool {
 		}
 		return false
 	}
-	for _, n := range loopbackNames {
+	// The loopback names are always allowed, at the listen port.
+	for _, n := range [...]string{"localhost", "127.0.0.1", "::1"} {
 		if matches(allowedHost{name: n}) {
 			return true
 		}
@@ -212,7 +214,7 @@ func misdirected(w http.ResponseWriter, r *http.Request) {
 		msg = fmt.Sprintf("This server does not answer to the name %q, so the request was refused: use the address it listens on, or a name given with --allowed-hosts.", host)
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeErrorCode(w, http.StatusMisdirectedRequest, "misdirected", msg)
+		writeErrorCode(w, http.StatusMisdirectedRequest, codeMisdirected, msg)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
