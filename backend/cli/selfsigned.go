@@ -160,8 +160,11 @@ func makeSelfSigned(names certNames, now time.Time) (certPEM, keyPEM []byte, err
 		return nil, nil, fmt.Errorf("make a serial number: %w", err)
 	}
 	cn := "Docsift"
-	if len(names.dns) > 0 {
-		cn = "Docsift on " + names.dns[len(names.dns)-1]
+	for _, d := range names.dns {
+		if d != "localhost" {
+			cn = "Docsift on " + d // the first name: the listen name or host name
+			break
+		}
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
