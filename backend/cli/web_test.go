@@ -225,9 +225,17 @@ func TestSelfSignedRenewedForANewName(t *testing.T) {
 	if err != nil || !a.made {
 		t.Fatalf("first: %+v %v", a, err)
 	}
+	keyFile := filepath.Join(dir, selfSignedDir, selfSignedKey)
+	if st, err := os.Stat(filepath.Dir(keyFile)); err != nil || st.Mode().Perm() != 0o700 {
+		t.Fatalf("certificate folder: %v %v", st, err)
+	}
+	os.Chmod(keyFile, 0o644) // loosened by hand
 	b, err := loadOrMakeSelfSigned(dir, need, certNames{}, now.Add(24*time.Hour))
 	if err != nil || b.made || fingerprint(b.cert) != fingerprint(a.cert) {
 		t.Fatalf("same names: made=%v %v", b.made, err)
+	}
+	if st, _ := os.Stat(keyFile); st.Mode().Perm() != 0o600 {
+		t.Errorf("a reused key stays %o, want 600", st.Mode().Perm())
 	}
 	need.add("nas.example")
 	c, err := loadOrMakeSelfSigned(dir, need, certNames{}, now.Add(48*time.Hour))
