@@ -103,6 +103,7 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 		}
 		errc <- srv.Serve(ln)
 	}()
+	web.reach(r.env.Stderr, ln.Addr()) // before "listening on": tests wait for that line
 	fmt.Fprintf(r.env.Stderr, "docsift serve: listening on %s://%s\n", web.scheme(), ln.Addr())
 	if !frontend.Built() {
 		fmt.Fprintln(r.env.Stderr, "docsift serve: this binary was built without the web UI (`make build` builds both); the API works")

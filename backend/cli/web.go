@@ -156,6 +156,18 @@ type webSetup struct {
 	token string      // required on /api/ when not "" (token.go)
 	names []string    // httpapi.Options.AllowedHosts
 	tls   *tls.Config // nil: plain HTTP
+	// wide is this machine's name when serve listens on every address.
+	wide string
+}
+
+// reach prints the address other machines open, on a wildcard listener
+// (whose own address, [::]:PORT, is no address to open).
+func (w webSetup) reach(out io.Writer, ln net.Addr) {
+	_, port, err := net.SplitHostPort(ln.String())
+	if w.wide == "" || err != nil {
+		return
+	}
+	fmt.Fprintf(out, "docsift serve: from other machines open %s://%s/ (or this machine's address)\n", w.scheme(), net.JoinHostPort(w.wide, port))
 }
 
 // scheme is the listen URL's scheme.
@@ -185,7 +197,11 @@ func (r *runner) prepareWeb(host string) (webSetup, int) {
 		}
 		w.token = tok
 	}
-	w.names = servedNames(r.cfg, host, hostname())
+	name := hostname()
+	w.names = servedNames(r.cfg, host, name)
+	if isWildcard(host) {
+		w.wide = strings.ToLower(name)
+	}
 	if r.cfg.Web.HasTLS() {
 		conf, err := serveTLS(r.cfg, host, w.names, r.env.Stderr, time.Now())
 		if err != nil {

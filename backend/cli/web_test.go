@@ -84,9 +84,12 @@ func TestServeWildcardAnswersToTheMachine(t *testing.T) {
 	if name == "" {
 		t.Skip("this machine has no host name")
 	}
-	base, stop, _ := startServe(t, "--data-dir", t.TempDir(), "--addr", "0.0.0.0:0", "--no-workers", "--insecure-http")
+	base, stop, stderr := startServe(t, "--data-dir", t.TempDir(), "--addr", "0.0.0.0:0", "--no-workers", "--insecure-http")
 	defer stop()
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(base, "http://"))
+	if want := "open http://" + strings.ToLower(name) + ":" + port + "/"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("serve did not say %q: %s", want, stderr.String())
+	}
 	base = "http://127.0.0.1:" + port
 	// Off loopback the token is needed: 401 means the name was accepted.
 	for _, host := range []string{strings.ToLower(name) + ":" + port, "127.0.0.1:" + port} {
