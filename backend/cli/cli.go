@@ -219,9 +219,14 @@ func configFlags(fs *flag.FlagSet) map[string]string {
 
 		"max_upload_size": "largest file one upload may be, e.g. 500MB, 2GiB or bytes (default 2 GiB)",
 	}
+	webFlagHelp(help)
 	for _, k := range config.Keys() {
 		name := config.FlagName(k)
 		set[name] = k
+		if config.IsSwitch(k) {
+			fs.Var(&switchFlag{}, name, help[k])
+			continue
+		}
 		fs.String(name, "", help[k])
 	}
 	return set

@@ -111,12 +111,16 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 	}
 	about := about(r.cfg)
 	bus := r.lib.Bus()
+	// The window's asset server calls the file handler in-process under
+	// its own host names (wails://wails, wails.localhost): no network
+	// listener serves it, so the Host check has nothing to guard.
+	files := httpapi.New(r.lib, bus, httpapi.Options{Logger: r.log, About: about, AnyHost: true})
 	err = r.env.Desktop(ctx, Desktop{
 		Library:     r.lib,
 		Bus:         bus,
 		About:       about,
 		Frontend:    frontend.FS(),
-		Files:       httpapi.New(r.lib, bus, httpapi.Options{Logger: r.log, About: about}),
+		Files:       files,
 		WatchStatus: status,
 		Logger:      r.log,
 		Stderr:      r.env.Stderr,

@@ -45,11 +45,16 @@ func TestNoArgumentsOpensTheWindow(t *testing.T) {
 		Desktop: func(ctx context.Context, d Desktop) error {
 			called++
 			got = d
-			// The window's file URLs are served while it is open.
-			rec := httptest.NewRecorder()
-			d.Files.ServeHTTP(rec, httptest.NewRequest("GET", "/api/documents/00000000-0000-0000-0000-000000000000/file", nil))
-			if rec.Code != http.StatusNotFound {
-				t.Errorf("file of an unknown document: %d, want 404", rec.Code)
+			// The window's file URLs are served while it is open, under
+			// the host names the webview's asset server uses.
+			for _, host := range []string{"wails", "wails.localhost", "example.com"} {
+				rec := httptest.NewRecorder()
+				req := httptest.NewRequest("GET", "/api/documents/00000000-0000-0000-0000-000000000000/file", nil)
+				req.Host = host
+				d.Files.ServeHTTP(rec, req)
+				if rec.Code != http.StatusNotFound {
+					t.Errorf("file of an unknown document at %s: %d, want 404", host, rec.Code)
+				}
 			}
 			return nil
 		},

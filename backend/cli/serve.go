@@ -26,7 +26,7 @@ type serveOpts struct {
 func serveCommand() command {
 	return command{
 		name:    "serve",
-		summary: "Serve the REST API (and web UI) over HTTP until stopped (Ctrl-C); --addr HOST:PORT.",
+		summary: "Serve the REST API (and web UI) over HTTP until stopped (Ctrl-C); --addr HOST:PORT, --tls self-signed.",
 		flags: func(fs *flag.FlagSet) any {
 			return &serveOpts{
 				workers:   fs.Int("workers", 2, "background jobs (text extraction, classification) run at once"),
@@ -52,12 +52,9 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 		fmt.Fprintf(r.env.Stderr, "docsift serve: the listen address %q is not host:port\n", r.cfg.Addr)
 		return ExitUsage
 	}
-	var token string
-	if !isLoopback(host) {
-		if token, err = loadOrCreateToken(r.cfg.DataDir); err != nil {
-			fmt.Fprintf(r.env.Stderr, "docsift serve: refusing to listen on %s without an access token: %v\n", r.cfg.Addr, err)
-			return ExitFailed
-		}
+	web, code := r.prepareWeb(host) // web.go: HTTPS, token, allowed names
+	if code != ExitOK {
+		return code
 	}
 	bus := r.lib.Bus()
 	if !*opts.noWorkers {
@@ -83,12 +80,14 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 	}
 	srv := &http.Server{
 		Handler: httpapi.New(r.lib, bus, httpapi.Options{
-			Token:    token,
+			Token:    web.token,
 			Logger:   r.log,
 			Frontend: frontend.FS(),
 			About:    about(r.cfg),
 
 			MaxUploadBytes: r.cfg.MaxUploadBytes,
+			AllowedHosts:   web.names,
+			TrustedProxies: r.cfg.Web.BehindProxy,
 
 			WatchStatus: watchStatus,
 		}),
@@ -96,14 +95,22 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 		IdleTimeout:       2 * time.Minute,
 		// Requests (and so event streams) end when serve is told to stop.
 		BaseContext: func(net.Listener) context.Context { return ctx },
+		TLSConfig:   web.tls,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	fmt.Fprintf(r.env.Stderr, "docsift serve: listening on http://%s\n", ln.Addr())
+	go func() {
+		if web.tls != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
+	web.reach(r.env.Stderr, ln.Addr()) // before "listening on": tests wait for that line
+	fmt.Fprintf(r.env.Stderr, "docsift serve: listening on %s://%s\n", web.scheme(), ln.Addr())
 	if !frontend.Built() {
 		fmt.Fprintln(r.env.Stderr, "docsift serve: this binary was built without the web UI (`make build` builds both); the API works")
 	}
-	if token != "" {
+	if web.token != "" {
 		fmt.Fprintln(r.env.Stderr, "docsift serve: an access token is required; `docsift token` prints it")
 	}
 

@@ -36,7 +36,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var listenRe = regexp.MustCompile(`listening on (http://\S+)`)
+var listenRe = regexp.MustCompile(`listening on (https?://\S+)`)
 
 // startServe runs `docsift serve` in-process and returns its base URL, a
 // stop function returning the exit code, and its stderr.
@@ -231,7 +231,7 @@ func waitStatus(t *testing.T, base, id, want string) {
 
 func TestServeElsewhereNeedsToken(t *testing.T) {
 	dir := t.TempDir()
-	base, stop, stderr := startServe(t, "--data-dir", dir, "--addr", "0.0.0.0:0", "--no-workers")
+	base, stop, stderr := startServe(t, "--data-dir", dir, "--addr", "0.0.0.0:0", "--no-workers", "--insecure-http")
 	defer stop()
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(base, "http://"))
 	base = "http://127.0.0.1:" + port
@@ -273,7 +273,7 @@ func TestServeRefusesWithoutToken(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, tokenFile), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := run(t, nil, "serve", "--data-dir", dir, "--addr", "0.0.0.0:0", "--no-workers")
+	code, _, stderr := run(t, nil, "serve", "--data-dir", dir, "--addr", "0.0.0.0:0", "--no-workers", "--insecure-http")
 	if code != ExitFailed || !strings.Contains(stderr, "refusing") {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -56,6 +56,8 @@ type Config struct {
 	// MaxUploadBytes bounds each file uploaded over HTTP or read by the
 	// window's page (max_upload_size; default 2 GiB).
 	MaxUploadBytes int64
+	// Web is how the serve face may be reached (web.go).
+	Web Web
 }
 
 // SQLitePath is the local profile's database file.
@@ -70,6 +72,7 @@ var keys = []string{
 	"profile", "postgres_dsn",
 	"s3_endpoint", "s3_access_key", "s3_secret_key", "s3_bucket", "s3_region", "s3_tls",
 	"addr", "log_level", "max_upload_size",
+	"allowed_hosts", "tls", "tls_cert", "tls_key", "insecure_http", "behind_proxy", // web.go
 }
 
 // Keys returns the setting names a config file, environment or flag may set.
@@ -187,6 +190,9 @@ func Load(src Sources) (Config, error) {
 		}
 		c.MaxUploadBytes = n
 	}
+	if c.Web, err = loadWeb(values); err != nil {
+		return Config{}, err
+	}
 	return c, nil
 }
 
@@ -235,6 +241,7 @@ func (c Config) Validate() error {
 	default:
 		add("Unknown log level %q: use debug, info, warn or error.", c.LogLevel)
 	}
+	c.Web.validate(add)
 	return errors.Join(errs...)
 }
 
@@ -261,6 +268,7 @@ func (c Config) Redacted() string {
 		"log_level": c.LogLevel,
 	}
 	lines["max_upload_size"] = FormatSize(c.MaxUploadBytes)
+	c.Web.lines(lines)
 	if c.Profile == ProfileServer || c.PostgresDSN != "" || c.S3.Endpoint != "" {
 		lines["postgres_dsn"] = RedactDSN(c.PostgresDSN)
 		lines["s3_endpoint"] = c.S3.Endpoint

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"crypto/subtle"
 	"net/http"
-	"net/url"
 	"strings"
 )
 
@@ -60,7 +59,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 			Value:    s.opt.Token,
 			Path:     "/",
 			HttpOnly: true,
-			Secure:   r.TLS != nil,
+			Secure:   s.overHTTPS(r),
 			SameSite: http.SameSiteStrictMode,
 		})
 	}
@@ -68,8 +67,10 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // originAllowed refuses state-changing requests whose Origin is neither
-// the request's own host nor an allowed origin. Requests without an Origin
-// (curl, the CLI) pass: browsers always send one on cross-site writes.
+// at one of the server's names (hosts.go) nor an allowed origin. It never
+// compares with the request's own Host: a rebound page names itself there.
+// Requests without an Origin (curl, the CLI) pass: browsers always send
+// one on cross-site writes.
 func (s *server) originAllowed(r *http.Request) bool {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
@@ -82,9 +83,5 @@ func (s *server) originAllowed(r *http.Request) bool {
 	if s.origins[strings.ToLower(strings.TrimRight(origin, "/"))] {
 		return true
 	}
-	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return false
-	}
-	return strings.EqualFold(u.Host, r.Host)
+	return s.originIsOurs(r, origin)
 }

@@ -72,6 +72,7 @@ func FuzzAPIRequest(f *testing.F) {
 		if req == nil {
 			return
 		}
+		req.Host = "localhost" // httptest's example.com is not a name of this server
 		req.Header.Set("Content-Type", "application/json")
 		if rt.path == "/api/documents?%s" && rt.method == "POST" {
 			req.Header.Set("Content-Type", "multipart/form-data; boundary=x")

@@ -96,6 +96,7 @@ func TestNoDirectoryListing(t *testing.T) {
 // recorded answer.
 func send(h http.Handler, addr, method, path, body string, header map[string]string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.Host = "localhost" // not httptest's example.com, which is refused
 	r.RemoteAddr = addr + ":40000"
 	for k, v := range header {
 		r.Header.Set(k, v)

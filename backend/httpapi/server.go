@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -23,8 +24,23 @@ type Options struct {
 	// the docsift_token cookie set by POST /api/login).
 	Token string
 	// AllowedOrigins are extra origins (scheme://host[:port]) allowed to make
-	// state-changing requests besides the request's own host.
+	// state-changing requests besides the server's own names (AllowedHosts).
 	AllowedOrigins []string
+	// AllowedHosts are the names, besides localhost, 127.0.0.1, [::1] and
+	// the address a request arrived at, that the Host header may carry:
+	// "name" or "name:port" (no port: the listen port, or none at all as a
+	// reverse proxy sends it). Any other Host is answered 421 — the defence
+	// against DNS rebinding (hosts.go). Writes must come from an Origin
+	// at one of these names, or from AllowedOrigins.
+	AllowedHosts []string
+	// AnyHost turns the Host check off. Only for a handler that no network
+	// listener serves: the desktop window's asset server, whose requests
+	// come from the window itself.
+	AnyHost bool
+	// TrustedProxies are reverse proxies (IP or CIDR) whose
+	// X-Forwarded-Proto is believed: a request from one of them marked
+	// https counts as HTTPS, so the login cookie is Secure (proxy.go).
+	TrustedProxies []string
 	// MaxUploadBytes bounds each uploaded file (max_upload_size; default
 	// 2 GiB); the 413's sentence states it.
 	MaxUploadBytes int64
@@ -53,6 +69,8 @@ type server struct {
 	opt     Options
 	log     *slog.Logger
 	origins map[string]bool
+	hosts   hostPolicy
+	proxies []netip.Prefix
 	limit   *failLimiter
 }
 
@@ -72,6 +90,15 @@ func New(lib *library.Library, bus *events.Bus, opt Options) http.Handler {
 		limit: newFailLimiter(opt.MaxFailedLogins, opt.FailedLoginWindow)}
 	for _, o := range opt.AllowedOrigins {
 		s.origins[strings.ToLower(strings.TrimRight(o, "/"))] = true
+	}
+	var bad []string
+	s.hosts, bad = newHostPolicy(opt.AllowedHosts, opt.AnyHost)
+	for _, h := range bad {
+		s.log.Warn("allowed host ignored: not a name or name:port", "host", h)
+	}
+	s.proxies, bad = parseProxies(opt.TrustedProxies)
+	for _, p := range bad {
+		s.log.Warn("trusted proxy ignored: not an IP address or CIDR", "proxy", p)
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -140,7 +167,8 @@ func (s *server) routes(mux *http.ServeMux) {
 }
 
 // secure adds the security headers to every response, then checks the
-// Origin of state-changing requests and the token on /api/ requests.
+// Host of every request, the Origin of state-changing requests and the
+// token on /api/ requests.
 func (s *server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -148,6 +176,10 @@ func (s *server) secure(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
+		if !s.hostAllowed(r) {
+			misdirected(w, r)
+			return
+		}
 		if !s.originAllowed(r) {
 			writeErrorCode(w, http.StatusForbidden, codeForbidden,
 				"This request came from another site and was refused.")
