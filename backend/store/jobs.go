@@ -94,6 +94,9 @@ type JobCounts struct {
 }
 
 // JobQueue is the durable job queue that lives in the metadata store.
+// EnqueueJob is durable on return like every write of the Store; the
+// steps of a job (ClaimJobs, FinishJob, ReleaseJobs) may be lost on power
+// loss and are then redone (see Store).
 type JobQueue interface {
 	// EnqueueJob adds a queued job (ID, RunAt default to new/now).
 	EnqueueJob(ctx context.Context, j *Job) error
@@ -108,6 +111,7 @@ type JobQueue interface {
 	ClaimJobs(ctx context.Context, c Claim) ([]Job, error)
 	// FinishJob applies o. ErrConflict when the lease was lost (the job was
 	// reclaimed by another owner after expiry); nothing is changed then.
+	// Not necessarily durable on return: a lost outcome is redone.
 	FinishJob(ctx context.Context, o JobOutcome) error
 	// ReleaseJobs puts owner's running jobs back in the queue (shutdown)
 	// and returns how many. Each gives its claim back (Attempts − 1): the

@@ -210,6 +210,19 @@ type DocumentContent struct {
 
 // Store is the metadata store. Every method that does I/O takes a context.
 // Lookups of a missing row return an error wrapping ErrNotFound.
+//
+// Durability: every method that writes is durable when it returns without
+// error: its commit is on stable storage and survives a power loss, so the
+// caller may act on it outside the database (answer that a document is
+// imported, move or delete a watched folder's source file, delete a
+// document's objects after DeleteDocument). The exceptions are the job
+// queue's steps, ClaimJobs, FinishJob and ReleaseJobs: a power loss may
+// take back their last commits (whole, never in part), and the job is then
+// claimed and run again, so nothing outside the database may depend on
+// them being permanent. A driver may make those durable too, but must
+// never weaken the others (SQLite: synchronous=FULL; PostgreSQL: the
+// server's synchronous_commit, on by default, which the driver leaves
+// alone).
 type Store interface {
 	// The durable job queue and full-text search live in the same
 	// database, so a document, its jobs and its index entry change in
@@ -240,6 +253,8 @@ type Store interface {
 	//
 	// jobs, when given, are enqueued in the same transaction (the
 	// extraction job of a new document): either both exist or neither.
+	// Durable on return: the library answers "imported", and a watched
+	// folder moves or deletes the source file, only after it.
 	CreateDocument(ctx context.Context, d *Document, jobs ...Job) error
 	// Document returns one document with its topics and extracted text.
 	Document(ctx context.Context, id string) (Document, error)
@@ -256,10 +271,15 @@ type Store interface {
 	// (queued or running) end as done, so a worker still busy with the old
 	// bytes cannot write its result (its FinishJob gives ErrConflict); and
 	// jobs are enqueued. Name, folder, topics and creation time stay.
+	// Durable on return: a watched folder moves or deletes the changed
+	// source, and the old object is deleted, only after it.
 	// Another document of the same user with the same SHA256 gives
 	// ErrConflict and changes nothing; a missing document ErrNotFound.
 	ReplaceDocumentContent(ctx context.Context, id string, c DocumentContent, jobs ...Job) error
-	// DeleteDocument removes the row and its topic links.
+	// DeleteDocument removes the row and its topic links. Durable on
+	// return: the library deletes the document's objects only after it (a
+	// row delete lost after its objects were gone would leave a document
+	// without bytes).
 	DeleteDocument(ctx context.Context, id string) error
 	// MoveDocuments puts the given documents of userID into folderID (nil:
 	// the root). Unknown ids give ErrNotFound and nothing moves.

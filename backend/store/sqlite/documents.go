@@ -247,11 +247,11 @@ func (u docUpdate) apply(ctx context.Context, tx *sql.Tx, id string, now time.Ti
 // DeleteDocument removes the row; its topic links go with it (ON DELETE
 // CASCADE).
 func (s *Store) DeleteDocument(ctx context.Context, id string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, id)
+	n, err := s.writeCount(ctx, `DELETE FROM documents WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete document: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	if n == 0 {
 		return fmt.Errorf("sqlite: delete document %q: %w", id, store.ErrNotFound)
 	}
 	return nil

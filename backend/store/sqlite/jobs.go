@@ -105,7 +105,7 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 		return jobs, nil
 	}
 	var gaveUp []store.Job
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeRedoable(ctx, func(tx *sql.Tx) error {
 		now := s.stamp()
 		due, err := claimableJobs(ctx, tx, now, limit)
 		if err != nil || len(due) == 0 {
@@ -253,7 +253,7 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 		return fmt.Errorf("sqlite: finish job %q: %w", o.JobID, err)
 	}
 	var stored store.Job // o.Next as stored
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.writeRedoable(ctx, func(tx *sql.Tx) error {
 		now := s.stamp()
 		var docID, state, leaseOwner string
 		if err := tx.QueryRowContext(ctx, `SELECT document_id, state, lease_owner FROM jobs WHERE id = ?`,
@@ -326,7 +326,7 @@ func leaseNew(ctx context.Context, tx *sql.Tx, j *store.Job, owner string, until
 // stopped on purpose, so the job's attempts do not count it.
 func (s *Store) ReleaseJobs(ctx context.Context, owner string) (int, error) {
 	var n int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeRedoable(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0),
 				lease_owner = '', lease_until = 0, updated_at = ?
 			WHERE state = 'running' AND lease_owner = ?`, s.stamp().UnixMicro(), owner)

@@ -32,6 +32,9 @@ type Store struct {
 	now func() time.Time
 	// tune shapes the cost of searches; tests may shrink it.
 	tune searchTuning
+	// beforeCommit, when set (by tests), is called in every write
+	// transaction just before its commit (durability.go).
+	beforeCommit func(ctx context.Context, tx *sql.Tx)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -122,7 +125,9 @@ func dsn(abs string, writer bool) string {
 		q.Add("_pragma", "journal_size_limit(67108864)")
 	}
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	// FULL: a commit is durable when it returns (durability.go); the job
+	// queue's steps switch to NORMAL for their own transaction.
+	q.Add("_pragma", "synchronous(FULL)")
 	// Statement journals in memory, not in temporary files: every write
 	// statement in a transaction with triggers keeps one.
 	q.Add("_pragma", "temp_store(MEMORY)")
@@ -186,17 +191,31 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// write runs fn in a write transaction and commits it when fn succeeds.
+// write runs fn in a write transaction and commits it when fn succeeds,
+// durably: the WAL is synced before it returns (synchronous=FULL, see
+// durability.go). Every write goes through write, or through
+// writeRedoable for the job queue's steps.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback() // fn's error is the one that matters
+	return s.finish(ctx, tx, fn)
+}
+
+// writeCount runs one statement in a durable write transaction and
+// returns how many rows it changed.
+func (s *Store) writeCount(ctx context.Context, query string, args ...any) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
 		return err
-	}
-	return tx.Commit()
+	})
+	return n, err
 }
 
 // read runs fn in a read transaction, so that the queries it makes see one

@@ -242,6 +242,44 @@ func TestStmtCacheMultiStatement(t *testing.T) {
 	}
 }
 
+// The store switches synchronous per transaction (durability.go) with
+// PRAGMAs that go through the cache like any single statement. SQLite
+// carries out a PRAGMA while preparing it (a value set then, a value read
+// put into the program as a constant), and marks every PRAGMA program
+// run-once, so a cached one is prepared again on each run. This pins that:
+// a cached PRAGMA sets and reads the current value every time.
+func TestStmtCachePragmasRunEveryTime(t *testing.T) {
+	db := openCached(t, 8)
+	conn, cc := rawConn(t, db)
+	level := func() int {
+		t.Helper()
+		var n int
+		if err := conn.QueryRowContext(t.Context(), "PRAGMA synchronous").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for i, set := range []struct {
+		query string
+		want  int
+	}{
+		{"PRAGMA synchronous=FULL", 2},
+		{"PRAGMA synchronous=NORMAL", 1},
+		{"PRAGMA synchronous=FULL", 2},
+		{"PRAGMA synchronous=NORMAL", 1},
+		{"PRAGMA synchronous=FULL", 2},
+	} {
+		mustExec(t, conn, set.query)
+		if got := level(); got != set.want {
+			t.Errorf("step %d: after %q synchronous = %d, want %d", i, set.query, got, set.want)
+		}
+	}
+	qs, _ := cached(cc)
+	if len(qs) != 3 {
+		t.Errorf("cache = %q, want the two settings and the read, each run again from it", qs)
+	}
+}
+
 func TestSingleStatement(t *testing.T) {
 	for _, tc := range []struct {
 		q    string

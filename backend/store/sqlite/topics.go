@@ -43,7 +43,7 @@ func (s *Store) CreateTopic(ctx context.Context, t *store.Topic) error {
 		t.ID = uuid.NewString()
 	}
 	created := orNow(t.CreatedAt, s.stamp())
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO topics (id, user_id, name, name_key, description, color, created_at)
+	if _, err := s.writeCount(ctx, `INSERT INTO topics (id, user_id, name, name_key, description, color, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		t.ID, t.UserID, t.Name, store.FoldKey(t.Name), t.Description, t.Color, created.UnixMicro()); err != nil {
 		return fmt.Errorf("sqlite: create topic %q: %w", t.Name, classify(err))
@@ -104,12 +104,12 @@ func (s *Store) UpdateTopic(ctx context.Context, t store.Topic) error {
 	if err := checkName(t.Name); err != nil {
 		return fmt.Errorf("sqlite: update topic: %w", err)
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE topics SET name = ?, name_key = ?, description = ?, color = ? WHERE id = ?`,
+	n, err := s.writeCount(ctx, `UPDATE topics SET name = ?, name_key = ?, description = ?, color = ? WHERE id = ?`,
 		t.Name, store.FoldKey(t.Name), t.Description, t.Color, t.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update topic %q: %w", t.Name, classify(err))
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	if n == 0 {
 		return fmt.Errorf("sqlite: update topic %q: %w", t.ID, store.ErrNotFound)
 	}
 	return nil
@@ -118,11 +118,11 @@ func (s *Store) UpdateTopic(ctx context.Context, t store.Topic) error {
 // DeleteTopic removes the topic; its links go with it (ON DELETE CASCADE)
 // and the documents stay.
 func (s *Store) DeleteTopic(ctx context.Context, id string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM topics WHERE id = ?`, id)
+	n, err := s.writeCount(ctx, `DELETE FROM topics WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete topic: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	if n == 0 {
 		return fmt.Errorf("sqlite: delete topic %q: %w", id, store.ErrNotFound)
 	}
 	return nil

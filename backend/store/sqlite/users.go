@@ -21,7 +21,7 @@ func (s *Store) DefaultUser(ctx context.Context) (store.User, error) {
 	if !errors.Is(err, store.ErrNotFound) {
 		return u, err
 	}
-	if _, err := s.w.ExecContext(ctx,
+	if _, err := s.writeCount(ctx,
 		`INSERT INTO users (id, name, is_default, created_at) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING`,
 		uuid.NewString(), defaultUserName, s.stamp().UnixMicro()); err != nil {
 		return store.User{}, fmt.Errorf("sqlite: create default user: %w", err)
@@ -48,7 +48,7 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 		u.ID = uuid.NewString()
 	}
 	created := orNow(u.CreatedAt, s.stamp())
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)`,
+	if _, err := s.writeCount(ctx, `INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)`,
 		u.ID, u.Name, created.UnixMicro()); err != nil {
 		return fmt.Errorf("sqlite: create user: %w", classify(err))
 	}
