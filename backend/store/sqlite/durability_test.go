@@ -104,6 +104,10 @@ func TestCommitDurability(t *testing.T) {
 			_, err := s.UpdateDocument(ctx, doc.ID, store.DocumentPatch{Filename: &name})
 			return err
 		}},
+		{"ReplaceDocumentContent", syncFull, func(ctx context.Context) error {
+			return s.ReplaceDocumentContent(ctx, doc.ID, store.DocumentContent{ObjectKey: "k/b", ContentType: "text/plain",
+				SizeBytes: 2, SHA256: "bb", StorageBackend: "localfs"}, store.Job{Kind: "extract", DocumentID: doc.ID})
+		}},
 		{"AcceptSuggestion", syncFull, func(ctx context.Context) error { return s.AcceptSuggestion(ctx, doc.ID, t2.ID) }},
 		{"RejectSuggestion", syncFull, func(ctx context.Context) error { return s.RejectSuggestion(ctx, doc.ID, t1.ID) }},
 		{"SetDocumentTopics", syncFull, func(ctx context.Context) error {
