@@ -111,12 +111,17 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if p := env.Getenv("DOCSIFT_CPUPROFILE"); p != "" {
 		defer startCPUProfile(p, env)()
 	}
-	if len(args) == 0 {
-		// No command: the desktop window when there is one and a display,
-		// otherwise the serve face.
-		args = []string{defaultCommand(env)}
+	args, err := hoistGlobalFlags(args)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "docsift: %v\n", err)
+		return ExitUsage
 	}
-	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelp(args[0]) {
+		// No command: the desktop window when there is one and a display,
+		// otherwise the serve face (with the global flags given, if any).
+		args = append([]string{defaultCommand(env)}, args...)
+	}
+	if args[0] == "help" || isHelp(args[0]) {
 		if len(args) > 1 {
 			return Main(ctx, []string{args[1], "--help"}, env)
 		}
@@ -179,6 +184,56 @@ func Main(ctx context.Context, args []string, env Env) int {
 	return cmd.run(ctx, r, opts, positional)
 }
 
+// hoistGlobalFlags lets the settings' flags come before the command, as
+// with git or kubectl: `docsift --data-dir X import DIR` is read as
+// `docsift import --data-dir X DIR`, where the command's flag set parses
+// them like any other. Only the settings' flags (--data-dir, --profile,
+// --addr …) may stand before the command; a command's own flag there is
+// refused with a sentence saying where it goes. With no command left,
+// the result is the global flags alone (or a help flag and what follows).
+func hoistGlobalFlags(args []string) ([]string, error) {
+	probe := flag.NewFlagSet("docsift", flag.ContinueOnError)
+	probe.SetOutput(io.Discard)
+	configFlags(probe)
+	var global []string
+	i := 0
+	for i < len(args) {
+		a := args[i]
+		if a == "-" || a == "--" || !strings.HasPrefix(a, "-") || isHelp(a) {
+			break
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := probe.Lookup(name)
+		if f == nil {
+			return nil, fmt.Errorf("%s is not a flag that can come before the command (those are --data-dir, --profile and the other settings in `docsift help`); write it after the command", a)
+		}
+		global = append(global, a)
+		i++
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); hasValue || (ok && b.IsBoolFlag()) {
+			continue
+		}
+		if i == len(args) {
+			return nil, fmt.Errorf("the flag %s needs a value", a)
+		}
+		global = append(global, args[i])
+		i++
+	}
+	rest := args[i:]
+	if len(rest) > 0 && isHelp(rest[0]) {
+		return rest, nil // docsift --data-dir X --help: the general usage
+	}
+	if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
+		return append(global, rest...), nil
+	}
+	out := make([]string, 0, len(args))
+	out = append(out, rest[0])
+	out = append(out, global...)
+	return append(out, rest[1:]...), nil
+}
+
+// isHelp reports whether a is one of the spellings of --help.
+func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" || a == "--h" }
+
 // parseInterleaved parses flags that may come before, between or after
 // the positional arguments (docsift import DIR --data-dir X). Everything
 // after a "--" is positional.
@@ -234,13 +289,14 @@ func configFlags(fs *flag.FlagSet) map[string]string {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Docsift — a local-first document manager.")
-	fmt.Fprintln(w, "\nUsage: docsift COMMAND [flags] [arguments]\n\nCommands:")
+	fmt.Fprintln(w, "\nUsage: docsift [settings flags] COMMAND [flags] [arguments]\n\nCommands:")
 	cs := commands()
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nEvery command takes --profile, --data-dir and --help. Settings also come from")
+	fmt.Fprintln(w, "\nEvery command takes --profile, --data-dir and --help, before or after the")
+	fmt.Fprintln(w, "command's name (docsift --data-dir X import DIR). Settings also come from")
 	fmt.Fprintln(w, "DOCSIFT_* environment variables and DATA_DIR/docsift.conf (flags win).")
 	fmt.Fprintln(w, "Exit codes: 0 ok, 1 something failed, 2 usage error.")
 }
