@@ -38,6 +38,19 @@ func gateSyncs(s *Store) *gatedSync {
 	return g
 }
 
+// await receives from ch, failing the test rather than hanging when
+// nothing comes (a store that never syncs, or never returns).
+func await[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(30 * time.Second):
+		t.Fatalf("still waiting for %s after 30 s", what)
+		panic("unreachable")
+	}
+}
+
 func (g *gatedSync) count() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -74,7 +87,7 @@ func TestWALSyncDoesNotHoldTheWriter(t *testing.T) {
 		_, err := s.UpdateDocument(ctx, d.ID, store.DocumentPatch{Filename: &name})
 		done <- err
 	}()
-	<-g.entered // UpdateDocument committed and is syncing
+	await(t, g.entered, "UpdateDocument's sync") // committed, syncing
 	jobs, err := s.ClaimJobs(ctx, store.Claim{Owner: "w1", Limit: 1, Lease: time.Minute})
 	if err != nil || len(jobs) != 1 {
 		t.Fatalf("ClaimJobs while a sync is under way: %v, %d jobs", err, len(jobs))
@@ -85,7 +98,7 @@ func TestWALSyncDoesNotHoldTheWriter(t *testing.T) {
 	default:
 	}
 	close(g.release)
-	if err := <-done; err != nil {
+	if err := await(t, done, "UpdateDocument"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -117,17 +130,17 @@ func TestWALSyncGroupsCommits(t *testing.T) {
 		errs <- s.CreateTopic(ctx, &store.Topic{UserID: u.ID, Name: "t" + string(rune('a'+i))})
 	}
 	go create(n)
-	<-committed
-	<-g.entered // the first write's sync is under way
+	await(t, committed, "the first commit")
+	await(t, g.entered, "the first sync") // under way
 	for i := range n {
 		go create(i)
 	}
 	for range n {
-		<-committed // every other write has committed and waits
+		await(t, committed, "a commit during the sync") // then it waits
 	}
 	close(g.release)
 	for range n + 1 {
-		if err := <-errs; err != nil {
+		if err := await(t, errs, "CreateTopic"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -163,7 +176,7 @@ func TestDocumentBySHA256WaitsForTheSync(t *testing.T) {
 		ContentType: "text/plain", SizeBytes: 1, SHA256: "aa", StorageBackend: "localfs", Status: store.StatusStored}
 	created := make(chan error, 1)
 	go func() { created <- s.CreateDocument(ctx, &d) }()
-	<-g.entered // committed, visible, not yet synced
+	await(t, g.entered, "CreateDocument's sync") // committed, visible, not synced
 
 	found := make(chan error, 1)
 	go func() { _, err := s.DocumentBySHA256(ctx, u.ID, "aa"); found <- err }()
@@ -176,7 +189,7 @@ func TestDocumentBySHA256WaitsForTheSync(t *testing.T) {
 		// not returned while the sync is held (a hang would fail below)
 	}
 	close(g.release)
-	if err := errors.Join(<-created, <-found); err != nil {
+	if err := errors.Join(await(t, created, "CreateDocument"), await(t, found, "DocumentBySHA256")); err != nil {
 		t.Fatal(err)
 	}
 	if g.count() < 2 {
