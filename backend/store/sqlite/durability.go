@@ -72,8 +72,5 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) erro
 		_ = tx.Rollback() // fn's error is the one that matters
 		return err
 	}
-	if s.beforeCommit != nil {
-		s.beforeCommit(ctx, tx)
-	}
 	return tx.Commit()
 }

@@ -216,4 +216,3 @@ func TestCommitDurability(t *testing.T) {
 		}
 	}
 }
-

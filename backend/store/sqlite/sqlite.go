@@ -35,9 +35,6 @@ type Store struct {
 	// wal is the sync barrier durable writes wait on after their commit
 	// (durability.go, walsync.go).
 	wal *walSyncer
-	// beforeCommit, when set (by tests), is called in every write
-	// transaction just before its commit (durability.go).
-	beforeCommit func(ctx context.Context, tx *sql.Tx)
 	// committed, when set (by tests), is called after every commit with
 	// its ticket, 0 for a redoable one (durability.go).
 	committed func(ticket uint64)

@@ -145,6 +145,10 @@ func (w *walSyncer) wait(t uint64) error {
 // anew after such a close is the one synced: a commit either is in the
 // file open now or was checkpointed and synced before that file took the
 // name. A missing file holds nothing to sync, for the same reason.
+//
+// Closing a descriptor drops every POSIX lock the process holds on that
+// file, SQLite's included; that is why only the -wal file is opened here:
+// SQLite locks the database file and the -shm file, never the -wal file.
 func (w *walSyncer) syncWAL() error {
 	f, err := os.OpenFile(w.path, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
