@@ -10,11 +10,13 @@
 // they never wait for the writer. Both pools get their PRAGMAs from the DSN,
 // so every connection, including ones the pool opens later, is configured.
 //
-// Durability: every connection runs with synchronous=FULL, so a write
-// method's commit has synced the WAL when it returns, as store.Store
-// promises; the job queue's step commits (claim, finish, release) switch
-// their connection to NORMAL for their own transaction, saving an fsync
-// per step: a step lost on power loss is redone (durability.go).
+// Durability: every connection runs with synchronous=NORMAL, and a write
+// method waits after its commit, outside the writer connection, for an
+// fsync of the WAL that covers it and is shared with the commits around
+// it, so it is durable when it returns, as store.Store promises; the job
+// queue's step commits (claim, finish, release) do not wait: a step lost
+// on power loss is redone. A failed fsync poisons the store until it is
+// opened again (durability.go, walsync.go).
 //
 // Schema: numbered, embedded migrations (migrations/NNNN_name.sql); each
 // step and its row in schema_migrations commit in one transaction. A file

@@ -150,6 +150,14 @@ func (s *Store) DocumentBySHA256(ctx context.Context, userID, sha256 string) (st
 	if err != nil {
 		return store.Document{}, fmt.Errorf("sqlite: %w", notFound(err, "document with sha256", sha256))
 	}
+	// A document found here is answered as the import of a duplicate,
+	// and a drop folder then deletes or moves its source: the row must be
+	// durable first, and it may be another write's commit still waiting
+	// for its sync. A ticket taken now is covered by a sync that began
+	// after the row was read (durability.go); found duplicates are rare.
+	if err := s.wal.wait(s.wal.ticket()); err != nil {
+		return store.Document{}, fmt.Errorf("sqlite: document with sha256 %q: %w", sha256, err)
+	}
 	return d, nil
 }
 

@@ -3,77 +3,67 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
-	"fmt"
 )
 
 // Durability: what a commit survives.
 //
-// Every connection runs with synchronous=FULL (the DSN). In WAL mode a
-// FULL commit fsyncs the WAL before it returns, and before readers can
-// see it: once a write method returns, its change survives a power loss,
-// so the caller may act on it outside the database (answer "imported",
-// move or delete a drop folder's source file, delete a document's object
-// after its row). With synchronous=NORMAL a commit is safe from a crash of
-// the process (the WAL is in the operating system's cache) but not from a
-// power loss or a crash of the system, which can take back the last
-// commits (never half of one).
+// Every connection runs with synchronous=NORMAL (the DSN): in WAL mode a
+// commit writes its frames to the WAL and returns without an fsync, safe
+// from a crash of the process (the frames are in the operating system's
+// cache) but not from a power loss or a crash of the system, which can
+// take back the last commits (never half of one).
 //
-// The job queue's step commits (ClaimJobs, FinishJob, ReleaseJobs) run
-// with NORMAL (writeRedoable): nothing outside the database acts on them
+// A durable write (write) then passes a sync barrier before it returns:
+// it takes a ticket and waits until an fsync of the -wal file that began
+// after its commit has finished (walsync.go). Once a write method
+// returns, its change survives a power loss, so the caller may act on it
+// outside the database (answer "imported", move or delete a drop folder's
+// source file, delete a document's object after its row). The fsync runs
+// after the writer connection is released, so the next write's
+// transaction proceeds meanwhile, and one fsync covers every commit that
+// took its ticket before it began: concurrent writers share it (a group
+// commit). A FULL commit instead fsyncs while it holds the single writer,
+// and every other write, the pipeline's steps included, queues behind
+// each fsync.
+//
+// What changes compared with FULL: readers see a commit before it is
+// durable. Nothing outside the database acts on what it reads as
+// permanent except through a write method's return (the contract of
+// store.Store), and the pipeline's steps that build on a commit are
+// writes later in the same WAL, so a power loss takes them back with it.
+//
+// The job queue's step commits (ClaimJobs, FinishJob, ReleaseJobs) skip
+// the barrier (writeRedoable): nothing outside the database acts on them
 // as permanent, and a lost one is redone (the job is claimed again and
-// its step runs again, rewriting what it wrote). That saves an fsync on
-// every step of every document. The WAL is a sequence: the fsync of a
-// later FULL commit makes every earlier frame durable too, so a durable
-// commit never depends on a lost redoable one.
+// its step runs again, rewriting what it wrote). The WAL is a sequence:
+// a later durable write's fsync makes every earlier frame durable too, so
+// a durable commit never depends on a lost redoable one.
 //
-// synchronous cannot change inside a transaction; writeRedoable sets it
-// on the writer connection before BEGIN and sets it back after COMMIT.
-// Those PRAGMAs go through the statement cache like any single statement:
-// SQLite prepares every PRAGMA again on each run (TestStmtCachePragmas-
-// RunEveryTime), so a cached one still takes effect.
+// A failed sync: the commit is visible but may not be on disk, and after
+// a failed fsync the kernel may have dropped the WAL's dirty pages, so no
+// later sync can vouch for it either. The store is then poisoned: the
+// write that waited, and every later call (reads included: a caller could
+// act on a row that may not survive, e.g. a drop folder deleting a
+// source as a duplicate of it), return an error wrapping errWALSync whose
+// sentence says to start Docsift again. Reopening replays what the disk
+// holds. Waiting on the barrier ignores the caller's context: an error
+// there would tell the caller the commit did not happen, while it has.
 
-// The synchronous levels as PRAGMA synchronous reports them.
-const (
-	syncNormal = 1
-	syncFull   = 2
-)
-
-// writeRedoable runs fn in a write transaction committed with
-// synchronous=NORMAL: it may be lost on power loss, so only the job
-// queue's steps, which are redone when lost, use it. The writer
-// connection is back at FULL when it returns; if it cannot be set back,
-// the connection is discarded and the pool opens a new one (FULL from the
-// DSN), so a durable write never runs on a NORMAL connection.
-func (s *Store) writeRedoable(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	conn, err := s.w.Conn(ctx)
+// writeRedoable runs fn in a write transaction whose commit may be lost
+// on power loss: it returns without waiting for the WAL to be synced, so
+// only the job queue's steps, which are redone when lost, use it.
+func (s *Store) writeRedoable(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		// Set back even when ctx is done: the connection goes back to
-		// the pool for the next (durable) write.
-		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL"); rerr != nil {
-			// Discard it (Raw closes it); the error is the write's if
-			// the write itself succeeded.
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-			if err == nil {
-				err = fmt.Errorf("set synchronous back to FULL: %w", rerr)
-			}
-			return
-		}
-		if cerr := conn.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
-		return fmt.Errorf("set synchronous to NORMAL: %w", err)
-	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
+	if err := s.finish(ctx, tx, fn); err != nil {
 		return err
 	}
-	return s.finish(ctx, tx, fn)
+	if s.committed != nil {
+		s.committed(0)
+	}
+	return nil
 }
 
 // finish runs fn in tx and commits tx when fn succeeds.
@@ -81,9 +71,6 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) erro
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback() // fn's error is the one that matters
 		return err
-	}
-	if s.beforeCommit != nil {
-		s.beforeCommit(ctx, tx)
 	}
 	return tx.Commit()
 }

@@ -2,9 +2,8 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -14,43 +13,96 @@ import (
 	"github.com/docsift/docsift/backend/store"
 )
 
-// levels records the synchronous level of every commit, read on the
-// transaction itself just before it commits.
-type levels struct {
-	mu  sync.Mutex
-	got []int
+// barrier records, in order, what the sync barrier does: every commit
+// with its ticket (0: a redoable one that does not wait) and every
+// finished sync round with the highest ticket it covered.
+type barrier struct {
+	mu     sync.Mutex
+	events []event
+	files  []string
 }
 
-func (l *levels) hook(t *testing.T) func(context.Context, *sql.Tx) {
-	return func(ctx context.Context, tx *sql.Tx) {
-		var n int
-		if err := tx.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&n); err != nil {
-			t.Errorf("PRAGMA synchronous in a write: %v", err)
-			return
-		}
-		l.mu.Lock()
-		l.got = append(l.got, n)
-		l.mu.Unlock()
+type event struct {
+	synced bool   // a sync round ended; false: a commit
+	ticket uint64 // the commit's ticket, or the highest the round covered
+}
+
+func (b *barrier) watch(s *Store) {
+	s.committed = func(t uint64) { b.add(event{ticket: t}) }
+	s.wal.synced = func(through uint64) { b.add(event{synced: true, ticket: through}) }
+	s.wal.syncFile = func(f *os.File) error {
+		b.mu.Lock()
+		b.files = append(b.files, f.Name())
+		b.mu.Unlock()
+		return f.Sync()
 	}
 }
 
-func (l *levels) take() []int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	got := l.got
-	l.got = nil
-	return got
+func (b *barrier) add(e event) {
+	b.mu.Lock()
+	b.events = append(b.events, e)
+	b.mu.Unlock()
 }
 
-// TestCommitDurability runs every write method and checks the level its
-// commit ran at: FULL (the WAL synced before the method returns) for all
-// but the job queue's redoable steps, NORMAL for those. The steps run in
-// an order where a durable write follows each redoable one, so a
-// connection left at NORMAL would show.
+func (b *barrier) take() ([]event, []string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ev, files := b.events, b.files
+	b.events, b.files = nil, nil
+	return ev, files
+}
+
+// check reports whether every durable commit in ev is followed by a sync
+// round covering its ticket, and that commits are durable exactly when
+// durable is true.
+func (b *barrier) check(t *testing.T, name string, ev []event, durable bool) {
+	t.Helper()
+	commits := 0
+	for i, e := range ev {
+		if e.synced {
+			continue
+		}
+		commits++
+		if !durable {
+			if e.ticket != 0 {
+				t.Errorf("%s: a redoable step took ticket %d and waited for a sync", name, e.ticket)
+			}
+			continue
+		}
+		if e.ticket == 0 {
+			t.Errorf("%s: committed without waiting for a sync", name)
+			continue
+		}
+		covered := false
+		for _, later := range ev[i+1:] {
+			if later.synced && later.ticket >= e.ticket {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			t.Errorf("%s: returned before a sync covered its commit (ticket %d); events %v", name, e.ticket, ev)
+		}
+	}
+	if commits == 0 {
+		t.Errorf("%s committed nothing through write or writeRedoable", name)
+	}
+	if !durable {
+		for _, e := range ev {
+			if e.synced {
+				t.Errorf("%s: a redoable step ran a sync of its own", name)
+			}
+		}
+	}
+}
+
+// TestCommitDurability runs every write method and checks that it
+// returns only after a sync of the -wal file that covers its commit, for
+// all but the job queue's redoable steps, which neither wait nor sync.
 func TestCommitDurability(t *testing.T) {
 	s := openTemp(t)
-	var rec levels
-	s.beforeCommit = rec.hook(t)
+	var rec barrier
+	rec.watch(s)
 	ctx := t.Context()
 
 	var (
@@ -68,9 +120,13 @@ func TestCommitDurability(t *testing.T) {
 		}
 		return err
 	}
+	const (
+		syncFull   = true // durable: waits for a sync covering its commit
+		syncNormal = false
+	)
 	steps := []struct {
 		name string
-		want int
+		want bool
 		run  func(ctx context.Context) error
 	}{
 		{"DefaultUser", syncFull, func(ctx context.Context) (err error) { u, err = s.DefaultUser(ctx); return err }},
@@ -146,63 +202,17 @@ func TestCommitDurability(t *testing.T) {
 		{"DeleteFolder", syncFull, func(ctx context.Context) error { return s.DeleteFolder(ctx, folder.ID, true) }},
 		{"DeleteDocument", syncFull, func(ctx context.Context) error { return s.DeleteDocument(ctx, doc.ID) }},
 	}
+	wal := s.wal.path
 	for _, st := range steps {
 		if err := st.run(ctx); err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
-		got := rec.take()
-		if len(got) == 0 {
-			t.Errorf("%s committed nothing through write or writeRedoable", st.name)
-		}
-		for _, g := range got {
-			if g != st.want {
-				t.Errorf("%s committed at synchronous=%d, want %d", st.name, g, st.want)
+		ev, files := rec.take()
+		rec.check(t, st.name, ev, st.want)
+		for _, f := range files {
+			if f != wal {
+				t.Errorf("%s synced %s, want the WAL %s", st.name, f, wal)
 			}
 		}
-	}
-	checkWriterLevel(t, s, syncFull)
-}
-
-// A redoable step whose context ends mid-transaction still leaves the
-// writer connection at FULL for the next write.
-func TestRedoableStepCancelledLeavesFull(t *testing.T) {
-	s := openTemp(t)
-	ctx := t.Context()
-	u, err := s.DefaultUser(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := store.Document{ID: uuid.NewString(), UserID: u.ID, Filename: "a.txt", ObjectKey: "k/a",
-		ContentType: "text/plain", SizeBytes: 1, SHA256: "aa", StorageBackend: "localfs", Status: store.StatusStored}
-	if err := s.CreateDocument(ctx, &doc, store.Job{Kind: "extract", DocumentID: doc.ID}); err != nil {
-		t.Fatal(err)
-	}
-	cctx, cancel := context.WithCancel(ctx)
-	s.beforeCommit = func(context.Context, *sql.Tx) { cancel() }
-	if _, err := s.ClaimJobs(cctx, store.Claim{Owner: "w1", Limit: 1, Lease: time.Minute}); err == nil {
-		t.Fatal("ClaimJobs committed after its context ended")
-	}
-	var rec levels
-	s.beforeCommit = rec.hook(t)
-	name := "b.txt"
-	if _, err := s.UpdateDocument(ctx, doc.ID, store.DocumentPatch{Filename: &name}); err != nil {
-		t.Fatal(err)
-	}
-	if got := rec.take(); fmt.Sprint(got) != fmt.Sprint([]int{syncFull}) {
-		t.Errorf("the write after a cancelled step committed at %v, want [%d]", got, syncFull)
-	}
-	checkWriterLevel(t, s, syncFull)
-}
-
-// checkWriterLevel reads synchronous on the writer connection, outside
-// any transaction.
-func checkWriterLevel(t *testing.T, s *Store, want int) {
-	t.Helper()
-	var n int
-	if err := s.w.QueryRowContext(t.Context(), "PRAGMA synchronous").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != want {
-		t.Errorf("writer connection at synchronous=%d, want %d", n, want)
 	}
 }

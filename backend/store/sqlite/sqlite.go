@@ -32,9 +32,12 @@ type Store struct {
 	now func() time.Time
 	// tune shapes the cost of searches; tests may shrink it.
 	tune searchTuning
-	// beforeCommit, when set (by tests), is called in every write
-	// transaction just before its commit (durability.go).
-	beforeCommit func(ctx context.Context, tx *sql.Tx)
+	// wal is the sync barrier durable writes wait on after their commit
+	// (durability.go, walsync.go).
+	wal *walSyncer
+	// committed, when set (by tests), is called after every commit with
+	// its ticket, 0 for a redoable one (durability.go).
+	committed func(ticket uint64)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -60,7 +63,8 @@ func open(ctx context.Context, path string, fsys fs.FS) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
 
-	w, err := openDB(dsn(abs, true))
+	wal := newWALSyncer(abs)
+	w, err := openDB(dsn(abs, true), wal.failed)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
@@ -68,7 +72,7 @@ func open(ctx context.Context, path string, fsys fs.FS) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	s := &Store{w: w, now: time.Now, tune: defaultSearchTuning()}
+	s := &Store{w: w, wal: wal, now: time.Now, tune: defaultSearchTuning()}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)
@@ -78,7 +82,7 @@ func open(ctx context.Context, path string, fsys fs.FS) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 
-	r, err := openDB(dsn(abs, false))
+	r, err := openDB(dsn(abs, false), wal.failed)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open: %w", err)
@@ -92,17 +96,25 @@ func open(ctx context.Context, path string, fsys fs.FS) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open %s for reading: %w", abs, err)
 	}
 	s.r = r
+	// The migrations committed at NORMAL, and the WAL file and its name
+	// are new: make them durable once before anyone builds on them.
+	if err := wal.wait(wal.ticket()); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)
+	}
 	return s, nil
 }
 
 // openDB is sql.Open("sqlite", dsn) with each connection keeping its
-// prepared statements (stmtcache.go).
-func openDB(dsn string) (*sql.DB, error) {
+// prepared statements (stmtcache.go) and refusing work once gate returns
+// an error (a failed WAL sync, walsync.go).
+func openDB(dsn string, gate func() error) (*sql.DB, error) {
 	base, err := sqlite.NewConnector(dsn)
 	if err != nil {
 		return nil, err
 	}
-	return sql.OpenDB(cachingConnector{base: base, size: stmtCacheSize}), nil
+	return sql.OpenDB(cachingConnector{base: base, size: stmtCacheSize, gate: gate}), nil
 }
 
 // dsn builds the connection string for the write pool (writer true) or the
@@ -125,9 +137,10 @@ func dsn(abs string, writer bool) string {
 		q.Add("_pragma", "journal_size_limit(67108864)")
 	}
 	q.Add("_pragma", "foreign_keys(1)")
-	// FULL: a commit is durable when it returns (durability.go); the job
-	// queue's steps switch to NORMAL for their own transaction.
-	q.Add("_pragma", "synchronous(FULL)")
+	// NORMAL: a commit does not fsync the WAL while it holds the writer;
+	// a durable write fsyncs it afterwards, shared with the commits around
+	// it (durability.go).
+	q.Add("_pragma", "synchronous(NORMAL)")
 	// Statement journals in memory, not in temporary files: every write
 	// statement in a transaction with triggers keeps one.
 	q.Add("_pragma", "temp_store(MEMORY)")
@@ -192,15 +205,22 @@ type queryer interface {
 }
 
 // write runs fn in a write transaction and commits it when fn succeeds,
-// durably: the WAL is synced before it returns (synchronous=FULL, see
-// durability.go). Every write goes through write, or through
-// writeRedoable for the job queue's steps.
+// durably: it returns only once the WAL has been synced after the commit
+// (the sync barrier, durability.go). Every write goes through write, or
+// through writeRedoable for the job queue's steps.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	return s.finish(ctx, tx, fn)
+	if err := s.finish(ctx, tx, fn); err != nil {
+		return err
+	}
+	t := s.wal.ticket()
+	if s.committed != nil {
+		s.committed(t)
+	}
+	return s.wal.wait(t)
 }
 
 // writeCount runs one statement in a durable write transaction and

@@ -51,7 +51,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 			"journal_mode": "wal",
 			"foreign_keys": "1",
 			"busy_timeout": "5000",
-			"synchronous":  "2", // FULL: a commit is durable when it returns
+			"synchronous":  "1", // NORMAL: durable writes then wait for a WAL sync (durability.go)
 			"temp_store":   "2", // MEMORY
 			"cache_size":   "-16384",
 			"query_only":   map[bool]string{true: "1", false: "0"}[readOnly],

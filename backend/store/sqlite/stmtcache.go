@@ -27,6 +27,9 @@ const stmtCacheSize = 256
 type cachingConnector struct {
 	base driver.Connector
 	size int
+	// gate, when set, is asked before every statement and transaction;
+	// its error refuses them (a poisoned store, walsync.go).
+	gate func() error
 }
 
 // Connect opens a connection and wraps it.
@@ -35,7 +38,7 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newCachingConn(conn, c.size), nil
+	return newCachingConn(conn, c.size, c.gate), nil
 }
 
 // Driver returns the modernc driver, as sql.Open("sqlite", ...) would.
@@ -82,6 +85,7 @@ type baseStmt interface {
 type cachingConn struct {
 	base baseConn
 	size int
+	gate func() error
 
 	mu      sync.Mutex
 	byQuery map[string]*clist.Element // of *cachedStmt
@@ -115,12 +119,12 @@ var (
 
 // newCachingConn wraps conn. A connection that lacks one of the interfaces
 // the wrapper needs (not one modernc opens) is returned as it is.
-func newCachingConn(conn driver.Conn, size int) driver.Conn {
+func newCachingConn(conn driver.Conn, size int, gate func() error) driver.Conn {
 	base, ok := conn.(baseConn)
 	if !ok || size <= 0 {
 		return conn
 	}
-	return &cachingConn{base: base, size: size, byQuery: make(map[string]*clist.Element)}
+	return &cachingConn{base: base, size: size, gate: gate, byQuery: make(map[string]*clist.Element)}
 }
 
 // Unwrap returns the modernc connection, for the driver's functions that
@@ -129,6 +133,9 @@ func (c *cachingConn) Unwrap() driver.Conn { return c.base }
 
 // ExecContext runs query from the cache when it is a single statement.
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if err := c.open(); err != nil {
+		return nil, err
+	}
 	cs, err := c.acquire(ctx, query)
 	if err != nil {
 		return nil, err
@@ -143,6 +150,9 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 // QueryContext runs query from the cache when it is a single statement.
 // The statement stays busy until the returned Rows are closed.
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if err := c.open(); err != nil {
+		return nil, err
+	}
 	cs, err := c.acquire(ctx, query)
 	if err != nil {
 		return nil, err
@@ -245,6 +255,9 @@ func (c *cachingConn) Close() error {
 func (c *cachingConn) Prepare(query string) (driver.Stmt, error) { return c.base.Prepare(query) }
 
 func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if err := c.open(); err != nil {
+		return nil, err
+	}
 	return c.base.PrepareContext(ctx, query)
 }
 
@@ -252,10 +265,26 @@ func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.
 func (c *cachingConn) Begin() (driver.Tx, error) { return c.base.Begin() }
 
 func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if err := c.open(); err != nil {
+		return nil, err
+	}
 	return c.base.BeginTx(ctx, opts)
 }
 
-func (c *cachingConn) Ping(ctx context.Context) error { return c.base.Ping(ctx) }
+func (c *cachingConn) Ping(ctx context.Context) error {
+	if err := c.open(); err != nil {
+		return err
+	}
+	return c.base.Ping(ctx)
+}
+
+// open returns the gate's error, if any: the connection refuses work.
+func (c *cachingConn) open() error {
+	if c.gate == nil {
+		return nil
+	}
+	return c.gate()
+}
 
 func (c *cachingConn) ResetSession(ctx context.Context) error { return c.base.ResetSession(ctx) }
 
