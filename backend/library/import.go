@@ -123,7 +123,8 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 	if err != nil {
 		return ImportResult{}, err
 	}
-	// From here on the object exists; every failure path removes it.
+	// From here on the object exists; every failure path removes it, but
+	// for a commit not known to be durable (its row may exist).
 	fail := func(err error) (ImportResult, error) {
 		l.removeObject(ctx, key)
 		return ImportResult{}, err
@@ -161,6 +162,11 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 				return ImportResult{}, fmt.Errorf("store %s: database: %w", quoteName(name), gerr)
 			}
 			return ImportResult{Document: existing, Duplicate: true}, nil
+		}
+		if errors.Is(err, store.ErrNotDurable) {
+			// The row may exist: its object stays (verify removes it as
+			// an orphan if the row is lost).
+			return ImportResult{}, fmt.Errorf("store %s: database: %w", quoteName(name), err)
 		}
 		return fail(fmt.Errorf("store %s: database: %w", quoteName(name), err))
 	}

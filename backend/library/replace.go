@@ -93,6 +93,10 @@ func (l *Library) replaceStream(ctx context.Context, old Document, name string, 
 			return ImportResult{}, fmt.Errorf("replace %s: database: %w", quoteName(name), gerr)
 		}
 		return l.supersede(ctx, old, existing)
+	case errors.Is(err, store.ErrNotDurable):
+		// The row may point at either object now: both stay (verify
+		// removes the one that is left an orphan).
+		return ImportResult{}, fmt.Errorf("replace %s: database: %w", quoteName(name), err)
 	case err != nil:
 		l.removeObject(ctx, key)
 		return ImportResult{}, fmt.Errorf("replace %s: database: %w", quoteName(name), err)

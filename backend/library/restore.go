@@ -339,6 +339,10 @@ func (r *restorer) document(ctx context.Context, mf ManifestFile) error {
 		queue = append(queue, store.Job{Kind: jobs.KindExtract, DocumentID: sc.ID})
 	}
 	if err := l.store.CreateDocument(ctx, &doc, queue...); err != nil {
+		if errors.Is(err, store.ErrNotDurable) {
+			// The row may exist: its object stays.
+			return fmt.Errorf("restore %s: database: %w", quoteName(mf.Path), err)
+		}
 		l.removeObject(ctx, key)
 		if errors.Is(err, store.ErrConflict) {
 			if d, gerr := l.store.DocumentBySHA256(ctx, l.user.ID, sc.SHA256); gerr == nil {

@@ -20,6 +20,12 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrTooNew: the database was written by a newer Docsift than this binary.
 	ErrTooNew = errors.New("database is newer than this program")
+	// ErrNotDurable: a write committed (others may already see it) but
+	// could not be made durable, so it may or may not survive a power
+	// loss. The caller must treat the change as possibly made: never undo
+	// what it depends on (e.g. delete the object of a document row that
+	// may exist); verify finds an object whose row was lost as an orphan.
+	ErrNotDurable = errors.New("the change may not have reached the disk")
 )
 
 // Status is a document's place in the processing state machine.
@@ -220,9 +226,11 @@ type DocumentContent struct {
 // take back their last commits (whole, never in part), and the job is then
 // claimed and run again, so nothing outside the database may depend on
 // them being permanent. A driver may make those durable too, but must
-// never weaken the others (SQLite: synchronous=FULL; PostgreSQL: the
-// server's synchronous_commit, on by default, which the driver leaves
-// alone).
+// never weaken the others (SQLite: a sync of the write-ahead log after the
+// commit, shared by concurrent writers; PostgreSQL: the server's
+// synchronous_commit, on by default, which the driver leaves alone). A
+// write that committed but could not be made durable returns an error
+// wrapping ErrNotDurable.
 type Store interface {
 	// The durable job queue and full-text search live in the same
 	// database, so a document, its jobs and its index entry change in

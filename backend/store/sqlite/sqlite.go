@@ -220,8 +220,21 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.committed != nil {
 		s.committed(t)
 	}
-	return s.wal.wait(t)
+	if err := s.wal.wait(t); err != nil {
+		// Committed, visible, and maybe not on disk: the caller must not
+		// undo what the row depends on.
+		return notDurable{err}
+	}
+	return nil
 }
+
+// notDurable is the error of a write that committed but whose WAL sync
+// failed: its sentence is the sync's, and it also wraps
+// store.ErrNotDurable.
+type notDurable struct{ err error }
+
+func (e notDurable) Error() string   { return e.err.Error() }
+func (e notDurable) Unwrap() []error { return []error{e.err, store.ErrNotDurable} }
 
 // writeCount runs one statement in a durable write transaction and
 // returns how many rows it changed.

@@ -221,6 +221,9 @@ func TestWALSyncFailurePoisons(t *testing.T) {
 	if !errors.Is(err, errWALSync) {
 		t.Fatalf("UpdateDocument with a failing sync: %v, want errWALSync", err)
 	}
+	if !errors.Is(err, store.ErrNotDurable) {
+		t.Errorf("UpdateDocument committed before its sync failed: %v, want store.ErrNotDurable too", err)
+	}
 	if msg := err.Error(); !strings.Contains(msg, "input/output error") || !strings.Contains(msg, "started again") {
 		t.Errorf("error does not say what failed and what to do: %s", msg)
 	}
@@ -234,8 +237,8 @@ func TestWALSyncFailurePoisons(t *testing.T) {
 	if _, err := s.ClaimJobs(ctx, store.Claim{Owner: "w1", Limit: 1, Lease: time.Minute}); !errors.Is(err, errWALSync) {
 		t.Errorf("ClaimJobs after a failed sync: %v, want errWALSync", err)
 	}
-	if err := s.DeleteDocument(ctx, d.ID); !errors.Is(err, errWALSync) {
-		t.Errorf("DeleteDocument after a failed sync: %v, want errWALSync", err)
+	if err := s.DeleteDocument(ctx, d.ID); !errors.Is(err, errWALSync) || errors.Is(err, store.ErrNotDurable) {
+		t.Errorf("DeleteDocument after a failed sync: %v, want errWALSync and nothing committed (not ErrNotDurable)", err)
 	}
 	if err := s.Close(); err != nil {
 		t.Logf("Close of a poisoned store: %v", err)
