@@ -28,6 +28,8 @@ type Library struct {
 	httpClient *http.Client
 	// ocrLangs lists the installed OCR languages (settings_check.go).
 	ocrLangs func(ctx context.Context) ([]string, error)
+	// now stamps what the library records (Deps.Now).
+	now func() time.Time
 }
 
 // Deps is what a Library is built from: its opened stores and the
@@ -49,6 +51,10 @@ type Deps struct {
 	// OCRLanguages lists the installed Tesseract languages, which the OCR
 	// languages setting is checked against (nil: ask tesseract in PATH).
 	OCRLanguages func(ctx context.Context) ([]string, error)
+	// Now is the clock that stamps what the library records: a document's
+	// import time, a classification's time, an export's manifest (nil:
+	// time.Now). Waits, debounces and throttles keep the real clock.
+	Now func() time.Time
 }
 
 // New builds a Library over d's opened metadata store and object store and
@@ -67,6 +73,9 @@ func New(ctx context.Context, d Deps) (*Library, error) {
 	if d.OCRLanguages == nil {
 		d.OCRLanguages = func(ctx context.Context) ([]string, error) { return extract.InstalledOCRLanguages(ctx, "") }
 	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
 	u, err := d.Store.DefaultUser(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load the default user: %w", err)
@@ -82,6 +91,7 @@ func New(ctx context.Context, d Deps) (*Library, error) {
 
 		httpClient: d.HTTPClient,
 		ocrLangs:   d.OCRLanguages,
+		now:        d.Now,
 	}, nil
 }
 
