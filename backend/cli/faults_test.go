@@ -208,7 +208,7 @@ func openLibrary(t *testing.T, vars map[string]string, data string) (*library.Li
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := wire.Open(context.Background(), cfg, library.Deps{DataDir: data, Bus: events.New()})
+	lib, err := wire.Open(context.Background(), cfg, library.Deps{Bus: events.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
