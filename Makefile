@@ -96,6 +96,11 @@ e2e: build
 vet:
 	$(GO) vet ./...
 
+## check-arch: check the import rules (internal/archtest: the library imports no driver and no config); make test runs it with every Go test
+.PHONY: check-arch
+check-arch:
+	$(GO) test -count=1 ./internal/archtest
+
 # The desktop window (app/, Wails v2 over GTK 3 + WebKitGTK 4.1). Only this
 # build links Wails and GTK: the tags select main_desktop.go and Wails'
 # real frontend; the plain build above stays pure Go.

@@ -48,7 +48,7 @@ func profiles(t *testing.T, fn func(t *testing.T, e *env)) {
 func newEnv(t *testing.T, st store.Store, bs blob.Store) *env {
 	t.Helper()
 	bus := events.New()
-	lib, err := library.New(context.Background(), st, bs, library.Options{DataDir: t.TempDir(), Bus: bus})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: t.TempDir(), Bus: bus})
 	if err != nil {
 		t.Fatal(err)
 	}

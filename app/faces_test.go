@@ -102,7 +102,7 @@ func TestEveryBoundMethodHasARESTCounterpart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := library.New(ctx, st, bs, library.Options{DataDir: dir})
+	lib, err := library.New(ctx, library.Deps{Store: st, Blobs: bs, DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/wire"
 )
 
 // RunChild runs the hidden `docsift bench child KIND ARGS...`: the
@@ -96,7 +97,7 @@ func childClassify(ctx context.Context, learned, measured int, stdout io.Writer)
 // to logPath, so the harness can count documents processed twice across
 // processes.
 func childWorker(ctx context.Context, cfg config.Config, logPath string) error {
-	lib, err := library.Open(ctx, cfg, library.Options{Bus: events.New()})
+	lib, err := wire.Open(ctx, cfg, library.Deps{Bus: events.New()})
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/docsift/docsift/backend/bench/corpus"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/wire"
 )
 
 // runDrop measures the drop folder inside `docsift serve` (the watched
@@ -33,7 +34,7 @@ func runDrop(ctx context.Context, h *harness, profile string) error {
 			return err
 		}
 	}
-	lib, err := library.Open(ctx, t.cfg, library.Options{})
+	lib, err := wire.Open(ctx, t.cfg, library.Deps{})
 	if err != nil {
 		return err
 	}

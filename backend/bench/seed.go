@@ -17,6 +17,7 @@ import (
 	"github.com/docsift/docsift/backend/bench/corpus"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/backend/wire"
 )
 
 // seedTopics is how many topics a seeded library has; every document is
@@ -70,7 +71,7 @@ func (h *harness) dropSeeded() {
 // triggers index them as in use, but without the object store and the
 // pipeline (those are what import and ingest measure).
 func (s *seededLib) seed(ctx context.Context) error {
-	lib, err := library.Open(ctx, s.t.cfg, library.Options{})
+	lib, err := wire.Open(ctx, s.t.cfg, library.Deps{})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/docsift/docsift/backend/config"
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/wire"
 )
 
 // Exit codes.
@@ -173,7 +174,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	log := newLogger(env.Stderr, cfg.LogLevel)
 	r := &runner{env: env, cfg: cfg, log: log}
 	if !cmd.noLibrary {
-		lib, err := library.Open(ctx, cfg, library.Options{Logger: log, Bus: events.New()})
+		lib, err := wire.Open(ctx, cfg, library.Deps{Logger: log, Bus: events.New()})
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "docsift: %v\n", err)
 			return ExitFailed

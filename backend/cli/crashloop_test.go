@@ -15,6 +15,7 @@ import (
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/backend/wire"
 	"github.com/docsift/docsift/internal/testenv"
 )
 
@@ -43,7 +44,7 @@ func dyingWorkerMain() int {
 		fmt.Fprintln(os.Stderr, "dying worker:", err)
 		return ExitUsage
 	}
-	lib, err := library.Open(ctx, cfg, library.Options{Bus: events.New()})
+	lib, err := wire.Open(ctx, cfg, library.Deps{Bus: events.New()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dying worker:", err)
 		return ExitFailed

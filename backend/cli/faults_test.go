@@ -28,6 +28,7 @@ import (
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/watch"
+	"github.com/docsift/docsift/backend/wire"
 	"github.com/docsift/docsift/internal/testenv"
 )
 
@@ -207,7 +208,7 @@ func openLibrary(t *testing.T, vars map[string]string, data string) (*library.Li
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := library.Open(context.Background(), cfg, library.Options{DataDir: data, Bus: events.New()})
+	lib, err := wire.Open(context.Background(), cfg, library.Deps{Bus: events.New()})
 	if err != nil {
 		t.Fatal(err)
 	}

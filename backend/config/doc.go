@@ -2,5 +2,5 @@
 // command-line flags, DOCSIFT_* environment variables and the config file
 // in the data directory. It validates the result in sentences a person can
 // act on and can print itself without secrets. It opens nothing: drivers are
-// chosen by library.Open.
+// chosen by backend/wire.
 package config

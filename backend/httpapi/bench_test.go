@@ -16,6 +16,7 @@ import (
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/httpapi"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/wire"
 )
 
 // benchDocs is how many documents the serve benchmarks seed (local
@@ -35,7 +36,7 @@ func seededConfig(b *testing.B, n int) config.Config {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	lib, err := library.Open(ctx, cfg, library.Options{})
+	lib, err := wire.Open(ctx, cfg, library.Deps{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func BenchmarkServe(b *testing.B) {
 		for range b.N {
 			start := time.Now()
 			bus := events.New()
-			lib, err := library.Open(ctx, cfg, library.Options{Bus: bus})
+			lib, err := wire.Open(ctx, cfg, library.Deps{Bus: bus})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -93,7 +94,7 @@ func BenchmarkServe(b *testing.B) {
 
 	b.Run(fmt.Sprintf("first_page/docs=%d", n), func(b *testing.B) {
 		bus := events.New()
-		lib, err := library.Open(ctx, cfg, library.Options{Bus: bus})
+		lib, err := wire.Open(ctx, cfg, library.Deps{Bus: bus})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -62,7 +62,7 @@ func newServer(t *testing.T, opt httpapi.Options) *env {
 func build(t testing.TB, st store.Store, bs blob.Store, dir string, opt httpapi.Options) *env {
 	t.Helper()
 	bus := events.New()
-	lib, err := library.New(context.Background(), st, bs, library.Options{DataDir: dir, Bus: bus})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Bus: bus})
 	if err != nil {
 		t.Fatal(err)
 	}

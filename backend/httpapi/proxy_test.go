@@ -24,7 +24,7 @@ func TestLoginCookieSecureOverHTTPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	bs, _ := localfs.New(t.TempDir())
-	lib, err := library.New(context.Background(), st, bs, library.Options{DataDir: t.TempDir()})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,7 +119,7 @@ func TestFailedLoginsAreRateLimited(t *testing.T) {
 				t.Fatal(err)
 			}
 			bs, _ := localfs.New(t.TempDir())
-			lib, err := library.New(context.Background(), st, bs, library.Options{DataDir: t.TempDir()})
+			lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: t.TempDir()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +203,7 @@ func TestAPIKeyNeverLeaks(t *testing.T) {
 	}
 	bs, _ := localfs.New(filepath.Join(dir, "objects"))
 	bus := events.New()
-	lib, err := library.New(context.Background(), st, bs, library.Options{DataDir: dir, Logger: log, Bus: bus})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Logger: log, Bus: bus})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func TestChangedWhileReadingStoresNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := New(ctx, st, bs, Options{DataDir: dir})
+	lib, err := New(ctx, Deps{Store: st, Blobs: bs, DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -304,7 +304,7 @@ func (l *Library) ClassifyDocument(ctx context.Context, job store.Job, doc store
 	}
 	out := &store.ClassificationOutcome{Record: store.Classification{
 		Provider: res.Provider, Model: res.Model, Truncated: res.Truncated, Dropped: res.Dropped,
-		ClassifiedAt: time.Now(),
+		ClassifiedAt: l.now(),
 	}}
 	for _, m := range res.Topics {
 		link := store.TopicLink{TopicID: m.TopicID, Source: store.SourceClassifier, Confidence: m.Confidence}

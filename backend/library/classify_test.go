@@ -348,7 +348,7 @@ func TestBuiltinClassifierLearnsAndPersists(t *testing.T) {
 			Fingerprint: 42, Data: []byte("not a model")}); err != nil {
 			t.Fatal(err)
 		}
-		second, err := library.New(ctx, e.store, e.blobs, library.Options{DataDir: e.dataDir})
+		second, err := library.New(ctx, library.Deps{Store: e.store, Blobs: e.blobs, DataDir: e.dataDir})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,11 @@
 // Package library holds Docsift's use cases: import, browse, open, delete,
 // topics, folders and settings. Both faces (the desktop window and the HTTP
 // API) and the CLI call only this package. It composes a metadata store and
-// an object store chosen once, in Open, and keeps the rules that make
-// documents safe: bytes are stored before their row, a row is never left
-// without its bytes, and the human filename never reaches an object key.
+// an object store handed to New, and keeps the rules that make documents
+// safe: bytes are stored before their row, a row is never left without its
+// bytes, and the human filename never reaches an object key.
+//
+// It must not choose or import a driver (store/sqlite, store/postgres,
+// blob/localfs, blob/s3) nor read backend/config: backend/wire does that,
+// and internal/archtest fails when this package's imports say otherwise.
 package library

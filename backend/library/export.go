@@ -12,7 +12,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"time"
 	"unicode/utf8"
 
 	"github.com/docsift/docsift/backend/store"
@@ -73,7 +72,7 @@ func (l *Library) Export(ctx context.Context, dir string, opt ExportOptions) (Ex
 	}
 
 	m := Manifest{
-		Format: ExportFormat, FormatVersion: ExportFormatVersion, ExportedAt: time.Now().UTC(),
+		Format: ExportFormat, FormatVersion: ExportFormatVersion, ExportedAt: l.now().UTC(),
 		Source: ManifestSource{Database: l.store.Backend(), Objects: l.blobs.Backend(), UserID: l.user.ID},
 		Notes:  exportNotes, Files: []ManifestFile{}, Failed: []ExportFailure{},
 	}

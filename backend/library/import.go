@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
@@ -136,7 +135,7 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 		return fail(fmt.Errorf("store %s: database: %w", quoteName(name), err))
 	}
 
-	now := time.Now().UTC()
+	now := l.now().UTC()
 	doc := store.Document{
 		ID:             docID,
 		UserID:         l.user.ID,

@@ -6,18 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/docsift/docsift/backend/blob"
-	"github.com/docsift/docsift/backend/blob/localfs"
-	"github.com/docsift/docsift/backend/blob/s3"
-	"github.com/docsift/docsift/backend/config"
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/store"
-	"github.com/docsift/docsift/backend/store/postgres"
-	"github.com/docsift/docsift/backend/store/sqlite"
 )
 
 // Library is the use-case layer. It is safe for concurrent use.
@@ -34,10 +28,18 @@ type Library struct {
 	httpClient *http.Client
 	// ocrLangs lists the installed OCR languages (settings_check.go).
 	ocrLangs func(ctx context.Context) ([]string, error)
+	// now stamps what the library records (Deps.Now).
+	now func() time.Time
 }
 
-// Options configures New.
-type Options struct {
+// Deps is what a Library is built from: its opened stores and the
+// collaborators it calls. The driver behind each store is chosen outside
+// the library (backend/wire reads the configuration and opens them).
+type Deps struct {
+	// Store is the opened metadata store. Required; Close closes it.
+	Store store.Store
+	// Blobs is the opened object store. Required; Close closes it.
+	Blobs blob.Store
 	// DataDir holds secrets (the API key file). Required.
 	DataDir string
 	// Logger receives warnings (a missing object on delete…). Default: discard.
@@ -49,88 +51,48 @@ type Options struct {
 	// OCRLanguages lists the installed Tesseract languages, which the OCR
 	// languages setting is checked against (nil: ask tesseract in PATH).
 	OCRLanguages func(ctx context.Context) ([]string, error)
+	// Now is the clock that stamps what the library records: a document's
+	// import time, a classification's time, an export's manifest (nil:
+	// time.Now). Waits, debounces and throttles keep the real clock.
+	Now func() time.Time
 }
 
-// New builds a Library over an opened metadata store and object store and
-// makes sure the default local user exists.
-func New(ctx context.Context, st store.Store, bs blob.Store, opt Options) (*Library, error) {
-	if opt.DataDir == "" {
+// New builds a Library over d's opened metadata store and object store and
+// makes sure the default local user exists. On success the Library owns
+// both stores (Close releases them); on failure the caller still does.
+func New(ctx context.Context, d Deps) (*Library, error) {
+	if d.Store == nil || d.Blobs == nil {
+		return nil, errors.New("library: a metadata store and an object store are required")
+	}
+	if d.DataDir == "" {
 		return nil, errors.New("library: a data directory is required")
 	}
-	if opt.Logger == nil {
-		opt.Logger = slog.New(slog.DiscardHandler)
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opt.OCRLanguages == nil {
-		opt.OCRLanguages = func(ctx context.Context) ([]string, error) { return extract.InstalledOCRLanguages(ctx, "") }
+	if d.OCRLanguages == nil {
+		d.OCRLanguages = func(ctx context.Context) ([]string, error) { return extract.InstalledOCRLanguages(ctx, "") }
 	}
-	u, err := st.DefaultUser(ctx)
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	u, err := d.Store.DefaultUser(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load the default user: %w", err)
 	}
 	return &Library{
-		store:   st,
-		blobs:   bs,
+		store:   d.Store,
+		blobs:   d.Blobs,
 		user:    u,
-		dataDir: opt.DataDir,
-		log:     opt.Logger.With("component", "library"),
-		bus:     opt.Bus,
+		dataDir: d.DataDir,
+		log:     d.Logger.With("component", "library"),
+		bus:     d.Bus,
 		cls:     &classifiers{},
 
-		httpClient: opt.HTTPClient,
-		ocrLangs:   opt.OCRLanguages,
+		httpClient: d.HTTPClient,
+		ocrLangs:   d.OCRLanguages,
+		now:        d.Now,
 	}, nil
-}
-
-// Open chooses and opens the drivers for cfg's profile — the one place that
-// does — and returns the Library. opt.DataDir is taken from cfg. Close
-// releases both stores.
-func Open(ctx context.Context, cfg config.Config, opt Options) (*Library, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
-	}
-	var (
-		st  store.Store
-		bs  blob.Store
-		err error
-	)
-	switch cfg.Profile {
-	case config.ProfileLocal:
-		st, err = sqlite.Open(ctx, cfg.SQLitePath())
-		if err != nil {
-			return nil, fmt.Errorf("open the database: %w", err)
-		}
-		bs, err = localfs.New(cfg.ObjectsDir())
-	case config.ProfileServer:
-		st, err = postgres.Open(ctx, cfg.PostgresDSN)
-		if err != nil {
-			return nil, fmt.Errorf("open the database: %w", err)
-		}
-		bs, err = s3.New(ctx, s3.Config{
-			Endpoint:  cfg.S3.Endpoint,
-			AccessKey: cfg.S3.AccessKey,
-			SecretKey: cfg.S3.SecretKey,
-			Bucket:    cfg.S3.Bucket,
-			Region:    cfg.S3.Region,
-			UseTLS:    cfg.S3.UseTLS,
-		})
-	default:
-		return nil, fmt.Errorf("unknown profile %q", cfg.Profile)
-	}
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("open the object store: %w", err)
-	}
-	opt.DataDir = cfg.DataDir
-	lib, err := New(ctx, st, bs, opt)
-	if err != nil {
-		st.Close()
-		bs.Close()
-		return nil, err
-	}
-	return lib, nil
 }
 
 // Close saves the classifier's pending learning and releases the stores.

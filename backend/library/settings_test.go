@@ -16,7 +16,7 @@ import (
 // withOCR is e's library again, with Tesseract's language list fixed.
 func withOCR(t *testing.T, e *env, langs func(context.Context) ([]string, error)) *library.Library {
 	t.Helper()
-	lib, err := library.New(context.Background(), e.store, e.blobs, library.Options{DataDir: e.dataDir, OCRLanguages: langs})
+	lib, err := library.New(context.Background(), library.Deps{Store: e.store, Blobs: e.blobs, DataDir: e.dataDir, OCRLanguages: langs})
 	if err != nil {
 		t.Fatal(err)
 	}

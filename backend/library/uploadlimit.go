@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/docsift/docsift/backend/config"
+	"github.com/docsift/docsift/backend/internal/bytesize"
 )
 
 // TooLargeError is a file larger than the upload limit (max_upload_size).
@@ -22,7 +22,7 @@ func (e *TooLargeError) Error() string {
 	if e.Name != "" {
 		what = fmt.Sprintf("%q", e.Name)
 	}
-	return fmt.Sprintf("%s is larger than the upload limit of %s (max_upload_size)", what, config.FormatSize(e.Limit))
+	return fmt.Sprintf("%s is larger than the upload limit of %s (max_upload_size)", what, bytesize.Format(e.Limit))
 }
 
 // Is makes a TooLargeError an ErrInvalid.
@@ -42,7 +42,7 @@ type UploadReader struct {
 // import then removes what it stored. Exactly limit bytes are fine.
 func LimitUpload(r io.Reader, name string, limit int64) *UploadReader {
 	if limit <= 0 {
-		limit = config.DefaultMaxUploadBytes
+		limit = bytesize.DefaultMaxUpload
 	}
 	return &UploadReader{r: r, name: name, left: limit, limit: limit}
 }

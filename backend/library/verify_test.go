@@ -319,7 +319,7 @@ func TestVerifyStuckDocument(t *testing.T) {
 func TestVerifyProgressEvents(t *testing.T) {
 	e := newLocal(t)
 	bus := events.New()
-	lib, err := library.New(context.Background(), e.store, e.blobs, library.Options{DataDir: t.TempDir(), Bus: bus})
+	lib, err := library.New(context.Background(), library.Deps{Store: e.store, Blobs: e.blobs, DataDir: t.TempDir(), Bus: bus})
 	if err != nil {
 		t.Fatal(err)
 	}

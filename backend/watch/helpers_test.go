@@ -22,6 +22,7 @@ import (
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/watch"
+	"github.com/docsift/docsift/backend/wire"
 )
 
 // deadline bounds every wait. Generous: tests wait for a condition, never
@@ -39,7 +40,7 @@ func newLocal(t testing.TB) *local {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := config.Config{Profile: config.ProfileLocal, DataDir: filepath.Join(dir, "data"), Addr: config.DefaultAddr, LogLevel: "warn"}
-	lib, err := library.Open(context.Background(), cfg, library.Options{})
+	lib, err := wire.Open(context.Background(), cfg, library.Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}

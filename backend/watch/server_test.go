@@ -19,7 +19,7 @@ func TestServerProfile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st, bs := teststores.Server(t)
-	lib, err := library.New(ctx, st, bs, library.Options{DataDir: t.TempDir()})
+	lib, err := library.New(ctx, library.Deps{Store: st, Blobs: bs, DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func bothProfiles(t *testing.T, fn func(t *testing.T, lib *library.Library)) {
 	t.Run("server", func(t *testing.T) {
 		t.Parallel()
 		st, bs := teststores.Server(t)
-		lib, err := library.New(context.Background(), st, bs, library.Options{DataDir: t.TempDir()})
+		lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
 		}
