@@ -90,7 +90,7 @@ func (h *harness) scaleOnce(ctx context.Context, profile, src string, n, procs i
 	peaks := make([]*peakWatcher, procs)
 	for i := range cmds {
 		logs[i] = filepath.Join(t.dataDir, fmt.Sprintf("worker-%d.log", i))
-		cmds[i] = h.command(context.WithoutCancel(ctx), t, "bench", "child", "worker", logs[i])
+		cmds[i] = h.childCommand(context.WithoutCancel(ctx), t, "worker", logs[i])
 		if err := cmds[i].Start(); err != nil {
 			return 0, 0, 0, use, err
 		}

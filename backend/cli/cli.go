@@ -98,7 +98,6 @@ func commands() []command {
 		tokenCommand(),
 		configCommand(),
 		versionCommand(),
-		benchCommand(),
 	}
 }
 
