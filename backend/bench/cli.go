@@ -129,18 +129,17 @@ func mainChild(ctx context.Context, args []string, env Env) int {
 // its children: exe defaults to docsift beside this executable (make
 // builds both into build/bin), self to this executable.
 func binaries(exe, self string) (string, string, error) {
-	if exe != "" && self != "" {
-		return exe, self, nil
-	}
-	me, err := os.Executable()
-	if err != nil {
-		return "", "", fmt.Errorf("find this program's path: %w", err)
-	}
-	if self == "" {
-		self = me
-	}
-	if exe == "" {
-		exe = filepath.Join(filepath.Dir(me), "docsift")
+	if exe == "" || self == "" {
+		me, err := os.Executable()
+		if err != nil {
+			return "", "", fmt.Errorf("find this program's path: %w", err)
+		}
+		if self == "" {
+			self = me
+		}
+		if exe == "" {
+			exe = filepath.Join(filepath.Dir(me), "docsift")
+		}
 	}
 	if info, err := os.Stat(exe); err != nil || info.IsDir() {
 		return "", "", fmt.Errorf("no docsift binary at %s: build it with `make build`, or name it with --docsift", exe)

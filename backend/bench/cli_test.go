@@ -31,6 +31,7 @@ func TestMainUsage(t *testing.T) {
 		{"unknown profile", []string{"--profile", "cloud"}, bench.ExitFailed, `unknown profile "cloud"`},
 		// The test binary has no docsift beside it.
 		{"no docsift", []string{"--only", "search", "--profile", "local"}, bench.ExitFailed, "build it with `make build`, or name it with --docsift"},
+		{"missing docsift", []string{"--only", "search", "--docsift", "/nonexistent/docsift"}, bench.ExitFailed, "no docsift binary at /nonexistent/docsift"},
 		{"child without kind", []string{"child"}, bench.ExitFailed, "name a kind"},
 		{"child unknown kind", []string{"child", "dance", "--data-dir", t.TempDir()}, bench.ExitFailed, `unknown kind "dance"`},
 	} {
