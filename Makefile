@@ -14,9 +14,10 @@ export GOFLAGS := $(strip $(GOFLAGS) -tags=nodynamic)
 
 GO ?= go
 BIN := build/bin/docsift
+BENCH_BIN := build/bin/docsift-bench
 TEST_TIMEOUT ?= 20m
 BENCH ?= .
-# Flags of `make bench` (docsift bench): e.g. --quick, --only search,list, --profile local.
+# Flags of `make bench` (docsift-bench): e.g. --quick, --only search,list, --profile local.
 BENCH_FLAGS ?=
 # Exports DOCSIFT_TEST_* for the services scripts/services.sh runs. The
 # assignment makes a failing `services.sh env` fail the recipe (a bare
@@ -121,11 +122,12 @@ run-desktop: desktop
 smoke-desktop: desktop
 	scripts/smoke-desktop.sh $(DESKTOP_BIN) build/e2e/desktop-window.png
 
-## bench: `docsift bench` on both profiles against the real services: every target vs its baseline (table; JSON in build/bench/). BENCH_FLAGS=--quick for a short run
+## bench: build docsift and docsift-bench (cmd/docsift-bench, not part of the product), then measure both profiles against the real services: every target vs its baseline (table; JSON in build/bench/). BENCH_FLAGS=--quick for a short run
 bench: build
+	$(GO) build -o $(BENCH_BIN) ./cmd/docsift-bench
 	scripts/services.sh start
 	$(SERVICES_ENV); \
-	./$(BIN) bench $(BENCH_FLAGS)
+	./$(BENCH_BIN) --docsift $(BIN) $(BENCH_FLAGS)
 
 ## gobench: the go-test benchmarks of every package (BENCH=regexp selects); output also in build/bench/gobench.txt
 gobench:

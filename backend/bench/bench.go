@@ -25,8 +25,13 @@ type Options struct {
 	Profiles []string
 	// Only runs these scenarios (nil: all); see Scenarios.
 	Only []string
-	// Exe is the docsift binary the children run ("": this executable).
+	// Exe is the docsift binary the measured commands run (import,
+	// serve…): "" means docsift beside this executable (build/bin/).
 	Exe string
+	// Self runs the measured work that has no docsift command (`child
+	// classify`, `child worker`, see RunChild): "" means this executable,
+	// docsift-bench.
+	Self string
 	// ExeEnv is added to every child's environment (a test binary that
 	// re-executes itself as docsift uses it).
 	ExeEnv []string
@@ -123,7 +128,8 @@ func sizesFor(quick bool) sizes {
 type harness struct {
 	opt      Options
 	size     sizes
-	exe      string
+	exe      string // docsift
+	self     string // docsift-bench, for its children
 	tmp      string
 	log      io.Writer
 	vocab    []string
@@ -163,11 +169,9 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &harness{opt: opt, size: sizesFor(opt.Quick), exe: opt.Exe, log: opt.Log, seeded: map[int]*seededLib{}}
-	if h.exe == "" {
-		if h.exe, err = os.Executable(); err != nil {
-			return nil, fmt.Errorf("find the docsift binary: %w", err)
-		}
+	h := &harness{opt: opt, size: sizesFor(opt.Quick), exe: opt.Exe, self: opt.Self, log: opt.Log, seeded: map[int]*seededLib{}}
+	if h.exe, h.self, err = binaries(opt.Exe, opt.Self); err != nil {
+		return nil, err
 	}
 	if h.tmp, err = os.MkdirTemp(opt.TempDir, "docsift-bench-"); err != nil {
 		return nil, err

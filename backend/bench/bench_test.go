@@ -13,20 +13,26 @@ import (
 	"github.com/docsift/docsift/backend/cli"
 )
 
-// TestMain lets the harness run this test binary as docsift: with
-// DOCSIFT_BENCH_EXEC=1 it is the docsift command line (import, serve,
-// bench child …), so the test needs no separately built binary.
+// TestMain lets the harness run this test binary as both of its
+// binaries: with DOCSIFT_BENCH_EXEC=1 it is the docsift command line
+// (import, serve …), or docsift-bench for `child …`, so the test needs no
+// separately built binary.
 func TestMain(m *testing.M) {
 	if os.Getenv("DOCSIFT_BENCH_EXEC") == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := cli.Main(ctx, os.Args[1:], cli.OSEnv())
+		var code int
+		if len(os.Args) > 1 && os.Args[1] == "child" {
+			code = bench.Main(ctx, os.Args[1:], bench.Env{Stdout: os.Stdout, Stderr: os.Stderr})
+		} else {
+			code = cli.Main(ctx, os.Args[1:], cli.OSEnv())
+		}
 		stop()
 		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
 
-// TestQuickHarness runs `docsift bench --quick` on both profiles and
+// TestQuickHarness runs `docsift-bench --quick` on both profiles and
 // checks that every scenario produced figures and a JSON report. It
 // checks that the harness works, never the figures' values. Without the
 // services the server profile is reported as skipped (under CI=true the
@@ -41,6 +47,7 @@ func TestQuickHarness(t *testing.T) {
 		Quick:   true,
 		Out:     out,
 		Exe:     os.Args[0],
+		Self:    os.Args[0],
 		ExeEnv:  []string{"DOCSIFT_BENCH_EXEC=1"},
 		Stdout:  &table,
 		Log:     &log,

@@ -21,7 +21,7 @@ import (
 	"github.com/docsift/docsift/backend/wire"
 )
 
-// RunChild runs the hidden `docsift bench child KIND ARGS...`: the
+// RunChild runs `docsift-bench child KIND ARGS...`: the
 // measured work that has no docsift command of its own, in a process of
 // its own so that its rusage is the work's alone.
 //
@@ -30,26 +30,26 @@ import (
 //	                            appending every document it extracts to LOGFILE
 func RunChild(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("bench child: name a kind (classify, worker)")
+		return fmt.Errorf("child: name a kind (classify, worker)")
 	}
 	switch args[0] {
 	case "classify":
 		if len(args) != 3 {
-			return fmt.Errorf("bench child classify LEARNED MEASURED")
+			return fmt.Errorf("child classify LEARNED MEASURED")
 		}
 		learned, err1 := strconv.Atoi(args[1])
 		measured, err2 := strconv.Atoi(args[2])
 		if err1 != nil || err2 != nil || learned < 1 || measured < 1 {
-			return fmt.Errorf("bench child classify: LEARNED and MEASURED are counts")
+			return fmt.Errorf("child classify: LEARNED and MEASURED are counts")
 		}
 		return childClassify(ctx, learned, measured, stdout)
 	case "worker":
 		if len(args) != 2 {
-			return fmt.Errorf("bench child worker LOGFILE")
+			return fmt.Errorf("child worker LOGFILE")
 		}
 		return childWorker(ctx, cfg, args[1])
 	}
-	return fmt.Errorf("bench child: unknown kind %q", args[0])
+	return fmt.Errorf("child: unknown kind %q", args[0])
 }
 
 // childClassify teaches a builtin classifier `learned` documents of 20

@@ -80,11 +80,22 @@ func (w *peakWatcher) last() int64 {
 	return <-w.done
 }
 
-// command builds `docsift args...` for a target: the harness's own
-// binary, the target's environment, the target's data directory.
+// command builds `docsift args...` for a target: the docsift binary, the
+// target's environment, the target's data directory.
 func (h *harness) command(ctx context.Context, t *target, args ...string) *exec.Cmd {
+	return h.commandOf(ctx, t, h.exe, args...)
+}
+
+// childCommand builds `docsift-bench child args...` for a target: the
+// measured work that has no docsift command of its own (RunChild), run by
+// the harness's own binary in a process of its own.
+func (h *harness) childCommand(ctx context.Context, t *target, args ...string) *exec.Cmd {
+	return h.commandOf(ctx, t, h.self, append([]string{"child"}, args...)...)
+}
+
+func (h *harness) commandOf(ctx context.Context, t *target, exe string, args ...string) *exec.Cmd {
 	args = append(args, "--data-dir", t.dataDir)
-	cmd := exec.CommandContext(ctx, h.exe, args...)
+	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Env = append(childEnviron(), h.opt.ExeEnv...)
 	cmd.Env = append(cmd.Env, t.env...)
 	// A cancelled run stops children gently first (they release their jobs).
@@ -110,17 +121,27 @@ func childEnviron() []string {
 // run runs `docsift args...` to completion and returns its usage and
 // combined output.
 func (h *harness) run(ctx context.Context, t *target, args ...string) (Usage, string, error) {
-	cmd := h.command(ctx, t, args...)
+	return runMeasured(h.command(ctx, t, args...), "docsift "+strings.Join(args, " "))
+}
+
+// runChild runs `docsift-bench child args...` to completion and returns
+// its usage and combined output.
+func (h *harness) runChild(ctx context.Context, t *target, args ...string) (Usage, string, error) {
+	return runMeasured(h.childCommand(ctx, t, args...), "docsift-bench child "+strings.Join(args, " "))
+}
+
+// runMeasured runs cmd to completion, sampling its peak RSS.
+func runMeasured(cmd *exec.Cmd, label string) (Usage, string, error) {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
-		return Usage{}, "", fmt.Errorf("docsift %s: %w", strings.Join(args, " "), err)
+		return Usage{}, "", fmt.Errorf("%s: %w", label, err)
 	}
 	peak := watchPeak(cmd.Process.Pid)
 	err := cmd.Wait()
 	hwm := peak.last()
 	if err != nil {
-		return Usage{}, out.String(), fmt.Errorf("docsift %s: %w\n%s", strings.Join(args, " "), err, lastLines(out.String(), 15))
+		return Usage{}, out.String(), fmt.Errorf("%s: %w\n%s", label, err, lastLines(out.String(), 15))
 	}
 	return usageOf(cmd.ProcessState, hwm), out.String(), nil
 }

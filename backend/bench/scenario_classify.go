@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// classifyTimes is what `docsift bench child classify` prints.
+// classifyTimes is what `docsift-bench child classify` prints.
 type classifyTimes struct {
 	Learned  int       `json:"learned"`
 	Classify []float64 `json:"classify_ms"`
@@ -24,7 +24,7 @@ func runClassify(ctx context.Context, h *harness, profile string) error {
 		return err
 	}
 	defer t.remove()
-	u, out, err := h.run(ctx, t, "bench", "child", "classify",
+	u, out, err := h.runChild(ctx, t, "classify",
 		strconv.Itoa(h.size.learned), strconv.Itoa(h.size.classified))
 	if err != nil {
 		return err

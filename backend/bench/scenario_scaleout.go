@@ -10,9 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/docsift/docsift/backend/bench/corpus"
+	"github.com/docsift/docsift/backend/store"
 )
 
 // runScaleOut measures the server profile's scale-out: the same mixed
@@ -78,11 +77,15 @@ func (h *harness) scaleOnce(ctx context.Context, profile, src string, n, procs i
 	if _, _, err := h.run(ctx, t, "import", "--no-wait", src); err != nil {
 		return 0, 0, 0, use, err
 	}
-	db, err := pgx.Connect(ctx, t.dsn)
+	st, err := t.openStore(ctx)
 	if err != nil {
 		return 0, 0, 0, use, err
 	}
-	defer db.Close(context.WithoutCancel(ctx))
+	defer st.Close()
+	user, err := st.DefaultUser(ctx)
+	if err != nil {
+		return 0, 0, 0, use, err
+	}
 
 	logs := make([]string, procs)
 	cmds := make([]*exec.Cmd, procs)
@@ -90,7 +93,7 @@ func (h *harness) scaleOnce(ctx context.Context, profile, src string, n, procs i
 	peaks := make([]*peakWatcher, procs)
 	for i := range cmds {
 		logs[i] = filepath.Join(t.dataDir, fmt.Sprintf("worker-%d.log", i))
-		cmds[i] = h.command(context.WithoutCancel(ctx), t, "bench", "child", "worker", logs[i])
+		cmds[i] = h.childCommand(context.WithoutCancel(ctx), t, "worker", logs[i])
 		if err := cmds[i].Start(); err != nil {
 			return 0, 0, 0, use, err
 		}
@@ -110,9 +113,7 @@ func (h *harness) scaleOnce(ctx context.Context, profile, src string, n, procs i
 		}
 	}
 	for {
-		var open, ready int
-		err := db.QueryRow(ctx, `SELECT (SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')),
-			(SELECT count(*) FROM documents WHERE status IN ('ready', 'failed'))`).Scan(&open, &ready)
+		open, ready, err := progress(ctx, st, user.ID)
 		if err != nil {
 			stopAll()
 			return 0, 0, 0, use, err
@@ -147,8 +148,53 @@ func (h *harness) scaleOnce(ctx context.Context, profile, src string, n, procs i
 	if len(seen) != n {
 		return 0, 0, 0, use, fmt.Errorf("scale-out: %d of %d documents extracted", len(seen), n)
 	}
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM jobs WHERE attempts > 1`).Scan(&reclaimed); err != nil {
+	if reclaimed, err = claimedTwice(ctx, st, user.ID); err != nil {
 		return 0, 0, 0, use, err
 	}
 	return float64(n) / elapsed.Seconds(), twice, reclaimed, use, nil
+}
+
+// progress returns the queue's open jobs (queued or running) and the
+// user's documents done (ready or failed), through the store's API.
+func progress(ctx context.Context, st store.Store, userID string) (open, done int, err error) {
+	c, err := st.JobCounts(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, status := range []store.Status{store.StatusReady, store.StatusFailed} {
+		p, err := st.Documents(ctx, store.DocumentFilter{UserID: userID, Status: &status, Limit: 1})
+		if err != nil {
+			return 0, 0, err
+		}
+		done += p.Total
+	}
+	return c.Queued + c.Running, done, nil
+}
+
+// claimedTwice counts the jobs of the user's documents that were claimed
+// more than once (a lease lost to another process).
+func claimedTwice(ctx context.Context, st store.Store, userID string) (int, error) {
+	n := 0
+	f := store.DocumentFilter{UserID: userID, Limit: 1000}
+	for {
+		p, err := st.Documents(ctx, f)
+		if err != nil {
+			return 0, err
+		}
+		for _, d := range p.Documents {
+			jobs, err := st.DocumentJobs(ctx, d.ID)
+			if err != nil {
+				return 0, err
+			}
+			for _, j := range jobs {
+				if j.Attempts > 1 {
+					n++
+				}
+			}
+		}
+		if p.NextCursor == "" {
+			return n, nil
+		}
+		f.Cursor = p.NextCursor
+	}
 }

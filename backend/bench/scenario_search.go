@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,27 +9,29 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/docsift/docsift/backend/store"
 )
 
 // query is one search shape: what a person types (the API's q), and the
-// same question put to the index directly.
+// same question put to the index directly (store.IndexProbe).
 type query struct {
 	name string
 	q    string // the API query
-	// fts is the SQLite FTS5 MATCH expression; tsq the PostgreSQL tsquery
-	// expression over $1 = arg. topic, when set, filters by that topic.
-	fts, tsq, arg string
-	topic         string // topic id for the raw filter
-	noHit         bool
+	// raw is the same question for the index alone; its topic filter,
+	// when set, is the topic of the API query's topic:.
+	raw   store.SearchQuery
+	noHit bool
 }
 
 // queries are the shapes the target names, picked from the vocabulary by
 // frequency rank.
 func (s *seededLib) queries() []query {
 	v := s.corpus.Vocab
+	terms := func(t store.SearchTerm) store.SearchQuery {
+		return store.SearchQuery{Must: [][]store.SearchTerm{{t}}}
+	}
 	word := func(name, w string) query {
-		return query{name: name + " (" + w + ")", q: w, fts: `"` + w + `"`, tsq: "plainto_tsquery('docsift', $1)", arg: w}
+		return query{name: name + " (" + w + ")", q: w, raw: terms(store.SearchTerm{Text: w})}
 	}
 	// A phrase that occurs: two neighbouring words of document 0.
 	words := strings.Fields(strings.ReplaceAll(s.corpus.Text(0), ".", ""))
@@ -40,19 +41,15 @@ func (s *seededLib) queries() []query {
 	two := v[40] + " " + v[90]
 	filtered := word("common word, topic filter", v[100])
 	filtered.q += " topic:" + topic.Name
-	filtered.topic = topic.ID
-	filtered.fts += ` AND topics : "` + topic.Name + `"`
+	filtered.raw.Filter.TopicID = &topic.ID
 	return []query{
 		word("common word", v[100]),
 		word("mid-frequency word", v[1500]),
 		word("rare word", v[20_000]),
-		{name: "two words (" + two + ")", q: two, fts: `"` + v[40] + `" "` + v[90] + `"`,
-			tsq: "plainto_tsquery('docsift', $1)", arg: two},
-		{name: `phrase ("` + phrase + `")`, q: `"` + phrase + `"`, fts: `"` + phrase + `"`,
-			tsq: "phraseto_tsquery('docsift', $1)", arg: phrase},
-		{name: "prefix (" + prefix + "*)", q: prefix + "*", fts: `"` + prefix + `"*`,
-			tsq: "to_tsquery('docsift', $1)", arg: prefix + ":*"},
-		{name: "no hit", q: "zqzzzzzzx", fts: `"zqzzzzzzx"`, tsq: "plainto_tsquery('docsift', $1)", arg: "zqzzzzzzx", noHit: true},
+		{name: "two words (" + two + ")", q: two, raw: terms(store.SearchTerm{Text: two})},
+		{name: `phrase ("` + phrase + `")`, q: `"` + phrase + `"`, raw: terms(store.SearchTerm{Text: phrase, Phrase: true})},
+		{name: "prefix (" + prefix + "*)", q: prefix + "*", raw: terms(store.SearchTerm{Text: prefix, Prefix: true})},
+		{name: "no hit", q: "zqzzzzzzx", raw: terms(store.SearchTerm{Text: "zqzzzzzzx"}), noHit: true},
 		filtered,
 	}
 }
@@ -163,66 +160,24 @@ func runSearch(ctx context.Context, h *harness, profile string) error {
 	return nil
 }
 
-// rawSearcher opens the library's database directly and returns a
-// function that runs a query's raw form and returns the rows read.
+// rawSearcher opens the library's store and returns a function that asks
+// the index alone (store.IndexProbe: FTS5 MATCH with snippet(), or the
+// GIN-indexed tsvector with ts_headline; newest 50) and returns the rows
+// read.
 func (s *seededLib) rawSearcher(ctx context.Context) (func(context.Context, query) (int, error), func(), error) {
-	if s.t.profile == profileLocal {
-		db, err := sql.Open("sqlite", sqliteDSN(s.t.dataDir, true))
-		if err != nil {
-			return nil, nil, err
-		}
-		db.SetMaxOpenConns(1)
-		run := func(ctx context.Context, q query) (int, error) {
-			rows, err := db.QueryContext(ctx, `SELECT rowid, snippet(search, 1, '[', ']', '…', 24)
-				FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 50`, q.fts)
-			return drain(rows, err)
-		}
-		return run, func() { db.Close() }, nil
-	}
-	conn, err := pgx.Connect(ctx, s.t.dsn)
+	st, err := s.t.openStore(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
+	probe, ok := st.(store.IndexProbe)
+	if !ok {
+		st.Close()
+		return nil, nil, fmt.Errorf("the %s store cannot probe its index", st.Backend())
+	}
 	run := func(ctx context.Context, q query) (int, error) {
-		sqlText := `SELECT d.id, ts_headline('docsift', docsift_snippet_source(d.extracted_text, q), q)
-			FROM document_search s JOIN documents d ON d.id = s.document_id, ` + q.tsq + ` q
-			WHERE s.search @@ q`
-		args := []any{q.arg}
-		if q.topic != "" {
-			sqlText += ` AND EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = s.document_id AND dt.topic_id = $2)`
-			args = append(args, q.topic)
-		}
-		sqlText += ` ORDER BY s.created_at DESC LIMIT 50`
-		rows, err := conn.Query(ctx, sqlText, args...)
-		if err != nil {
-			return 0, err
-		}
-		n := 0
-		for rows.Next() {
-			n++
-		}
-		rows.Close()
-		return n, rows.Err()
+		return probe.ProbeIndex(ctx, q.raw, 50)
 	}
-	return run, func() { conn.Close(context.Background()) }, nil
-}
-
-// drain reads every row (the snippets are computed as rows are stepped).
-func drain(rows *sql.Rows, err error) (int, error) {
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var id int64
-		var snippet string
-		if err := rows.Scan(&id, &snippet); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, rows.Err()
+	return run, func() { st.Close() }, nil
 }
 
 // runList measures browsing the largest library through the API: the

@@ -3,16 +3,11 @@ package bench
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	_ "modernc.org/sqlite" // the raw baseline and the bulk load read the local profile's file directly
 
 	"github.com/docsift/docsift/backend/bench/corpus"
 	"github.com/docsift/docsift/backend/library"
@@ -66,10 +61,11 @@ func (h *harness) dropSeeded() {
 }
 
 // seed migrates the library by opening it (the schema is the real one),
-// makes the topics through the library, then writes the documents
-// straight into the tables in large transactions, so the stores' own
-// triggers index them as in use, but without the object store and the
-// pipeline (those are what import and ingest measure).
+// makes the topics through the library, then bulk-loads the documents
+// through the store driver's BulkLoader (COPY on PostgreSQL, batched
+// inserts on SQLite), which indexes them as normal inserts do, but
+// without the object store and the pipeline (those are what import and
+// ingest measure).
 func (s *seededLib) seed(ctx context.Context) error {
 	lib, err := wire.Open(ctx, s.t.cfg, library.Deps{})
 	if err != nil {
@@ -87,139 +83,44 @@ func (s *seededLib) seed(ctx context.Context) error {
 	if err := lib.Close(); err != nil {
 		return err
 	}
-	if s.t.profile == profileLocal {
-		return s.seedSQLite(ctx, userID)
+	st, err := s.t.openStore(ctx)
+	if err != nil {
+		return err
 	}
-	return s.seedPostgres(ctx, userID)
+	defer st.Close()
+	loader, ok := st.(store.BulkLoader)
+	if !ok {
+		return fmt.Errorf("the %s store cannot bulk-load documents", st.Backend())
+	}
+	backend := "localfs"
+	if s.t.profile == profileServer {
+		backend = "s3"
+	}
+	return loader.LoadDocuments(ctx, func(yield func(store.BulkDocument) bool) {
+		for i := range s.n {
+			if !yield(s.row(userID, backend, i)) {
+				return
+			}
+		}
+	})
 }
 
-// seedRow is one document's columns.
-type seedRow struct {
-	id, name, key, sum, text, topic string
-	created                         time.Time
-	size                            int64
-}
-
-// row returns document i. Documents are a minute apart, oldest first.
-func (s *seededLib) row(userID string, i int) seedRow {
+// row returns document i: ready, with the corpus's text, linked by the
+// classifier to the topic its text leans towards. Documents are a minute
+// apart, oldest first.
+func (s *seededLib) row(userID, backend string, i int) store.BulkDocument {
 	id := uuid.NewString()
 	sum := sha256.Sum256([]byte(id))
-	return seedRow{
-		id: id, name: fmt.Sprintf("%s-%06d.txt", s.corpus.Batch, i), key: userID + "/" + id + "/" + uuid.NewString() + ".txt",
-		sum: hex.EncodeToString(sum[:]), text: s.corpus.Text(i), topic: s.topics[i%seedTopics].ID,
-		created: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute),
-		size:    int64(1000 + i%5000),
+	created := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+	return store.BulkDocument{
+		Document: store.Document{
+			ID: id, UserID: userID, Filename: fmt.Sprintf("%s-%06d.txt", s.corpus.Batch, i),
+			ObjectKey:   userID + "/" + id + "/" + uuid.NewString() + ".txt",
+			ContentType: "text/plain; charset=utf-8", SizeBytes: int64(1000 + i%5000),
+			SHA256: hex.EncodeToString(sum[:]), StorageBackend: backend,
+			ExtractedText: s.corpus.Text(i), Status: store.StatusReady,
+			CreatedAt: created, UpdatedAt: created,
+		},
+		Links: []store.TopicLink{{TopicID: s.topics[i%seedTopics].ID, Source: store.SourceClassifier, Confidence: 0.9}},
 	}
-}
-
-// sqliteDSN opens the local profile's database file as the store does
-// (busy timeout first, so waiting for a writer never fails).
-func sqliteDSN(dataDir string, readOnly bool) string {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(1)")
-	if readOnly {
-		q.Add("mode", "ro")
-	}
-	return "file:" + filepath.Join(dataDir, "docsift.db") + "?" + q.Encode()
-}
-
-// seedSQLite inserts the documents in transactions of 5,000 with
-// prepared statements, as the sqlite store's own benchmarks do.
-func (s *seededLib) seedSQLite(ctx context.Context, userID string) error {
-	db, err := sql.Open("sqlite", sqliteDSN(s.t.dataDir, false))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	const batch = 5_000
-	for start := 0; start < s.n; start += batch {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if err := s.insertSQLite(ctx, tx, userID, start, min(s.n, start+batch)); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-	}
-	_, err = db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-	return err
-}
-
-func (s *seededLib) insertSQLite(ctx context.Context, tx *sql.Tx, userID string, from, to int) error {
-	insDoc, err := tx.PrepareContext(ctx, `INSERT INTO documents (id, user_id, filename, filename_key,
-		object_key, content_type, size_bytes, sha256, storage_backend, page_count, status, error,
-		created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, 'text/plain; charset=utf-8', ?, ?, 'localfs', 0, 'ready', '', ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer insDoc.Close()
-	insText, err := tx.PrepareContext(ctx, `INSERT INTO document_texts (document_id, body) VALUES (?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer insText.Close()
-	insLink, err := tx.PrepareContext(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
-		VALUES (?, ?, 'classifier', 0.9)`)
-	if err != nil {
-		return err
-	}
-	defer insLink.Close()
-	for i := from; i < to; i++ {
-		r := s.row(userID, i)
-		at := r.created.UnixMicro()
-		if _, err := insDoc.ExecContext(ctx, r.id, userID, r.name, store.FoldKey(r.name), r.key, r.size, r.sum, at, at); err != nil {
-			return err
-		}
-		if _, err := insText.ExecContext(ctx, r.id, r.text); err != nil {
-			return err
-		}
-		if _, err := insLink.ExecContext(ctx, r.id, r.topic); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// seedPostgres loads the documents with COPY in chunks of 5,000 (the
-// search trigger indexes each chunk in one statement), vacuums the search
-// table after each chunk as autovacuum would, and analyzes at the end, as
-// the postgres store's own benchmarks do.
-func (s *seededLib) seedPostgres(ctx context.Context, userID string) error {
-	conn, err := pgx.Connect(ctx, s.t.dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	const chunk = 5_000
-	for start := 0; start < s.n; start += chunk {
-		var docs, links [][]any
-		for i := start; i < min(s.n, start+chunk); i++ {
-			r := s.row(userID, i)
-			docs = append(docs, []any{r.id, userID, []byte(r.name), store.FoldKey(r.name), r.key,
-				"text/plain; charset=utf-8", r.size, r.sum, "s3", r.text, string(store.StatusReady), r.created, r.created})
-			links = append(links, []any{r.id, r.topic, string(store.SourceClassifier), 0.9})
-		}
-		if _, err := conn.CopyFrom(ctx, pgx.Identifier{"documents"},
-			[]string{"id", "user_id", "filename", "filename_key", "object_key", "content_type",
-				"size_bytes", "sha256", "storage_backend", "extracted_text", "status", "created_at", "updated_at"},
-			pgx.CopyFromRows(docs)); err != nil {
-			return fmt.Errorf("copy documents: %w", err)
-		}
-		if _, err := conn.CopyFrom(ctx, pgx.Identifier{"document_topics"},
-			[]string{"document_id", "topic_id", "source", "confidence"}, pgx.CopyFromRows(links)); err != nil {
-			return fmt.Errorf("copy links: %w", err)
-		}
-		if _, err := conn.Exec(ctx, "VACUUM document_search"); err != nil {
-			return err
-		}
-	}
-	_, err = conn.Exec(ctx, "VACUUM ANALYZE")
-	return err
 }

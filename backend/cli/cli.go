@@ -99,7 +99,6 @@ func commands() []command {
 		tokenCommand(),
 		configCommand(),
 		versionCommand(),
-		benchCommand(),
 	}
 }
 

@@ -70,3 +70,14 @@ type SearchPage struct {
 type Searcher interface {
 	Search(ctx context.Context, q SearchQuery) (SearchPage, error)
 }
+
+// IndexProbe asks the full-text index alone, as a baseline for Search: the
+// newest limit documents matching q's Must terms, each with a snippet,
+// with no ranking, no count, no topics attached and no other filter than
+// Filter.TopicID (Not, Filter.UserID and the rest are ignored). It
+// returns how many rows it read. The benchmarks divide Search's time by
+// this one: what everything around the index costs. Both drivers
+// implement it; a caller asserts it on a Store.
+type IndexProbe interface {
+	ProbeIndex(ctx context.Context, q SearchQuery, limit int) (int, error)
+}

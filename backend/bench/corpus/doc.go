@@ -5,5 +5,5 @@
 // document i of a corpus is the same in every run.
 //
 // It imports nothing of Docsift, so that any package's benchmarks (the
-// stores' own tests included) can use it as well as `docsift bench`.
+// stores' own tests included) can use it as well as `docsift-bench`.
 package corpus

@@ -104,7 +104,7 @@ func (d *searchDB) remove() {
 }
 
 // vocabulary returns lower-case ASCII words in a fixed random order: the
-// order is the Zipf rank. It is the corpus `docsift bench` uses too
+// order is the Zipf rank. It is the corpus `docsift-bench` uses too
 // (corpus.Words), so both measure the same vocabulary.
 func vocabulary() []string {
 	words, _ := corpus.Words()
@@ -287,7 +287,7 @@ func searchCases(d *searchDB) []struct {
 		{"every-doc-word", store.SearchQuery{Must: [][]store.SearchTerm{term(v[3])}}},
 		{"common-phrase", store.SearchQuery{Must: [][]store.SearchTerm{{{Text: collocations(v)[2], Phrase: true}}}}},
 		{"phrase-of-top-words", store.SearchQuery{Must: [][]store.SearchTerm{{{Text: v[1] + " " + v[2], Phrase: true}}}}},
-		// The phrase `docsift bench` asks for ("oxen taunts" with the
+		// The phrase `docsift-bench` asks for ("oxen taunts" with the
 		// system word list): the 2nd and the 91st most frequent words.
 		{"phrase-bench", store.SearchQuery{Must: [][]store.SearchTerm{{{Text: v[1] + " " + v[90], Phrase: true}}}}},
 		{"common+status", store.SearchQuery{Must: [][]store.SearchTerm{term(v[100])},
@@ -314,7 +314,7 @@ func searchCases(d *searchDB) []struct {
 //	word in every document          27-31 / 32-34
 //	phrase in a third of documents  37-42 / 43-47
 //	phrase of the 2 commonest words 92-120 / 128-138
-//	phrase of the 2nd and 91st words (1,340 hits; `docsift bench`'s
+//	phrase of the 2nd and 91st words (1,340 hits; `docsift-bench`'s
 //	phrase, measured later on a slower VM) 46-61 / 64-67
 //	common word, status filter      26-41 / 38-46
 //	common word by date             20-30 / 25-37

@@ -36,6 +36,7 @@ func searchTests() []subtest {
 		{"Search/Snippet", testSearchSnippet},
 		{"Search/HostileText", testSearchHostile},
 		{"Search/CancelledContext", testSearchCancelled},
+		{"Search/IndexProbe", testIndexProbe},
 	}
 }
 

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		searchTests(),
 		classificationTests(),
 		verifyTests(),
+		bulkTests(),
 	}
 	for _, group := range groups {
 		for _, st := range group {
