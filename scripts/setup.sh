@@ -39,7 +39,7 @@ APT_PACKAGES=(
 	tesseract-ocr-deu
 	# Headless browser of the web UI's end-to-end test (frontend/e2e).
 	chromium
-	# The word list `docsift bench` builds its corpus from
+	# The word list `docsift-bench` builds its corpus from
 	# (/usr/share/dict/words; without it the bench falls back to made-up words).
 	wamerican
 	# The desktop window (Wails v2 over WebKitGTK 4.1: `make desktop`) and
