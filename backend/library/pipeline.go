@@ -57,12 +57,17 @@ func (l *Library) Reprocess(ctx context.Context, id string) (Document, error) {
 	if d.Status == store.StatusExtracting || d.Status == store.StatusClassifying {
 		return d, nil // already on its way
 	}
-	if err := l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: id}); err != nil {
-		return Document{}, fmt.Errorf("queue %s: %w", id, err)
-	}
+	// The status first, then the job: a worker may claim the job the
+	// moment it exists, and its claim sets the status it works under, which
+	// a later "stored" would overwrite (a document stuck as stored with no
+	// job). A crash between the two leaves a stored document without a job,
+	// which verify finds and queues.
 	stored, empty := store.StatusStored, ""
 	d, err = l.store.UpdateDocument(ctx, id, store.DocumentPatch{Status: &stored, Error: &empty})
 	if err != nil {
+		return Document{}, fmt.Errorf("queue %s: %w", id, err)
+	}
+	if err := l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: id}); err != nil {
 		return Document{}, fmt.Errorf("queue %s: %w", id, err)
 	}
 	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: id})

@@ -1,0 +1,63 @@
+package library_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// eagerWorkerStore runs a worker's whole step the moment a job is
+// enqueued, before EnqueueJob returns: the fastest a real worker can be.
+type eagerWorkerStore struct{ store.Store }
+
+func (s eagerWorkerStore) EnqueueJob(ctx context.Context, j *store.Job) error {
+	if err := s.Store.EnqueueJob(ctx, j); err != nil {
+		return err
+	}
+	claimed, err := s.ClaimJobs(ctx, store.Claim{Owner: "eager", Limit: 1, Lease: time.Minute})
+	if err != nil || len(claimed) != 1 {
+		return err
+	}
+	failed, why := store.StatusFailed, "still damaged"
+	return s.FinishJob(ctx, store.JobOutcome{JobID: claimed[0].ID, Owner: "eager",
+		Document: store.DocumentPatch{Status: &failed, Error: &why}})
+}
+
+// Retrying a document never leaves it "stored" with no job to move it on,
+// however fast a worker takes the new job.
+func TestReprocessRacingAWorker(t *testing.T) {
+	profiles(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		lib := build(t, eagerWorkerStore{e.store}, e.blobs, e.dataDir).lib
+		res, err := lib.Import(ctx, "broken.pdf", "", strings.NewReader("%PDF-1.7\n1 0 obj <<"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The import's own job ends first, as a worker would end it.
+		first, err := e.store.ClaimJobs(ctx, store.Claim{Owner: "first", Limit: 10, Lease: time.Minute})
+		if err != nil || len(first) != 1 {
+			t.Fatalf("claim the import's job: %v, %v", first, err)
+		}
+		failed, why := store.StatusFailed, "damaged"
+		if err := e.store.FinishJob(ctx, store.JobOutcome{JobID: first[0].ID, Owner: "first",
+			Document: store.DocumentPatch{Status: &failed, Error: &why}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := lib.Reprocess(ctx, res.Document.ID); err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.store.Document(ctx, res.Document.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != store.StatusFailed || d.Error != "still damaged" {
+			t.Errorf("after a retry whose job a worker finished at once: %s %q, want failed with the worker's sentence", d.Status, d.Error)
+		}
+		if c, err := e.store.JobCounts(ctx); err != nil || c.Queued != 0 || c.Running != 0 {
+			t.Errorf("queue after the retry: %+v, %v; want empty", c, err)
+		}
+	})
+}
