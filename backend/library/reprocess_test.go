@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -58,6 +59,39 @@ func TestReprocessRacingAWorker(t *testing.T) {
 		}
 		if c, err := e.store.JobCounts(ctx); err != nil || c.Queued != 0 || c.Running != 0 {
 			t.Errorf("queue after the retry: %+v, %v; want empty", c, err)
+		}
+	})
+}
+
+// verify --repair queues a stuck document the same way: never left
+// "stored" with no job, however fast a worker takes it.
+func TestVerifyRequeueRacingAWorker(t *testing.T) {
+	profiles(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		lib := build(t, eagerWorkerStore{e.store}, e.blobs, e.dataDir).lib
+		res, err := lib.Import(ctx, "broken.pdf", "", strings.NewReader("%PDF-1.7\n1 0 obj <<"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Stuck: its job ended, and it is still marked extracting.
+		first, err := e.store.ClaimJobs(ctx, store.Claim{Owner: "first", Limit: 10, Lease: time.Minute})
+		if err != nil || len(first) != 1 {
+			t.Fatalf("claim the import's job: %v, %v", first, err)
+		}
+		extracting := store.StatusExtracting
+		if err := e.store.FinishJob(ctx, store.JobOutcome{JobID: first[0].ID, Owner: "first",
+			Document: store.DocumentPatch{Status: &extracting}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := lib.Verify(ctx, library.VerifyOptions{Repair: true}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.store.Document(ctx, res.Document.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != store.StatusFailed || d.Error != "still damaged" {
+			t.Errorf("after repair queued the stuck document and a worker finished it at once: %s %q, want failed with the worker's sentence", d.Status, d.Error)
 		}
 	})
 }

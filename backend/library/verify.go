@@ -619,11 +619,14 @@ func (v *verifier) requeue(ctx context.Context, d Document) (bool, error) {
 			return false, nil
 		}
 	}
-	if err := v.l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: d.ID}); err != nil {
-		return false, err
-	}
+	// The status first, then the job (as Reprocess does): a worker that
+	// claims the job at once sets the status it works under, which a later
+	// "stored" would overwrite.
 	stored, empty := store.StatusStored, ""
 	if _, err := v.l.store.UpdateDocument(ctx, d.ID, store.DocumentPatch{Status: &stored, Error: &empty}); err != nil {
+		return false, err
+	}
+	if err := v.l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: d.ID}); err != nil {
 		return false, err
 	}
 	return true, nil
