@@ -33,20 +33,8 @@ func TestReprocessRacingAWorker(t *testing.T) {
 	profiles(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		lib := build(t, eagerWorkerStore{e.store}, e.blobs, e.dataDir).lib
-		res, err := lib.Import(ctx, "broken.pdf", "", strings.NewReader("%PDF-1.7\n1 0 obj <<"))
-		if err != nil {
-			t.Fatal(err)
-		}
 		// The import's own job ends first, as a worker would end it.
-		first, err := e.store.ClaimJobs(ctx, store.Claim{Owner: "first", Limit: 10, Lease: time.Minute})
-		if err != nil || len(first) != 1 {
-			t.Fatalf("claim the import's job: %v, %v", first, err)
-		}
-		failed, why := store.StatusFailed, "damaged"
-		if err := e.store.FinishJob(ctx, store.JobOutcome{JobID: first[0].ID, Owner: "first",
-			Document: store.DocumentPatch{Status: &failed, Error: &why}}); err != nil {
-			t.Fatal(err)
-		}
+		res := importAndEndJob(t, e, lib, store.StatusFailed, "damaged")
 		if _, err := lib.Reprocess(ctx, res.Document.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -69,20 +57,8 @@ func TestVerifyRequeueRacingAWorker(t *testing.T) {
 	profiles(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		lib := build(t, eagerWorkerStore{e.store}, e.blobs, e.dataDir).lib
-		res, err := lib.Import(ctx, "broken.pdf", "", strings.NewReader("%PDF-1.7\n1 0 obj <<"))
-		if err != nil {
-			t.Fatal(err)
-		}
 		// Stuck: its job ended, and it is still marked extracting.
-		first, err := e.store.ClaimJobs(ctx, store.Claim{Owner: "first", Limit: 10, Lease: time.Minute})
-		if err != nil || len(first) != 1 {
-			t.Fatalf("claim the import's job: %v, %v", first, err)
-		}
-		extracting := store.StatusExtracting
-		if err := e.store.FinishJob(ctx, store.JobOutcome{JobID: first[0].ID, Owner: "first",
-			Document: store.DocumentPatch{Status: &extracting}}); err != nil {
-			t.Fatal(err)
-		}
+		res := importAndEndJob(t, e, lib, store.StatusExtracting, "")
 		if _, err := lib.Verify(ctx, library.VerifyOptions{Repair: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -94,4 +70,28 @@ func TestVerifyRequeueRacingAWorker(t *testing.T) {
 			t.Errorf("after repair queued the stuck document and a worker finished it at once: %s %q, want failed with the worker's sentence", d.Status, d.Error)
 		}
 	})
+}
+
+// importAndEndJob imports a damaged PDF through lib and ends its extract
+// job through the plain store, as a worker would, leaving the document in
+// status with error why.
+func importAndEndJob(t *testing.T, e *env, lib *library.Library, status store.Status, why string) library.ImportResult {
+	t.Helper()
+	ctx := context.Background()
+	res, err := lib.Import(ctx, "broken.pdf", "", strings.NewReader("%PDF-1.7\n1 0 obj <<"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := e.store.ClaimJobs(ctx, store.Claim{Owner: "first", Limit: 10, Lease: time.Minute})
+	if err != nil || len(first) != 1 {
+		t.Fatalf("claim the import's job: %v, %v", first, err)
+	}
+	patch := store.DocumentPatch{Status: &status}
+	if why != "" {
+		patch.Error = &why
+	}
+	if err := e.store.FinishJob(ctx, store.JobOutcome{JobID: first[0].ID, Owner: "first", Document: patch}); err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
