@@ -9,16 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/docsift/docsift/backend/classify"
 	"github.com/docsift/docsift/backend/events"
-	"github.com/docsift/docsift/backend/httpapi"
 	"github.com/docsift/docsift/backend/library"
-	"github.com/docsift/docsift/backend/watch"
 )
-
-// About describes the running configuration (the settings screen); the
-// same value `docsift serve` answers at GET /api/about.
-type About = httpapi.About
 
 // Options are App's dependencies, all injected (no globals).
 type Options struct {
@@ -27,9 +20,9 @@ type Options struct {
 	// Bus carries backend events to the window (nil: no events).
 	Bus *events.Bus
 	// About is answered by About().
-	About About
+	About library.About
 	// WatchStatus reports the watched folders (nil: none are watched).
-	WatchStatus func() []watch.FolderStatus
+	WatchStatus func() []library.FolderStatus
 	// Logger receives failures; the window shows sentences. Default: discard.
 	Logger *slog.Logger
 	// Stderr receives the smoke marker and the launch figure.
@@ -150,39 +143,21 @@ func (a *App) emit(e events.Event) {
 	}
 }
 
-// fail turns err into what the window shows: the library's own sentence
-// for invalid input, a missing or conflicting thing, or a provider's
-// answer; anything else (a database or disk failure, which may name a
-// path or a DSN) is logged and replaced by a generic sentence.
+// fail turns err into what the window shows: the library's sentence for
+// invalid input, a missing or conflicting thing, or a provider's answer;
+// anything else (a database or disk failure, which may name a path or a
+// DSN) is logged and replaced by a generic sentence.
 func (a *App) fail(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if ce, ok := classify.AsError(err); ok {
-		return errors.New(sentence(ce.Message))
-	}
-	switch {
-	case errors.Is(err, library.ErrInvalid), errors.Is(err, library.ErrNotFound), errors.Is(err, library.ErrConflict):
-		return errors.New(sentence(err.Error()))
-	case errors.Is(err, context.Canceled):
+	e := library.Explain(err)
+	switch e.Kind {
+	case library.KindCanceled:
 		return errors.New("Docsift is shutting down.")
+	case library.KindInternal:
+		a.log.Error("call failed", "method", op, "err", err)
+		return errors.New("Something went wrong; the details are in Docsift's log.")
 	}
-	a.log.Error("call failed", "method", op, "err", err)
-	return errors.New("Something went wrong; the details are in Docsift's log.")
-}
-
-// sentence capitalises msg and ends it with a full stop (as the REST API
-// does for its error messages).
-func sentence(msg string) string {
-	if msg == "" {
-		return "Something went wrong."
-	}
-	if c := msg[0]; c >= 'a' && c <= 'z' {
-		msg = string(c-'a'+'A') + msg[1:]
-	}
-	switch msg[len(msg)-1] {
-	case '.', '!', '?':
-		return msg
-	}
-	return msg + "."
+	return errors.New(e.Message)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/library"
 )
 
 func TestDesktopOnlyMethods(t *testing.T) {
@@ -36,7 +37,7 @@ func TestDesktopOnlyMethods(t *testing.T) {
 		e.rt.dlgErr = nil
 		e.rt.files = []string{filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.md")}
 		rs := call(a.ImportWithDialog()).must(t)
-		if got := statuses(rs); len(got) != 2 || got["a.txt"] != uploadImported || got["b.md"] != uploadImported {
+		if got := statuses(rs); len(got) != 2 || got["a.txt"] != library.Imported || got["b.md"] != library.Imported {
 			t.Fatalf("ImportWithDialog = %v", got)
 		}
 
@@ -246,7 +247,7 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 func finished(rt *fakeRuntime, name string) bool {
 	for _, e := range rt.events(EventImportFinished) {
 		for _, r := range e.Data.(map[string]any)["results"].([]UploadResult) {
-			if r.Filename == name && r.Status == uploadImported {
+			if r.Filename == name && r.Status == library.Imported {
 				return true
 			}
 		}

@@ -55,7 +55,7 @@ func newEnv(t *testing.T, st store.Store, bs blob.Store) *env {
 	a := New(context.Background(), Options{
 		Library:       lib,
 		Bus:           bus,
-		About:         About{Profile: "local", Version: "test"},
+		About:         library.About{Profile: "local", Version: "test"},
 		ProgressEvery: 20 * time.Millisecond,
 		TempDir:       filepath.Join(t.TempDir(), "copies"),
 	})

@@ -12,13 +12,6 @@ import (
 	"github.com/docsift/docsift/backend/library"
 )
 
-// Per-file outcomes, as POST /api/documents reports them.
-const (
-	uploadImported  = "imported"
-	uploadDuplicate = "duplicate"
-	uploadFailed    = "failed"
-)
-
 // Events only the window receives, as "docsift:event" payloads like the
 // backend's (frontend/src/lib/types.ts ServerEvent).
 const (
@@ -31,12 +24,7 @@ const (
 
 // UploadResult is one file's outcome, the shape of the REST upload's
 // results (frontend/src/lib/types.ts).
-type UploadResult struct {
-	Filename string            `json:"filename"`
-	Status   string            `json:"status"`
-	Document *library.Document `json:"document,omitempty"`
-	Error    string            `json:"error,omitempty"`
-}
+type UploadResult = library.UploadResult
 
 // ImportProgress is the data of import.progress.
 type ImportProgress struct {
@@ -112,25 +100,10 @@ func (a *App) onFileDrop(_, _ int, paths []string) {
 // result turns one import's outcome into an UploadResult, as the REST
 // upload does: sentences for bad input, a generic one for failures.
 func (a *App) result(name string, res library.ImportResult, err error) UploadResult {
-	switch {
-	case err == nil:
-		st := uploadImported
-		if res.Duplicate {
-			st = uploadDuplicate
-		}
-		d := res.Document
-		return UploadResult{Filename: name, Status: st, Document: &d}
-	case errors.Is(err, library.ErrInvalid):
-		return UploadResult{Filename: name, Status: uploadFailed, Error: sentence(err.Error())}
-	default:
-		var changed *library.ChangedError
-		if errors.As(err, &changed) {
-			return UploadResult{Filename: name, Status: uploadFailed, Error: sentence(err.Error())}
-		}
+	if err != nil && library.Explain(err).Message == "" {
 		a.log.Error("import failed", "err", err)
-		return UploadResult{Filename: name, Status: uploadFailed,
-			Error: "The file could not be stored; the details are in Docsift's log."}
 	}
+	return library.Outcome(name, res, err, "The file could not be stored; the details are in Docsift's log.")
 }
 
 // expand lists the files to import: paths as given, folders walked

@@ -37,8 +37,8 @@ func writeFiles(t *testing.T, files map[string]string) string {
 }
 
 // statuses maps each result's file name to its status.
-func statuses(rs []UploadResult) map[string]string {
-	m := map[string]string{}
+func statuses(rs []UploadResult) map[string]library.ImportStatus {
+	m := map[string]library.ImportStatus{}
 	for _, r := range rs {
 		m[r.Filename] = r.Status
 	}
@@ -95,12 +95,12 @@ func TestImportBrowseAndManage(t *testing.T) {
 		})
 		res := call(a.ImportPaths([]string{filepath.Join(dir, "invoice.txt"), filepath.Join(dir, "sub"), filepath.Join(dir, "missing.pdf")})).must(t)
 		got := statuses(res)
-		want := map[string]string{"invoice.txt": uploadImported, "letter.md": uploadImported, "copy.txt": uploadDuplicate, "missing.pdf": uploadFailed}
+		want := map[string]library.ImportStatus{"invoice.txt": library.Imported, "letter.md": library.Imported, "copy.txt": library.Duplicate, "missing.pdf": library.Failed}
 		if len(res) != 4 || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("ImportPaths = %v, want %v", got, want)
 		}
 		for _, r := range res {
-			if r.Status == uploadFailed && !strings.Contains(r.Error, "does not exist") {
+			if r.Status == library.Failed && !strings.Contains(r.Error, "does not exist") {
 				t.Fatalf("failed result %+v, want a sentence saying the file does not exist", r)
 			}
 		}
@@ -122,10 +122,10 @@ func TestImportBrowseAndManage(t *testing.T) {
 
 		// Bytes from the page (base64), and a body that is not base64.
 		up := call(a.ImportFile("notes.txt", "text/plain", base64.StdEncoding.EncodeToString([]byte("Meeting notes: budget.")))).must(t)
-		if up.Status != uploadImported || up.Document.ContentType == "" {
+		if up.Status != library.Imported || up.Document.ContentType == "" {
 			t.Fatalf("ImportFile = %+v", up)
 		}
-		if bad := call(a.ImportFile("x.txt", "", "not base64 !!")).must(t); bad.Status != uploadFailed || bad.Error == "" {
+		if bad := call(a.ImportFile("x.txt", "", "not base64 !!")).must(t); bad.Status != library.Failed || bad.Error == "" {
 			t.Fatalf("ImportFile with a bad body = %+v, want failed with a sentence", bad)
 		}
 

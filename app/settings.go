@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/docsift/docsift/backend/library"
-	"github.com/docsift/docsift/backend/store"
-	"github.com/docsift/docsift/backend/watch"
 )
 
 // Health answers nil when the database and the object store answer
@@ -24,7 +22,7 @@ func (a *App) Health() error {
 
 // About describes where things live, for the settings screen
 // (GET /api/about). It holds nothing secret.
-func (a *App) About() (About, error) { return a.opt.About, nil }
+func (a *App) About() (library.About, error) { return a.opt.About, nil }
 
 // GetSettings returns the settings with the API key masked (GET /api/settings).
 func (a *App) GetSettings() (library.Settings, error) {
@@ -57,20 +55,20 @@ func (a *App) TestConnection(p *library.SettingsPatch) error {
 }
 
 // JobCounts reports the pipeline's queue (GET /api/jobs).
-func (a *App) JobCounts() (store.JobCounts, error) {
+func (a *App) JobCounts() (library.JobCounts, error) {
 	c, err := a.lib.JobCounts(a.ctx)
 	return c, a.fail("JobCounts", err)
 }
 
 // WatchStatus reports each watched folder's state (GET /api/watch); the
 // window also receives every change as a watch.status event.
-func (a *App) WatchStatus() ([]watch.FolderStatus, error) {
+func (a *App) WatchStatus() ([]library.FolderStatus, error) {
 	if a.opt.WatchStatus == nil {
-		return []watch.FolderStatus{}, nil
+		return []library.FolderStatus{}, nil
 	}
 	st := a.opt.WatchStatus()
 	if st == nil {
-		st = []watch.FolderStatus{}
+		st = []library.FolderStatus{}
 	}
 	return st, nil
 }

@@ -28,7 +28,7 @@ type DesktopFunc func(ctx context.Context, d Desktop) error
 type Desktop struct {
 	Library *library.Library
 	Bus     *events.Bus
-	About   httpapi.About
+	About   library.About
 	// Frontend is the embedded web UI.
 	Frontend fs.FS
 	// Files is the serve face's handler; the window passes it only the
@@ -111,10 +111,9 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 	}
 	about := about(r.cfg)
 	bus := r.lib.Bus()
-	// The window's asset server calls the file handler in-process under
-	// its own host names (wails://wails, wails.localhost): no network
-	// listener serves it, so the Host check has nothing to guard.
-	files := httpapi.New(r.lib, bus, httpapi.Options{Logger: r.log, About: about, AnyHost: true})
+	// The window's asset server calls the file handler in-process for
+	// the URLs the page loads (a PDF preview, thumbnails).
+	files := httpapi.NewFiles(r.lib, r.log)
 	err = r.env.Desktop(ctx, Desktop{
 		Library:     r.lib,
 		Bus:         bus,

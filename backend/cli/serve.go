@@ -13,6 +13,7 @@ import (
 	"github.com/docsift/docsift/backend/config"
 	"github.com/docsift/docsift/backend/httpapi"
 	"github.com/docsift/docsift/backend/jobs"
+	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/watch"
 	"github.com/docsift/docsift/frontend"
 )
@@ -159,8 +160,8 @@ func (r *runner) startWatcher(ctx context.Context) *watch.Watcher {
 
 // about describes the configuration for the UI's settings screen: where
 // things live, never a DSN or a key.
-func about(cfg config.Config) httpapi.About {
-	a := httpapi.About{Profile: string(cfg.Profile), DataDir: cfg.DataDir, Version: Version}
+func about(cfg config.Config) library.About {
+	a := library.About{Profile: string(cfg.Profile), DataDir: cfg.DataDir, Version: Version}
 	switch cfg.Profile {
 	case config.ProfileServer:
 		a.Database = "PostgreSQL"

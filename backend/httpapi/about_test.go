@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/docsift/docsift/backend/httpapi"
+	"github.com/docsift/docsift/backend/library"
 )
 
 func TestAboutDescribesTheServer(t *testing.T) {
-	want := httpapi.About{Profile: "local", DataDir: "/data", Database: "SQLite", ObjectStore: "a folder", Version: "dev"}
+	want := library.About{Profile: "local", DataDir: "/data", Database: "SQLite", ObjectStore: "a folder", Version: "dev"}
 	e := newLocal(t, httpapi.Options{About: want})
-	var got httpapi.About
+	var got library.About
 	e.call(t, "GET", "/api/about", nil, 200, &got)
 	if got != want {
 		t.Fatalf("about = %+v, want %+v", got, want)

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/docsift/docsift/backend/classify"
 	"github.com/docsift/docsift/backend/library"
 )
 
@@ -63,12 +62,6 @@ func (s *server) testSettings(w http.ResponseWriter, r *http.Request) {
 		in = &body
 	}
 	if err := s.lib.TestConnection(r.Context(), in); err != nil {
-		if ce, ok := classify.AsError(err); ok {
-			// The provider's answer, as a sentence a person can act on
-			// (never containing the key).
-			writeErrorCode(w, http.StatusBadGateway, "provider_"+string(ce.Kind), sentence(ce.Message))
-			return
-		}
 		s.writeError(w, r, err)
 		return
 	}

@@ -2,8 +2,10 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -245,4 +247,53 @@ type zeroReader struct{}
 func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// TestFilesHandler checks the desktop window's file handler: the same
+// bytes, range answers and headers as the REST server's, under whatever
+// host the window's asset server uses, and nothing but files and
+// thumbnails (the window changes the library through its bindings).
+func TestFilesHandler(t *testing.T) {
+	e := newLocal(t, httpapi.Options{})
+	var up uploadResponse
+	decode(t, e.upload(t, file{"note.pdf", strings.NewReader("%PDF-1.4\n%%EOF\n")}), &up)
+	id := up.Results[0].Document.ID
+	files := httpapi.NewFiles(e.lib, nil)
+	serve := func(method, path, host string, header map[string]string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(method, path, nil)
+		req.Host = host
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		files.ServeHTTP(rec, req)
+		return rec
+	}
+	for _, host := range []string{"wails", "wails.localhost", "evil.example.com"} {
+		rec := serve("GET", "/api/documents/"+id+"/file", host, nil)
+		if rec.Code != 200 || rec.Body.String() != "%PDF-1.4\n%%EOF\n" || rec.Header().Get("Content-Type") != "application/pdf" ||
+			rec.Header().Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(rec.Header().Get("Content-Disposition"), "inline;") {
+			t.Fatalf("file at %s: %d %q %v", host, rec.Code, rec.Body.String(), rec.Header())
+		}
+	}
+	if rec := serve("GET", "/api/documents/"+id+"/file", "wails", map[string]string{"Range": "bytes=1-3"}); rec.Code != 206 || rec.Body.String() != "PDF" {
+		t.Fatalf("range: %d %q", rec.Code, rec.Body.String())
+	}
+	if rec := serve("GET", "/api/documents/"+id+"/thumbnail", "wails", nil); rec.Code != 404 {
+		t.Fatalf("thumbnail before processing: %d, want 404", rec.Code)
+	}
+	for _, c := range []struct{ method, path string }{
+		{"DELETE", "/api/documents/" + id},
+		{"GET", "/api/documents/" + id},
+		{"GET", "/api/documents"},
+		{"GET", "/api/settings"},
+		{"POST", "/api/documents/" + id + "/file"},
+	} {
+		if rec := serve(c.method, c.path, "wails", nil); rec.Code != http.StatusNotFound && rec.Code != http.StatusMethodNotAllowed {
+			t.Errorf("%s %s through the file handler: %d, want 404 or 405", c.method, c.path, rec.Code)
+		}
+	}
+	if _, err := e.lib.Document(context.Background(), id); err != nil {
+		t.Fatalf("the document is gone after the file handler's refusals: %v", err)
+	}
 }

@@ -42,44 +42,35 @@ func writeErrorCode(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: msg}})
 }
 
-// writeError maps err to a status and code. Library sentences (invalid
-// input, not found, conflict) are shown; anything else is logged and
-// answered with a generic sentence, so no path, DSN or key leaks.
+// writeError maps err to a status and code. The library's sentences
+// (invalid input, not found, conflict, too large, a provider's answer) are
+// shown; anything else is logged and answered with a generic sentence, so
+// no path, DSN or key leaks.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var tooLarge *http.MaxBytesError
-	var upload *library.TooLargeError
-	switch {
-	case errors.As(err, &upload):
-		writeErrorCode(w, http.StatusRequestEntityTooLarge, codeTooLarge, sentence(upload.Error()))
-	case errors.As(err, &tooLarge):
-		writeErrorCode(w, http.StatusRequestEntityTooLarge, codeTooLarge,
-			"The request is larger than the server accepts.")
-	case errors.Is(err, library.ErrInvalid):
-		writeErrorCode(w, http.StatusBadRequest, codeInvalid, sentence(err.Error()))
-	case errors.Is(err, library.ErrNotFound):
-		writeErrorCode(w, http.StatusNotFound, codeNotFound, sentence(err.Error()))
-	case errors.Is(err, library.ErrConflict):
-		writeErrorCode(w, http.StatusConflict, codeConflict, sentence(err.Error()))
+	if errors.As(err, &tooLarge) {
+		writeErrorCode(w, http.StatusRequestEntityTooLarge, codeTooLarge, "The request is larger than the server accepts.")
+		return
+	}
+	e := library.Explain(err)
+	switch e.Kind {
+	case library.KindTooLarge:
+		writeErrorCode(w, http.StatusRequestEntityTooLarge, codeTooLarge, e.Message)
+	case library.KindInvalid:
+		writeErrorCode(w, http.StatusBadRequest, codeInvalid, e.Message)
+	case library.KindNotFound:
+		writeErrorCode(w, http.StatusNotFound, codeNotFound, e.Message)
+	case library.KindConflict:
+		writeErrorCode(w, http.StatusConflict, codeConflict, e.Message)
+	case library.KindProvider:
+		// The provider's answer, as a sentence a person can act on (never
+		// containing the key).
+		writeErrorCode(w, http.StatusBadGateway, "provider_"+e.Provider, e.Message)
 	default:
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeErrorCode(w, http.StatusInternalServerError, codeInternal,
 			"Something went wrong on the server; the details are in its log.")
 	}
-}
-
-// sentence capitalises msg and ends it with a full stop.
-func sentence(msg string) string {
-	if msg == "" {
-		return "Something went wrong."
-	}
-	if c := msg[0]; c >= 'a' && c <= 'z' {
-		msg = string(c-'a'+'A') + msg[1:]
-	}
-	switch msg[len(msg)-1] {
-	case '.', '!', '?':
-		return msg
-	}
-	return msg + "."
 }
 
 // decodeJSON reads a small JSON body into v; a bad body is ErrInvalid.

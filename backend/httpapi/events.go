@@ -3,9 +3,10 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/docsift/docsift/backend/events"
 	"net/http"
 	"time"
+
+	"github.com/docsift/docsift/backend/events"
 )
 
 // events streams the bus as server-sent events ("event: TYPE\ndata:

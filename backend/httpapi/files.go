@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
@@ -20,6 +21,29 @@ var inlineTypes = map[string]bool{
 	"image/jpeg":      true,
 	"image/gif":       true,
 	"image/webp":      true,
+}
+
+// NewFiles returns a handler that serves documents' bytes and thumbnails
+// only (GET /api/documents/{id}/file and /thumbnail, as the REST server
+// does) with the same headers. It is for the desktop window, whose page
+// loads those by URL from the window's own asset server: no network
+// listener serves it, so it has no Host, Origin or token checks, and no
+// other endpoint (the window calls the library through its bindings).
+func NewFiles(lib *library.Library, logger *slog.Logger) http.Handler {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &server{lib: lib, log: logger.With("component", "files")}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/documents/{id}/file", s.file)
+	mux.HandleFunc("GET /api/documents/{id}/thumbnail", s.thumbnail)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeErrorCode(w, http.StatusNotFound, codeNotFound, "There is nothing at this address.")
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		baseHeaders(w.Header())
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // file streams a document's original bytes, honouring a single Range.

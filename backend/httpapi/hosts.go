@@ -34,14 +34,13 @@ type allowedHost struct {
 
 // hostPolicy decides which Host headers and Origins are this server's.
 type hostPolicy struct {
-	any   bool
 	extra []allowedHost
 }
 
 // newHostPolicy parses the configured names; the ones it cannot read are
 // returned so they can be logged (config.Validate refuses them first).
-func newHostPolicy(names []string, any bool) (hostPolicy, []string) {
-	p := hostPolicy{any: any}
+func newHostPolicy(names []string) (hostPolicy, []string) {
+	var p hostPolicy
 	var bad []string
 	for _, n := range names {
 		name, port, ok := parseHost(n)
@@ -180,9 +179,6 @@ func (p hostPolicy) allows(r *http.Request, name, port string) bool {
 
 // hostAllowed reports whether r's Host header names this server.
 func (s *server) hostAllowed(r *http.Request) bool {
-	if s.hosts.any {
-		return true
-	}
 	name, port, ok := parseHost(r.Host)
 	return ok && s.hosts.allows(r, name, port)
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/library"
-	"github.com/docsift/docsift/backend/watch"
 )
 
 // DefaultMaxUploadBytes bounds one uploaded file unless Options say
@@ -33,10 +32,6 @@ type Options struct {
 	// against DNS rebinding (hosts.go). Writes must come from an Origin
 	// at one of these names, or from AllowedOrigins.
 	AllowedHosts []string
-	// AnyHost turns the Host check off. Only for a handler that no network
-	// listener serves: the desktop window's asset server, whose requests
-	// come from the window itself.
-	AnyHost bool
 	// TrustedProxies are reverse proxies (IP or CIDR) whose
 	// X-Forwarded-Proto is believed: a request from one of them marked
 	// https counts as HTTPS, so the login cookie is Secure (proxy.go).
@@ -51,10 +46,10 @@ type Options struct {
 	// Heartbeat is the SSE keep-alive interval (default 15 s).
 	Heartbeat time.Duration
 	// About is served at GET /api/about (the UI's settings screen).
-	About About
+	About library.About
 	// WatchStatus reports the watched folders at GET /api/watch (nil:
 	// none are watched).
-	WatchStatus func() []watch.FolderStatus
+	WatchStatus func() []library.FolderStatus
 	// MaxFailedLogins wrong tokens from one address within
 	// FailedLoginWindow make it wait (429 with Retry-After) until the
 	// window has passed (defaults 10 and 1 minute; ratelimit.go).
@@ -92,7 +87,7 @@ func New(lib *library.Library, bus *events.Bus, opt Options) http.Handler {
 		s.origins[strings.ToLower(strings.TrimRight(o, "/"))] = true
 	}
 	var bad []string
-	s.hosts, bad = newHostPolicy(opt.AllowedHosts, opt.AnyHost)
+	s.hosts, bad = newHostPolicy(opt.AllowedHosts)
 	for _, h := range bad {
 		s.log.Warn("allowed host ignored: not a name or name:port", "host", h)
 	}
@@ -166,16 +161,21 @@ func (s *server) routes(mux *http.ServeMux) {
 	}
 }
 
+// baseHeaders sets the security headers every response carries (a file
+// may loosen the framing ones for its own preview).
+func baseHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+}
+
 // secure adds the security headers to every response, then checks the
 // Host of every request, the Origin of state-changing requests and the
 // token on /api/ requests.
 func (s *server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
+		baseHeaders(w.Header())
 		if !s.hostAllowed(r) {
 			misdirected(w, r)
 			return

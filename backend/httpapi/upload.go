@@ -9,21 +9,6 @@ import (
 	"github.com/docsift/docsift/backend/library"
 )
 
-// Upload outcomes per file.
-const (
-	uploadImported  = "imported"
-	uploadDuplicate = "duplicate"
-	uploadFailed    = "failed"
-)
-
-// uploadResult is one file's outcome.
-type uploadResult struct {
-	Filename string            `json:"filename"`
-	Status   string            `json:"status"`
-	Document *library.Document `json:"document,omitempty"`
-	Error    string            `json:"error,omitempty"`
-}
-
 // upload imports every "file" part of a multipart body, streaming each
 // part into the library: nothing is buffered whole or spooled to disk.
 // A file that fails is reported and the next one is still imported; a
@@ -40,7 +25,7 @@ func (s *server) upload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, invalidError("the upload is not a readable multipart body"))
 		return
 	}
-	results := []uploadResult{}
+	results := []library.UploadResult{}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -68,19 +53,12 @@ func (s *server) upload(w http.ResponseWriter, r *http.Request) {
 			return
 		case err != nil && r.Context().Err() != nil:
 			return // the client went away
-		case errors.Is(err, library.ErrInvalid):
-			results = append(results, uploadResult{Filename: name, Status: uploadFailed, Error: sentence(err.Error())})
-		case err != nil:
-			s.log.Error("upload failed", "err", err)
-			results = append(results, uploadResult{Filename: name, Status: uploadFailed,
-				Error: "The file could not be stored; the details are in the server's log."})
 		default:
-			st := uploadImported
-			if res.Duplicate {
-				st = uploadDuplicate
+			if err != nil && library.Explain(err).Message == "" {
+				s.log.Error("upload failed", "err", err)
 			}
-			d := res.Document
-			results = append(results, uploadResult{Filename: name, Status: st, Document: &d})
+			results = append(results, library.Outcome(name, res, err,
+				"The file could not be stored; the details are in the server's log."))
 		}
 	}
 	if len(results) == 0 {

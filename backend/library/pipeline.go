@@ -75,8 +75,12 @@ func (l *Library) Reprocess(ctx context.Context, id string) (Document, error) {
 }
 
 // JobCounts reports the pipeline's queue.
-func (l *Library) JobCounts(ctx context.Context) (store.JobCounts, error) {
-	return l.store.JobCounts(ctx)
+func (l *Library) JobCounts(ctx context.Context) (JobCounts, error) {
+	c, err := l.store.JobCounts(ctx)
+	if err != nil {
+		return JobCounts{}, err
+	}
+	return JobCounts{Queued: c.Queued, Running: c.Running, Failed: c.Failed}, nil
 }
 
 // DescribeJobs lists a document's jobs in one line (kind, state, attempts,

@@ -8,54 +8,25 @@ import (
 	"unicode/utf8"
 
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/library"
 )
 
-// State is what a watched folder is doing.
-type State string
+// State is what a watched folder is doing (the library's vocabulary, so
+// that the faces need not know this package).
+type State = library.FolderState
 
 // Folder states.
 const (
-	// StateStarting: the folder is being set up (watches added, first scan).
-	StateStarting State = "starting"
-	// StateWatching: file events are watched and the tree rescanned now
-	// and then.
-	StateWatching State = "watching"
-	// StatePolling: the tree is walked every poll interval (chosen, or
-	// fallen back to when file events are unavailable; Reason says which).
-	StatePolling State = "polling"
-	// StateError: the folder cannot be watched (Reason says why, in a
-	// sentence); the watcher keeps trying and recovers when it can.
-	StateError State = "error"
-	// StateStopped: the watcher has shut down.
-	StateStopped State = "stopped"
+	StateStarting = library.FolderStarting
+	StateWatching = library.FolderWatching
+	StatePolling  = library.FolderPolling
+	StateError    = library.FolderError
+	StateStopped  = library.FolderStopped
 )
 
 // FolderStatus is the visible state of one watched folder. It is the Data
 // of watch.status events.
-type FolderStatus struct {
-	Path  string `json:"path"`
-	State State  `json:"state"`
-	// Reason explains an error state, or why the folder is polled.
-	Reason string `json:"reason,omitempty"`
-	// Pending counts files seen and not finished yet (waiting to settle,
-	// queued, importing, or waiting to be moved to done/).
-	Pending int `json:"pending"`
-	// Imported, Duplicates and Failed count files since the watcher started.
-	Imported   int `json:"imported"`
-	Duplicates int `json:"duplicates"`
-	Failed     int `json:"failed"`
-	// Replaced counts files that changed after their import and whose new
-	// bytes replaced the document they had made.
-	Replaced int `json:"replaced"`
-	// LastImport is when a file of this folder last finished importing.
-	LastImport time.Time `json:"last_import,omitzero"`
-	// LastError is the latest problem, as a sentence, and when it happened.
-	LastError   string    `json:"last_error,omitempty"`
-	LastErrorAt time.Time `json:"last_error_at,omitzero"`
-	// SuggestPolling is set when the folder is on a network filesystem but
-	// watched through file events, which miss other machines' writes.
-	SuggestPolling bool `json:"suggest_polling,omitempty"`
-}
+type FolderStatus = library.FolderStatus
 
 // FileEvent is the Data of watch.file_seen, watch.file_failed and of the
 // document.imported events the watcher publishes.

@@ -12,4 +12,12 @@ var drivers = []string{"backend/store/sqlite", "backend/store/postgres", "backen
 // and everything under it), and why, said as the failure's sentence.
 var rules = []rule{
 	{pkg: "backend/library", forbid: append([]string{"backend/config"}, drivers...), why: "the use cases get their stores handed to library.New; backend/wire reads the configuration and chooses the drivers"},
+	{pkg: "app", forbid: append([]string{"backend/config", "backend/wire"}, drivers...), why: "the desktop face is handed its library; backend/cli wires it"},
+	{pkg: "backend/httpapi", forbid: append([]string{"backend/config", "backend/wire"}, drivers...), why: "the serve face is handed its library; backend/cli wires it"},
+	{pkg: "app", direct: true, forbid: append([]string{"backend/httpapi"}, faceForbids...), why: "a face calls the library (and listens to events) only: what it shows is the library's types"},
+	{pkg: "backend/httpapi", direct: true, forbid: faceForbids, why: "a face calls the library (and listens to events) only: what it sends is the library's types"},
 }
+
+// faceForbids are the packages below the library that a face must not
+// reach past it for.
+var faceForbids = []string{"backend/store", "backend/blob", "backend/watch", "backend/classify", "backend/jobs", "backend/extract"}
