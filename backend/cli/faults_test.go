@@ -27,6 +27,8 @@ import (
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/backend/store/postgres"
+	"github.com/docsift/docsift/backend/store/sqlite"
 	"github.com/docsift/docsift/backend/watch"
 	"github.com/docsift/docsift/backend/wire"
 	"github.com/docsift/docsift/internal/testenv"
@@ -217,6 +219,26 @@ func openLibrary(t *testing.T, vars map[string]string, data string) (*library.Li
 }
 
 // openBlobs opens the library's object store directly, to list it.
+// openStore opens the metadata store of cfg beside the library's, to read
+// what only the rows say (object keys).
+func openStore(t *testing.T, cfg config.Config) store.Store {
+	t.Helper()
+	var (
+		st  store.Store
+		err error
+	)
+	if cfg.Profile == config.ProfileServer {
+		st, err = postgres.Open(context.Background(), cfg.PostgresDSN)
+	} else {
+		st, err = sqlite.Open(context.Background(), cfg.SQLitePath())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 func openBlobs(t *testing.T, cfg config.Config) blob.Store {
 	t.Helper()
 	var bs blob.Store
@@ -442,8 +464,13 @@ func checkStores(t *testing.T, vars map[string]string, data string, f *figures) 
 
 	// Every object belongs to a document (its original or its thumbnail).
 	owned := map[string]bool{}
+	rows := openStore(t, cfg)
 	for _, d := range docs {
-		owned[d.ObjectKey] = true
+		row, err := rows.Document(ctx, d.ID)
+		if err != nil {
+			t.Fatalf("%s: the row: %v", d.Filename, err)
+		}
+		owned[row.ObjectKey] = true
 		owned[jobs.ThumbnailKey(store.Document{UserID: lib.UserID(), ID: d.ID})] = true
 	}
 	bs := openBlobs(t, cfg)

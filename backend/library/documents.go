@@ -11,7 +11,7 @@ import (
 	"github.com/docsift/docsift/backend/store"
 )
 
-// Documents lists a page of the user's documents. f.UserID is ignored.
+// Documents lists a page of the user's documents.
 func (l *Library) Documents(ctx context.Context, f Filter) (Page, error) {
 	if !f.Sort.Valid() {
 		return Page{}, invalidf("unknown sort %q: use newest, oldest, name or size", f.Sort)
@@ -25,29 +25,38 @@ func (l *Library) Documents(ctx context.Context, f Filter) (Page, error) {
 	if f.FolderID != nil && f.Unfiled {
 		return Page{}, invalidf("choose either a folder or unfiled documents, not both")
 	}
-	f.UserID = l.user.ID
-	page, err := l.store.Documents(ctx, f)
+	page, err := l.store.Documents(ctx, f.storeFilter(l.user.ID))
 	if err != nil {
 		return Page{}, fmt.Errorf("list documents: %w", err)
 	}
-	return page, nil
+	return Page{Documents: documentsOut(page.Documents), Total: page.Total, NextCursor: page.NextCursor}, nil
 }
 
 // Document returns one document with its topics and extracted text.
 func (l *Library) Document(ctx context.Context, id string) (Document, error) {
+	d, err := l.document(ctx, id)
+	if err != nil {
+		return Document{}, err
+	}
+	return documentOut(d), nil
+}
+
+// document returns the user's stored document id (ErrNotFound when it is
+// missing or another user's).
+func (l *Library) document(ctx context.Context, id string) (store.Document, error) {
 	d, err := l.store.Document(ctx, id)
 	if err != nil {
-		return Document{}, fmt.Errorf("document %s: %w", id, err)
+		return store.Document{}, fmt.Errorf("document %s: %w", id, err)
 	}
 	if d.UserID != l.user.ID {
-		return Document{}, fmt.Errorf("document %s: %w", id, ErrNotFound)
+		return store.Document{}, fmt.Errorf("document %s: %w", id, ErrNotFound)
 	}
 	return d, nil
 }
 
 // Open streams a document's original bytes. The caller closes the reader.
 func (l *Library) Open(ctx context.Context, id string) (io.ReadCloser, Document, error) {
-	d, err := l.Document(ctx, id)
+	d, err := l.document(ctx, id)
 	if err != nil {
 		return nil, Document{}, err
 	}
@@ -55,13 +64,13 @@ func (l *Library) Open(ctx context.Context, id string) (io.ReadCloser, Document,
 	if err != nil {
 		return nil, Document{}, fmt.Errorf("read the bytes of %s: %w", quoteName(d.Filename), err)
 	}
-	return rc, d, nil
+	return rc, documentOut(d), nil
 }
 
 // OpenRange streams length bytes of a document from offset (length -1: to
 // the end), for HTTP range requests.
 func (l *Library) OpenRange(ctx context.Context, id string, offset, length int64) (io.ReadCloser, Document, error) {
-	d, err := l.Document(ctx, id)
+	d, err := l.document(ctx, id)
 	if err != nil {
 		return nil, Document{}, err
 	}
@@ -72,7 +81,7 @@ func (l *Library) OpenRange(ctx context.Context, id string, offset, length int64
 	if err != nil {
 		return nil, Document{}, fmt.Errorf("read the bytes of %s: %w", quoteName(d.Filename), err)
 	}
-	return rc, d, nil
+	return rc, documentOut(d), nil
 }
 
 // Delete removes a document: first its row (so it disappears at once and
@@ -80,7 +89,7 @@ func (l *Library) OpenRange(ctx context.Context, id string, offset, length int64
 // logged and tolerated; an object that cannot be removed is left for
 // `docsift verify` to find.
 func (l *Library) Delete(ctx context.Context, id string) error {
-	d, err := l.Document(ctx, id)
+	d, err := l.document(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -115,21 +124,21 @@ func (l *Library) Rename(ctx context.Context, id, name string) (Document, error)
 	if err := checkName(name); err != nil {
 		return Document{}, err
 	}
-	if _, err := l.Document(ctx, id); err != nil {
+	if _, err := l.document(ctx, id); err != nil {
 		return Document{}, err
 	}
 	d, err := l.store.UpdateDocument(ctx, id, store.DocumentPatch{Filename: &name})
 	if err != nil {
 		return Document{}, fmt.Errorf("rename document %s: %w", id, err)
 	}
-	return d, nil
+	return documentOut(d), nil
 }
 
 // SetTopics replaces a document's topics with the named ones, as the
 // user's choice. Unknown names create topics; names are compared
 // case-insensitively and the first spelling is kept.
 func (l *Library) SetTopics(ctx context.Context, id string, names []string) (Document, error) {
-	if _, err := l.Document(ctx, id); err != nil {
+	if _, err := l.document(ctx, id); err != nil {
 		return Document{}, err
 	}
 	seen := map[string]bool{}

@@ -62,7 +62,7 @@ func (l *Library) Export(ctx context.Context, dir string, opt ExportOptions) (Ex
 	if err != nil {
 		return ExportReport{}, err
 	}
-	folders, err := l.Folders(ctx)
+	folders, err := l.store.Folders(ctx, l.user.ID)
 	if err != nil {
 		return ExportReport{}, err
 	}
@@ -179,7 +179,7 @@ func prepareExportDir(dir string) error {
 
 // exportOriginal copies a document's object to dest through a temporary
 // file in the same folder, checking its size and sha256 before the rename.
-func (l *Library) exportOriginal(ctx context.Context, d Document, dest string) error {
+func (l *Library) exportOriginal(ctx context.Context, d store.Document, dest string) error {
 	rc, _, err := l.blobs.Get(ctx, d.ObjectKey)
 	if err != nil {
 		return fmt.Errorf("read the stored bytes: %w", err)
@@ -205,7 +205,7 @@ func (l *Library) exportOriginal(ctx context.Context, d Document, dest string) e
 }
 
 // sidecarOf describes d as exported under name.
-func sidecarOf(d Document, name, placed string, folderPaths map[string]string) Sidecar {
+func sidecarOf(d store.Document, name, placed string, folderPaths map[string]string) Sidecar {
 	sc := Sidecar{
 		Format: SidecarFormat, FormatVersion: ExportFormatVersion,
 		ID: d.ID, Filename: d.Filename, File: name, SHA256: d.SHA256, Size: d.SizeBytes,
@@ -227,8 +227,8 @@ func sidecarOf(d Document, name, placed string, folderPaths map[string]string) S
 
 // folderTree nests the flat folder list and returns it with each folder's
 // path ("Work/2024").
-func folderTree(folders []Folder) ([]ManifestFolder, map[string]string) {
-	children := map[string][]Folder{}
+func folderTree(folders []store.Folder) ([]ManifestFolder, map[string]string) {
+	children := map[string][]store.Folder{}
 	known := map[string]bool{}
 	for _, f := range folders {
 		known[f.ID] = true

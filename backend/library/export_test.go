@@ -64,7 +64,7 @@ func takeSnapshot(t *testing.T, e *env) snapshot {
 		t.Fatal(err)
 	}
 	for _, tp := range topics {
-		tp.UserID, tp.CreatedAt = "", tp.CreatedAt.UTC()
+		tp.CreatedAt = tp.CreatedAt.UTC()
 		s.Topics[tp.ID] = tp
 	}
 	folders, err := e.lib.Folders(ctx)
@@ -72,7 +72,7 @@ func takeSnapshot(t *testing.T, e *env) snapshot {
 		t.Fatal(err)
 	}
 	for _, f := range folders {
-		f.UserID, f.CreatedAt = "", f.CreatedAt.UTC()
+		f.CreatedAt = f.CreatedAt.UTC()
 		s.Folders[f.ID] = f
 	}
 	return s
@@ -383,7 +383,7 @@ func TestExportReportsMissingBytes(t *testing.T) {
 	e := newLocal(t)
 	importText(t, e, "kept.txt", "kept")
 	gone := importText(t, e, "gone.txt", "gone")
-	if err := e.blobs.Delete(context.Background(), gone.ObjectKey); err != nil {
+	if err := e.blobs.Delete(context.Background(), e.key(t, gone.ID)); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "x")

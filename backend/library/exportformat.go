@@ -2,8 +2,6 @@ package library
 
 import (
 	"time"
-
-	"github.com/docsift/docsift/backend/store"
 )
 
 // The export format: a folder anyone can read without Docsift, and any
@@ -153,6 +151,3 @@ type SidecarTopic struct {
 	Source     LinkSource `json:"source"`
 	Confidence float64    `json:"confidence"`
 }
-
-// LinkSource says who put a topic on a document (user, classifier, rule).
-type LinkSource = store.LinkSource

@@ -19,17 +19,28 @@ func (l *Library) Folders(ctx context.Context) ([]Folder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list folders: %w", err)
 	}
-	return fs, nil
+	out := make([]Folder, len(fs))
+	for i, f := range fs {
+		out[i] = folderOut(f)
+	}
+	return out, nil
 }
 
 // Folder returns one folder.
 func (l *Library) Folder(ctx context.Context, id string) (Folder, error) {
+	f, err := l.folder(ctx, id)
+	return folderOut(f), err
+}
+
+// folder returns the user's stored folder id (ErrNotFound when it is
+// missing or another user's).
+func (l *Library) folder(ctx context.Context, id string) (store.Folder, error) {
 	f, err := l.store.Folder(ctx, id)
 	if err != nil {
-		return Folder{}, fmt.Errorf("folder %s: %w", id, err)
+		return store.Folder{}, fmt.Errorf("folder %s: %w", id, err)
 	}
 	if f.UserID != l.user.ID {
-		return Folder{}, fmt.Errorf("folder %s: %w", id, ErrNotFound)
+		return store.Folder{}, fmt.Errorf("folder %s: %w", id, ErrNotFound)
 	}
 	return f, nil
 }
@@ -49,7 +60,7 @@ func (l *Library) CreateFolder(ctx context.Context, name string, parentID *strin
 	if err := l.store.CreateFolder(ctx, &f); err != nil {
 		return Folder{}, fmt.Errorf("create folder: %w", err)
 	}
-	return f, nil
+	return folderOut(f), nil
 }
 
 // RenameFolder changes a folder's name.
@@ -58,7 +69,7 @@ func (l *Library) RenameFolder(ctx context.Context, id, name string) (Folder, er
 	if err != nil {
 		return Folder{}, err
 	}
-	f, err := l.Folder(ctx, id)
+	f, err := l.folder(ctx, id)
 	if err != nil {
 		return Folder{}, err
 	}
@@ -66,13 +77,13 @@ func (l *Library) RenameFolder(ctx context.Context, id, name string) (Folder, er
 	if err := l.store.UpdateFolder(ctx, f); err != nil {
 		return Folder{}, fmt.Errorf("rename folder: %w", err)
 	}
-	return f, nil
+	return folderOut(f), nil
 }
 
 // MoveFolder puts a folder under parentID (nil: at the top). Moving a
 // folder into itself or one of its descendants is a conflict.
 func (l *Library) MoveFolder(ctx context.Context, id string, parentID *string) (Folder, error) {
-	f, err := l.Folder(ctx, id)
+	f, err := l.folder(ctx, id)
 	if err != nil {
 		return Folder{}, err
 	}
@@ -88,7 +99,7 @@ func (l *Library) MoveFolder(ctx context.Context, id string, parentID *string) (
 		}
 		return Folder{}, fmt.Errorf("move folder: %w", err)
 	}
-	return f, nil
+	return folderOut(f), nil
 }
 
 // DeleteFolder removes a folder. Unless moveToParent is set, only an empty

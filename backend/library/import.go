@@ -130,7 +130,7 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 	}
 	if existing, err := l.store.DocumentBySHA256(ctx, l.user.ID, put.SHA256); err == nil {
 		l.removeObject(ctx, key)
-		return ImportResult{Document: existing, Duplicate: true}, nil
+		return ImportResult{Document: documentOut(existing), Duplicate: true}, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return fail(fmt.Errorf("store %s: database: %w", quoteName(name), err))
 	}
@@ -160,7 +160,7 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 			if gerr != nil {
 				return ImportResult{}, fmt.Errorf("store %s: database: %w", quoteName(name), gerr)
 			}
-			return ImportResult{Document: existing, Duplicate: true}, nil
+			return ImportResult{Document: documentOut(existing), Duplicate: true}, nil
 		}
 		if errors.Is(err, store.ErrNotDurable) {
 			// The row may exist: its object stays (verify removes it as
@@ -173,7 +173,7 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 		doc.Topics = []store.DocumentTopic{}
 	}
 	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID})
-	return ImportResult{Document: doc}, nil
+	return ImportResult{Document: documentOut(doc)}, nil
 }
 
 // putChecked streams r to a new object of document docID while hashing,

@@ -89,14 +89,14 @@ func TestDeleteRemovesRowAndObject(t *testing.T) {
 		if _, err := e.lib.Document(ctx, d.ID); !errors.Is(err, library.ErrNotFound) {
 			t.Errorf("deleted document still found: %v", err)
 		}
-		if keys := e.objectKeys(t); len(keys) != 1 || keys[0] != keep.ObjectKey {
+		if keys := e.objectKeys(t); len(keys) != 1 || keys[0] != e.key(t, keep.ID) {
 			t.Errorf("objects after delete: %v", keys)
 		}
 		if err := e.lib.Delete(ctx, d.ID); !errors.Is(err, library.ErrNotFound) {
 			t.Errorf("second delete: %v", err)
 		}
 		// A document whose object vanished is still deletable.
-		if err := e.blobs.Delete(ctx, keep.ObjectKey); err != nil {
+		if err := e.blobs.Delete(ctx, e.key(t, keep.ID)); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.lib.Delete(ctx, keep.ID); err != nil {
@@ -241,8 +241,9 @@ func TestFolders(t *testing.T) {
 func TestRename(t *testing.T) {
 	profiles(t, func(t *testing.T, e *env) {
 		d := importText(t, e, "old.txt", "r")
+		key := e.key(t, d.ID)
 		got, err := e.lib.Rename(context.Background(), d.ID, "  new name.txt ")
-		if err != nil || got.Filename != "new name.txt" || got.ObjectKey != d.ObjectKey {
+		if err != nil || got.Filename != "new name.txt" || e.key(t, got.ID) != key {
 			t.Errorf("rename: %+v %v", got, err)
 		}
 	})

@@ -33,7 +33,7 @@ func (l *Library) Workers(ex jobs.Extractor, opt jobs.Options) *jobs.Pool {
 // Thumbnail streams a document's thumbnail (PNG). ErrNotFound when the
 // document has none (yet, or its type has no preview).
 func (l *Library) Thumbnail(ctx context.Context, id string) (io.ReadCloser, error) {
-	d, err := l.Document(ctx, id)
+	d, err := l.document(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -50,12 +50,12 @@ func (l *Library) Thumbnail(ctx context.Context, id string) (io.ReadCloser, erro
 // Reprocess queues a document for extraction again (the retry action for a
 // failed document, or after installing OCR).
 func (l *Library) Reprocess(ctx context.Context, id string) (Document, error) {
-	d, err := l.Document(ctx, id)
+	d, err := l.document(ctx, id)
 	if err != nil {
 		return Document{}, err
 	}
 	if d.Status == store.StatusExtracting || d.Status == store.StatusClassifying {
-		return d, nil // already on its way
+		return documentOut(d), nil // already on its way
 	}
 	// The status first, then the job: a worker may claim the job the
 	// moment it exists, and its claim sets the status it works under, which
@@ -71,7 +71,7 @@ func (l *Library) Reprocess(ctx context.Context, id string) (Document, error) {
 		return Document{}, fmt.Errorf("queue %s: %w", id, err)
 	}
 	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: id})
-	return d, nil
+	return documentOut(d), nil
 }
 
 // JobCounts reports the pipeline's queue.

@@ -165,7 +165,7 @@ func TestStoredBytesOfTheWrongSizeFail(t *testing.T) {
 			t.Fatal(err)
 		}
 		short := "cut"
-		if _, err := e.blobs.Put(ctx, res.Document.ObjectKey, strings.NewReader(short), int64(len(short))); err != nil {
+		if _, err := e.blobs.Put(ctx, e.key(t, res.Document.ID), strings.NewReader(short), int64(len(short))); err != nil {
 			t.Fatal(err)
 		}
 		startWorkers(t, e)

@@ -55,6 +55,17 @@ func build(t testing.TB, st store.Store, bs blob.Store, dir string) *env {
 }
 
 // objectKeys lists every object in the store.
+// key is the object key the row of document id names (the faces never
+// see it).
+func (e *env) key(t testing.TB, id string) string {
+	t.Helper()
+	d, err := e.store.Document(context.Background(), id)
+	if err != nil {
+		t.Fatalf("the row of %s: %v", id, err)
+	}
+	return d.ObjectKey
+}
+
 func (e *env) objectKeys(t *testing.T) []string {
 	t.Helper()
 	var keys []string

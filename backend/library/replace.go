@@ -35,7 +35,7 @@ func (l *Library) ReplacePath(ctx context.Context, id, path string, opt ImportOp
 	if err != nil {
 		return ImportResult{}, err
 	}
-	old, err := l.Document(ctx, id)
+	old, err := l.document(ctx, id)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -58,14 +58,14 @@ func (l *Library) ReplacePath(ctx context.Context, id, path string, opt ImportOp
 
 // replaceStream is ReplacePath's body: r's bytes (size bytes, re-checked by
 // verify) replace old's.
-func (l *Library) replaceStream(ctx context.Context, old Document, name string, r io.Reader, size int64, verify func() error) (ImportResult, error) {
+func (l *Library) replaceStream(ctx context.Context, old store.Document, name string, r io.Reader, size int64, verify func() error) (ImportResult, error) {
 	key, ctype, put, err := l.putChecked(ctx, old.ID, name, "", r, size, verify)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	if put.SHA256 == old.SHA256 {
 		l.removeObject(ctx, key) // the same bytes: nothing to replace
-		return ImportResult{Document: old}, nil
+		return ImportResult{Document: documentOut(old)}, nil
 	}
 	if existing, err := l.store.DocumentBySHA256(ctx, l.user.ID, put.SHA256); err == nil {
 		l.removeObject(ctx, key)
@@ -114,7 +114,7 @@ func (l *Library) replaceStream(ctx context.Context, old Document, name string, 
 // supersede handles new bytes that are already existing's: old, an
 // unfinished copy of them, gives its person-made topic links to existing
 // and is deleted.
-func (l *Library) supersede(ctx context.Context, old, existing Document) (ImportResult, error) {
+func (l *Library) supersede(ctx context.Context, old, existing store.Document) (ImportResult, error) {
 	links := make([]store.TopicLink, 0, len(existing.Topics)+len(old.Topics))
 	linked := map[string]bool{}
 	for _, t := range existing.Topics {

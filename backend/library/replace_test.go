@@ -55,6 +55,7 @@ func TestReplacePathKeepsTheDocument(t *testing.T) {
 		if err := os.WriteFile(path, []byte(complete), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		firstKey := e.key(t, first.Document.ID)
 		res, err := e.lib.ReplacePath(ctx, first.Document.ID, path, library.ImportOptions{Topics: []string{"Rent"}})
 		if err != nil {
 			t.Fatal(err)
@@ -64,7 +65,7 @@ func TestReplacePathKeepsTheDocument(t *testing.T) {
 			d.FolderID == nil || *d.FolderID != folder.ID || len(d.Topics) != 1 || d.Topics[0].Name != "Rent" {
 			t.Fatalf("replaced: duplicate=%v %+v", res.Duplicate, d)
 		}
-		if d.SizeBytes != int64(len(complete)) || d.ObjectKey == first.Document.ObjectKey || d.SHA256 == first.Document.SHA256 {
+		if d.SizeBytes != int64(len(complete)) || e.key(t, d.ID) == firstKey || d.SHA256 == first.Document.SHA256 {
 			t.Errorf("content fields not replaced: %+v", d)
 		}
 		if got := readDoc(t, e, d.ID); got != complete {
@@ -78,8 +79,8 @@ func TestReplacePathKeepsTheDocument(t *testing.T) {
 			t.Errorf("%d documents, want 1", n)
 		}
 		keys := e.objectKeys(t)
-		if slices.Contains(keys, first.Document.ObjectKey) || !slices.Contains(keys, d.ObjectKey) {
-			t.Errorf("objects %v: the old one must be gone, the new one there (%s)", keys, d.ObjectKey)
+		if slices.Contains(keys, firstKey) || !slices.Contains(keys, e.key(t, d.ID)) {
+			t.Errorf("objects %v: the old one must be gone, the new one there (%s)", keys, e.key(t, d.ID))
 		}
 		rep, err := e.lib.Verify(ctx, library.VerifyOptions{OrphanGrace: -1})
 		if err != nil {
@@ -105,8 +106,9 @@ func TestReplacePathSameAndDuplicate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		partialKey := e.key(t, partial.Document.ID)
 		same, err := e.lib.ReplacePath(ctx, partial.Document.ID, path, library.ImportOptions{})
-		if err != nil || same.Duplicate || same.Document.ObjectKey != partial.Document.ObjectKey {
+		if err != nil || same.Duplicate || e.key(t, same.Document.ID) != partialKey {
 			t.Fatalf("same bytes: %+v %v", same, err)
 		}
 		if keys := e.objectKeys(t); len(keys) != 1 {
@@ -134,8 +136,8 @@ func TestReplacePathSameAndDuplicate(t *testing.T) {
 		if n := countDocs(t, e); n != 1 {
 			t.Errorf("%d documents, want 1", n)
 		}
-		if keys := e.objectKeys(t); len(keys) != 1 || keys[0] != other.ObjectKey {
-			t.Errorf("objects %v, want only %s", keys, other.ObjectKey)
+		if keys := e.objectKeys(t); len(keys) != 1 || keys[0] != e.key(t, other.ID) {
+			t.Errorf("objects %v, want only %s", keys, e.key(t, other.ID))
 		}
 		if _, err := e.lib.ReplacePath(ctx, partial.Document.ID, path, library.ImportOptions{}); !errors.Is(err, library.ErrNotFound) {
 			t.Errorf("a deleted document: %v", err)

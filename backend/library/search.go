@@ -48,8 +48,7 @@ func (l *Library) Search(ctx context.Context, query string, opt SearchOptions) (
 	if err != nil {
 		return SearchResult{}, err
 	}
-	f := opt.Filter
-	f.UserID = l.user.ID
+	f := opt.Filter.storeFilter(l.user.ID)
 	if !f.Sort.Valid() {
 		return SearchResult{}, invalidf("unknown sort %q: use newest, oldest, name or size", f.Sort)
 	}
@@ -81,7 +80,7 @@ func (l *Library) Search(ctx context.Context, query string, opt SearchOptions) (
 	out := SearchResult{Hits: make([]SearchHit, 0, len(page.Hits)), Total: page.Total, TotalIsEstimate: page.TotalIsEstimate}
 	for _, h := range page.Hits {
 		snippet, marks := splitHighlights(h.Snippet)
-		out.Hits = append(out.Hits, SearchHit{Document: h.Document, Snippet: snippet, Highlights: marks, Rank: h.Rank})
+		out.Hits = append(out.Hits, SearchHit{Document: documentOut(h.Document), Snippet: snippet, Highlights: marks, Rank: h.Rank})
 	}
 	return out, nil
 }

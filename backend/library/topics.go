@@ -42,17 +42,28 @@ func (l *Library) Topics(ctx context.Context) ([]Topic, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list topics: %w", err)
 	}
-	return ts, nil
+	out := make([]Topic, len(ts))
+	for i, t := range ts {
+		out[i] = topicOut(t)
+	}
+	return out, nil
 }
 
 // Topic returns one topic.
 func (l *Library) Topic(ctx context.Context, id string) (Topic, error) {
+	t, err := l.topic(ctx, id)
+	return topicOut(t), err
+}
+
+// topic returns the user's stored topic id (ErrNotFound when it is
+// missing or another user's).
+func (l *Library) topic(ctx context.Context, id string) (store.Topic, error) {
 	t, err := l.store.Topic(ctx, id)
 	if err != nil {
-		return Topic{}, fmt.Errorf("topic %s: %w", id, err)
+		return store.Topic{}, fmt.Errorf("topic %s: %w", id, err)
 	}
 	if t.UserID != l.user.ID {
-		return Topic{}, fmt.Errorf("topic %s: %w", id, ErrNotFound)
+		return store.Topic{}, fmt.Errorf("topic %s: %w", id, ErrNotFound)
 	}
 	return t, nil
 }
@@ -63,7 +74,7 @@ func (l *Library) TopicByName(ctx context.Context, name string) (Topic, error) {
 	if err != nil {
 		return Topic{}, fmt.Errorf("topic %q: %w", name, err)
 	}
-	return t, nil
+	return topicOut(t), nil
 }
 
 // CreateTopic creates a topic, or returns the existing one whose name is
@@ -80,7 +91,7 @@ func (l *Library) CreateTopic(ctx context.Context, in TopicInput) (Topic, error)
 		return Topic{}, invalidf("the color %q is not of the form #rrggbb", color)
 	}
 	if existing, err := l.store.TopicByName(ctx, l.user.ID, name); err == nil {
-		return existing, nil
+		return topicOut(existing), nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return Topic{}, fmt.Errorf("create topic: %w", err)
 	}
@@ -88,17 +99,18 @@ func (l *Library) CreateTopic(ctx context.Context, in TopicInput) (Topic, error)
 	if err := l.store.CreateTopic(ctx, &t); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			// Created concurrently under another spelling: use that one.
-			return l.store.TopicByName(ctx, l.user.ID, name)
+			existing, err := l.store.TopicByName(ctx, l.user.ID, name)
+			return topicOut(existing), err
 		}
 		return Topic{}, fmt.Errorf("create topic: %w", err)
 	}
-	return t, nil
+	return topicOut(t), nil
 }
 
 // UpdateTopic renames a topic or changes its description or color.
 // Renaming onto another topic's name is a conflict.
 func (l *Library) UpdateTopic(ctx context.Context, id string, p TopicPatch) (Topic, error) {
-	t, err := l.Topic(ctx, id)
+	t, err := l.topic(ctx, id)
 	if err != nil {
 		return Topic{}, err
 	}
@@ -124,12 +136,12 @@ func (l *Library) UpdateTopic(ctx context.Context, id string, p TopicPatch) (Top
 		}
 		return Topic{}, fmt.Errorf("update topic: %w", err)
 	}
-	return t, nil
+	return topicOut(t), nil
 }
 
 // DeleteTopic removes a topic and its links; the documents stay.
 func (l *Library) DeleteTopic(ctx context.Context, id string) error {
-	if _, err := l.Topic(ctx, id); err != nil {
+	if _, err := l.topic(ctx, id); err != nil {
 		return err
 	}
 	if err := l.store.DeleteTopic(ctx, id); err != nil {

@@ -3,29 +3,209 @@ package library
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/docsift/docsift/backend/store"
 )
 
-// Aliases so that faces need only this package.
+// The library's vocabulary, shared with the store: a document's
+// processing state, a listing's order, who linked a topic.
 type (
-	// Document is one stored file and what is known about it.
-	Document = store.Document
-	// DocumentTopic is a topic as linked to a document.
-	DocumentTopic = store.DocumentTopic
-	// Topic is one of the user's categories, with its document count in lists.
-	Topic = store.Topic
-	// Folder is a node of the user's folder tree.
-	Folder = store.Folder
-	// Filter selects, orders and pages documents (UserID is filled in).
-	Filter = store.DocumentFilter
-	// Page is one page of documents with the total count.
-	Page = store.DocumentPage
 	// Status is a document's processing state.
 	Status = store.Status
 	// Sort orders a listing.
 	Sort = store.Sort
+	// LinkSource says who put a topic on a document.
+	LinkSource = store.LinkSource
 )
+
+// Statuses and link sources, for the faces.
+const (
+	StatusStored      = store.StatusStored
+	StatusExtracting  = store.StatusExtracting
+	StatusClassifying = store.StatusClassifying
+	StatusReady       = store.StatusReady
+	StatusFailed      = store.StatusFailed
+
+	SourceUser       = store.SourceUser
+	SourceClassifier = store.SourceClassifier
+	SourceRule       = store.SourceRule
+)
+
+// The types below are what the library hands the faces and the faces send
+// as JSON (the REST API, the window's bindings, `--json` output). They are
+// the store's rows without what is storage's business (the owner's id,
+// the object key, the storage backend), so that neither the web UI nor a
+// script comes to depend on where the bytes are kept.
+
+// Document is one stored file and what is known about it.
+type Document struct {
+	ID       string  `json:"id"`
+	FolderID *string `json:"folder_id"`
+	// Filename is the human name as given.
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	SizeBytes   int64  `json:"size_bytes"`
+	SHA256      string `json:"sha256"`
+	// ExtractedText is filled by Document, empty in listings and search hits.
+	ExtractedText string `json:"extracted_text,omitempty"`
+	PageCount     int    `json:"page_count"`
+	// Language is the language detected in the text (ISO 639-1: "en"),
+	// "" when unknown.
+	Language  string    `json:"language"`
+	Status    Status    `json:"status"`
+	Error     string    `json:"error,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	// Topics are ordered by name (case-insensitively); never nil.
+	Topics []DocumentTopic `json:"topics"`
+	// Suggestions are pending topic suggestions, highest confidence first
+	// (Document only; absent in listings).
+	Suggestions []Suggestion `json:"suggestions,omitempty"`
+	// Classification is the last classifier run (Document only).
+	Classification *Classification `json:"classification,omitempty"`
+}
+
+// DocumentTopic is a topic as linked to one document.
+type DocumentTopic struct {
+	TopicID    string     `json:"topic_id"`
+	Name       string     `json:"name"`
+	Color      string     `json:"color"`
+	Source     LinkSource `json:"source"`
+	Confidence float64    `json:"confidence"`
+}
+
+// Suggestion is a topic the classifier proposes but did not apply.
+type Suggestion struct {
+	TopicID    string  `json:"topic_id"`
+	Name       string  `json:"name"`
+	Color      string  `json:"color"`
+	Confidence float64 `json:"confidence"`
+}
+
+// TopicProposal is a topic the classifier would create (none of the
+// user's fitted); it is only shown.
+type TopicProposal struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// Classification says how a document was last classified.
+type Classification struct {
+	Provider  string `json:"provider"`
+	Model     string `json:"model"`
+	Truncated bool   `json:"truncated"`
+	// Dropped counts answered topic names that were not the user's topics.
+	Dropped      int            `json:"dropped"`
+	NewTopic     *TopicProposal `json:"suggested_topic"`
+	ClassifiedAt time.Time      `json:"classified_at"`
+}
+
+// Topic is one of the user's categories.
+type Topic struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Color       string    `json:"color"`
+	CreatedAt   time.Time `json:"created_at"`
+	// DocumentCount is filled in lists (Topics); zero elsewhere.
+	DocumentCount int `json:"document_count"`
+}
+
+// Folder is a node of the user's folder tree; ParentID nil is the top level.
+type Folder struct {
+	ID        string    `json:"id"`
+	ParentID  *string   `json:"parent_id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Page is one page of a listing with the total count.
+type Page struct {
+	Documents []Document `json:"documents"`
+	// Total counts every document that matches the filter, ignoring paging.
+	Total int `json:"total"`
+	// NextCursor continues the listing; empty on the last page.
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// Filter selects, orders and pages the user's documents. Pointer fields
+// are optional filters; nil means any.
+type Filter struct {
+	// TopicID keeps documents linked to this topic.
+	TopicID *string
+	// FolderID keeps documents directly in this folder; Unfiled keeps only
+	// documents in no folder. The two are exclusive.
+	FolderID *string
+	Unfiled  bool
+	Status   *Status
+	// Inbox keeps ready documents that wait for the person: with pending
+	// suggestions, or with no topic at all.
+	Inbox bool
+	// Query keeps documents whose name contains it (case-insensitive).
+	Query string
+	Sort  Sort
+	// Limit is the page size (0: 50; at most 1000).
+	Limit int
+	// Offset skips documents (page-based paging); ignored with a Cursor.
+	Offset int
+	// Cursor continues after a previous page (Page.NextCursor).
+	Cursor string
+}
+
+// storeFilter is f for the store, as the user's.
+func (f Filter) storeFilter(userID string) store.DocumentFilter {
+	return store.DocumentFilter{
+		UserID: userID, TopicID: f.TopicID, FolderID: f.FolderID, Unfiled: f.Unfiled, Status: f.Status,
+		Inbox: f.Inbox, Query: f.Query, Sort: f.Sort, Limit: f.Limit, Offset: f.Offset, Cursor: f.Cursor,
+	}
+}
+
+// documentOut is a stored document as the faces see it.
+func documentOut(d store.Document) Document {
+	out := Document{
+		ID: d.ID, FolderID: d.FolderID, Filename: d.Filename, ContentType: d.ContentType,
+		SizeBytes: d.SizeBytes, SHA256: d.SHA256, ExtractedText: d.ExtractedText, PageCount: d.PageCount,
+		Language: d.Language, Status: d.Status, Error: d.Error, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		Topics: make([]DocumentTopic, len(d.Topics)),
+	}
+	for i, t := range d.Topics {
+		out.Topics[i] = DocumentTopic(t)
+	}
+	if d.Suggestions != nil {
+		out.Suggestions = make([]Suggestion, len(d.Suggestions))
+		for i, s := range d.Suggestions {
+			out.Suggestions[i] = Suggestion(s)
+		}
+	}
+	if c := d.Classification; c != nil {
+		out.Classification = &Classification{Provider: c.Provider, Model: c.Model, Truncated: c.Truncated,
+			Dropped: c.Dropped, ClassifiedAt: c.ClassifiedAt}
+		if c.NewTopic != nil {
+			out.Classification.NewTopic = &TopicProposal{Name: c.NewTopic.Name, Description: c.NewTopic.Description}
+		}
+	}
+	return out
+}
+
+// documentsOut converts a list of stored documents.
+func documentsOut(ds []store.Document) []Document {
+	out := make([]Document, len(ds))
+	for i, d := range ds {
+		out[i] = documentOut(d)
+	}
+	return out
+}
+
+// topicOut is a stored topic as the faces see it.
+func topicOut(t store.Topic) Topic {
+	return Topic{ID: t.ID, Name: t.Name, Description: t.Description, Color: t.Color, CreatedAt: t.CreatedAt, DocumentCount: t.DocumentCount}
+}
+
+// folderOut is a stored folder as the faces see it.
+func folderOut(f store.Folder) Folder {
+	return Folder{ID: f.ID, ParentID: f.ParentID, Name: f.Name, CreatedAt: f.CreatedAt}
+}
 
 // Errors callers act on; test with errors.Is.
 var (

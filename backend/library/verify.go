@@ -609,7 +609,7 @@ func (v *verifier) stuck(ctx context.Context, docs []docRef) error {
 
 // requeue queues an extraction for a stuck document, unless a job
 // appeared since it was found (false then).
-func (v *verifier) requeue(ctx context.Context, d Document) (bool, error) {
+func (v *verifier) requeue(ctx context.Context, d store.Document) (bool, error) {
 	js, err := v.l.store.DocumentJobs(ctx, d.ID)
 	if err != nil {
 		return false, err

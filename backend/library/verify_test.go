@@ -130,7 +130,7 @@ func TestVerifyCleanLibrary(t *testing.T) {
 		a := importText(t, e, "a.txt", "first")
 		importText(t, e, "b.txt", "second")
 		// A thumbnail beside a document is the document's, not an orphan.
-		if _, err := e.blobs.Put(context.Background(), jobs.ThumbnailKey(a), strings.NewReader("png"), 3); err != nil {
+		if _, err := e.blobs.Put(context.Background(), jobs.ThumbnailKey(store.Document{UserID: e.lib.UserID(), ID: a.ID}), strings.NewReader("png"), 3); err != nil {
 			t.Fatal(err)
 		}
 		var seen []library.VerifyProgress
@@ -151,7 +151,7 @@ func TestVerifyCorruptObject(t *testing.T) {
 	damageProfiles(t, func(t *testing.T, e *env, d *damage) {
 		doc := importText(t, e, "contract.txt", "the original words")
 		importText(t, e, "other.txt", "untouched")
-		d.corrupt(doc.ObjectKey, []byte("the original wordz"))
+		d.corrupt(e.key(t, doc.ID), []byte("the original wordz"))
 
 		rep := verify(t, e, library.VerifyOptions{Repair: true, OrphanGrace: -1})
 		got := findings(rep, library.FindingMismatch)
@@ -162,7 +162,7 @@ func TestVerifyCorruptObject(t *testing.T) {
 		if _, err := e.lib.Document(context.Background(), doc.ID); err != nil {
 			t.Errorf("the document went: %v", err)
 		}
-		if _, err := e.blobs.Stat(context.Background(), doc.ObjectKey); err != nil {
+		if _, err := e.blobs.Stat(context.Background(), e.key(t, doc.ID)); err != nil {
 			t.Errorf("the object went: %v", err)
 		}
 		if rep.Clean() {
@@ -175,7 +175,7 @@ func TestVerifyMissingObject(t *testing.T) {
 	damageProfiles(t, func(t *testing.T, e *env, d *damage) {
 		ctx := context.Background()
 		doc := importText(t, e, "gone.txt", "soon gone")
-		if err := e.blobs.Delete(ctx, doc.ObjectKey); err != nil {
+		if err := e.blobs.Delete(ctx, e.key(t, doc.ID)); err != nil {
 			t.Fatal(err)
 		}
 		rep := verify(t, e, library.VerifyOptions{OrphanGrace: -1})
@@ -239,8 +239,8 @@ func TestVerifyOrphans(t *testing.T) {
 			t.Errorf("without a grace period: %+v", rep.Findings)
 		}
 		keys := e.objectKeys(t)
-		if len(keys) != 1 || keys[0] != doc.ObjectKey {
-			t.Errorf("objects left: %v, want only %s", keys, doc.ObjectKey)
+		if len(keys) != 1 || keys[0] != e.key(t, doc.ID) {
+			t.Errorf("objects left: %v, want only %s", keys, e.key(t, doc.ID))
 		}
 		if rep := verify(t, e, library.VerifyOptions{OrphanGrace: -1}); !rep.Clean() {
 			t.Errorf("after repair: %+v", rep.Findings)
@@ -354,7 +354,7 @@ func TestVerifyRepairIsCarefulAtScale(t *testing.T) {
 			docs = append(docs, importText(t, e, fmt.Sprintf("doc %d.txt", i), fmt.Sprintf("body %d", i)))
 		}
 		for _, d := range docs[:2] {
-			if err := e.blobs.Delete(ctx, d.ObjectKey); err != nil {
+			if err := e.blobs.Delete(ctx, e.key(t, d.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -391,7 +391,7 @@ func TestBackgroundVerify(t *testing.T) {
 	if s := bv.Status(); s.Running || s.Last != nil {
 		t.Fatalf("idle status: %+v", s)
 	}
-	if err := e.blobs.Delete(ctx, doc.ObjectKey); err != nil {
+	if err := e.blobs.Delete(ctx, e.key(t, doc.ID)); err != nil {
 		t.Fatal(err)
 	}
 	if err := bv.Start(ctx, library.VerifyOptions{OrphanGrace: -1}); err != nil {

@@ -155,7 +155,7 @@ func TestScheduleRunsAtDelayThenPeriod(t *testing.T) {
 	startWorkers(t, e)
 	doc := waitDone(t, e, importText(t, e, "a.txt", "alpha").ID)
 	gone := waitDone(t, e, importText(t, e, "b.txt", "beta").ID)
-	if err := e.blobs.Delete(ctx, gone.ObjectKey); err != nil {
+	if err := e.blobs.Delete(ctx, e.key(t, gone.ID)); err != nil {
 		t.Fatal(err)
 	}
 	orphan := e.lib.UserID() + "/no-such-document/x.bin"
@@ -198,7 +198,7 @@ func TestScheduleRunsAtDelayThenPeriod(t *testing.T) {
 	if d, err := e.lib.Document(ctx, gone.ID); err != nil || d.Status != store.StatusReady {
 		t.Errorf("document with missing bytes: %v, %v; want it left ready", d.Status, err)
 	}
-	if _, err := e.blobs.Stat(ctx, doc.ObjectKey); err != nil {
+	if _, err := e.blobs.Stat(ctx, e.key(t, doc.ID)); err != nil {
 		t.Errorf("a document's object: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(e.dataDir, "verify-last-run")); err != nil {

@@ -11,28 +11,28 @@ import (
 // remembered, so the same suggestion does not come back, and teaches the
 // builtin classifier).
 type Suggestion struct {
-	TopicID    string  `json:"topic_id"`
-	Name       string  `json:"name"`
-	Color      string  `json:"color"`
-	Confidence float64 `json:"confidence"`
+	TopicID    string
+	Name       string
+	Color      string
+	Confidence float64
 }
 
 // TopicProposal is a new topic a classifier proposed because none of the
 // user's fitted. It is only shown; nothing creates it on its own.
 type TopicProposal struct {
-	Name        string `json:"name"`
-	Description string `json:"description"`
+	Name        string
+	Description string
 }
 
 // Classification records the last classifier run on a document.
 type Classification struct {
-	Provider  string `json:"provider"`
-	Model     string `json:"model"`
-	Truncated bool   `json:"truncated"`
+	Provider  string
+	Model     string
+	Truncated bool
 	// Dropped counts answered topic names that were not the user's topics.
-	Dropped      int            `json:"dropped"`
-	NewTopic     *TopicProposal `json:"suggested_topic"`
-	ClassifiedAt time.Time      `json:"classified_at"`
+	Dropped      int
+	NewTopic     *TopicProposal
+	ClassifiedAt time.Time
 }
 
 // ClassificationOutcome is what a classify job writes, in the same

@@ -61,48 +61,50 @@ const (
 
 // User owns documents, topics, folders and settings.
 type User struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        string
+	Name      string
+	CreatedAt time.Time
 }
 
 // Document is one stored file and what is known about it. Filename is the
 // human name as given; it lives only in the database, never in an object key.
+// The rows of this package have no JSON form: what the faces send is the
+// library's types (backend/library/types.go), without storage details.
 type Document struct {
-	ID             string  `json:"id"`
-	UserID         string  `json:"user_id"`
-	FolderID       *string `json:"folder_id"`
-	Filename       string  `json:"filename"`
-	ObjectKey      string  `json:"object_key"`
-	ContentType    string  `json:"content_type"`
-	SizeBytes      int64   `json:"size_bytes"`
-	SHA256         string  `json:"sha256"`
-	StorageBackend string  `json:"storage_backend"`
-	ExtractedText  string  `json:"extracted_text,omitempty"`
-	PageCount      int     `json:"page_count"`
+	ID             string
+	UserID         string
+	FolderID       *string
+	Filename       string
+	ObjectKey      string
+	ContentType    string
+	SizeBytes      int64
+	SHA256         string
+	StorageBackend string
+	ExtractedText  string
+	PageCount      int
 	// Language is the language detected in the text (ISO 639-1: "en",
 	// "de"), "" when unknown.
-	Language  string    `json:"language"`
-	Status    Status    `json:"status"`
-	Error     string    `json:"error,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Language  string
+	Status    Status
+	Error     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Topics are ordered by name (case-insensitively); never nil.
-	Topics []DocumentTopic `json:"topics"`
+	Topics []DocumentTopic
 	// Suggestions are pending topic suggestions, highest confidence first.
 	// Filled by Document (never nil there); nil in listings.
-	Suggestions []Suggestion `json:"suggestions,omitempty"`
+	Suggestions []Suggestion
 	// Classification is the last classifier run (Document only).
-	Classification *Classification `json:"classification,omitempty"`
+	Classification *Classification
 }
 
 // DocumentTopic is a topic as linked to one document.
 type DocumentTopic struct {
-	TopicID    string     `json:"topic_id"`
-	Name       string     `json:"name"`
-	Color      string     `json:"color"`
-	Source     LinkSource `json:"source"`
-	Confidence float64    `json:"confidence"`
+	TopicID    string
+	Name       string
+	Color      string
+	Source     LinkSource
+	Confidence float64
 }
 
 // TopicLink is what a caller gives to link a topic to a document.
@@ -115,23 +117,23 @@ type TopicLink struct {
 // Topic is one of a user's categories. Name is unique per user, compared
 // case-insensitively.
 type Topic struct {
-	ID          string    `json:"id"`
-	UserID      string    `json:"user_id"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Color       string    `json:"color"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string
+	UserID      string
+	Name        string
+	Description string
+	Color       string
+	CreatedAt   time.Time
 	// DocumentCount is filled by Topics (the list); zero elsewhere.
-	DocumentCount int `json:"document_count"`
+	DocumentCount int
 }
 
 // Folder is a node in a user's folder tree. ParentID nil is the root level.
 type Folder struct {
-	ID        string    `json:"id"`
-	UserID    string    `json:"user_id"`
-	ParentID  *string   `json:"parent_id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        string
+	UserID    string
+	ParentID  *string
+	Name      string
+	CreatedAt time.Time
 }
 
 // Sort orders a document listing. Every order breaks ties by id, so keyset
@@ -185,11 +187,11 @@ type DocumentFilter struct {
 // DocumentPage is one page of a listing. Documents carry their topics but
 // not ExtractedText (use Document for the full row).
 type DocumentPage struct {
-	Documents []Document `json:"documents"`
+	Documents []Document
 	// Total counts every document that matches the filter, ignoring paging.
-	Total int `json:"total"`
+	Total int
 	// NextCursor continues the listing; empty on the last page.
-	NextCursor string `json:"next_cursor,omitempty"`
+	NextCursor string
 }
 
 // DocumentPatch changes some fields of a document; nil fields are kept.

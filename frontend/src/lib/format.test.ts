@@ -47,7 +47,6 @@ describe('folder tree', () => {
     id,
     parent_id: parent,
     name,
-    user_id: 'u',
     created_at: '',
   });
 

@@ -1,5 +1,6 @@
 // The data shapes of Docsift's API, as the Go backend encodes them
-// (backend/store/store.go, backend/library/*.go, backend/httpapi/*.go).
+// (backend/library/types.go and faces.go, backend/httpapi/*.go). They hold
+// no storage details (owner ids, object keys): those stay in the store.
 // Fields marked "classification" arrive once the classifier endpoints
 // exist; until then they are absent and the UI hides what needs them.
 
@@ -24,14 +25,11 @@ export interface DocumentTopic {
 /** A document as listed (no extracted text). */
 export interface DocumentSummary {
   id: string;
-  user_id: string;
   folder_id: string | null;
   filename: string;
-  object_key: string;
   content_type: string;
   size_bytes: number;
   sha256: string;
-  storage_backend: string;
   page_count: number;
   /** The language detected in the text (ISO 639-1, "en"), "" when unknown. */
   language: string;
@@ -108,7 +106,6 @@ export interface SearchResult {
 /** One of the user's categories. */
 export interface Topic {
   id: string;
-  user_id: string;
   name: string;
   description: string;
   color: string;
@@ -134,7 +131,6 @@ export interface TopicPatch {
 /** A node of the folder tree; parent_id null is the top level. */
 export interface Folder {
   id: string;
-  user_id: string;
   parent_id: string | null;
   name: string;
   created_at: string;

@@ -63,8 +63,8 @@ describe('SettingsStore', () => {
 describe('TopicsStore', () => {
   it('creates, renames in order and deletes', async () => {
     const topics = [
-      { id: 'a', user_id: 'u', name: 'Bills', description: '', color: '#4f7cac', created_at: '', document_count: 2 },
-      { id: 'b', user_id: 'u', name: 'Health', description: '', color: '#c0504d', created_at: '', document_count: 0 },
+      { id: 'a', name: 'Bills', description: '', color: '#4f7cac', created_at: '', document_count: 2 },
+      { id: 'b', name: 'Health', description: '', color: '#c0504d', created_at: '', document_count: 0 },
     ];
     const server = new FakeServer()
       .reply('GET /api/topics', topics)

@@ -10,14 +10,11 @@ export function doc(over: Partial<DocumentSummary> = {}): DocumentSummary {
   const id = over.id ?? `doc-${String(n).padStart(4, '0')}`;
   return {
     id,
-    user_id: 'u1',
     folder_id: null,
     filename: `${id}.txt`,
-    object_key: `k/${id}`,
     content_type: 'text/plain; charset=utf-8',
     size_bytes: 100,
     sha256: id,
-    storage_backend: 'local',
     page_count: 0,
     language: '',
     status: 'ready',
