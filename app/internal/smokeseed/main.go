@@ -1,8 +1,9 @@
-// Command smokeseed fills a local-profile database with many documents,
-// straight into the tables in one transaction (the triggers keep the
-// counts and the search index as usual), so that scripts/smoke-desktop.sh
-// can measure the window's launch at scale (DOCSIFT_SMOKE_SEED=100000).
-// The documents have no bytes in the object store: they are for listing.
+// Command smokeseed fills a local-profile database with many documents
+// through the SQLite driver's bulk loader (the same rows, counts and
+// search index entries as imports would write), so that
+// scripts/smoke-desktop.sh can measure the window's launch at scale
+// (DOCSIFT_SMOKE_SEED=100000). The documents have no bytes in the object
+// store: they are for listing.
 //
 //	go run ./app/internal/smokeseed -n 100000 DATA_DIR/docsift.db
 //
@@ -11,27 +12,16 @@
 package main
 
 import (
-	"database/sql"
+	"context"
 	"flag"
 	"fmt"
+	"iter"
 	"os"
 	"time"
 
-	_ "modernc.org/sqlite"
+	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/backend/store/sqlite"
 )
-
-// seedSQL inserts n ready PDFs of the default user, one a minute from
-// 2020-01-01, with made-up keys and hashes.
-const seedSQL = `
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
-INSERT INTO documents (id, user_id, folder_id, filename, filename_key, object_key, content_type,
-	size_bytes, sha256, storage_backend, page_count, status, error, created_at, updated_at)
-SELECT printf('%08x-0000-4000-8000-%012x', i, i), u.id, NULL,
-	printf('Invoice %06d.pdf', i), printf('invoice %06d.pdf', i),
-	u.id || '/' || printf('%08x-0000-4000-8000-%012x', i, i) || '/x.pdf', 'application/pdf',
-	1000 + i, printf('%064x', i), 'localfs', 1, 'ready', '',
-	1577836800000000 + i * 60000000, 1577836800000000 + i * 60000000
-FROM n, (SELECT id FROM users WHERE is_default = 1) AS u`
 
 func main() {
 	n := flag.Int("n", 100000, "documents to add")
@@ -40,33 +30,51 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: smokeseed [-n N] DATABASE")
 		os.Exit(2)
 	}
-	if err := seed(flag.Arg(0), *n); err != nil {
+	if err := seed(context.Background(), flag.Arg(0), *n); err != nil {
 		fmt.Fprintf(os.Stderr, "smokeseed: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func seed(path string, n int) error {
+func seed(ctx context.Context, path string, n int) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("the database must exist (run `docsift ls` first): %w", err)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer st.Close()
+	var loader store.BulkLoader = st
+	u, err := st.DefaultUser(ctx)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	tx, err := db.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(seedSQL, n); err != nil {
-		return fmt.Errorf("insert: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return err
+	if err := loader.LoadDocuments(ctx, invoices(u.ID, n)); err != nil {
+		return fmt.Errorf("load: %w", err)
 	}
 	fmt.Printf("smokeseed: %d documents in %v\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// invoices yields n ready PDFs of user, one a minute from 2020-01-01, with
+// made-up keys and hashes.
+func invoices(user string, n int) iter.Seq[store.BulkDocument] {
+	first := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	return func(yield func(store.BulkDocument) bool) {
+		for i := range n {
+			id := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
+			at := first.Add(time.Duration(i) * time.Minute)
+			d := store.Document{
+				ID: id, UserID: user, Filename: fmt.Sprintf("Invoice %06d.pdf", i),
+				ObjectKey: user + "/" + id + "/x.pdf", ContentType: "application/pdf",
+				SizeBytes: int64(1000 + i), SHA256: fmt.Sprintf("%064x", i), StorageBackend: "localfs",
+				PageCount: 1, Status: store.StatusReady, CreatedAt: at, UpdatedAt: at,
+			}
+			if !yield(store.BulkDocument{Document: d}) {
+				return
+			}
+		}
+	}
 }
