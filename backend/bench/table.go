@@ -52,74 +52,92 @@ func Tables(reports []*Report) (string, error) {
 		return "", errors.New("no report to render")
 	}
 	runs := slices.Clone(reports)
-	slices.SortStableFunc(runs, func(a, b *Report) int { return a.Started.Compare(b.Started) })
+	slices.SortStableFunc(runs, byStart)
 	for _, r := range runs[1:] {
 		if r.Quick != runs[0].Quick {
 			return "", errors.New("the reports mix --quick and full runs, whose figures are not comparable: render them apart")
 		}
 	}
+	var b strings.Builder
+	for i, t := range merge(runs) {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "### %s profile\n\n", t.profile)
+		for _, r := range t.runs {
+			fmt.Fprintf(&b, "%s\n", runLine(r))
+		}
+		b.WriteString("\n| scenario | measure | target | median / p95 | baseline | ratio | run | result | note |\n")
+		b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+		for _, row := range t.rows {
+			b.WriteString(row.markdown())
+		}
+	}
+	return b.String(), nil
+}
 
-	// rows[profile][scenario], in the order profiles and scenarios first
-	// appear, oldest run first.
-	var profiles []string
-	scenarios := map[string][]string{}
-	rows := map[string]map[string][]tableRow{}
+// profileTable is one profile's rows, its scenarios in the order they
+// first appeared, and the runs the rows come from, oldest first.
+type profileTable struct {
+	profile string
+	rows    []tableRow
+	runs    []*Report
+}
+
+// merge keeps, per profile and scenario, the rows of the newest run that
+// measured the scenario, or the newest run's skip if none did; runs are
+// oldest first.
+func merge(runs []*Report) []profileTable {
+	type key struct{ profile, scenario string }
+	var keys []key // in the order they first appear
+	rows := map[key][]tableRow{}
 	for _, r := range runs {
-		// This report's rows per profile and scenario, in its order.
-		mine := map[[2]string][]tableRow{}
-		var order [][2]string
+		mine := map[key][]tableRow{}
+		var order []key
 		for _, f := range r.Figures {
-			k := [2]string{f.Profile, f.Scenario}
+			k := key{f.Profile, f.Scenario}
 			if _, ok := mine[k]; !ok {
 				order = append(order, k)
 			}
 			mine[k] = append(mine[k], tableRow{Figure: f, run: r})
 		}
 		for _, k := range order {
-			profile, scenario := k[0], k[1]
-			if rows[profile] == nil {
-				profiles = append(profiles, profile)
-				rows[profile] = map[string][]tableRow{}
-			}
-			old, seen := rows[profile][scenario]
+			old, seen := rows[k]
 			if !seen {
-				scenarios[profile] = append(scenarios[profile], scenario)
+				keys = append(keys, k)
 			}
 			if seen && measured(old) && !measured(mine[k]) {
 				continue
 			}
-			rows[profile][scenario] = mine[k]
+			rows[k] = mine[k]
 		}
 	}
 
-	var b strings.Builder
-	for i, profile := range profiles {
-		if i > 0 {
-			b.WriteString("\n")
+	var tables []profileTable
+	index := map[string]int{}
+	for _, k := range keys {
+		i, ok := index[k.profile]
+		if !ok {
+			i = len(tables)
+			index[k.profile] = i
+			tables = append(tables, profileTable{profile: k.profile})
 		}
-		fmt.Fprintf(&b, "### %s profile\n\n", profile)
-		var used []*Report
-		for _, scenario := range scenarios[profile] {
-			for _, row := range rows[profile][scenario] {
-				if !slices.Contains(used, row.run) {
-					used = append(used, row.run)
-				}
-			}
-		}
-		slices.SortStableFunc(used, func(a, b *Report) int { return a.Started.Compare(b.Started) })
-		for _, r := range used {
-			fmt.Fprintf(&b, "%s\n", runLine(r))
-		}
-		b.WriteString("\n| scenario | measure | target | median / p95 | baseline | ratio | run | result | note |\n")
-		b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
-		for _, scenario := range scenarios[profile] {
-			for _, row := range rows[profile][scenario] {
-				b.WriteString(row.markdown())
+		t := &tables[i]
+		for _, row := range rows[k] {
+			t.rows = append(t.rows, row)
+			if !slices.Contains(t.runs, row.run) {
+				t.runs = append(t.runs, row.run)
 			}
 		}
 	}
-	return b.String(), nil
+	for _, t := range tables {
+		slices.SortStableFunc(t.runs, byStart)
+	}
+	return tables
 }
+
+// byStart orders reports by when they started.
+func byStart(a, b *Report) int { return a.Started.Compare(b.Started) }
 
 // measured reports whether any of rows holds a figure, not a skip.
 func measured(rows []tableRow) bool {
