@@ -19,6 +19,9 @@ TEST_TIMEOUT ?= 20m
 BENCH ?= .
 # Flags of `make bench` (docsift-bench): e.g. --quick, --only search,list, --profile local.
 BENCH_FLAGS ?=
+# The report(s) `make bench-table` writes into BENCHMARKS.md (several: the
+# newest that measured a scenario gives its rows).
+BENCH_JSON ?= build/bench/latest.json
 # Exports DOCSIFT_TEST_* for the services scripts/services.sh runs. The
 # assignment makes a failing `services.sh env` fail the recipe (a bare
 # eval "$(...)" would hide it).
@@ -36,7 +39,7 @@ UI_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 # Where `make run` serves: make run ADDR=127.0.0.1:8080, or DOCSIFT_ADDR.
 ADDR ?= $(or $(DOCSIFT_ADDR),127.0.0.1:7878)
 
-.PHONY: all build frontend run setup test frontend-test e2e vet bench gobench services-start services-stop services-status clean
+.PHONY: all build frontend run setup test frontend-test e2e vet bench bench-table gobench services-start services-stop services-status clean
 
 all: build
 
@@ -128,6 +131,11 @@ bench: build
 	scripts/services.sh start
 	$(SERVICES_ENV); \
 	./$(BENCH_BIN) --docsift $(BIN) $(BENCH_FLAGS)
+
+## bench-table: rewrite the current tables at the top of BENCHMARKS.md (between its current:begin/end markers) from docsift-bench's JSON (BENCH_JSON, default build/bench/latest.json)
+bench-table:
+	$(GO) build -o $(BENCH_BIN) ./cmd/docsift-bench
+	./$(BENCH_BIN) table --write BENCHMARKS.md $(BENCH_JSON)
 
 ## gobench: the go-test benchmarks of every package (BENCH=regexp selects); output also in build/bench/gobench.txt
 gobench:

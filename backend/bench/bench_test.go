@@ -89,4 +89,14 @@ func TestQuickHarness(t *testing.T) {
 	if !strings.Contains(table.String(), "median") {
 		t.Errorf("no table printed:\n%s", table.String())
 	}
+	// The report renders as BENCHMARKS.md's current tables.
+	md, err := bench.Tables([]*bench.Report{rep})
+	if err != nil {
+		t.Fatalf("Tables of the quick report: %v", err)
+	}
+	for _, s := range bench.Scenarios() {
+		if got[s[0]+"/local"] > 0 && !strings.Contains(strings.Join(section(strings.Split(md, "\n"), "local"), "\n"), "| "+s[0]+" | ") {
+			t.Errorf("the local table has no %s row:\n%s", s[0], md)
+		}
+	}
 }

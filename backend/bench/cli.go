@@ -32,15 +32,20 @@ type Env struct {
 //
 //	docsift-bench [--quick] [--out DIR] [--profile local|server|both] [--only S,...] [--docsift PATH]
 //
-// runs the harness; `docsift-bench child KIND ARGS... --data-dir DIR` is
-// one of its measured child processes (not listed in the help: the
-// harness starts them itself). It returns the process's exit code.
+// runs the harness; `docsift-bench table [--write FILE] REPORT.json...`
+// renders reports as the current tables of BENCHMARKS.md (see Tables);
+// `docsift-bench child KIND ARGS... --data-dir DIR` is one of its measured
+// child processes (not listed in the help: the harness starts them
+// itself). It returns the process's exit code.
 func Main(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
 	if len(args) > 0 && args[0] == "child" {
 		return mainChild(ctx, args[1:], env)
+	}
+	if len(args) > 0 && args[0] == "table" {
+		return mainTable(args[1:], env)
 	}
 	var names []string
 	for _, s := range Scenarios() {
@@ -54,9 +59,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 	profile := fs.String("profile", "both", "profile to measure: local, server or both (DOCSIFT_PROFILE does not narrow a run)")
 	exe := fs.String("docsift", "", "the docsift binary to measure (default: docsift beside this program, build/bin/docsift)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: docsift-bench [flags]\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: docsift-bench [flags]\n"+
+			"       docsift-bench table [--write FILE] REPORT.json...\n\n"+
 			"Measure every performance target against its baseline and print the figures (BENCHMARKS.md).\n"+
-			"`make bench` builds both binaries and runs it against the services of scripts/services.sh.\n\nFlags:\n")
+			"`make bench` builds both binaries and runs it against the services of scripts/services.sh;\n"+
+			"`make bench-table` writes its JSON report into BENCHMARKS.md's current tables.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -90,6 +97,68 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return ExitFailed
 	}
 	return ExitOK
+}
+
+// mainTable runs `docsift-bench table [--write FILE] REPORT.json...`: the
+// reports' current tables on stdout, or written between the markers of
+// FILE (BENCHMARKS.md), which is left as it was on any error.
+func mainTable(args []string, env Env) int {
+	fs := flag.NewFlagSet("docsift-bench table", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	write := fs.String("write", "", "replace the block between "+TableBegin+" and "+TableEnd+" of this file (default: print the tables)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: docsift-bench table [--write FILE] REPORT.json...\n\n"+
+			"Render docsift-bench's JSON reports (build/bench/latest.json) as one markdown table per profile.\n"+
+			"Of several reports, the newest that measured a scenario on a profile gives its rows.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(env.Stderr, "docsift-bench table: name at least one JSON report, e.g. build/bench/latest.json")
+		return ExitUsage
+	}
+	var reports []*Report
+	for _, path := range fs.Args() {
+		r, err := ReadReport(path)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "docsift-bench table: %v\n", err)
+			return ExitFailed
+		}
+		reports = append(reports, r)
+	}
+	tables, err := Tables(reports)
+	if err == nil && *write == "" {
+		_, err = io.WriteString(env.Stdout, tables)
+	} else if err == nil {
+		err = writeTables(*write, tables)
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "docsift-bench table: %v\n", err)
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// writeTables replaces the generated block of the file at path.
+func writeTables(path, tables string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	doc, err := ReplaceBlock(string(b), tables)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(doc), info.Mode().Perm())
 }
 
 // mainChild runs `docsift-bench child KIND ARGS... --data-dir DIR`: the

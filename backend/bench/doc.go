@@ -2,7 +2,9 @@
 // `make bench`): one run that measures every
 // performance target of BENCHMARKS.md against its physical baseline, on
 // the local and the server profile, and prints the figures (a table on
-// the terminal and a JSON file) next to the targets.
+// the terminal and a JSON file) next to the targets. `docsift-bench
+// table` renders those JSON reports as the current tables at the top of
+// BENCHMARKS.md (table.go; `make bench-table`).
 //
 // The Docsift work being measured always runs in a child process (the
 // docsift binary: `docsift import`, `docsift serve`; or, for work with no

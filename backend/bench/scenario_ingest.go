@@ -231,7 +231,8 @@ func (h *harness) ingestOnce(ctx context.Context, profile string, docs []corpus.
 	// OR …, at most 30 per query: the query syntax's limit is 32 terms)
 	// every pollEvery and stamps every document it finds (so a time to
 	// searchable is late by up to 10 ms). Polling back to back spent a
-	// fifth to a third of the server's CPU on the measurement itself.
+	// large share of the server's CPU on the measurement itself
+	// (BENCHMARKS.md, the ingest scenario).
 	const pollEvery = 10 * time.Millisecond
 	remaining := n
 	lastPoll := time.Time{}

@@ -27,8 +27,9 @@ import (
 // for all, and the classifier abstains. The best-scoring topic is exactly
 // complement naive Bayes's choice (Rennie et al., 2003), which estimates
 // each topic from the data of all the others and so does better than plain
-// multinomial naive Bayes when topics have few examples (on our validation
-// split, 94% against 90–91% top-1 at 20 examples per topic).
+// multinomial naive Bayes when topics have few examples, as it did on our
+// validation split (figures: docs/benchmarks-history.md, "Figures behind
+// choices in the code").
 //
 // A rejection puts the document into comp_k: the texts known not to be k.
 // Words that made a text look like k then count against k in similar texts;

@@ -24,8 +24,10 @@ var errOCRMissing = errors.New("OCR not installed")
 
 // ocrEngine runs Tesseract as a subprocess, one page per process with
 // OMP_THREAD_LIMIT=1: on a small machine several single-threaded processes
-// are 2–5× faster than Tesseract's own threading. Images go in on stdin,
-// text comes out on stdout; nothing touches the disk.
+// are much faster than Tesseract's own threading (figures:
+// docs/benchmarks-history.md, "Figures behind choices in the code").
+// Images go in on stdin, text comes out on stdout; nothing touches the
+// disk.
 type ocrEngine struct {
 	path   string   // configured binary ("" → look up "tesseract" in PATH)
 	langs  []string // wanted languages, e.g. eng, deu

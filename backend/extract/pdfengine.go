@@ -177,7 +177,8 @@ func (e *pdfEngine) init() error {
 // instance is then dropped. Callers must not read what fn writes unless
 // with returned nil. (wazero could interrupt the wasm code itself with
 // WithCloseOnContextDone, but that starts a goroutine per call into the
-// module and made text extraction 2.5× slower.)
+// module and made text extraction several times slower: figures in
+// docs/benchmarks-history.md, "Figures behind choices in the code".)
 func (e *pdfEngine) with(ctx context.Context, fn func(p pdfium.Pdfium) error) error {
 	if err := e.start(ctx); err != nil {
 		return err

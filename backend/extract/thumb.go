@@ -107,8 +107,9 @@ func (imageThumbnailer) Thumbnail(ctx context.Context, in Input, width int, lim 
 
 // shrink scales img down to fit w×h, keeping its aspect. A large picture
 // is first reduced cheaply (nearest-ish) to twice the target, then
-// filtered: a third of the time of filtering the whole picture, and the
-// same look at thumbnail size.
+// filtered: far less time than filtering the whole picture (figures:
+// docs/benchmarks-history.md, "Figures behind choices in the code"), and
+// the same look at thumbnail size.
 func shrink(img image.Image, w, h int) image.Image {
 	b := img.Bounds()
 	if b.Dx() <= w && b.Dy() <= h {

@@ -47,9 +47,10 @@ type Timings struct {
 	Unguarded time.Duration
 	// Rescan is how often the whole tree is walked while watching.
 	// Default 5 minutes: it only catches what events missed (a kernel queue
-	// overflow, a subfolder whose watch could not be added); walking
-	// 100,000 entries takes about half a second of one core, so this costs
-	// well under 1% of a core.
+	// overflow, a subfolder whose watch could not be added); a walk of
+	// even a large tree takes a fraction of a second of one core, so this
+	// costs a small fraction of a core (figures: docs/benchmarks-history.md,
+	// "Figures behind choices in the code").
 	Rescan time.Duration
 	// PollInterval is how often a folder in polling mode is walked when
 	// the folder sets no interval. Default 10 s: network shares (NFS, SMB)

@@ -15,9 +15,10 @@ import (
 
 // DefaultWorkers is how many files are imported at once when Options
 // leaves it unset: an import mostly waits for fsync and the database, so a
-// few in parallel keep a small machine busy (1,000 small files go about
-// twice as fast as with one), while a burst of 1,000 files never has more
-// than a handful open.
+// few in parallel keep a small machine busy and a burst goes much faster
+// than with one (figures: docs/benchmarks-history.md, "Figures behind
+// choices in the code"), while a burst of 1,000 files never has more than
+// a handful open.
 const DefaultWorkers = 4
 
 // Library is what the watcher needs from the library; *library.Library

@@ -1,8 +1,10 @@
 // Command docsift-bench measures every performance target of
 // BENCHMARKS.md against its baseline, on the local and the server
 // profile, by running the docsift binary (build/bin/docsift) in child
-// processes. It is a tool of the project, not part of the product: the
-// docsift binary does not link it. `make bench` builds and runs it.
+// processes; `docsift-bench table` writes its JSON reports into
+// BENCHMARKS.md's current tables. It is a tool of the project, not part
+// of the product: the docsift binary does not link it. `make bench`
+// builds and runs it, `make bench-table` the table.
 package main
 
 import (

@@ -36,9 +36,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) (b
 	case size < 0:
 		// minio-go uploads a body of unknown length in parts, allocating
 		// (and zeroing) a whole part's buffer first: 16 MiB for every
-		// upload, a quarter of the CPU of ingesting small documents. Most
-		// documents are small, so read up to smallPut first: a body that
-		// ends there is one PUT of its known size.
+		// upload, a large share of the CPU of ingesting small documents
+		// (docs/benchmarks-history.md, "Full run of `docsift bench`,
+		// server profile, on the previous VM"). Most documents are small,
+		// so read up to smallPut first: a body that ends there is one PUT
+		// of its known size.
 		var head bytes.Buffer
 		n, err := io.CopyN(&head, pr, smallPut+1)
 		switch {

@@ -17,10 +17,10 @@ const searchVectorExpr = `docsift_search_vector(d.filename_key, docsift_topic_na
 // whose owner or date differ, or a vector that is not the one the
 // triggers would write now. The vector comparison recomputes each
 // document's vector from its text, which costs about as much as indexing
-// the library once (BenchmarkSearchIndexCheck100k: about a minute for
-// 100,000 documents of ~300 words on two shared cores); verify re-reads
-// every object anyway, which costs more. It is one read-only statement:
-// it takes no locks writers wait for.
+// the library once (BenchmarkSearchIndexCheck100k; figures:
+// docs/benchmarks-history.md, "Figures behind choices in the code");
+// verify re-reads every object anyway, which costs more. It is one
+// read-only statement: it takes no locks writers wait for.
 //
 // document_search references documents with ON DELETE CASCADE, so an
 // entry without its document cannot exist here: Extra is always empty.

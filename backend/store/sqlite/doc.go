@@ -28,7 +28,9 @@
 //
 // Speed at 100,000 documents: every sort order has an index ending in the
 // id, so a page, first or deep (keyset cursor), is an index range scan.
-// Counting 100,000 rows costs tens of milliseconds in pure-Go SQLite, so
+// Counting a large library's rows on every page costs more than the
+// listing target allows in pure-Go SQLite (figures:
+// docs/benchmarks-history.md, "Figures behind choices in the code"), so
 // the common totals (per user by status and filed/unfiled, per folder, per
 // topic) are kept by triggers in the same transaction as each change; other
 // filters are counted. A topic filter picks one of two query shapes from

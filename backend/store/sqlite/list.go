@@ -192,8 +192,9 @@ func (q listQuery) countSQL() (string, []any) {
 }
 
 // chooseTopicPlan reports whether the page should drive from the topic's
-// links (see from). Measured on 100,000 documents, a lookup from a link
-// costs about five probes, so driving wins while
+// links (see from). A lookup from a link costs about five probes (as
+// measured at 100,000 documents: docs/benchmarks-history.md, "Figures
+// behind choices in the code"), so driving wins while
 // 5 × topic size² < page end × documents of the user.
 func (q listQuery) chooseTopicPlan(ctx context.Context, tx *sql.Tx) (drive bool, err error) {
 	if q.f.TopicID == nil {

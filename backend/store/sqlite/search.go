@@ -23,14 +23,13 @@ const bm25SQL = `bm25(search, 10.0, 1.0, 5.0)`
 // search_bench_test.go.
 type searchTuning struct {
 	// rankWindow is how many matches, newest first, relevance ranks.
-	// bm25 costs ~2-5 µs a hit in this pure-Go SQLite, so ranking every
-	// match does not fit in the 30 ms target: measured at 100,000
-	// documents (BenchmarkSearchRankWindow100k, whole Search, CPU p50),
-	// ranking all 24,500 matches of a common word took 123 ms and all
-	// 99,900 of a word in every document 350 ms. FTS5's own ORDER BY rank
-	// is slower still (~590 ms against ~410 ms for ORDER BY bm25(): it
-	// keeps every hit's position lists for its sort). Windows of 500,
-	// 1,000 and 2,000 took 11, 14 and 24 ms for the common word.
+	// bm25 is computed hit by hit in this pure-Go SQLite, so ranking every
+	// match of a common word does not fit in the search target at 100,000
+	// documents, and FTS5's own ORDER BY rank is slower still (it keeps
+	// every hit's position lists for its sort); a window of the newest
+	// matches bounds the cost whatever the word. The figures
+	// (BenchmarkSearchRankWindow100k): docs/benchmarks-history.md,
+	// "Figures behind choices in the code".
 	//
 	// The trade-off: a query with more matches than the window is ranked
 	// among its newest matches only, so the best older match of a very

@@ -24,8 +24,9 @@ const highlightSQL = `highlight(search, 1, ?, ?)`
 // Snippets are marked here, by internal/fts, which tokenizes, folds and
 // stems exactly as the index does (its tests hold it to FTS5's own
 // highlight()): FTS5 would re-evaluate the query over the whole range of
-// the page's keys to find the page's rows (measured at 100,000
-// documents, that and highlight() were a third of a search's time).
+// the page's keys to find the page's rows, and at 100,000 documents
+// that and highlight() were a large part of a search's time (figures:
+// docs/benchmarks-history.md, "Figures behind choices in the code").
 func (sq searchQuery) load(ctx context.Context, tx *sql.Tx, keys []int64, ranks []float64) ([]store.SearchHit, error) {
 	hits := make([]store.SearchHit, len(keys))
 	if len(keys) == 0 {
@@ -152,10 +153,11 @@ func (sq searchQuery) snippets(ctx context.Context, tx *sql.Tx, hits []store.Sea
 }
 
 // snippetScan is how much of a long text is marked for its snippet when
-// that much holds a match: marking reads every byte (~90 MB/s), and an
-// extracted text may have 8 MiB. snippetTail is how much of the text after
-// it goes with it, unmarked, so that a snippet near the cut ends as it
-// would in the whole text.
+// that much holds a match: marking reads every byte, and an extracted
+// text may have 8 MiB (the cost of long texts: docs/benchmarks-history.md,
+// "Issue 3, 2026-12-01, second session"). snippetTail is how much of the
+// text after it goes with it, unmarked, so that a snippet near the cut
+// ends as it would in the whole text.
 const (
 	snippetScan = 64 << 10
 	snippetTail = 4 << 10

@@ -32,9 +32,10 @@ type word struct {
 // marks (only the name or the topics matched) gives its start.
 //
 // Snippets are cut here rather than by FTS5's snippet(), which scores
-// candidate windows by tokenizing the text again: measured on 50 hits of
-// 300 words, snippet() cost twice what highlight() does. Only the bytes
-// around the window are read here, however long the text.
+// candidate windows by tokenizing the text again, and so costs more than
+// the marking it needs (figures: docs/benchmarks-history.md, "Figures
+// behind choices in the code"). Only the bytes around the window are read
+// here, however long the text.
 func excerpt(marked string) string {
 	from := 0
 	if m := bestMark(marked); m > 0 {

@@ -131,7 +131,8 @@ func dsn(abs string, writer bool) string {
 		// and holds every other write up for its page writes and fsyncs,
 		// and with fewer of them a page rewritten by many commits (the
 		// search index's, the job queue's) is copied back once (its effect
-		// on ingest as measured: BENCHMARKS.md). The WAL is cut back to
+		// on ingest as measured: docs/benchmarks-history.md, "Full run of
+		// `docsift bench`, both profiles"). The WAL is cut back to
 		// 64 MiB after a checkpoint if a big transaction grew it.
 		q.Add("_pragma", "wal_autocheckpoint(10000)")
 		q.Add("_pragma", "journal_size_limit(67108864)")

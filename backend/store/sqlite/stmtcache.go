@@ -20,10 +20,12 @@ const stmtCacheSize = 256
 // Why: database/sql runs Tx.QueryContext and Tx.ExecContext through the
 // driver's QueryerContext and ExecerContext, and modernc prepares the text
 // afresh for every call and finalizes it afterwards: during an ingest a
-// quarter of all CPU went to SQLite's parser. A modernc statement prepared
-// once keeps its sqlite3_stmt and resets it after each use, so keeping the
-// statements per connection, keyed by their text, makes the parse a
-// one-time cost without touching the call sites.
+// large share of all CPU went to SQLite's parser (figures:
+// docs/benchmarks-history.md, "Figures behind choices in the code"). A
+// modernc statement prepared once keeps its sqlite3_stmt and resets it
+// after each use, so keeping the statements per connection, keyed by
+// their text, makes the parse a one-time cost without touching the call
+// sites.
 type cachingConnector struct {
 	base driver.Connector
 	size int

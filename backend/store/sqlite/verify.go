@@ -18,8 +18,8 @@ const topicNamesExpr = `coalesce((SELECT group_concat(t.name, ' ' ORDER BY t.nam
 // mirror and its full-text row (name, text and topic names included), in
 // one read transaction. The text comparison reads each text twice, which
 // costs far less than the re-hashing of objects verify does anyway
-// (BenchmarkSearchIndexCheck100k: about 2.5 s for 100,000 documents of
-// ~300 words).
+// (BenchmarkSearchIndexCheck100k; figures: docs/benchmarks-history.md,
+// "Figures behind choices in the code").
 func (s *Store) SearchIndexCheck(ctx context.Context, userID string) (store.SearchIndexReport, error) {
 	rep := store.SearchIndexReport{Missing: []string{}, Stale: []string{}, Extra: []string{}}
 	err := s.read(ctx, func(tx *sql.Tx) error {
