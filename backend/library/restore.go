@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/internal/naming"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/store"
 )
@@ -176,7 +177,7 @@ func (l *Library) checkEmpty(ctx context.Context) error {
 func (l *Library) restoreTopics(ctx context.Context, topics []ManifestTopic, merge bool, rep *RestoreReport) (map[string]string, error) {
 	ids := map[string]string{}
 	for _, mt := range topics {
-		name, err := cleanTopicName(mt.Name)
+		name, err := naming.TopicName(mt.Name)
 		if err != nil {
 			return nil, invalidf("the export's topic %q cannot be restored: %v", mt.Name, err)
 		}
@@ -194,8 +195,8 @@ func (l *Library) restoreTopics(ctx context.Context, topics []ManifestTopic, mer
 			}
 		}
 		color := mt.Color
-		if !colorRe.MatchString(color) {
-			color = defaultColor(name)
+		if !naming.ValidColor(color) {
+			color = naming.DefaultColor(name)
 		}
 		t := store.Topic{ID: mt.ID, UserID: l.user.ID, Name: name, Description: mt.Description, Color: color, CreatedAt: mt.CreatedAt}
 		if err := l.store.CreateTopic(ctx, &t); err != nil {
@@ -220,7 +221,7 @@ func (l *Library) restoreTopics(ctx context.Context, topics []ManifestTopic, mer
 // each folder's children, recording export id → library id.
 func (l *Library) restoreFolders(ctx context.Context, folders []ManifestFolder, parent *string, merge bool, ids map[string]string, rep *RestoreReport) error {
 	for _, mf := range folders {
-		name, err := cleanFolderName(mf.Name)
+		name, err := naming.FolderName(mf.Name)
 		if err != nil {
 			return invalidf("the export's folder %q cannot be restored: %v", mf.Path, err)
 		}
@@ -304,7 +305,7 @@ func (r *restorer) document(ctx context.Context, mf ManifestFile) error {
 	if st.Size() != sc.Size {
 		return fmt.Errorf("%s has %d bytes, its sidecar says %d: the export was changed or damaged", quoteName(mf.Path), st.Size(), sc.Size)
 	}
-	key := objectKey(l.user.ID, sc.ID, sc.Filename)
+	key := naming.ObjectKey(l.user.ID, sc.ID, sc.Filename)
 	put, err := l.blobs.Put(ctx, key, f, st.Size())
 	if err != nil {
 		return fmt.Errorf("store %s: object store: %w", quoteName(mf.Path), err)
@@ -397,7 +398,7 @@ func (r *restorer) sidecar(mf ManifestFile) (Sidecar, error) {
 	if len(sc.FilenameBytes) > 0 {
 		sc.Filename = string(sc.FilenameBytes)
 	}
-	if err := checkName(sc.Filename); err != nil {
+	if err := naming.CheckFilename(sc.Filename); err != nil {
 		return Sidecar{}, fmt.Errorf("the sidecar %s: %w", quoteName(mf.Sidecar), err)
 	}
 	if !sc.Status.Valid() {
