@@ -1,4 +1,4 @@
-package library
+package maintenance
 
 import (
 	"time"
@@ -119,17 +119,17 @@ type Sidecar struct {
 	// FilenameBytes is the name exactly as given, base64-encoded, when it
 	// is not valid UTF-8 (JSON strings cannot carry such bytes: Filename
 	// then shows them as U+FFFD).
-	FilenameBytes []byte    `json:"filename_bytes,omitempty"`
-	File          string    `json:"file"`
-	SHA256        string    `json:"sha256"`
-	Size          int64     `json:"size"`
-	ContentType   string    `json:"content_type"`
-	PageCount     int       `json:"page_count"`
-	Language      string    `json:"language,omitempty"`
-	Status        Status    `json:"status"`
-	Error         string    `json:"error,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	FilenameBytes []byte       `json:"filename_bytes,omitempty"`
+	File          string       `json:"file"`
+	SHA256        string       `json:"sha256"`
+	Size          int64        `json:"size"`
+	ContentType   string       `json:"content_type"`
+	PageCount     int          `json:"page_count"`
+	Language      string       `json:"language,omitempty"`
+	Status        store.Status `json:"status"`
+	Error         string       `json:"error,omitempty"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
 	// Folder is the library folder the document is in (nil: none).
 	Folder *SidecarFolder `json:"folder"`
 	// Topics are all of the document's topics, by name.
