@@ -12,4 +12,5 @@ var drivers = []string{"backend/store/sqlite", "backend/store/postgres", "backen
 // and everything under it), and why, said as the failure's sentence.
 var rules = []rule{
 	{pkg: "backend/library", forbid: append([]string{"backend/config"}, drivers...), why: "the use cases get their stores handed to library.New; backend/wire reads the configuration and chooses the drivers"},
+	{pkg: "backend/maintenance", forbid: append([]string{"backend/library", "backend/config"}, drivers...), why: "verify, export and restore work over the store interfaces the library hands them; the library builds them, never the reverse"},
 }
