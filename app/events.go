@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/docsift/docsift/backend/events"
-	"github.com/docsift/docsift/backend/library"
 )
 
 // WindowEvent is the Wails event that carries every backend event to the
@@ -17,9 +16,9 @@ const WindowEvent = "docsift:event"
 // throttled are the event types that may come in bursts and only say "how
 // far": the window gets the latest of each at most every ProgressEvery.
 var throttled = map[string]bool{
-	events.JobsProgress:         true,
-	EventImportProgress:         true,
-	library.EventVerifyProgress: true,
+	events.JobsProgress:   true,
+	EventImportProgress:   true,
+	events.VerifyProgress: true,
 }
 
 // forwarder moves events from the bus (and App's own import progress) to

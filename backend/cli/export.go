@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 )
 
 type exportOpts struct {
@@ -33,7 +33,7 @@ func runExport(ctx context.Context, r *runner, o any, args []string) int {
 		return ExitUsage
 	}
 	progress, done := r.countLine("exported")
-	rep, err := r.lib.Export(ctx, args[0], library.ExportOptions{Progress: progress})
+	rep, err := r.lib.Maintenance().Export(ctx, args[0], maintenance.ExportOptions{Progress: progress})
 	done()
 	if err != nil {
 		return r.fail(err)
@@ -82,7 +82,7 @@ func runImportExport(ctx context.Context, r *runner, o any, args []string) int {
 		return ExitUsage
 	}
 	progress, done := r.countLine("restored")
-	rep, err := r.lib.ImportExport(ctx, args[0], library.RestoreOptions{Merge: *opts.merge, Progress: progress})
+	rep, err := r.lib.Maintenance().ImportExport(ctx, args[0], maintenance.RestoreOptions{Merge: *opts.merge, Progress: progress})
 	done()
 	if err != nil {
 		return r.fail(err)
@@ -112,10 +112,10 @@ func runImportExport(ctx context.Context, r *runner, o any, args []string) int {
 
 // countLine draws "verb 12/340 documents, 5.1 MiB" on a terminal (at most
 // ten times a second) and nothing otherwise; done ends the line.
-func (r *runner) countLine(verb string) (progress func(library.ExportProgress), done func()) {
+func (r *runner) countLine(verb string) (progress func(maintenance.ExportProgress), done func()) {
 	var last time.Time
 	shown := false
-	progress = func(p library.ExportProgress) {
+	progress = func(p maintenance.ExportProgress) {
 		if !r.env.Terminal || (p.Done != p.Total && time.Since(last) < 100*time.Millisecond) {
 			return
 		}

@@ -26,6 +26,7 @@ import (
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/backend/store/postgres"
 	"github.com/docsift/docsift/backend/store/sqlite"
@@ -416,14 +417,14 @@ func checkStores(t *testing.T, vars map[string]string, data string, f *figures) 
 	// verify --repair removes orphans left by a kill between the upload
 	// and the commit (the design's answer to them); count what it found.
 	code, out, errs := run(t, vars, "verify", "--repair", "--json", "--grace", "0", "--data-dir", data)
-	var rep library.VerifyReport
+	var rep maintenance.VerifyReport
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("verify --repair: exit %d, %v\n%s\n%s", code, err, out, errs)
 	}
 	counts := rep.Counts()
-	f.orphansRepaired = counts[library.FindingOrphan]
-	f.missing = counts[library.FindingMissingObject]
-	f.mismatched = counts[library.FindingMismatch]
+	f.orphansRepaired = counts[maintenance.FindingOrphan]
+	f.missing = counts[maintenance.FindingMissingObject]
+	f.mismatched = counts[maintenance.FindingMismatch]
 	if !rep.Clean() {
 		t.Errorf("verify --repair left problems: %+v", rep.Findings)
 	}

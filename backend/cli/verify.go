@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/docsift/docsift/backend/blob"
-	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 )
 
 type verifyOpts struct {
@@ -28,7 +28,7 @@ func verifyCommand() command {
 			return &verifyOpts{
 				repair: fs.Bool("repair", false, "remove orphan objects and leftovers of unfinished writes, rebuild index entries, re-queue stuck documents, mark documents whose bytes are missing as failed (never deletes a document)"),
 				json:   fs.Bool("json", false, "print the report as JSON"),
-				grace:  fs.Duration("grace", library.DefaultOrphanGrace, "objects younger than this are never orphans (an import may be in progress); 0: no grace"),
+				grace:  fs.Duration("grace", maintenance.DefaultOrphanGrace, "objects younger than this are never orphans (an import may be in progress); 0: no grace"),
 				age:    fs.Duration("leftover-age", blob.DefaultLeftoverAge, "temporary files and incomplete uploads written to more recently than this may be writes in progress and are left alone; 0: none are"),
 			}
 		},
@@ -38,16 +38,16 @@ func verifyCommand() command {
 
 // kindLabels are the human names of the finding kinds, in report order.
 var kindLabels = []struct {
-	kind  library.FindingKind
+	kind  maintenance.FindingKind
 	label string
 }{
-	{library.FindingMismatch, "bytes changed"},
-	{library.FindingMissingObject, "bytes missing"},
-	{library.FindingUnreadable, "bytes unreadable"},
-	{library.FindingOrphan, "orphan objects"},
-	{library.FindingLeftover, "leftovers"},
-	{library.FindingIndex, "search index"},
-	{library.FindingStuck, "stuck documents"},
+	{maintenance.FindingMismatch, "bytes changed"},
+	{maintenance.FindingMissingObject, "bytes missing"},
+	{maintenance.FindingUnreadable, "bytes unreadable"},
+	{maintenance.FindingOrphan, "orphan objects"},
+	{maintenance.FindingLeftover, "leftovers"},
+	{maintenance.FindingIndex, "search index"},
+	{maintenance.FindingStuck, "stuck documents"},
 }
 
 func runVerify(ctx context.Context, r *runner, o any, args []string) int {
@@ -56,13 +56,13 @@ func runVerify(ctx context.Context, r *runner, o any, args []string) int {
 		fmt.Fprintf(r.env.Stderr, "docsift verify: unexpected argument %q\n", args[0])
 		return ExitUsage
 	}
-	opt := library.VerifyOptions{Repair: *opts.repair, OrphanGrace: *opts.grace}
+	opt := maintenance.VerifyOptions{Repair: *opts.repair, OrphanGrace: *opts.grace}
 	switch {
 	case *opts.grace < 0:
 		fmt.Fprintln(r.env.Stderr, "docsift verify: --grace cannot be negative")
 		return ExitUsage
 	case *opts.grace == 0:
-		opt.OrphanGrace = -1 // the library's "none"
+		opt.OrphanGrace = -1 // Verify's "none"
 	}
 	switch {
 	case *opts.age < 0:
@@ -75,7 +75,7 @@ func runVerify(ctx context.Context, r *runner, o any, args []string) int {
 	}
 	shown := false
 	if r.env.Terminal {
-		opt.Progress = func(p library.VerifyProgress) {
+		opt.Progress = func(p maintenance.VerifyProgress) {
 			switch p.Phase {
 			case "objects":
 				fmt.Fprintf(r.env.Stderr, "\rchecking bytes: %d/%d documents, %s, %d problems   ", p.Done, p.Total, humanSize(p.Bytes), p.Problems)
@@ -89,7 +89,7 @@ func runVerify(ctx context.Context, r *runner, o any, args []string) int {
 			shown = true
 		}
 	}
-	rep, err := r.lib.Verify(ctx, opt)
+	rep, err := r.lib.Maintenance().Verify(ctx, opt)
 	if shown {
 		fmt.Fprintln(r.env.Stderr)
 	}
@@ -113,7 +113,7 @@ func runVerify(ctx context.Context, r *runner, o any, args []string) int {
 
 // printVerify writes the report for a person: the counts, then one line
 // per problem.
-func printVerify(r *runner, rep library.VerifyReport) {
+func printVerify(r *runner, rep maintenance.VerifyReport) {
 	w := r.env.Stdout
 	fmt.Fprintf(w, "checked %d documents (%s re-hashed), %d objects, %d search index entries in %s\n",
 		rep.Documents, humanSize(rep.Bytes), rep.Objects, rep.IndexChecked, rep.FinishedAt.Sub(rep.StartedAt).Round(time.Millisecond))

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 )
 
 // Environment variables that change the background check's timing (tests
@@ -18,7 +18,7 @@ const (
 )
 
 // startBackgroundVerify runs the library's scheduled check (see
-// library.BackgroundVerify.Run: leftovers removed at once, then a
+// maintenance.BackgroundVerify.Run: leftovers removed at once, then a
 // low-priority verification after a few minutes and daily) for serve and
 // the desktop. The returned function stops it and waits until it has
 // stopped; call it before the library closes.
@@ -33,7 +33,7 @@ func (r *runner) startBackgroundVerify(ctx context.Context, face string) (stop f
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	bv := r.lib.NewBackgroundVerify()
+	bv := r.lib.Maintenance().NewBackgroundVerify()
 	go func() {
 		defer close(done)
 		bv.Run(ctx, s)
@@ -46,11 +46,11 @@ func (r *runner) startBackgroundVerify(ctx context.Context, face string) (stop f
 
 // verifySchedule reads the schedule's timing from the environment (on:
 // false when turned off).
-func verifySchedule(getenv func(string) string) (s library.Schedule, on bool, err error) {
+func verifySchedule(getenv func(string) string) (s maintenance.Schedule, on bool, err error) {
 	parse := func(name string) (time.Duration, error) {
 		v := strings.TrimSpace(getenv(name))
 		if v == "" {
-			return 0, nil // the library's default
+			return 0, nil // the schedule's default
 		}
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {

@@ -29,6 +29,10 @@ const (
 	WatchFileSeen   = "watch.file_seen"
 	WatchFileFailed = "watch.file_failed"
 	WatchStatus     = "watch.status"
+	// VerifyProgress: how far a verification of the library is (at most a
+	// few times a second, and once at the end with phase "done"); its Data
+	// is a maintenance.VerifyProgress.
+	VerifyProgress = "verify.progress"
 )
 
 // Event is one thing that happened.

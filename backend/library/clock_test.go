@@ -10,6 +10,7 @@ import (
 
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/internal/teststores"
 )
@@ -50,14 +51,14 @@ func TestNowStampsWhatIsRecorded(t *testing.T) {
 			}
 
 			dir := filepath.Join(t.TempDir(), "export")
-			if _, err := lib.Export(ctx, dir, library.ExportOptions{}); err != nil {
+			if _, err := lib.Maintenance().Export(ctx, dir, maintenance.ExportOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			b, err := os.ReadFile(filepath.Join(dir, library.ManifestName))
+			b, err := os.ReadFile(filepath.Join(dir, maintenance.ManifestName))
 			if err != nil {
 				t.Fatal(err)
 			}
-			var m library.Manifest
+			var m maintenance.Manifest
 			if err := json.Unmarshal(b, &m); err != nil {
 				t.Fatal(err)
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/internal/naming"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -121,7 +122,7 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 // Rename changes a document's human name.
 func (l *Library) Rename(ctx context.Context, id, name string) (Document, error) {
 	name = strings.TrimSpace(name)
-	if err := checkName(name); err != nil {
+	if err := naming.CheckFilename(name); err != nil {
 		return Document{}, err
 	}
 	if _, err := l.document(ctx, id); err != nil {
@@ -144,7 +145,7 @@ func (l *Library) SetTopics(ctx context.Context, id string, names []string) (Doc
 	seen := map[string]bool{}
 	var links []store.TopicLink
 	for _, raw := range names {
-		name, err := cleanTopicName(raw)
+		name, err := naming.TopicName(raw)
 		if err != nil {
 			return Document{}, err
 		}

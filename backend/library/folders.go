@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/google/uuid"
 
+	"github.com/docsift/docsift/backend/internal/naming"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -47,7 +47,7 @@ func (l *Library) folder(ctx context.Context, id string) (store.Folder, error) {
 
 // CreateFolder creates a folder under parentID (nil: at the top).
 func (l *Library) CreateFolder(ctx context.Context, name string, parentID *string) (Folder, error) {
-	name, err := cleanFolderName(name)
+	name, err := naming.FolderName(name)
 	if err != nil {
 		return Folder{}, err
 	}
@@ -65,7 +65,7 @@ func (l *Library) CreateFolder(ctx context.Context, name string, parentID *strin
 
 // RenameFolder changes a folder's name.
 func (l *Library) RenameFolder(ctx context.Context, id, name string) (Folder, error) {
-	name, err := cleanFolderName(name)
+	name, err := naming.FolderName(name)
 	if err != nil {
 		return Folder{}, err
 	}
@@ -130,19 +130,6 @@ func (l *Library) MoveDocuments(ctx context.Context, ids []string, folderID *str
 		return fmt.Errorf("move documents: %w", err)
 	}
 	return nil
-}
-
-func cleanFolderName(raw string) (string, error) {
-	name := strings.TrimSpace(raw)
-	switch {
-	case name == "":
-		return "", invalidf("a folder needs a name")
-	case len([]rune(name)) > 120:
-		return "", invalidf("a folder name can be at most 120 characters")
-	case strings.ContainsFunc(name, unicode.IsControl):
-		return "", invalidf("a folder name cannot contain control characters")
-	}
-	return name, nil
 }
 
 // FolderByName resolves a folder given by id or by its (unique) name.

@@ -11,22 +11,19 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
 	"github.com/google/uuid"
 
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/internal/naming"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/store"
 )
 
 // sniffLen is how many leading bytes decide the content type.
 const sniffLen = 3072
-
-// maxNameLen bounds a stored filename (bytes).
-const maxNameLen = 1024
 
 // Import stores one file read from r under the human name and returns its
 // document. The bytes stream to the object store while being hashed; if the
@@ -114,7 +111,7 @@ func (l *Library) importStream(ctx context.Context, name, hint string, r io.Read
 // importStreamTo is importStream filing a new document in folderID (nil: no
 // folder); a duplicate keeps the folder it has.
 func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Reader, size int64, verify func() error, folderID *string) (ImportResult, error) {
-	if err := checkName(name); err != nil {
+	if err := naming.CheckFilename(name); err != nil {
 		return ImportResult{}, err
 	}
 	docID := uuid.NewString()
@@ -188,7 +185,7 @@ func (l *Library) putChecked(ctx context.Context, docID, name, hint string, r io
 	}
 	head = head[:n]
 	ctype = sniff(head, hint)
-	key = objectKey(l.user.ID, docID, name)
+	key = naming.ObjectKey(l.user.ID, docID, name)
 	put, err = l.blobs.Put(ctx, key, io.MultiReader(bytes.NewReader(head), r), size)
 	if err != nil {
 		return "", "", blob.PutResult{}, fmt.Errorf("store %s: object store: %w", quoteName(name), err)
@@ -236,29 +233,8 @@ func sniff(head []byte, hint string) string {
 	return mt.String()
 }
 
-// checkName rejects names no person could mean: empty, too long, or with a
-// NUL byte. Everything else (slashes, "..", control characters, invalid
-// UTF-8) is kept as given: it only ever lives in the database.
-func checkName(name string) error {
-	switch {
-	case name == "":
-		return invalidf("a file name is required")
-	case len(name) > maxNameLen:
-		return invalidf("the file name is longer than %d bytes", maxNameLen)
-	case strings.IndexByte(name, 0) >= 0:
-		return invalidf("the file name contains a NUL byte")
-	}
-	return nil
-}
-
-// quoteName shows a name safely in a message: control characters and
-// invalid UTF-8 are escaped.
-func quoteName(name string) string {
-	if utf8.ValidString(name) && !strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return `"` + name + `"`
-	}
-	return fmt.Sprintf("%q", name)
-}
+// quoteName shows a name safely in a message (naming.Quote).
+func quoteName(name string) string { return naming.Quote(name) }
 
 func fileKind(m fs.FileMode) string {
 	switch {

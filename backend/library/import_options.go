@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/docsift/docsift/backend/internal/naming"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -87,7 +88,7 @@ func cleanTopicNames(raw []string) ([]string, error) {
 	var names []string
 	seen := map[string]bool{}
 	for _, r := range raw {
-		name, err := cleanTopicName(r)
+		name, err := naming.TopicName(r)
 		if err != nil {
 			return nil, err
 		}
@@ -106,7 +107,7 @@ func cleanTopicNames(raw []string) ([]string, error) {
 // calls. When twins exist, the oldest is returned, so every caller settles
 // on the same one.
 func (l *Library) EnsureFolder(ctx context.Context, name string, parentID *string) (Folder, error) {
-	clean, err := cleanFolderName(name)
+	clean, err := naming.FolderName(name)
 	if err != nil {
 		return Folder{}, err
 	}

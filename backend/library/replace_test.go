@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -82,7 +83,7 @@ func TestReplacePathKeepsTheDocument(t *testing.T) {
 		if slices.Contains(keys, firstKey) || !slices.Contains(keys, e.key(t, d.ID)) {
 			t.Errorf("objects %v: the old one must be gone, the new one there (%s)", keys, e.key(t, d.ID))
 		}
-		rep, err := e.lib.Verify(ctx, library.VerifyOptions{OrphanGrace: -1})
+		rep, err := e.lib.Maintenance().Verify(ctx, maintenance.VerifyOptions{OrphanGrace: -1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -59,7 +60,7 @@ func TestVerifyRequeueRacingAWorker(t *testing.T) {
 		lib := build(t, eagerWorkerStore{e.store}, e.blobs, e.dataDir).lib
 		// Stuck: its job ended, and it is still marked extracting.
 		res := importAndEndJob(t, e, lib, store.StatusExtracting, "")
-		if _, err := lib.Verify(ctx, library.VerifyOptions{Repair: true}); err != nil {
+		if _, err := lib.Maintenance().Verify(ctx, maintenance.VerifyOptions{Repair: true}); err != nil {
 			t.Fatal(err)
 		}
 		d, err := e.store.Document(ctx, res.Document.ID)

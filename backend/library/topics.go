@@ -4,23 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/google/uuid"
 
+	"github.com/docsift/docsift/backend/internal/naming"
 	"github.com/docsift/docsift/backend/store"
 )
-
-// maxTopicName bounds a topic name (characters).
-const maxTopicName = 80
-
-var colorRe = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
-
-// palette gives new topics a distinct default color, chosen by name.
-var palette = []string{"#4f7cac", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6", "#f79646", "#2c4d75", "#7f6000", "#3d8b6e", "#b65f8a"}
 
 // TopicInput creates a topic. Color "" picks one from the palette.
 type TopicInput struct {
@@ -80,14 +70,14 @@ func (l *Library) TopicByName(ctx context.Context, name string) (Topic, error) {
 // CreateTopic creates a topic, or returns the existing one whose name is
 // the same ignoring case (its spelling, description and color are kept).
 func (l *Library) CreateTopic(ctx context.Context, in TopicInput) (Topic, error) {
-	name, err := cleanTopicName(in.Name)
+	name, err := naming.TopicName(in.Name)
 	if err != nil {
 		return Topic{}, err
 	}
 	color := in.Color
 	if color == "" {
-		color = defaultColor(name)
-	} else if !colorRe.MatchString(color) {
+		color = naming.DefaultColor(name)
+	} else if !naming.ValidColor(color) {
 		return Topic{}, invalidf("the color %q is not of the form #rrggbb", color)
 	}
 	if existing, err := l.store.TopicByName(ctx, l.user.ID, name); err == nil {
@@ -115,7 +105,7 @@ func (l *Library) UpdateTopic(ctx context.Context, id string, p TopicPatch) (Top
 		return Topic{}, err
 	}
 	if p.Name != nil {
-		name, err := cleanTopicName(*p.Name)
+		name, err := naming.TopicName(*p.Name)
 		if err != nil {
 			return Topic{}, err
 		}
@@ -125,7 +115,7 @@ func (l *Library) UpdateTopic(ctx context.Context, id string, p TopicPatch) (Top
 		t.Description = strings.TrimSpace(*p.Description)
 	}
 	if p.Color != nil {
-		if !colorRe.MatchString(*p.Color) {
+		if !naming.ValidColor(*p.Color) {
 			return Topic{}, invalidf("the color %q is not of the form #rrggbb", *p.Color)
 		}
 		t.Color = strings.ToLower(*p.Color)
@@ -148,24 +138,4 @@ func (l *Library) DeleteTopic(ctx context.Context, id string) error {
 		return fmt.Errorf("delete topic: %w", err)
 	}
 	return nil
-}
-
-// cleanTopicName trims a name and checks it is usable.
-func cleanTopicName(raw string) (string, error) {
-	name := strings.Join(strings.Fields(raw), " ")
-	switch {
-	case name == "":
-		return "", invalidf("a topic needs a name")
-	case len([]rune(name)) > maxTopicName:
-		return "", invalidf("a topic name can be at most %d characters", maxTopicName)
-	case strings.ContainsFunc(name, unicode.IsControl):
-		return "", invalidf("a topic name cannot contain control characters")
-	}
-	return name, nil
-}
-
-func defaultColor(name string) string {
-	h := fnv.New32a()
-	h.Write([]byte(strings.ToLower(name)))
-	return palette[h.Sum32()%uint32(len(palette))]
 }

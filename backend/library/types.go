@@ -1,10 +1,10 @@
 package library
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
+	"github.com/docsift/docsift/backend/internal/invalid"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -215,7 +215,7 @@ var (
 	// use, a folder cycle, a non-empty folder).
 	ErrConflict = store.ErrConflict
 	// ErrInvalid: the input is wrong; the message says how, in a sentence.
-	ErrInvalid = errors.New("invalid input")
+	ErrInvalid = invalid.Err
 )
 
 // inputError is a bad-input error whose message is a sentence for a person.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 	"github.com/docsift/docsift/backend/watch"
 	"github.com/docsift/docsift/internal/teststores"
 )
@@ -48,7 +49,7 @@ func onlyDocument(t *testing.T, lib *library.Library, want []byte) library.Docum
 	if got := content(t, lib, docs[0].ID); !bytes.Equal(got, want) {
 		t.Errorf("the document holds other bytes (%d) than the complete file (%d)", len(got), len(want))
 	}
-	rep, err := lib.Verify(context.Background(), library.VerifyOptions{OrphanGrace: -1})
+	rep, err := lib.Maintenance().Verify(context.Background(), maintenance.VerifyOptions{OrphanGrace: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ var rules = []rule{
 	{pkg: "backend/httpapi", forbid: append([]string{"backend/config", "backend/wire"}, drivers...), why: "the serve face is handed its library; backend/cli wires it"},
 	{pkg: "app", direct: true, forbid: append([]string{"backend/httpapi"}, faceForbids...), why: "a face calls the library (and listens to events) only: what it shows is the library's types"},
 	{pkg: "backend/httpapi", direct: true, forbid: faceForbids, why: "a face calls the library (and listens to events) only: what it sends is the library's types"},
+	{pkg: "backend/maintenance", forbid: append([]string{"backend/library", "backend/config"}, drivers...), why: "verify, export and restore work over the store interfaces the library hands them; the library builds them, never the reverse"},
 }
 
 // faceForbids are the packages below the library that a face must not

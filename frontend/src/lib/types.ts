@@ -253,7 +253,7 @@ export interface FolderStatus {
   suggest_polling?: boolean;
 }
 
-/** The data of verify.progress: how far the library check is (backend/library VerifyProgress). */
+/** The data of verify.progress: how far the library check is (backend/maintenance VerifyProgress). */
 export interface VerifyProgress {
   /** starting, objects, orphans, leftovers, index, jobs, then done. */
   phase: string;

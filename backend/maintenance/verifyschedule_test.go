@@ -1,4 +1,4 @@
-package library_test
+package maintenance_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/blob/blobtest"
-	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -18,7 +18,7 @@ import (
 // e's object store and returns them (older first) with their writes.
 func twoLeftovers(t *testing.T, e *env) (old, young blob.Leftover, oldPut, youngPut *blobtest.Stalled) {
 	t.Helper()
-	uid := e.lib.UserID()
+	uid := e.user.ID
 	oldPut = blobtest.StalledPut(t, e.blobs, uid+"/crashed/a.bin")
 	<-oldPut.Waiting()
 	old = blobtest.WaitLeftover(t, e.blobs, uid+"/crashed/", 0)
@@ -43,15 +43,15 @@ func TestVerifyReportsLeftovers(t *testing.T) {
 		old, young, oldPut, youngPut := twoLeftovers(t, e)
 		// An hour after the young one was written, with an age of an hour:
 		// the old one is past it, the young one exactly at it.
-		opt := library.VerifyOptions{LeftoverAge: time.Hour, Now: func() time.Time { return young.LastWrite.Add(time.Hour) }}
-		rep, err := e.lib.Verify(ctx, opt)
+		opt := maintenance.VerifyOptions{LeftoverAge: time.Hour, Now: func() time.Time { return young.LastWrite.Add(time.Hour) }}
+		rep, err := e.m.Verify(ctx, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rep.Leftovers != 1 || rep.LeftoverBytes != old.Size || rep.LeftoversRecent != 1 {
 			t.Errorf("report: %d leftovers, %d bytes, %d recent; want 1, %d, 1", rep.Leftovers, rep.LeftoverBytes, rep.LeftoversRecent, old.Size)
 		}
-		if c := rep.Counts(); c[library.FindingLeftover] != 1 || len(rep.Findings) != 1 || rep.Clean() {
+		if c := rep.Counts(); c[maintenance.FindingLeftover] != 1 || len(rep.Findings) != 1 || rep.Clean() {
 			t.Fatalf("findings: %+v", rep.Findings)
 		}
 		if f := rep.Findings[0]; f.ObjectKey != old.Name || f.Action != "" || f.Resolved {
@@ -62,7 +62,7 @@ func TestVerifyReportsLeftovers(t *testing.T) {
 		}
 
 		opt.Tidy = true
-		if rep, err = e.lib.Verify(ctx, opt); err != nil {
+		if rep, err = e.m.Verify(ctx, opt); err != nil {
 			t.Fatal(err)
 		}
 		if len(rep.Findings) != 1 || !rep.Findings[0].Resolved || rep.Findings[0].Action != "removed" || !rep.Clean() {
@@ -85,7 +85,7 @@ func TestVerifyReportsLeftovers(t *testing.T) {
 func TestCleanLeftoversAtStart(t *testing.T) {
 	profiles(t, func(t *testing.T, e *env) {
 		old, young, oldPut, youngPut := twoLeftovers(t, e)
-		sw, err := e.lib.CleanLeftovers(context.Background(), young.LastWrite)
+		sw, err := e.m.CleanLeftovers(context.Background(), young.LastWrite)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +131,7 @@ func (f *fakeClock) next(t *testing.T) wait {
 
 // runSchedule starts bv.Run and returns a function that stops it and waits
 // for it to return.
-func runSchedule(t *testing.T, bv *library.BackgroundVerify, s library.Schedule) func() {
+func runSchedule(t *testing.T, bv *maintenance.BackgroundVerify, s maintenance.Schedule) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -155,17 +155,17 @@ func TestScheduleRunsAtDelayThenPeriod(t *testing.T) {
 	startWorkers(t, e)
 	doc := waitDone(t, e, importText(t, e, "a.txt", "alpha").ID)
 	gone := waitDone(t, e, importText(t, e, "b.txt", "beta").ID)
-	if err := e.blobs.Delete(ctx, e.key(t, gone.ID)); err != nil {
+	if err := e.blobs.Delete(ctx, gone.ObjectKey); err != nil {
 		t.Fatal(err)
 	}
-	orphan := e.lib.UserID() + "/no-such-document/x.bin"
+	orphan := e.user.ID + "/no-such-document/x.bin"
 	if _, err := e.blobs.Put(ctx, orphan, strings.NewReader("orphan"), -1); err != nil {
 		t.Fatal(err)
 	}
 	clock := newFakeClock()
 	later := func() time.Time { return time.Now().Add(time.Hour) } // the orphan is past its grace
-	bv := e.lib.NewBackgroundVerify()
-	stop := runSchedule(t, bv, library.Schedule{Delay: 3 * time.Minute, Period: 24 * time.Hour, After: clock.After, Now: later})
+	bv := e.m.NewBackgroundVerify()
+	stop := runSchedule(t, bv, maintenance.Schedule{Delay: 3 * time.Minute, Period: 24 * time.Hour, After: clock.After, Now: later})
 
 	w := clock.next(t)
 	if w.d != 3*time.Minute {
@@ -184,21 +184,21 @@ func TestScheduleRunsAtDelayThenPeriod(t *testing.T) {
 		t.Fatalf("after the first run: %+v", s)
 	}
 	c := s.Last.Counts()
-	if c[library.FindingOrphan] != 1 || c[library.FindingMissingObject] != 1 {
+	if c[maintenance.FindingOrphan] != 1 || c[maintenance.FindingMissingObject] != 1 {
 		t.Errorf("findings: %+v", s.Last.Findings)
 	}
 	for _, f := range s.Last.Findings {
-		if f.Kind == library.FindingOrphan && !f.Resolved {
+		if f.Kind == maintenance.FindingOrphan && !f.Resolved {
 			t.Errorf("orphan not removed: %+v", f)
 		}
-		if f.Kind == library.FindingMissingObject && (f.Resolved || f.Action != "") {
+		if f.Kind == maintenance.FindingMissingObject && (f.Resolved || f.Action != "") {
 			t.Errorf("missing bytes repaired without the person: %+v", f)
 		}
 	}
-	if d, err := e.lib.Document(ctx, gone.ID); err != nil || d.Status != store.StatusReady {
+	if d, err := e.store.Document(ctx, gone.ID); err != nil || d.Status != store.StatusReady {
 		t.Errorf("document with missing bytes: %v, %v; want it left ready", d.Status, err)
 	}
-	if _, err := e.blobs.Stat(ctx, e.key(t, doc.ID)); err != nil {
+	if _, err := e.blobs.Stat(ctx, doc.ObjectKey); err != nil {
 		t.Errorf("a document's object: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(e.dataDir, "verify-last-run")); err != nil {
@@ -216,8 +216,8 @@ func TestScheduleRunsAtDelayThenPeriod(t *testing.T) {
 	stop()
 
 	// A restart soon after waits out the rest of the period, not the delay.
-	bv2 := e.lib.NewBackgroundVerify()
-	runSchedule(t, bv2, library.Schedule{Delay: 3 * time.Minute, Period: 24 * time.Hour, After: clock.After})
+	bv2 := e.m.NewBackgroundVerify()
+	runSchedule(t, bv2, maintenance.Schedule{Delay: 3 * time.Minute, Period: 24 * time.Hour, After: clock.After})
 	if w := clock.next(t); w.d <= 23*time.Hour {
 		t.Errorf("first wait after a restart %v, want most of a day", w.d)
 	}
@@ -229,8 +229,8 @@ func TestScheduledRunYieldsToThePipeline(t *testing.T) {
 	e := newLocal(t)
 	doc := importText(t, e, "a.txt", "alpha") // its extraction is queued; no worker runs
 	clock := newFakeClock()
-	bv := e.lib.NewBackgroundVerify()
-	runSchedule(t, bv, library.Schedule{Delay: time.Minute, BusyPoll: 7 * time.Second, After: clock.After})
+	bv := e.m.NewBackgroundVerify()
+	runSchedule(t, bv, maintenance.Schedule{Delay: time.Minute, BusyPoll: 7 * time.Second, After: clock.After})
 	clock.next(t).c <- time.Now()
 
 	w := clock.next(t)
@@ -243,7 +243,7 @@ func TestScheduledRunYieldsToThePipeline(t *testing.T) {
 	startWorkers(t, e)
 	waitDone(t, e, doc.ID)
 	for {
-		c, err := e.lib.JobCounts(context.Background())
+		c, err := e.store.JobCounts(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,7 +253,7 @@ func TestScheduledRunYieldsToThePipeline(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	w.c <- time.Now()
-	if w = clock.next(t); w.d != library.DefaultVerifyPeriod {
+	if w = clock.next(t); w.d != maintenance.DefaultVerifyPeriod {
 		t.Fatalf("wait %v, want the period after the run", w.d)
 	}
 	if s := bv.Status(); s.Last == nil || s.Last.Documents != 1 || !s.Last.Clean() {
@@ -267,16 +267,16 @@ func TestVerifyProgressCountsRemaining(t *testing.T) {
 	e := newLocal(t)
 	ctx := context.Background()
 	importText(t, e, "a.txt", "alpha")
-	if _, err := e.blobs.Put(ctx, e.lib.UserID()+"/no-such-document/x.bin", strings.NewReader("orphan"), -1); err != nil {
+	if _, err := e.blobs.Put(ctx, e.user.ID+"/no-such-document/x.bin", strings.NewReader("orphan"), -1); err != nil {
 		t.Fatal(err)
 	}
 	for _, tidy := range []bool{false, true} {
-		var last library.VerifyProgress
-		opt := library.VerifyOptions{Tidy: tidy, OrphanGrace: -1, Progress: func(p library.VerifyProgress) { last = p }}
-		if _, err := e.lib.Verify(ctx, opt); err != nil {
+		var last maintenance.VerifyProgress
+		opt := maintenance.VerifyOptions{Tidy: tidy, OrphanGrace: -1, Progress: func(p maintenance.VerifyProgress) { last = p }}
+		if _, err := e.m.Verify(ctx, opt); err != nil {
 			t.Fatal(err)
 		}
-		want := library.VerifyProgress{Phase: "done", Problems: 1, Remaining: 1}
+		want := maintenance.VerifyProgress{Phase: "done", Problems: 1, Remaining: 1}
 		if tidy {
 			want.Remaining = 0
 		}
@@ -292,9 +292,9 @@ func TestScheduleStopsMidRun(t *testing.T) {
 	e := newLocal(t)
 	importText(t, e, "a.txt", "alpha") // queued: the run will yield
 	clock := newFakeClock()
-	bv := e.lib.NewBackgroundVerify()
-	stop := runSchedule(t, bv, library.Schedule{After: clock.After})
-	if w := clock.next(t); w.d != library.DefaultVerifyDelay {
+	bv := e.m.NewBackgroundVerify()
+	stop := runSchedule(t, bv, maintenance.Schedule{After: clock.After})
+	if w := clock.next(t); w.d != maintenance.DefaultVerifyDelay {
 		t.Fatalf("first wait %v, want the default delay", w.d)
 	} else {
 		w.c <- time.Now()

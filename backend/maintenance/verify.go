@@ -1,4 +1,4 @@
-package library
+package maintenance
 
 import (
 	"context"
@@ -16,11 +16,6 @@ import (
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/store"
 )
-
-// EventVerifyProgress is published on the bus while Verify runs (at most
-// a few times a second, and once at the end with phase "done"); its Data
-// is a VerifyProgress.
-const EventVerifyProgress = "verify.progress"
 
 // DefaultOrphanGrace is how old an object with no document must be before
 // Verify calls it an orphan. An import writes the object first and commits
@@ -188,9 +183,9 @@ type docRef struct {
 //
 // It reads every object once and may run for a long time; it can run in
 // the background, beside imports and workers (call it in a goroutine and
-// follow opt.Progress or EventVerifyProgress on the bus). Cancelling ctx
+// follow opt.Progress or events.VerifyProgress on the bus). Cancelling ctx
 // stops it with ctx's error.
-func (l *Library) Verify(ctx context.Context, opt VerifyOptions) (VerifyReport, error) {
+func (m *Maintainer) Verify(ctx context.Context, opt VerifyOptions) (VerifyReport, error) {
 	if opt.OrphanGrace == 0 {
 		opt.OrphanGrace = DefaultOrphanGrace
 	}
@@ -204,15 +199,15 @@ func (l *Library) Verify(ctx context.Context, opt VerifyOptions) (VerifyReport, 
 		opt.Now = time.Now
 	}
 	opt.Tidy = opt.Tidy || opt.Repair
-	v := &verifier{l: l, opt: opt, rep: VerifyReport{Repair: opt.Repair, Tidy: opt.Tidy, StartedAt: opt.Now().UTC(), Findings: []Finding{}}}
+	v := &verifier{m: m, opt: opt, rep: VerifyReport{Repair: opt.Repair, Tidy: opt.Tidy, StartedAt: opt.Now().UTC(), Findings: []Finding{}}}
 	// An unreachable object store would make every object look missing.
-	if err := l.blobs.Health(ctx); err != nil {
+	if err := m.blobs.Health(ctx); err != nil {
 		return VerifyReport{}, fmt.Errorf("verify: object store unreachable: %w", err)
 	}
 	// The documents are listed before the objects: an object that appears
 	// later belongs to a document the snapshot does not know, and the grace
 	// period (and a second look at the row) keeps it from being an orphan.
-	docs, err := l.allDocuments(ctx)
+	docs, err := m.allDocuments(ctx)
 	if err != nil {
 		return VerifyReport{}, fmt.Errorf("verify: %w", err)
 	}
@@ -229,11 +224,11 @@ func (l *Library) Verify(ctx context.Context, opt VerifyOptions) (VerifyReport, 
 
 // allDocuments lists every document of the user, oldest first, page by
 // page (keyset pagination stays fast however large the library).
-func (l *Library) allDocuments(ctx context.Context) ([]docRef, error) {
+func (m *Maintainer) allDocuments(ctx context.Context) ([]docRef, error) {
 	var refs []docRef
-	f := store.DocumentFilter{UserID: l.user.ID, Sort: store.SortOldest, Limit: 1000}
+	f := store.DocumentFilter{UserID: m.user.ID, Sort: store.SortOldest, Limit: 1000}
 	for {
-		page, err := l.store.Documents(ctx, f)
+		page, err := m.store.Documents(ctx, f)
 		if err != nil {
 			return nil, fmt.Errorf("list documents: %w", err)
 		}
@@ -249,7 +244,7 @@ func (l *Library) allDocuments(ctx context.Context) ([]docRef, error) {
 
 // verifier is one run of Verify.
 type verifier struct {
-	l   *Library
+	m   *Maintainer
 	opt VerifyOptions
 	rep VerifyReport
 
@@ -280,7 +275,7 @@ func (v *verifier) progress(p VerifyProgress, force bool) {
 	if v.opt.Progress != nil {
 		v.opt.Progress(p)
 	}
-	v.l.bus.Publish(events.Event{Type: EventVerifyProgress, Data: p})
+	v.m.bus.Publish(events.Event{Type: events.VerifyProgress, Data: p})
 }
 
 func (v *verifier) add(f Finding) {
@@ -384,13 +379,13 @@ feed:
 // deleted reports whether a document no longer exists (a lookup error
 // counts as "still there": the finding stays).
 func (v *verifier) deleted(ctx context.Context, id string) bool {
-	_, err := v.l.store.Document(ctx, id)
+	_, err := v.m.store.Document(ctx, id)
 	return errors.Is(err, store.ErrNotFound)
 }
 
 // hash streams one object through sha256.
 func (v *verifier) hash(ctx context.Context, key string) hashResult {
-	rc, _, err := v.l.blobs.Get(ctx, key)
+	rc, _, err := v.m.blobs.Get(ctx, key)
 	if err != nil {
 		return hashResult{err: err}
 	}
@@ -426,7 +421,7 @@ const missingObjectError = "The stored file is missing from the object store (fo
 // looking again: the object may have been written, or the document
 // deleted, since it was read.
 func (v *verifier) markMissing(ctx context.Context, f *Finding) {
-	switch _, err := v.l.blobs.Stat(ctx, f.ObjectKey); {
+	switch _, err := v.m.blobs.Stat(ctx, f.ObjectKey); {
 	case err == nil:
 		f.Action, f.Resolved = "none: the object exists now", true
 		return
@@ -435,7 +430,7 @@ func (v *verifier) markMissing(ctx context.Context, f *Finding) {
 		return
 	}
 	failed, msg := store.StatusFailed, missingObjectError
-	_, err := v.l.store.UpdateDocument(ctx, f.DocumentID, store.DocumentPatch{Status: &failed, Error: &msg})
+	_, err := v.m.store.UpdateDocument(ctx, f.DocumentID, store.DocumentPatch{Status: &failed, Error: &msg})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		f.Action, f.Resolved = "none: the document was deleted meanwhile", true
@@ -443,7 +438,7 @@ func (v *verifier) markMissing(ctx context.Context, f *Finding) {
 		f.Action = fmt.Sprintf("could not mark the document failed: %v", err)
 	default:
 		f.Action = "marked failed"
-		v.l.bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: f.DocumentID})
+		v.m.bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: f.DocumentID})
 	}
 }
 
@@ -453,12 +448,12 @@ func (v *verifier) orphans(ctx context.Context, docs []docRef) error {
 	owned := make(map[string]bool, 2*len(docs))
 	for _, d := range docs {
 		owned[d.key] = true
-		owned[jobs.ThumbnailKey(store.Document{UserID: v.l.user.ID, ID: d.id})] = true
+		owned[jobs.ThumbnailKey(store.Document{UserID: v.m.user.ID, ID: d.id})] = true
 	}
-	prefix := v.l.user.ID + "/"
+	prefix := v.m.user.ID + "/"
 	now := v.opt.Now()
 	var candidates []blob.Info
-	err := v.l.blobs.List(ctx, prefix, func(i blob.Info) error {
+	err := v.m.blobs.List(ctx, prefix, func(i blob.Info) error {
 		v.rep.Objects++
 		v.progress(VerifyProgress{Phase: "orphans", Done: v.rep.Objects}, false)
 		if owned[i.Key] {
@@ -483,7 +478,7 @@ func (v *verifier) orphans(ctx context.Context, docs []docRef) error {
 		// A second look at the row: the document may have been committed
 		// after the listing of documents.
 		docID, _, _ := strings.Cut(strings.TrimPrefix(i.Key, prefix), "/")
-		if d, err := v.l.store.Document(ctx, docID); err == nil && d.UserID == v.l.user.ID &&
+		if d, err := v.m.store.Document(ctx, docID); err == nil && d.UserID == v.m.user.ID &&
 			(i.Key == d.ObjectKey || i.Key == jobs.ThumbnailKey(d)) {
 			continue
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -495,7 +490,7 @@ func (v *verifier) orphans(ctx context.Context, docs []docRef) error {
 		case v.opt.Tidy && keep:
 			f.Action = fmt.Sprintf("kept: %d orphans for %d documents looks like a database older than its objects (a restored backup?); remove them by hand if that is not so", len(candidates), len(docs))
 		case v.opt.Tidy:
-			if err := v.l.blobs.Delete(ctx, i.Key); err != nil {
+			if err := v.m.blobs.Delete(ctx, i.Key); err != nil {
 				f.Action = fmt.Sprintf("could not remove it: %v", err)
 			} else {
 				f.Action, f.Resolved = "removed", true
@@ -511,7 +506,7 @@ func (v *verifier) orphans(ctx context.Context, docs []docRef) error {
 // rebuilds the entries that disagree and looks again.
 func (v *verifier) index(ctx context.Context, docs []docRef) error {
 	v.progress(VerifyProgress{Phase: "index"}, true)
-	rep, err := v.l.store.SearchIndexCheck(ctx, v.l.user.ID)
+	rep, err := v.m.store.SearchIndexCheck(ctx, v.m.user.ID)
 	if err != nil {
 		return err
 	}
@@ -539,10 +534,10 @@ func (v *verifier) index(ctx context.Context, docs []docRef) error {
 		findings = append(findings, Finding{Kind: FindingIndex, Detail: fmt.Sprintf("the search index has %d entries tied to no document", rep.Unowned)})
 	}
 	if v.opt.Repair && len(findings) > 0 {
-		if err := v.l.store.RebuildSearchIndex(ctx, v.l.user.ID, ids); err != nil {
+		if err := v.m.store.RebuildSearchIndex(ctx, v.m.user.ID, ids); err != nil {
 			return err
 		}
-		after, err := v.l.store.SearchIndexCheck(ctx, v.l.user.ID)
+		after, err := v.m.store.SearchIndexCheck(ctx, v.m.user.ID)
 		if err != nil {
 			return err
 		}
@@ -573,13 +568,13 @@ func (v *verifier) index(ctx context.Context, docs []docRef) error {
 // text, thumbnail and classification).
 func (v *verifier) stuck(ctx context.Context, docs []docRef) error {
 	v.progress(VerifyProgress{Phase: "jobs"}, true)
-	ids, err := v.l.store.StuckDocuments(ctx, v.l.user.ID)
+	ids, err := v.m.store.StuckDocuments(ctx, v.m.user.ID)
 	if err != nil {
 		return err
 	}
 	queued := false
 	for _, id := range ids {
-		d, err := v.l.store.Document(ctx, id)
+		d, err := v.m.store.Document(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted meanwhile
 		} else if err != nil {
@@ -602,7 +597,7 @@ func (v *verifier) stuck(ctx context.Context, docs []docRef) error {
 		v.add(f)
 	}
 	if queued {
-		v.l.bus.Publish(events.Event{Type: events.JobsQueued})
+		v.m.bus.Publish(events.Event{Type: events.JobsQueued})
 	}
 	return nil
 }
@@ -610,7 +605,7 @@ func (v *verifier) stuck(ctx context.Context, docs []docRef) error {
 // requeue queues an extraction for a stuck document, unless a job
 // appeared since it was found (false then).
 func (v *verifier) requeue(ctx context.Context, d store.Document) (bool, error) {
-	js, err := v.l.store.DocumentJobs(ctx, d.ID)
+	js, err := v.m.store.DocumentJobs(ctx, d.ID)
 	if err != nil {
 		return false, err
 	}
@@ -623,10 +618,10 @@ func (v *verifier) requeue(ctx context.Context, d store.Document) (bool, error) 
 	// claims the job at once sets the status it works under, which a later
 	// "stored" would overwrite.
 	stored, empty := store.StatusStored, ""
-	if _, err := v.l.store.UpdateDocument(ctx, d.ID, store.DocumentPatch{Status: &stored, Error: &empty}); err != nil {
+	if _, err := v.m.store.UpdateDocument(ctx, d.ID, store.DocumentPatch{Status: &stored, Error: &empty}); err != nil {
 		return false, err
 	}
-	if err := v.l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: d.ID}); err != nil {
+	if err := v.m.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: d.ID}); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -1,4 +1,4 @@
-package library
+package maintenance
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"unicode/utf8"
 
+	"github.com/docsift/docsift/backend/internal/invalid"
+	"github.com/docsift/docsift/backend/internal/naming"
 	"github.com/docsift/docsift/backend/store"
 )
 
@@ -54,39 +56,39 @@ var exportNotes = []string{
 // synced and only then renamed into place; the manifest is written last.
 // A document that cannot be exported (its bytes are missing or changed)
 // is listed in the report and the manifest, and the others go on.
-func (l *Library) Export(ctx context.Context, dir string, opt ExportOptions) (ExportReport, error) {
+func (m *Maintainer) Export(ctx context.Context, dir string, opt ExportOptions) (ExportReport, error) {
 	if err := prepareExportDir(dir); err != nil {
 		return ExportReport{}, err
 	}
-	topics, err := l.Topics(ctx)
+	topics, err := m.topics(ctx)
 	if err != nil {
 		return ExportReport{}, err
 	}
-	folders, err := l.store.Folders(ctx, l.user.ID)
+	folders, err := m.folders(ctx)
 	if err != nil {
 		return ExportReport{}, err
 	}
-	docs, err := l.allDocuments(ctx)
+	docs, err := m.allDocuments(ctx)
 	if err != nil {
 		return ExportReport{}, fmt.Errorf("export: %w", err)
 	}
 
-	m := Manifest{
-		Format: ExportFormat, FormatVersion: ExportFormatVersion, ExportedAt: l.now().UTC(),
-		Source: ManifestSource{Database: l.store.Backend(), Objects: l.blobs.Backend(), UserID: l.user.ID},
+	man := Manifest{
+		Format: ExportFormat, FormatVersion: ExportFormatVersion, ExportedAt: m.now().UTC(),
+		Source: ManifestSource{Database: m.store.Backend(), Objects: m.blobs.Backend(), UserID: m.user.ID},
 		Notes:  exportNotes, Files: []ManifestFile{}, Failed: []ExportFailure{},
 	}
 	// One directory per topic, named in topic order, then Unsorted.
 	root := newNameSpace(ManifestName)
 	topicDir := map[string]string{}
-	m.Topics = []ManifestTopic{}
+	man.Topics = []ManifestTopic{}
 	for _, t := range topics {
 		topicDir[t.ID] = root.take(safeFileName(t.Name, "Topic"))
-		m.Topics = append(m.Topics, ManifestTopic{ID: t.ID, Name: t.Name, Description: t.Description, Color: t.Color, CreatedAt: t.CreatedAt.UTC()})
+		man.Topics = append(man.Topics, ManifestTopic{ID: t.ID, Name: t.Name, Description: t.Description, Color: t.Color, CreatedAt: t.CreatedAt.UTC()})
 	}
 	unsorted := root.take(UnsortedFolder)
 	var folderPaths map[string]string
-	m.Folders, folderPaths = folderTree(folders)
+	man.Folders, folderPaths = folderTree(folders)
 
 	rep := ExportReport{Dir: dir, Topics: len(topics), Folders: len(folders), Failed: []ExportFailure{}}
 	spaces := map[string]*nameSpace{}
@@ -98,7 +100,7 @@ func (l *Library) Export(ctx context.Context, dir string, opt ExportOptions) (Ex
 		if opt.Progress != nil && i > 0 {
 			opt.Progress(ExportProgress{Done: i, Total: len(docs), Bytes: rep.Bytes})
 		}
-		d, err := l.store.Document(ctx, ref.id)
+		d, err := m.store.Document(ctx, ref.id)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted since the listing
 		} else if err != nil {
@@ -119,35 +121,35 @@ func (l *Library) Export(ctx context.Context, dir string, opt ExportOptions) (Ex
 			made[sub] = true
 		}
 		rel := path.Join(sub, name)
-		if err := l.exportOriginal(ctx, d, filepath.Join(dir, sub, name)); err != nil {
+		if err := m.exportOriginal(ctx, d, filepath.Join(dir, sub, name)); err != nil {
 			if ctx.Err() != nil {
 				return rep, ctx.Err()
 			}
 			f := ExportFailure{ID: d.ID, Filename: d.Filename, Error: err.Error()}
-			rep.Failed, m.Failed = append(rep.Failed, f), append(m.Failed, f)
+			rep.Failed, man.Failed = append(rep.Failed, f), append(man.Failed, f)
 			continue
 		}
 		sc := sidecarOf(d, name, placed, folderPaths)
 		if err := writeJSONAtomic(filepath.Join(dir, sub, name+SidecarSuffix), sc); err != nil {
-			return rep, fmt.Errorf("export: write the sidecar of %s: %w", quoteName(d.Filename), err)
+			return rep, fmt.Errorf("export: write the sidecar of %s: %w", naming.Quote(d.Filename), err)
 		}
-		m.Files = append(m.Files, ManifestFile{ID: d.ID, Filename: d.Filename, Path: rel, Sidecar: rel + SidecarSuffix, SHA256: d.SHA256, Size: d.SizeBytes})
+		man.Files = append(man.Files, ManifestFile{ID: d.ID, Filename: d.Filename, Path: rel, Sidecar: rel + SidecarSuffix, SHA256: d.SHA256, Size: d.SizeBytes})
 		rep.Documents++
 		rep.Bytes += d.SizeBytes
 	}
 	if opt.Progress != nil {
 		opt.Progress(ExportProgress{Done: len(docs), Total: len(docs), Bytes: rep.Bytes})
 	}
-	for i, t := range m.Topics {
+	for i, t := range man.Topics {
 		if d := topicDir[t.ID]; made[d] {
-			m.Topics[i].Directory = d
+			man.Topics[i].Directory = d
 		}
 	}
-	m.Counts = ManifestCounts{Documents: rep.Documents, Bytes: rep.Bytes, Topics: len(topics), Folders: len(folders), Failed: len(rep.Failed)}
+	man.Counts = ManifestCounts{Documents: rep.Documents, Bytes: rep.Bytes, Topics: len(topics), Folders: len(folders), Failed: len(rep.Failed)}
 	for sub := range made {
 		syncDir(filepath.Join(dir, sub))
 	}
-	if err := writeJSONAtomic(filepath.Join(dir, ManifestName), m); err != nil {
+	if err := writeJSONAtomic(filepath.Join(dir, ManifestName), man); err != nil {
 		return rep, fmt.Errorf("export: write the manifest: %w", err)
 	}
 	syncDir(dir)
@@ -157,30 +159,30 @@ func (l *Library) Export(ctx context.Context, dir string, opt ExportOptions) (Ex
 // prepareExportDir creates dir, or checks that it is an empty folder.
 func prepareExportDir(dir string) error {
 	if dir == "" {
-		return invalidf("name a folder to export into")
+		return invalid.Errorf("name a folder to export into")
 	}
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("export: create %s: %w", quoteName(dir), err)
+			return fmt.Errorf("export: create %s: %w", naming.Quote(dir), err)
 		}
 		return nil
 	case err != nil:
 		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
-			return invalidf("%s is a file; export into a new or empty folder", quoteName(dir))
+			return invalid.Errorf("%s is a file; export into a new or empty folder", naming.Quote(dir))
 		}
-		return fmt.Errorf("export: read %s: %w", quoteName(dir), err)
+		return fmt.Errorf("export: read %s: %w", naming.Quote(dir), err)
 	case len(entries) > 0:
-		return invalidf("%s is not empty; export into a new or empty folder, so that nothing in it is overwritten or mixed in", quoteName(dir))
+		return invalid.Errorf("%s is not empty; export into a new or empty folder, so that nothing in it is overwritten or mixed in", naming.Quote(dir))
 	}
 	return nil
 }
 
 // exportOriginal copies a document's object to dest through a temporary
 // file in the same folder, checking its size and sha256 before the rename.
-func (l *Library) exportOriginal(ctx context.Context, d store.Document, dest string) error {
-	rc, _, err := l.blobs.Get(ctx, d.ObjectKey)
+func (m *Maintainer) exportOriginal(ctx context.Context, d store.Document, dest string) error {
+	rc, _, err := m.blobs.Get(ctx, d.ObjectKey)
 	if err != nil {
 		return fmt.Errorf("read the stored bytes: %w", err)
 	}

@@ -1,4 +1,4 @@
-package library
+package naming
 
 import (
 	"strings"
@@ -9,10 +9,10 @@ import (
 // maxExtLen bounds an object key's extension.
 const maxExtLen = 16
 
-// objectKey builds the object key for a new document's bytes:
+// ObjectKey builds the object key for a new document's bytes:
 // {user_id}/{document_id}/{uuid}{ext}. The human name contributes only a
 // sanitised extension; everything else is generated here.
-func objectKey(userID, documentID, name string) string {
+func ObjectKey(userID, documentID, name string) string {
 	return userID + "/" + documentID + "/" + uuid.NewString() + safeExt(name)
 }
 

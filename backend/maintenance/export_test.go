@@ -1,4 +1,4 @@
-package library_test
+package maintenance_test
 
 import (
 	"context"
@@ -17,14 +17,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 	"github.com/docsift/docsift/backend/store"
 )
 
 // snapshot is everything a round trip must keep, in comparable form.
 type snapshot struct {
 	Documents map[string]docSnap
-	Topics    map[string]library.Topic // CreatedAt and DocumentCount kept
-	Folders   map[string]library.Folder
+	Topics    map[string]store.Topic // CreatedAt and DocumentCount kept
+	Folders   map[string]store.Folder
 }
 
 type docSnap struct {
@@ -34,45 +35,45 @@ type docSnap struct {
 	Pages                                              int
 	Folder                                             string
 	Created, Updated                                   time.Time
-	Topics                                             []library.DocumentTopic
+	Topics                                             []store.DocumentTopic
 	Bytes                                              string // sha256 of what Open streams
 }
 
 func takeSnapshot(t *testing.T, e *env) snapshot {
 	t.Helper()
 	ctx := context.Background()
-	s := snapshot{Documents: map[string]docSnap{}, Topics: map[string]library.Topic{}, Folders: map[string]library.Folder{}}
-	page, err := e.lib.Documents(ctx, library.Filter{Limit: 1000})
+	s := snapshot{Documents: map[string]docSnap{}, Topics: map[string]store.Topic{}, Folders: map[string]store.Folder{}}
+	page, err := e.store.Documents(ctx, store.DocumentFilter{UserID: e.user.ID, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, ld := range page.Documents {
-		d, err := e.lib.Document(ctx, ld.ID)
+		d, err := e.store.Document(ctx, ld.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ds := docSnap{Filename: d.Filename, SHA256: d.SHA256, ContentType: d.ContentType, Status: string(d.Status), Error: d.Error,
 			Text: d.ExtractedText, Language: d.Language, Size: d.SizeBytes, Pages: d.PageCount, Created: d.CreatedAt.UTC(), Updated: d.UpdatedAt.UTC(), Topics: d.Topics,
-			Bytes: sum(readAll(t, e, d.ID))}
+			Bytes: sum(readAll(t, e, d))}
 		if d.FolderID != nil {
 			ds.Folder = *d.FolderID
 		}
 		s.Documents[d.ID] = ds
 	}
-	topics, err := e.lib.Topics(ctx)
+	topics, err := e.store.Topics(ctx, e.user.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tp := range topics {
-		tp.CreatedAt = tp.CreatedAt.UTC()
+		tp.UserID, tp.CreatedAt = "", tp.CreatedAt.UTC()
 		s.Topics[tp.ID] = tp
 	}
-	folders, err := e.lib.Folders(ctx)
+	folders, err := e.store.Folders(ctx, e.user.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range folders {
-		f.CreatedAt = f.CreatedAt.UTC()
+		f.UserID, f.CreatedAt = "", f.CreatedAt.UTC()
 		s.Folders[f.ID] = f
 	}
 	return s
@@ -172,29 +173,29 @@ func fillLibrary(t *testing.T, e *env) {
 	}
 }
 
-func export(t *testing.T, e *env, dir string) (library.ExportReport, library.Manifest) {
+func export(t *testing.T, e *env, dir string) (maintenance.ExportReport, maintenance.Manifest) {
 	t.Helper()
-	rep, err := e.lib.Export(context.Background(), dir, library.ExportOptions{})
+	rep, err := e.m.Export(context.Background(), dir, maintenance.ExportOptions{})
 	if err != nil {
 		t.Fatalf("Export: %v", err)
 	}
 	if len(rep.Failed) != 0 {
 		t.Fatalf("Export failures: %+v", rep.Failed)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, library.ManifestName))
+	b, err := os.ReadFile(filepath.Join(dir, maintenance.ManifestName))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m library.Manifest
+	var m maintenance.Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
 	return rep, m
 }
 
-func restore(t *testing.T, e *env, dir string, opt library.RestoreOptions) library.RestoreReport {
+func restore(t *testing.T, e *env, dir string, opt maintenance.RestoreOptions) maintenance.RestoreReport {
 	t.Helper()
-	rep, err := e.lib.ImportExport(context.Background(), dir, opt)
+	rep, err := e.m.ImportExport(context.Background(), dir, opt)
 	if err != nil {
 		t.Fatalf("ImportExport: %v", err)
 	}
@@ -204,9 +205,9 @@ func restore(t *testing.T, e *env, dir string, opt library.RestoreOptions) libra
 // checkExportFolder checks an export the way someone without Docsift
 // would read it: every file is where the manifest says, has the bytes its
 // sidecar's sha256 names, and a name any OS accepts.
-func checkExportFolder(t *testing.T, dir string, m library.Manifest) {
+func checkExportFolder(t *testing.T, dir string, m maintenance.Manifest) {
 	t.Helper()
-	if m.Format != library.ExportFormat || m.FormatVersion != library.ExportFormatVersion || m.Counts.Documents != len(m.Files) {
+	if m.Format != maintenance.ExportFormat || m.FormatVersion != maintenance.ExportFormatVersion || m.Counts.Documents != len(m.Files) {
 		t.Errorf("manifest header: %+v", m)
 	}
 	seen := map[string]bool{}
@@ -230,7 +231,7 @@ func checkExportFolder(t *testing.T, dir string, m library.Manifest) {
 			t.Errorf("%s: %v", f.Path, err)
 			continue
 		}
-		var sc library.Sidecar
+		var sc maintenance.Sidecar
 		sb, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Sidecar)))
 		if err != nil || json.Unmarshal(sb, &sc) != nil {
 			t.Errorf("sidecar %s: %v", f.Sidecar, err)
@@ -240,7 +241,7 @@ func checkExportFolder(t *testing.T, dir string, m library.Manifest) {
 		if hex.EncodeToString(h[:]) != sc.SHA256 || sc.SHA256 != f.SHA256 || sc.ID != f.ID || sc.File != filepath.Base(f.Path) {
 			t.Errorf("%s: bytes or sidecar do not match: %+v", f.Path, sc)
 		}
-		wantDir := library.UnsortedFolder
+		wantDir := maintenance.UnsortedFolder
 		if len(sc.Topics) > 0 {
 			wantDir = sc.Topics[0].Name
 			if sc.PlacedUnder != wantDir {
@@ -278,7 +279,7 @@ func TestExportRestoreAcrossProfiles(t *testing.T) {
 		t.Errorf("folder tree: %+v", m.Folders)
 	}
 
-	r := restore(t, server, dir1, library.RestoreOptions{})
+	r := restore(t, server, dir1, maintenance.RestoreOptions{})
 	if r.Restored != len(want.Documents) || len(r.Failed) != 0 || r.Topics != 3 || r.Folders != 2 || r.Queued != 0 {
 		t.Fatalf("restore into server: %+v", r)
 	}
@@ -287,11 +288,11 @@ func TestExportRestoreAcrossProfiles(t *testing.T) {
 	dir2 := filepath.Join(t.TempDir(), "export")
 	_, m2 := export(t, server, dir2)
 	checkExportFolder(t, dir2, m2)
-	restore(t, back, dir2, library.RestoreOptions{})
+	restore(t, back, dir2, maintenance.RestoreOptions{})
 	sameSnapshot(t, "local → server → local", takeSnapshot(t, back), want)
 
 	// The same layout both times: names depend on the data, not the driver.
-	paths := func(m library.Manifest) []string {
+	paths := func(m maintenance.Manifest) []string {
 		var p []string
 		for _, f := range m.Files {
 			p = append(p, f.Path)
@@ -304,7 +305,7 @@ func TestExportRestoreAcrossProfiles(t *testing.T) {
 	}
 	// A restored library is whole.
 	for _, e := range []*env{server, back} {
-		if v := verify(t, e, library.VerifyOptions{OrphanGrace: -1}); !v.Clean() {
+		if v := verify(t, e, maintenance.VerifyOptions{OrphanGrace: -1}); !v.Clean() {
 			t.Errorf("verify after restore: %+v", v.Findings)
 		}
 	}
@@ -323,26 +324,26 @@ func TestRestoreRefusesAndMerges(t *testing.T) {
 		export(t, src, dir)
 
 		// Export refuses a folder with something in it.
-		if _, err := src.lib.Export(ctx, dir, library.ExportOptions{}); !errors.Is(err, library.ErrInvalid) || !strings.Contains(err.Error(), "not empty") {
+		if _, err := src.m.Export(ctx, dir, maintenance.ExportOptions{}); !errors.Is(err, library.ErrInvalid) || !strings.Contains(err.Error(), "not empty") {
 			t.Errorf("export into a non-empty folder: %v", err)
 		}
 		// Restore refuses a library that has something in it...
 		existing := importText(t, e, "mine.txt", "beta") // the same bytes as b.txt
-		if _, err := e.lib.ImportExport(ctx, dir, library.RestoreOptions{}); !errors.Is(err, library.ErrInvalid) || !strings.Contains(err.Error(), "--merge") {
+		if _, err := e.m.ImportExport(ctx, dir, maintenance.RestoreOptions{}); !errors.Is(err, library.ErrInvalid) || !strings.Contains(err.Error(), "--merge") {
 			t.Fatalf("restore into a non-empty library: %v", err)
 		}
 		// ...unless told to merge: the same bytes are a duplicate.
-		r := restore(t, e, dir, library.RestoreOptions{Merge: true})
+		r := restore(t, e, dir, maintenance.RestoreOptions{Merge: true})
 		if r.Restored != 1 || len(r.Duplicates) != 1 || r.Duplicates[0].ExistingID != existing.ID || r.Duplicates[0].ID != b.ID {
 			t.Errorf("merge: %+v", r)
 		}
 		// Merging again (a resumed restore) changes nothing.
-		r = restore(t, e, dir, library.RestoreOptions{Merge: true})
+		r = restore(t, e, dir, maintenance.RestoreOptions{Merge: true})
 		if r.Restored != 0 || r.AlreadyPresent != 1 || len(r.Duplicates) != 1 || r.Topics != 0 {
 			t.Errorf("second merge: %+v", r)
 		}
 		// Not an export at all.
-		if _, err := e.lib.ImportExport(ctx, t.TempDir(), library.RestoreOptions{Merge: true}); !errors.Is(err, library.ErrInvalid) {
+		if _, err := e.m.ImportExport(ctx, t.TempDir(), maintenance.RestoreOptions{Merge: true}); !errors.Is(err, library.ErrInvalid) {
 			t.Errorf("restore of an empty folder: %v", err)
 		}
 	})
@@ -364,11 +365,11 @@ func TestRestoreChecksEveryFile(t *testing.T) {
 				}
 			}
 		}
-		r := restore(t, e, dir, library.RestoreOptions{})
+		r := restore(t, e, dir, maintenance.RestoreOptions{})
 		if r.Restored != 1 || len(r.Failed) != 1 || r.Failed[0].ID != bad.ID || !strings.Contains(r.Failed[0].Error, "sha256") {
 			t.Fatalf("restore: %+v", r)
 		}
-		if _, err := e.lib.Document(context.Background(), bad.ID); !errors.Is(err, library.ErrNotFound) {
+		if _, err := e.store.Document(context.Background(), bad.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("the tampered document was restored: %v", err)
 		}
 		if keys := e.objectKeys(t); len(keys) != 1 {
@@ -383,16 +384,16 @@ func TestExportReportsMissingBytes(t *testing.T) {
 	e := newLocal(t)
 	importText(t, e, "kept.txt", "kept")
 	gone := importText(t, e, "gone.txt", "gone")
-	if err := e.blobs.Delete(context.Background(), e.key(t, gone.ID)); err != nil {
+	if err := e.blobs.Delete(context.Background(), gone.ObjectKey); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "x")
-	rep, err := e.lib.Export(context.Background(), dir, library.ExportOptions{})
+	rep, err := e.m.Export(context.Background(), dir, maintenance.ExportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(filepath.Join(dir, library.ManifestName))
-	var m library.Manifest
+	b, _ := os.ReadFile(filepath.Join(dir, maintenance.ManifestName))
+	var m maintenance.Manifest
 	json.Unmarshal(b, &m)
 	if rep.Documents != 1 || len(rep.Failed) != 1 || rep.Failed[0].ID != gone.ID || len(m.Failed) != 1 || m.Counts.Failed != 1 || len(m.Files) != 1 {
 		t.Errorf("report %+v, manifest failed %+v", rep, m.Failed)
@@ -419,10 +420,10 @@ func TestRestoreStaysInsideTheExport(t *testing.T) {
 	m.Files[1].Path = secret
 	m.Files[2].Path = "link.txt"
 	b, _ := json.Marshal(m)
-	os.WriteFile(filepath.Join(dir, library.ManifestName), b, 0o600)
+	os.WriteFile(filepath.Join(dir, maintenance.ManifestName), b, 0o600)
 
 	e := newLocal(t)
-	r := restore(t, e, dir, library.RestoreOptions{})
+	r := restore(t, e, dir, maintenance.RestoreOptions{})
 	if r.Restored != 0 || len(r.Failed) != 3 {
 		t.Errorf("restore read outside the export: %+v", r)
 	}

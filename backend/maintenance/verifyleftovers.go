@@ -1,4 +1,4 @@
-package library
+package maintenance
 
 import (
 	"context"
@@ -17,7 +17,7 @@ func (v *verifier) leftovers(ctx context.Context, _ []docRef) error {
 	if v.opt.LeftoverAge > 0 {
 		cutoff = cutoff.Add(-v.opt.LeftoverAge)
 	}
-	err := v.l.blobs.Leftovers(ctx, func(l blob.Leftover) error {
+	err := v.m.blobs.Leftovers(ctx, func(l blob.Leftover) error {
 		if v.opt.LeftoverAge > 0 && !l.LastWrite.Before(cutoff) {
 			v.rep.LeftoversRecent++
 			return nil
@@ -27,7 +27,7 @@ func (v *verifier) leftovers(ctx context.Context, _ []docRef) error {
 		f := Finding{Kind: FindingLeftover, ObjectKey: l.Name,
 			Detail: fmt.Sprintf("%d bytes left by a write that never finished (last written %s)", l.Size, l.LastWrite.UTC().Format(time.RFC3339))}
 		if v.opt.Tidy {
-			if err := v.l.blobs.RemoveLeftover(ctx, l); err != nil {
+			if err := v.m.blobs.RemoveLeftover(ctx, l); err != nil {
 				f.Action = fmt.Sprintf("could not remove it: %v", err)
 			} else {
 				f.Action, f.Resolved = "removed", true
@@ -57,15 +57,15 @@ type LeftoverSweep struct {
 // the desktop do when they start, with cutoff blob.DefaultLeftoverAge ago
 // — and says what it did. A leftover that cannot be removed is kept and
 // its error returned with the others, after the sweep.
-func (l *Library) CleanLeftovers(ctx context.Context, cutoff time.Time) (LeftoverSweep, error) {
+func (m *Maintainer) CleanLeftovers(ctx context.Context, cutoff time.Time) (LeftoverSweep, error) {
 	var sw LeftoverSweep
 	var errs []error
-	err := l.blobs.Leftovers(ctx, func(lo blob.Leftover) error {
+	err := m.blobs.Leftovers(ctx, func(lo blob.Leftover) error {
 		if !lo.LastWrite.Before(cutoff) {
 			sw.Kept++
 			return nil
 		}
-		if err := l.blobs.RemoveLeftover(ctx, lo); err != nil {
+		if err := m.blobs.RemoveLeftover(ctx, lo); err != nil {
 			sw.Kept++
 			errs = append(errs, err)
 			return nil

@@ -1,4 +1,4 @@
-package library_test
+package maintenance_test
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/maintenance"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/internal/teststores"
 )
@@ -102,8 +103,8 @@ func (d *damage) put(key string, old bool) bool {
 
 // findings returns the report's findings of one kind, by document id (or
 // object key when there is no document).
-func findings(rep library.VerifyReport, kind library.FindingKind) map[string]library.Finding {
-	m := map[string]library.Finding{}
+func findings(rep maintenance.VerifyReport, kind maintenance.FindingKind) map[string]maintenance.Finding {
+	m := map[string]maintenance.Finding{}
 	for _, f := range rep.Findings {
 		if f.Kind == kind {
 			k := f.DocumentID
@@ -116,9 +117,9 @@ func findings(rep library.VerifyReport, kind library.FindingKind) map[string]lib
 	return m
 }
 
-func verify(t *testing.T, e *env, opt library.VerifyOptions) library.VerifyReport {
+func verify(t *testing.T, e *env, opt maintenance.VerifyOptions) maintenance.VerifyReport {
 	t.Helper()
-	rep, err := e.lib.Verify(context.Background(), opt)
+	rep, err := e.m.Verify(context.Background(), opt)
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
@@ -130,11 +131,11 @@ func TestVerifyCleanLibrary(t *testing.T) {
 		a := importText(t, e, "a.txt", "first")
 		importText(t, e, "b.txt", "second")
 		// A thumbnail beside a document is the document's, not an orphan.
-		if _, err := e.blobs.Put(context.Background(), jobs.ThumbnailKey(store.Document{UserID: e.lib.UserID(), ID: a.ID}), strings.NewReader("png"), 3); err != nil {
+		if _, err := e.blobs.Put(context.Background(), jobs.ThumbnailKey(a), strings.NewReader("png"), 3); err != nil {
 			t.Fatal(err)
 		}
-		var seen []library.VerifyProgress
-		rep := verify(t, e, library.VerifyOptions{OrphanGrace: -1, Progress: func(p library.VerifyProgress) { seen = append(seen, p) }})
+		var seen []maintenance.VerifyProgress
+		rep := verify(t, e, maintenance.VerifyOptions{OrphanGrace: -1, Progress: func(p maintenance.VerifyProgress) { seen = append(seen, p) }})
 		if !rep.Clean() || len(rep.Findings) != 0 {
 			t.Errorf("a sound library: %+v", rep.Findings)
 		}
@@ -151,18 +152,18 @@ func TestVerifyCorruptObject(t *testing.T) {
 	damageProfiles(t, func(t *testing.T, e *env, d *damage) {
 		doc := importText(t, e, "contract.txt", "the original words")
 		importText(t, e, "other.txt", "untouched")
-		d.corrupt(e.key(t, doc.ID), []byte("the original wordz"))
+		d.corrupt(doc.ObjectKey, []byte("the original wordz"))
 
-		rep := verify(t, e, library.VerifyOptions{Repair: true, OrphanGrace: -1})
-		got := findings(rep, library.FindingMismatch)
+		rep := verify(t, e, maintenance.VerifyOptions{Repair: true, OrphanGrace: -1})
+		got := findings(rep, maintenance.FindingMismatch)
 		if len(rep.Findings) != 1 || got[doc.ID].Resolved || !strings.Contains(got[doc.ID].Detail, doc.SHA256) {
 			t.Fatalf("findings %+v, want one unresolved mismatch of %s", rep.Findings, doc.ID)
 		}
 		// A mismatch is never "repaired": the row and the object stay.
-		if _, err := e.lib.Document(context.Background(), doc.ID); err != nil {
+		if _, err := e.store.Document(context.Background(), doc.ID); err != nil {
 			t.Errorf("the document went: %v", err)
 		}
-		if _, err := e.blobs.Stat(context.Background(), e.key(t, doc.ID)); err != nil {
+		if _, err := e.blobs.Stat(context.Background(), doc.ObjectKey); err != nil {
 			t.Errorf("the object went: %v", err)
 		}
 		if rep.Clean() {
@@ -175,23 +176,23 @@ func TestVerifyMissingObject(t *testing.T) {
 	damageProfiles(t, func(t *testing.T, e *env, d *damage) {
 		ctx := context.Background()
 		doc := importText(t, e, "gone.txt", "soon gone")
-		if err := e.blobs.Delete(ctx, e.key(t, doc.ID)); err != nil {
+		if err := e.blobs.Delete(ctx, doc.ObjectKey); err != nil {
 			t.Fatal(err)
 		}
-		rep := verify(t, e, library.VerifyOptions{OrphanGrace: -1})
-		if f, ok := findings(rep, library.FindingMissingObject)[doc.ID]; !ok || f.Action != "" || len(rep.Findings) != 1 {
+		rep := verify(t, e, maintenance.VerifyOptions{OrphanGrace: -1})
+		if f, ok := findings(rep, maintenance.FindingMissingObject)[doc.ID]; !ok || f.Action != "" || len(rep.Findings) != 1 {
 			t.Fatalf("without repair: %+v", rep.Findings)
 		}
-		if got, _ := e.lib.Document(ctx, doc.ID); got.Status != store.StatusStored {
+		if got, _ := e.store.Document(ctx, doc.ID); got.Status != store.StatusStored {
 			t.Errorf("verify without --repair changed the document: %s", got.Status)
 		}
 
-		rep = verify(t, e, library.VerifyOptions{Repair: true, OrphanGrace: -1})
-		f := findings(rep, library.FindingMissingObject)[doc.ID]
+		rep = verify(t, e, maintenance.VerifyOptions{Repair: true, OrphanGrace: -1})
+		f := findings(rep, maintenance.FindingMissingObject)[doc.ID]
 		if f.Action != "marked failed" || f.Resolved {
 			t.Errorf("with repair: %+v", f)
 		}
-		got, err := e.lib.Document(ctx, doc.ID)
+		got, err := e.store.Document(ctx, doc.ID)
 		if err != nil {
 			t.Fatalf("the row was deleted: %v", err)
 		}
@@ -199,7 +200,7 @@ func TestVerifyMissingObject(t *testing.T) {
 			t.Errorf("after repair: %s %q", got.Status, got.Error)
 		}
 		// A failed document has no job to wait for: not stuck as well.
-		if n := len(findings(rep, library.FindingStuck)); n != 0 {
+		if n := len(findings(rep, maintenance.FindingStuck)); n != 0 {
 			t.Errorf("%d stuck findings", n)
 		}
 	})
@@ -209,7 +210,7 @@ func TestVerifyOrphans(t *testing.T) {
 	damageProfiles(t, func(t *testing.T, e *env, d *damage) {
 		ctx := context.Background()
 		doc := importText(t, e, "kept.txt", "kept")
-		user := e.lib.UserID()
+		user := e.user.ID
 		crashed := user + "/0b8c5a57-0d46-4c5c-9d4e-6c1f0e2d1a11/3f1e.pdf" // an import that died before its row
 		stray := user + "/" + doc.ID + "/leftover.bin"                     // beside a real document, not its own
 		young := user + "/7d7a8e1e-2b1b-4d8c-8f8e-0f6a7e0b9c22/fresh.pdf"  // an import in progress
@@ -217,14 +218,14 @@ func TestVerifyOrphans(t *testing.T) {
 		d.put(stray, true)
 		d.put(young, false)
 
-		grace := library.VerifyOptions{Repair: true}
+		grace := maintenance.VerifyOptions{Repair: true}
 		if !aged {
 			// The object store sets its own times: no grace at all.
 			grace.OrphanGrace = -1
 		}
 		if aged {
 			rep := verify(t, e, grace)
-			got := findings(rep, library.FindingOrphan)
+			got := findings(rep, maintenance.FindingOrphan)
 			if len(got) != 2 || !got[crashed].Resolved || !got[stray].Resolved || rep.SkippedRecent != 1 {
 				t.Errorf("with a grace period: %+v, %d skipped", rep.Findings, rep.SkippedRecent)
 			}
@@ -234,15 +235,15 @@ func TestVerifyOrphans(t *testing.T) {
 			grace.OrphanGrace = -1
 		}
 		rep := verify(t, e, grace)
-		got := findings(rep, library.FindingOrphan)
+		got := findings(rep, maintenance.FindingOrphan)
 		if !got[young].Resolved || (!aged && (!got[crashed].Resolved || !got[stray].Resolved)) {
 			t.Errorf("without a grace period: %+v", rep.Findings)
 		}
 		keys := e.objectKeys(t)
-		if len(keys) != 1 || keys[0] != e.key(t, doc.ID) {
-			t.Errorf("objects left: %v, want only %s", keys, e.key(t, doc.ID))
+		if len(keys) != 1 || keys[0] != doc.ObjectKey {
+			t.Errorf("objects left: %v, want only %s", keys, doc.ObjectKey)
 		}
-		if rep := verify(t, e, library.VerifyOptions{OrphanGrace: -1}); !rep.Clean() {
+		if rep := verify(t, e, maintenance.VerifyOptions{OrphanGrace: -1}); !rep.Clean() {
 			t.Errorf("after repair: %+v", rep.Findings)
 		}
 	})
@@ -262,18 +263,18 @@ func TestVerifySearchIndex(t *testing.T) {
 		if p, err := e.lib.Search(ctx, "receipt", library.SearchOptions{}); err != nil || p.Total != 0 {
 			t.Fatalf("search after the damage: %+v %v", p, err)
 		}
-		rep := verify(t, e, library.VerifyOptions{OrphanGrace: -1})
-		if f, ok := findings(rep, library.FindingIndex)[doc.ID]; !ok || len(rep.Findings) != 1 || f.Resolved {
+		rep := verify(t, e, maintenance.VerifyOptions{OrphanGrace: -1})
+		if f, ok := findings(rep, maintenance.FindingIndex)[doc.ID]; !ok || len(rep.Findings) != 1 || f.Resolved {
 			t.Fatalf("findings: %+v", rep.Findings)
 		}
-		rep = verify(t, e, library.VerifyOptions{Repair: true, OrphanGrace: -1})
-		if f := findings(rep, library.FindingIndex)[doc.ID]; !f.Resolved || f.Action != "rebuilt" {
+		rep = verify(t, e, maintenance.VerifyOptions{Repair: true, OrphanGrace: -1})
+		if f := findings(rep, maintenance.FindingIndex)[doc.ID]; !f.Resolved || f.Action != "rebuilt" {
 			t.Errorf("repair: %+v", rep.Findings)
 		}
 		if p, err := e.lib.Search(ctx, "receipt", library.SearchOptions{}); err != nil || p.Total != 1 {
 			t.Errorf("search after the repair: %+v %v", p, err)
 		}
-		if rep := verify(t, e, library.VerifyOptions{OrphanGrace: -1}); !rep.Clean() {
+		if rep := verify(t, e, maintenance.VerifyOptions{OrphanGrace: -1}); !rep.Clean() {
 			t.Errorf("after repair: %+v", rep.Findings)
 		}
 	})
@@ -292,19 +293,19 @@ func TestVerifyStuckDocument(t *testing.T) {
 		if err := e.store.FinishJob(ctx, store.JobOutcome{JobID: js[0].ID, Owner: "test", Error: "lost"}); err != nil {
 			t.Fatal(err)
 		}
-		rep := verify(t, e, library.VerifyOptions{OrphanGrace: -1})
-		if f, ok := findings(rep, library.FindingStuck)[doc.ID]; !ok || len(rep.Findings) != 1 || f.Resolved {
+		rep := verify(t, e, maintenance.VerifyOptions{OrphanGrace: -1})
+		if f, ok := findings(rep, maintenance.FindingStuck)[doc.ID]; !ok || len(rep.Findings) != 1 || f.Resolved {
 			t.Fatalf("findings: %+v", rep.Findings)
 		}
-		rep = verify(t, e, library.VerifyOptions{Repair: true, OrphanGrace: -1})
-		if f := findings(rep, library.FindingStuck)[doc.ID]; !f.Resolved || f.Action != "queued for extraction" {
+		rep = verify(t, e, maintenance.VerifyOptions{Repair: true, OrphanGrace: -1})
+		if f := findings(rep, maintenance.FindingStuck)[doc.ID]; !f.Resolved || f.Action != "queued for extraction" {
 			t.Errorf("repair: %+v", rep.Findings)
 		}
 		js, err = e.store.DocumentJobs(ctx, doc.ID)
 		if err != nil || len(js) != 2 || js[1].State != store.JobQueued || js[1].Kind != jobs.KindExtract {
 			t.Errorf("jobs after repair: %+v %v", js, err)
 		}
-		if rep := verify(t, e, library.VerifyOptions{OrphanGrace: -1}); !rep.Clean() {
+		if rep := verify(t, e, maintenance.VerifyOptions{OrphanGrace: -1}); !rep.Clean() {
 			t.Errorf("after repair: %+v", rep.Findings)
 		}
 		// The pipeline takes it from there.
@@ -315,7 +316,8 @@ func TestVerifyStuckDocument(t *testing.T) {
 	})
 }
 
-// TestVerifyProgressEvents: a library with a bus publishes verify.progress.
+// TestVerifyProgressEvents: a library with a bus publishes verify.progress
+// (the name the frontend listens to) through its maintenance tools.
 func TestVerifyProgressEvents(t *testing.T) {
 	e := newLocal(t)
 	bus := events.New()
@@ -328,14 +330,14 @@ func TestVerifyProgressEvents(t *testing.T) {
 	if _, err := lib.Import(context.Background(), "x.txt", "", strings.NewReader("x")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := lib.Verify(context.Background(), library.VerifyOptions{}); err != nil {
+	if _, err := lib.Maintenance().Verify(context.Background(), maintenance.VerifyOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	var last library.VerifyProgress
+	var last maintenance.VerifyProgress
 	for len(sub.C) > 0 {
 		ev := <-sub.C
-		if ev.Type == library.EventVerifyProgress {
-			last = ev.Data.(library.VerifyProgress)
+		if ev.Type == "verify.progress" {
+			last = ev.Data.(maintenance.VerifyProgress)
 		}
 	}
 	if last.Phase != "done" {
@@ -349,24 +351,24 @@ func TestVerifyProgressEvents(t *testing.T) {
 func TestVerifyRepairIsCarefulAtScale(t *testing.T) {
 	profiles(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		var docs []library.Document
+		var docs []store.Document
 		for i := range 3 {
 			docs = append(docs, importText(t, e, fmt.Sprintf("doc %d.txt", i), fmt.Sprintf("body %d", i)))
 		}
 		for _, d := range docs[:2] {
-			if err := e.blobs.Delete(ctx, e.key(t, d.ID)); err != nil {
+			if err := e.blobs.Delete(ctx, d.ObjectKey); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for i := range 12 {
-			key := fmt.Sprintf("%s/%08d-0000-4000-8000-000000000000/x.pdf", e.lib.UserID(), i)
+			key := fmt.Sprintf("%s/%08d-0000-4000-8000-000000000000/x.pdf", e.user.ID, i)
 			if _, err := e.blobs.Put(ctx, key, strings.NewReader("old bytes"), -1); err != nil {
 				t.Fatal(err)
 			}
 		}
-		rep := verify(t, e, library.VerifyOptions{Repair: true, OrphanGrace: -1})
+		rep := verify(t, e, maintenance.VerifyOptions{Repair: true, OrphanGrace: -1})
 		c := rep.Counts()
-		if c[library.FindingMissingObject] != 2 || c[library.FindingOrphan] != 12 || rep.Remaining() != 14 {
+		if c[maintenance.FindingMissingObject] != 2 || c[maintenance.FindingOrphan] != 12 || rep.Remaining() != 14 {
 			t.Fatalf("counts %v, %d remaining", c, rep.Remaining())
 		}
 		for _, f := range rep.Findings {
@@ -374,7 +376,7 @@ func TestVerifyRepairIsCarefulAtScale(t *testing.T) {
 				t.Errorf("repair acted: %+v", f)
 			}
 		}
-		if got, _ := e.lib.Document(ctx, docs[0].ID); got.Status == store.StatusFailed {
+		if got, _ := e.store.Document(ctx, docs[0].ID); got.Status == store.StatusFailed {
 			t.Error("a document was marked failed")
 		}
 		if n := len(e.objectKeys(t)); n != 13 {
@@ -387,24 +389,24 @@ func TestBackgroundVerify(t *testing.T) {
 	e := newLocal(t)
 	ctx := context.Background()
 	doc := importText(t, e, "a.txt", "alpha")
-	bv := e.lib.NewBackgroundVerify()
+	bv := e.m.NewBackgroundVerify()
 	if s := bv.Status(); s.Running || s.Last != nil {
 		t.Fatalf("idle status: %+v", s)
 	}
-	if err := e.blobs.Delete(ctx, e.key(t, doc.ID)); err != nil {
+	if err := e.blobs.Delete(ctx, doc.ObjectKey); err != nil {
 		t.Fatal(err)
 	}
-	if err := bv.Start(ctx, library.VerifyOptions{OrphanGrace: -1}); err != nil {
+	if err := bv.Start(ctx, maintenance.VerifyOptions{OrphanGrace: -1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := bv.Start(ctx, library.VerifyOptions{}); err != nil && !errors.Is(err, library.ErrConflict) {
+	if err := bv.Start(ctx, maintenance.VerifyOptions{}); err != nil && !errors.Is(err, store.ErrConflict) {
 		t.Errorf("a second start: %v", err)
 	}
 	if err := bv.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
 	s := bv.Status()
-	if s.Running || s.Last == nil || s.Last.Counts()[library.FindingMissingObject] != 1 || s.Error != "" {
+	if s.Running || s.Last == nil || s.Last.Counts()[maintenance.FindingMissingObject] != 1 || s.Error != "" {
 		t.Errorf("after the run: %+v", s)
 	}
 }

@@ -1,4 +1,4 @@
-package library
+package maintenance
 
 import (
 	"context"
@@ -104,11 +104,11 @@ func (s *Schedule) sleep(ctx context.Context, d time.Duration) error {
 // and of the disk's time; and before each object it yields to the
 // pipeline, waiting while jobs are queued or running (imports and their
 // extraction come first). Progress goes to the bus as
-// EventVerifyProgress, like any run's.
+// events.VerifyProgress, like any run's.
 func (b *BackgroundVerify) Run(ctx context.Context, s Schedule) {
 	s.defaults()
-	log := b.lib.log.With("component", "verify")
-	switch sw, err := b.lib.CleanLeftovers(ctx, s.Now().Add(-blob.DefaultLeftoverAge)); {
+	log := b.m.log.With("component", "verify")
+	switch sw, err := b.m.CleanLeftovers(ctx, s.Now().Add(-blob.DefaultLeftoverAge)); {
 	case err != nil && ctx.Err() == nil:
 		log.Warn("leftovers of unfinished writes not all removed", "removed", sw.Removed, "err", err)
 	case sw.Removed > 0:
@@ -157,7 +157,7 @@ func (b *BackgroundVerify) pacer(s Schedule) func(context.Context) error {
 			}
 		}
 		for waited := time.Duration(0); waited < s.MaxYield; waited += s.BusyPoll {
-			c, err := b.lib.JobCounts(ctx)
+			c, err := b.m.store.JobCounts(ctx)
 			if err != nil || c.Queued+c.Running == 0 {
 				break // an unreadable queue does not stop the check
 			}
@@ -170,9 +170,13 @@ func (b *BackgroundVerify) pacer(s Schedule) func(context.Context) error {
 	}
 }
 
-// lastRun reads when the last scheduled run finished (false: unknown).
+// lastRun reads when the last scheduled run finished (false: unknown, or
+// no data directory to remember it in).
 func (b *BackgroundVerify) lastRun() (time.Time, bool) {
-	raw, err := os.ReadFile(filepath.Join(b.lib.dataDir, lastRunFile))
+	if b.m.dataDir == "" {
+		return time.Time{}, false
+	}
+	raw, err := os.ReadFile(filepath.Join(b.m.dataDir, lastRunFile))
 	if err != nil {
 		return time.Time{}, false
 	}
@@ -183,7 +187,10 @@ func (b *BackgroundVerify) lastRun() (time.Time, bool) {
 // saveLastRun records when a scheduled run finished; failing to is only
 // logged (the next start then checks again sooner).
 func (b *BackgroundVerify) saveLastRun(t time.Time, log *slog.Logger) {
-	p := filepath.Join(b.lib.dataDir, lastRunFile)
+	if b.m.dataDir == "" {
+		return
+	}
+	p := filepath.Join(b.m.dataDir, lastRunFile)
 	if err := os.WriteFile(p, []byte(t.UTC().Format(time.RFC3339Nano)+"\n"), 0o600); err != nil {
 		log.Warn("could not record the scheduled check", "err", fmt.Errorf("write %s: %w", lastRunFile, err))
 	}

@@ -1,7 +1,9 @@
-package library
+package maintenance
 
 import (
 	"time"
+
+	"github.com/docsift/docsift/backend/store"
 )
 
 // The export format: a folder anyone can read without Docsift, and any
@@ -117,17 +119,17 @@ type Sidecar struct {
 	// FilenameBytes is the name exactly as given, base64-encoded, when it
 	// is not valid UTF-8 (JSON strings cannot carry such bytes: Filename
 	// then shows them as U+FFFD).
-	FilenameBytes []byte    `json:"filename_bytes,omitempty"`
-	File          string    `json:"file"`
-	SHA256        string    `json:"sha256"`
-	Size          int64     `json:"size"`
-	ContentType   string    `json:"content_type"`
-	PageCount     int       `json:"page_count"`
-	Language      string    `json:"language,omitempty"`
-	Status        Status    `json:"status"`
-	Error         string    `json:"error,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	FilenameBytes []byte       `json:"filename_bytes,omitempty"`
+	File          string       `json:"file"`
+	SHA256        string       `json:"sha256"`
+	Size          int64        `json:"size"`
+	ContentType   string       `json:"content_type"`
+	PageCount     int          `json:"page_count"`
+	Language      string       `json:"language,omitempty"`
+	Status        store.Status `json:"status"`
+	Error         string       `json:"error,omitempty"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
 	// Folder is the library folder the document is in (nil: none).
 	Folder *SidecarFolder `json:"folder"`
 	// Topics are all of the document's topics, by name.
@@ -151,3 +153,6 @@ type SidecarTopic struct {
 	Source     LinkSource `json:"source"`
 	Confidence float64    `json:"confidence"`
 }
+
+// LinkSource says who put a topic on a document (user, classifier, rule).
+type LinkSource = store.LinkSource

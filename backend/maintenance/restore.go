@@ -1,4 +1,4 @@
-package library
+package maintenance
 
 import (
 	"context"
@@ -9,10 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/internal/invalid"
+	"github.com/docsift/docsift/backend/internal/naming"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/store"
 )
@@ -81,35 +84,35 @@ const maxSidecar = 512 << 20
 // Documents still being processed when exported are queued again.
 // Thumbnails are not part of an export; reprocessing a document draws its
 // thumbnail again.
-func (l *Library) ImportExport(ctx context.Context, dir string, opt RestoreOptions) (RestoreReport, error) {
+func (m *Maintainer) ImportExport(ctx context.Context, dir string, opt RestoreOptions) (RestoreReport, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return RestoreReport{}, invalidf("%s does not exist", quoteName(dir))
+			return RestoreReport{}, invalid.Errorf("%s does not exist", naming.Quote(dir))
 		}
-		return RestoreReport{}, fmt.Errorf("restore: open %s: %w", quoteName(dir), err)
+		return RestoreReport{}, fmt.Errorf("restore: open %s: %w", naming.Quote(dir), err)
 	}
 	defer root.Close()
-	m, err := readManifest(root, dir)
+	man, err := readManifest(root, dir)
 	if err != nil {
 		return RestoreReport{}, err
 	}
 	if !opt.Merge {
-		if err := l.checkEmpty(ctx); err != nil {
+		if err := m.checkEmpty(ctx); err != nil {
 			return RestoreReport{}, err
 		}
 	}
 	rep := RestoreReport{Dir: dir, Duplicates: []RestoreDuplicate{}, Failed: []RestoreFailure{}}
-	topicIDs, err := l.restoreTopics(ctx, m.Topics, opt.Merge, &rep)
+	topicIDs, err := m.restoreTopics(ctx, man.Topics, opt.Merge, &rep)
 	if err != nil {
 		return rep, err
 	}
 	folderIDs := map[string]string{}
-	if err := l.restoreFolders(ctx, m.Folders, nil, opt.Merge, folderIDs, &rep); err != nil {
+	if err := m.restoreFolders(ctx, man.Folders, nil, opt.Merge, folderIDs, &rep); err != nil {
 		return rep, err
 	}
-	r := &restorer{l: l, root: root, topics: topicIDs, folders: folderIDs, rep: &rep}
-	for i, f := range m.Files {
+	r := &restorer{m: m, root: root, topics: topicIDs, folders: folderIDs, rep: &rep}
+	for i, f := range man.Files {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
@@ -120,11 +123,11 @@ func (l *Library) ImportExport(ctx context.Context, dir string, opt RestoreOptio
 			rep.Failed = append(rep.Failed, RestoreFailure{ID: f.ID, Path: f.Path, Error: err.Error()})
 		}
 		if opt.Progress != nil {
-			opt.Progress(ExportProgress{Done: i + 1, Total: len(m.Files), Bytes: rep.Bytes})
+			opt.Progress(ExportProgress{Done: i + 1, Total: len(man.Files), Bytes: rep.Bytes})
 		}
 	}
 	if rep.Queued > 0 {
-		l.bus.Publish(events.Event{Type: events.JobsQueued})
+		m.bus.Publish(events.Event{Type: events.JobsQueued})
 	}
 	return rep, nil
 }
@@ -133,80 +136,80 @@ func (l *Library) ImportExport(ctx context.Context, dir string, opt RestoreOptio
 func readManifest(root *os.Root, dir string) (Manifest, error) {
 	f, err := root.Open(ManifestName)
 	if errors.Is(err, fs.ErrNotExist) {
-		return Manifest{}, invalidf("%s has no %s: it is not a Docsift export, or the export did not finish", quoteName(dir), ManifestName)
+		return Manifest{}, invalid.Errorf("%s has no %s: it is not a Docsift export, or the export did not finish", naming.Quote(dir), ManifestName)
 	} else if err != nil {
 		return Manifest{}, fmt.Errorf("restore: %w", err)
 	}
 	defer f.Close()
 	var m Manifest
 	if err := json.NewDecoder(f).Decode(&m); err != nil {
-		return Manifest{}, invalidf("the manifest of %s cannot be read: %v", quoteName(dir), err)
+		return Manifest{}, invalid.Errorf("the manifest of %s cannot be read: %v", naming.Quote(dir), err)
 	}
 	switch {
 	case m.Format != ExportFormat || m.FormatVersion < 1:
-		return Manifest{}, invalidf("%s is not a Docsift export (its manifest says format %q, version %d)", quoteName(dir), m.Format, m.FormatVersion)
+		return Manifest{}, invalid.Errorf("%s is not a Docsift export (its manifest says format %q, version %d)", naming.Quote(dir), m.Format, m.FormatVersion)
 	case m.FormatVersion > ExportFormatVersion:
-		return Manifest{}, invalidf("%s was written by a newer Docsift (format version %d; this one reads up to %d): update Docsift to restore it", quoteName(dir), m.FormatVersion, ExportFormatVersion)
+		return Manifest{}, invalid.Errorf("%s was written by a newer Docsift (format version %d; this one reads up to %d): update Docsift to restore it", naming.Quote(dir), m.FormatVersion, ExportFormatVersion)
 	}
 	return m, nil
 }
 
 // checkEmpty refuses a library that has any document, topic or folder.
-func (l *Library) checkEmpty(ctx context.Context) error {
-	page, err := l.store.Documents(ctx, store.DocumentFilter{UserID: l.user.ID, Limit: 1})
+func (m *Maintainer) checkEmpty(ctx context.Context) error {
+	page, err := m.store.Documents(ctx, store.DocumentFilter{UserID: m.user.ID, Limit: 1})
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	topics, err := l.Topics(ctx)
+	topics, err := m.topics(ctx)
 	if err != nil {
 		return err
 	}
-	folders, err := l.Folders(ctx)
+	folders, err := m.folders(ctx)
 	if err != nil {
 		return err
 	}
 	if page.Total > 0 || len(topics) > 0 || len(folders) > 0 {
-		return invalidf("the library is not empty (%d documents, %d topics, %d folders); restore into an empty library, or merge the export into this one with --merge", page.Total, len(topics), len(folders))
+		return invalid.Errorf("the library is not empty (%d documents, %d topics, %d folders); restore into an empty library, or merge the export into this one with --merge", page.Total, len(topics), len(folders))
 	}
 	return nil
 }
 
 // restoreTopics creates the export's topics with their ids and returns
 // export id → library id.
-func (l *Library) restoreTopics(ctx context.Context, topics []ManifestTopic, merge bool, rep *RestoreReport) (map[string]string, error) {
+func (m *Maintainer) restoreTopics(ctx context.Context, topics []ManifestTopic, merge bool, rep *RestoreReport) (map[string]string, error) {
 	ids := map[string]string{}
 	for _, mt := range topics {
-		name, err := cleanTopicName(mt.Name)
+		name, err := naming.TopicName(mt.Name)
 		if err != nil {
-			return nil, invalidf("the export's topic %q cannot be restored: %v", mt.Name, err)
+			return nil, invalid.Errorf("the export's topic %q cannot be restored: %v", mt.Name, err)
 		}
 		if _, err := uuid.Parse(mt.ID); err != nil {
-			return nil, invalidf("the export's topic %q has an id that is not a UUID", name)
+			return nil, invalid.Errorf("the export's topic %q has an id that is not a UUID", name)
 		}
 		if merge {
-			if t, err := l.store.Topic(ctx, mt.ID); err == nil && t.UserID == l.user.ID {
+			if t, err := m.store.Topic(ctx, mt.ID); err == nil && t.UserID == m.user.ID {
 				ids[mt.ID] = t.ID
 				continue
 			}
-			if t, err := l.store.TopicByName(ctx, l.user.ID, name); err == nil {
+			if t, err := m.store.TopicByName(ctx, m.user.ID, name); err == nil {
 				ids[mt.ID] = t.ID
 				continue
 			}
 		}
 		color := mt.Color
-		if !colorRe.MatchString(color) {
-			color = defaultColor(name)
+		if !naming.ValidColor(color) {
+			color = naming.DefaultColor(name)
 		}
-		t := store.Topic{ID: mt.ID, UserID: l.user.ID, Name: name, Description: mt.Description, Color: color, CreatedAt: mt.CreatedAt}
-		if err := l.store.CreateTopic(ctx, &t); err != nil {
+		t := store.Topic{ID: mt.ID, UserID: m.user.ID, Name: name, Description: mt.Description, Color: color, CreatedAt: mt.CreatedAt}
+		if err := m.store.CreateTopic(ctx, &t); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				// The name is taken (two topics of the export fold to
 				// one name, or merging): use the topic that has it.
-				if existing, gerr := l.store.TopicByName(ctx, l.user.ID, name); gerr == nil {
+				if existing, gerr := m.store.TopicByName(ctx, m.user.ID, name); gerr == nil {
 					ids[mt.ID] = existing.ID
 					continue
 				}
-				return nil, fmt.Errorf("restore topic %q: its id is used by another topic: %w", name, ErrConflict)
+				return nil, fmt.Errorf("restore topic %q: its id is used by another topic: %w", name, store.ErrConflict)
 			}
 			return nil, fmt.Errorf("restore topic %q: %w", name, err)
 		}
@@ -218,34 +221,34 @@ func (l *Library) restoreTopics(ctx context.Context, topics []ManifestTopic, mer
 
 // restoreFolders creates a level of the folder tree under parent, then
 // each folder's children, recording export id → library id.
-func (l *Library) restoreFolders(ctx context.Context, folders []ManifestFolder, parent *string, merge bool, ids map[string]string, rep *RestoreReport) error {
+func (m *Maintainer) restoreFolders(ctx context.Context, folders []ManifestFolder, parent *string, merge bool, ids map[string]string, rep *RestoreReport) error {
 	for _, mf := range folders {
-		name, err := cleanFolderName(mf.Name)
+		name, err := naming.FolderName(mf.Name)
 		if err != nil {
-			return invalidf("the export's folder %q cannot be restored: %v", mf.Path, err)
+			return invalid.Errorf("the export's folder %q cannot be restored: %v", mf.Path, err)
 		}
 		if _, err := uuid.Parse(mf.ID); err != nil {
-			return invalidf("the export's folder %q has an id that is not a UUID", mf.Path)
+			return invalid.Errorf("the export's folder %q has an id that is not a UUID", mf.Path)
 		}
 		id := mf.ID
-		existing, err := l.store.Folder(ctx, mf.ID)
+		existing, err := m.store.Folder(ctx, mf.ID)
 		switch {
-		case err == nil && merge && existing.UserID == l.user.ID:
+		case err == nil && merge && existing.UserID == m.user.ID:
 			// Kept as it is (a resumed restore, or a merge).
 		case err == nil:
-			return fmt.Errorf("restore folder %q: its id is already used: %w", mf.Path, ErrConflict)
+			return fmt.Errorf("restore folder %q: its id is already used: %w", mf.Path, store.ErrConflict)
 		case !errors.Is(err, store.ErrNotFound):
 			return fmt.Errorf("restore folder %q: %w", mf.Path, err)
 		default:
-			f := store.Folder{ID: mf.ID, UserID: l.user.ID, ParentID: parent, Name: name, CreatedAt: mf.CreatedAt}
-			if err := l.store.CreateFolder(ctx, &f); err != nil {
+			f := store.Folder{ID: mf.ID, UserID: m.user.ID, ParentID: parent, Name: name, CreatedAt: mf.CreatedAt}
+			if err := m.store.CreateFolder(ctx, &f); err != nil {
 				return fmt.Errorf("restore folder %q: %w", mf.Path, err)
 			}
 			id = f.ID
 			rep.Folders++
 		}
 		ids[mf.ID] = id
-		if err := l.restoreFolders(ctx, mf.Children, &id, merge, ids, rep); err != nil {
+		if err := m.restoreFolders(ctx, mf.Children, &id, merge, ids, rep); err != nil {
 			return err
 		}
 	}
@@ -254,7 +257,7 @@ func (l *Library) restoreFolders(ctx context.Context, folders []ManifestFolder, 
 
 // restorer restores the documents of one export.
 type restorer struct {
-	l       *Library
+	m       *Maintainer
 	root    *os.Root
 	topics  map[string]string // export topic id → library topic id
 	folders map[string]string // export folder id → library folder id
@@ -264,13 +267,13 @@ type restorer struct {
 // document restores one exported file. An error means the document was
 // not restored (and nothing of it was kept).
 func (r *restorer) document(ctx context.Context, mf ManifestFile) error {
-	l := r.l
+	m := r.m
 	sc, err := r.sidecar(mf)
 	if err != nil {
 		return err
 	}
-	if d, err := l.store.Document(ctx, sc.ID); err == nil {
-		if d.UserID != l.user.ID || d.SHA256 != sc.SHA256 {
+	if d, err := m.store.Document(ctx, sc.ID); err == nil {
+		if d.UserID != m.user.ID || d.SHA256 != sc.SHA256 {
 			return fmt.Errorf("another document with the id %s is already in the database", sc.ID)
 		}
 		r.rep.AlreadyPresent++
@@ -282,7 +285,7 @@ func (r *restorer) document(ctx context.Context, mf ManifestFile) error {
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("look up %s: %w", sc.ID, err)
 	}
-	if d, err := l.store.DocumentBySHA256(ctx, l.user.ID, sc.SHA256); err == nil {
+	if d, err := m.store.DocumentBySHA256(ctx, m.user.ID, sc.SHA256); err == nil {
 		r.rep.Duplicates = append(r.rep.Duplicates, RestoreDuplicate{ID: sc.ID, Filename: sc.Filename, ExistingID: d.ID})
 		return nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -291,33 +294,33 @@ func (r *restorer) document(ctx context.Context, mf ManifestFile) error {
 
 	f, err := r.root.Open(filepath.FromSlash(mf.Path))
 	if err != nil {
-		return fmt.Errorf("open %s: %w", quoteName(mf.Path), err)
+		return fmt.Errorf("open %s: %w", naming.Quote(mf.Path), err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("open %s: %w", quoteName(mf.Path), err)
+		return fmt.Errorf("open %s: %w", naming.Quote(mf.Path), err)
 	}
 	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file", quoteName(mf.Path))
+		return fmt.Errorf("%s is not a regular file", naming.Quote(mf.Path))
 	}
 	if st.Size() != sc.Size {
-		return fmt.Errorf("%s has %d bytes, its sidecar says %d: the export was changed or damaged", quoteName(mf.Path), st.Size(), sc.Size)
+		return fmt.Errorf("%s has %d bytes, its sidecar says %d: the export was changed or damaged", naming.Quote(mf.Path), st.Size(), sc.Size)
 	}
-	key := objectKey(l.user.ID, sc.ID, sc.Filename)
-	put, err := l.blobs.Put(ctx, key, f, st.Size())
+	key := naming.ObjectKey(m.user.ID, sc.ID, sc.Filename)
+	put, err := m.blobs.Put(ctx, key, f, st.Size())
 	if err != nil {
-		return fmt.Errorf("store %s: object store: %w", quoteName(mf.Path), err)
+		return fmt.Errorf("store %s: object store: %w", naming.Quote(mf.Path), err)
 	}
 	// From here on the object exists; every failure removes it.
 	if put.SHA256 != sc.SHA256 || put.Size != sc.Size {
-		l.removeObject(ctx, key)
-		return fmt.Errorf("%s does not have the sha256 its sidecar gives (%s, expected %s): the export was changed or damaged", quoteName(mf.Path), put.SHA256, sc.SHA256)
+		m.removeObject(ctx, key)
+		return fmt.Errorf("%s does not have the sha256 its sidecar gives (%s, expected %s): the export was changed or damaged", naming.Quote(mf.Path), put.SHA256, sc.SHA256)
 	}
 
 	doc := store.Document{
-		ID: sc.ID, UserID: l.user.ID, Filename: sc.Filename, ObjectKey: key,
-		ContentType: sc.ContentType, SizeBytes: put.Size, SHA256: put.SHA256, StorageBackend: l.blobs.Backend(),
+		ID: sc.ID, UserID: m.user.ID, Filename: sc.Filename, ObjectKey: key,
+		ContentType: sc.ContentType, SizeBytes: put.Size, SHA256: put.SHA256, StorageBackend: m.blobs.Backend(),
 		CreatedAt: sc.CreatedAt, UpdatedAt: sc.UpdatedAt,
 	}
 	if doc.ContentType == "" {
@@ -338,27 +341,27 @@ func (r *restorer) document(ctx context.Context, mf ManifestFile) error {
 		doc.Status = store.StatusStored
 		queue = append(queue, store.Job{Kind: jobs.KindExtract, DocumentID: sc.ID})
 	}
-	if err := l.store.CreateDocument(ctx, &doc, queue...); err != nil {
+	if err := m.store.CreateDocument(ctx, &doc, queue...); err != nil {
 		if errors.Is(err, store.ErrNotDurable) {
 			// The row may exist: its object stays.
-			return fmt.Errorf("restore %s: database: %w", quoteName(mf.Path), err)
+			return fmt.Errorf("restore %s: database: %w", naming.Quote(mf.Path), err)
 		}
-		l.removeObject(ctx, key)
+		m.removeObject(ctx, key)
 		if errors.Is(err, store.ErrConflict) {
-			if d, gerr := l.store.DocumentBySHA256(ctx, l.user.ID, sc.SHA256); gerr == nil {
+			if d, gerr := m.store.DocumentBySHA256(ctx, m.user.ID, sc.SHA256); gerr == nil {
 				r.rep.Duplicates = append(r.rep.Duplicates, RestoreDuplicate{ID: sc.ID, Filename: sc.Filename, ExistingID: d.ID})
 				return nil
 			}
 			return fmt.Errorf("the id %s is already used in the database", sc.ID)
 		}
-		return fmt.Errorf("store %s: database: %w", quoteName(mf.Path), err)
+		return fmt.Errorf("store %s: database: %w", naming.Quote(mf.Path), err)
 	}
 	r.rep.Restored++
 	r.rep.Bytes += doc.SizeBytes
 	if len(queue) > 0 {
 		r.rep.Queued++
 	}
-	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID})
+	m.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID})
 	if len(sc.Topics) > 0 {
 		if err := r.link(ctx, sc); err != nil {
 			// The document is restored; say what is missing.
@@ -372,33 +375,33 @@ func (r *restorer) document(ctx context.Context, mf ManifestFile) error {
 func (r *restorer) sidecar(mf ManifestFile) (Sidecar, error) {
 	f, err := r.root.Open(filepath.FromSlash(mf.Sidecar))
 	if err != nil {
-		return Sidecar{}, fmt.Errorf("open the sidecar %s: %w", quoteName(mf.Sidecar), err)
+		return Sidecar{}, fmt.Errorf("open the sidecar %s: %w", naming.Quote(mf.Sidecar), err)
 	}
 	defer f.Close()
 	var sc Sidecar
 	dec := json.NewDecoder(&limitedReader{f: f, left: maxSidecar})
 	if err := dec.Decode(&sc); err != nil {
-		return Sidecar{}, fmt.Errorf("read the sidecar %s: %w", quoteName(mf.Sidecar), err)
+		return Sidecar{}, fmt.Errorf("read the sidecar %s: %w", naming.Quote(mf.Sidecar), err)
 	}
 	sum, herr := hex.DecodeString(sc.SHA256)
 	_, uerr := uuid.Parse(sc.ID)
 	switch {
 	case sc.Format != SidecarFormat || sc.FormatVersion < 1 || sc.FormatVersion > ExportFormatVersion:
-		return Sidecar{}, fmt.Errorf("%s is not a sidecar this Docsift reads (format %q, version %d)", quoteName(mf.Sidecar), sc.Format, sc.FormatVersion)
+		return Sidecar{}, fmt.Errorf("%s is not a sidecar this Docsift reads (format %q, version %d)", naming.Quote(mf.Sidecar), sc.Format, sc.FormatVersion)
 	case sc.ID != mf.ID || sc.SHA256 != mf.SHA256:
-		return Sidecar{}, fmt.Errorf("the sidecar %s does not describe the manifest's document %s", quoteName(mf.Sidecar), mf.ID)
+		return Sidecar{}, fmt.Errorf("the sidecar %s does not describe the manifest's document %s", naming.Quote(mf.Sidecar), mf.ID)
 	case uerr != nil:
-		return Sidecar{}, fmt.Errorf("the sidecar %s has an id that is not a UUID", quoteName(mf.Sidecar))
+		return Sidecar{}, fmt.Errorf("the sidecar %s has an id that is not a UUID", naming.Quote(mf.Sidecar))
 	case herr != nil || len(sum) != 32 || sc.SHA256 != hex.EncodeToString(sum):
-		return Sidecar{}, fmt.Errorf("the sidecar %s has no valid sha256", quoteName(mf.Sidecar))
+		return Sidecar{}, fmt.Errorf("the sidecar %s has no valid sha256", naming.Quote(mf.Sidecar))
 	case sc.Size < 0:
-		return Sidecar{}, fmt.Errorf("the sidecar %s has a negative size", quoteName(mf.Sidecar))
+		return Sidecar{}, fmt.Errorf("the sidecar %s has a negative size", naming.Quote(mf.Sidecar))
 	}
 	if len(sc.FilenameBytes) > 0 {
 		sc.Filename = string(sc.FilenameBytes)
 	}
-	if err := checkName(sc.Filename); err != nil {
-		return Sidecar{}, fmt.Errorf("the sidecar %s: %w", quoteName(mf.Sidecar), err)
+	if err := naming.CheckFilename(sc.Filename); err != nil {
+		return Sidecar{}, fmt.Errorf("the sidecar %s: %w", naming.Quote(mf.Sidecar), err)
 	}
 	if !sc.Status.Valid() {
 		sc.Status = store.StatusStored
@@ -414,7 +417,7 @@ func (r *restorer) link(ctx context.Context, sc Sidecar) error {
 	for _, st := range sc.Topics {
 		id, ok := r.topics[st.ID]
 		if !ok {
-			t, err := r.l.CreateTopic(ctx, TopicInput{Name: st.Name})
+			t, err := r.m.topicNamed(ctx, st.Name)
 			if err != nil {
 				return err
 			}
@@ -433,7 +436,41 @@ func (r *restorer) link(ctx context.Context, sc Sidecar) error {
 		}
 		links = append(links, store.TopicLink{TopicID: id, Source: source, Confidence: min(max(st.Confidence, 0), 1)})
 	}
-	return r.l.store.SetDocumentTopics(ctx, sc.ID, links)
+	return r.m.store.SetDocumentTopics(ctx, sc.ID, links)
+}
+
+// topicNamed returns the user's topic called name (ignoring case), or
+// creates it with the default color, as the library's CreateTopic does.
+func (m *Maintainer) topicNamed(ctx context.Context, raw string) (store.Topic, error) {
+	name, err := naming.TopicName(raw)
+	if err != nil {
+		return store.Topic{}, err
+	}
+	if existing, err := m.store.TopicByName(ctx, m.user.ID, name); err == nil {
+		return existing, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return store.Topic{}, fmt.Errorf("create topic: %w", err)
+	}
+	t := store.Topic{ID: uuid.NewString(), UserID: m.user.ID, Name: name, Color: naming.DefaultColor(name)}
+	if err := m.store.CreateTopic(ctx, &t); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			// Created concurrently under another spelling: use that one.
+			return m.store.TopicByName(ctx, m.user.ID, name)
+		}
+		return store.Topic{}, fmt.Errorf("create topic: %w", err)
+	}
+	return t, nil
+}
+
+// removeObject deletes an object that must not outlive a failed restore,
+// with a few seconds of its own even when ctx is done. If even that
+// fails, Verify finds the orphan later.
+func (m *Maintainer) removeObject(ctx context.Context, key string) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := m.blobs.Delete(cctx, key); err != nil {
+		m.log.Warn("could not remove the object of a failed import", "object_key", key, "err", err)
+	}
 }
 
 // limitedReader fails (rather than truncating silently) past its limit.

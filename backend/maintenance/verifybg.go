@@ -1,17 +1,19 @@
-package library
+package maintenance
 
 import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/docsift/docsift/backend/store"
 )
 
 // BackgroundVerify runs Verify in the background, one run at a time, on
 // demand or on a schedule, and remembers how far the current run is and
 // what the last one found, for a face to show. Progress also goes to the
-// bus (EventVerifyProgress). It is safe for concurrent use.
+// bus (events.VerifyProgress). It is safe for concurrent use.
 type BackgroundVerify struct {
-	lib *Library
+	m *Maintainer
 
 	mu       sync.Mutex
 	cancel   context.CancelFunc // of the running run; nil when idle
@@ -32,17 +34,17 @@ type VerifyStatus struct {
 	Error string `json:"error,omitempty"`
 }
 
-// NewBackgroundVerify returns an idle runner for l.
-func (l *Library) NewBackgroundVerify() *BackgroundVerify { return &BackgroundVerify{lib: l} }
+// NewBackgroundVerify returns an idle runner for m.
+func (m *Maintainer) NewBackgroundVerify() *BackgroundVerify { return &BackgroundVerify{m: m} }
 
 // Start begins a run with opt (its Progress is wrapped, still called) and
-// returns at once. A run already in progress gives ErrConflict. The run
+// returns at once. A run already in progress gives store.ErrConflict. The run
 // stops when ctx is done or Cancel is called.
 func (b *BackgroundVerify) Start(ctx context.Context, opt VerifyOptions) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.cancel != nil {
-		return fmt.Errorf("a verification is already running: %w", ErrConflict)
+		return fmt.Errorf("a verification is already running: %w", store.ErrConflict)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	b.cancel, b.done, b.progress = cancel, make(chan struct{}), VerifyProgress{Phase: "starting"}
@@ -58,7 +60,7 @@ func (b *BackgroundVerify) Start(ctx context.Context, opt VerifyOptions) error {
 	done := b.done
 	go func() {
 		defer close(done)
-		rep, err := b.lib.Verify(ctx, opt)
+		rep, err := b.m.Verify(ctx, opt)
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		b.cancel()
@@ -67,7 +69,7 @@ func (b *BackgroundVerify) Start(ctx context.Context, opt VerifyOptions) error {
 		if err == nil {
 			b.last = &rep
 		} else {
-			b.lib.log.Warn("background verification stopped", "err", err)
+			b.m.log.Warn("background verification stopped", "err", err)
 		}
 	}()
 	return nil
