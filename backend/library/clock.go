@@ -2,7 +2,7 @@ package library
 
 import "time"
 
-// Clock is the time the library's waits and debounces run on: when the
+// Clock is the time the library's debounces run on: when the builtin
 // classifier's learning is saved, and how often another process's
 // learning is looked for. It is not the time written into records
 // (Deps.Now stamps those). Tests inject a clock they move by hand, so

@@ -33,10 +33,10 @@ type Library struct {
 	classifiers func(classify.Settings) (classify.Classifier, error)
 	// httpClient carries LLM requests (nil: the provider's default).
 	httpClient *http.Client
-	// extractors builds the pipeline's extractor (Deps.Extractors); the
-	// ones built are closed with the library.
+	// extractors builds the pipeline's extractor (Deps.Extractors).
 	extractors func(ctx context.Context, s Settings) (Extractor, error)
-	built      struct {
+	// built holds the extractors Workers built, which Close releases.
+	built struct {
 		mu         sync.Mutex
 		extractors []Extractor
 	}
@@ -78,11 +78,11 @@ type Deps struct {
 	OCRLanguages func(ctx context.Context) ([]string, error)
 	// Now is the clock that stamps what the library records: a document's
 	// import time, a classification's time, an export's manifest (nil:
-	// time.Now). Waits, debounces and throttles run on Clock.
+	// time.Now). It paces nothing: see Clock.
 	Now func() time.Time
-	// Clock paces the library's waits and debounces: the classifier's
-	// learning is saved shortly after a burst of decisions, and another
-	// process's learning is looked for now and then (nil: the machine's).
+	// Clock paces the builtin classifier's model: its learning is saved
+	// shortly after a burst of decisions, and another process's learning
+	// is looked for now and then (nil: the machine's clock).
 	Clock Clock
 }
 

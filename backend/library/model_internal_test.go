@@ -60,6 +60,13 @@ func (t *fakeTimer) Stop() bool {
 	return true
 }
 
+// pending is how many calls are waiting.
+func (c *fakeClock) pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
+
 // Advance moves the clock by d, making the calls that fall due on the way.
 func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
@@ -193,7 +200,8 @@ func fingerprint(t *testing.T, lib *Library) uint64 {
 }
 
 // A burst of decisions is saved once, modelSaveDelay after it began, with
-// all of them; nothing is saved before, and nothing again after.
+// all of them; nothing is saved before, and nothing again until the next
+// burst's delay has passed.
 func TestModelSavesABurstOfLearningOnce(t *testing.T) {
 	modelProfiles(t, func(t *testing.T, st store.Store, bs blob.Store) {
 		ctx := context.Background()
@@ -203,6 +211,7 @@ func TestModelSavesABurstOfLearningOnce(t *testing.T) {
 		a := importNote(t, lib, "a.txt", "Sow the tomato seeds in compost.")
 		b := importNote(t, lib, "b.txt", "Water the roses daily.")
 		c := importNote(t, lib, "c.txt", "Mulch keeps the soil moist.")
+		d := importNote(t, lib, "d.txt", "Prune the apple tree in winter.")
 		if _, err := lib.model.load(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -214,8 +223,8 @@ func TestModelSavesABurstOfLearningOnce(t *testing.T) {
 		want := decide(t, lib, a, "Gardening")
 		clock.Advance(time.Second)
 		want ^= decide(t, lib, b, "Gardening")
-		decide(t, lib, c, "Gardening")
-		if err := lib.Delete(ctx, c); err != nil { // unlearned within the burst
+		decide(t, lib, d, "Gardening")
+		if err := lib.Delete(ctx, d); err != nil { // unlearned within the burst
 			t.Fatal(err)
 		}
 		clock.Advance(modelSaveDelay - time.Second - time.Millisecond)
@@ -230,9 +239,22 @@ func TestModelSavesABurstOfLearningOnce(t *testing.T) {
 		if err != nil || m.Fingerprint != want || !m.UpdatedAt.Equal(start.Add(modelSaveDelay)) {
 			t.Errorf("stored model: %x at %v (%v), want %x at %v", m.Fingerprint, m.UpdatedAt, err, want, start.Add(modelSaveDelay))
 		}
-		clock.Advance(time.Minute)
+
+		// The next decision starts a wait of its own: the first burst's
+		// decisions schedule nothing more.
+		clock.Advance(modelSaveDelay / 4)
+		want ^= decide(t, lib, c, "Gardening")
+		clock.Advance(modelSaveDelay - time.Millisecond)
 		if n, _ := seen.count(); n != 2 {
-			t.Errorf("%d saves a minute later, want no more: nothing new was learned", n)
+			t.Fatalf("%d saves before the second burst's delay passed, want one", n-1)
+		}
+		clock.Advance(time.Millisecond)
+		if n, fp := seen.count(); n != 3 || fp != want {
+			t.Fatalf("after the second delay: %d saves (last %x), want a second one with c learned too (%x)", n-1, fp, want)
+		}
+		clock.Advance(time.Minute)
+		if n, _ := seen.count(); n != 3 {
+			t.Errorf("%d saves a minute later, want no more: nothing new was learned", n-1)
 		}
 	})
 }
@@ -248,10 +270,10 @@ func TestModelSyncPicksUpAnotherProcesssLearning(t *testing.T) {
 		editor, _ := openOver(t, st, bs, clock)
 		defer editor.Close()
 		a := importNote(t, editor, "a.txt", "Sow the tomato seeds in compost.")
-		text := store.Document{ID: importNote(t, editor, "b.txt", "Water the roses."), ExtractedText: "Water the roses."}
+		doc := store.Document{ID: importNote(t, editor, "b.txt", "Water the roses."), ExtractedText: "Water the roses."}
 
 		// The worker classifies: it loads the model, and has looked for a newer one.
-		if _, _, err := worker.ClassifyDocument(ctx, store.Job{}, text); err != nil {
+		if _, _, err := worker.ClassifyDocument(ctx, store.Job{}, doc); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := editor.model.load(ctx); err != nil {
@@ -265,14 +287,14 @@ func TestModelSyncPicksUpAnotherProcesssLearning(t *testing.T) {
 		}
 
 		// Too soon since the worker last looked: it keeps what it has.
-		if _, _, err := worker.ClassifyDocument(ctx, store.Job{}, text); err != nil {
+		if _, _, err := worker.ClassifyDocument(ctx, store.Job{}, doc); err != nil {
 			t.Fatal(err)
 		}
 		if fp := fingerprint(t, worker); fp != 0 {
 			t.Fatalf("the worker's model is %x 3s after it last looked, want the one it loaded (0)", fp)
 		}
 		clock.Advance(modelSyncEvery - time.Second - modelSaveDelay)
-		if _, _, err := worker.ClassifyDocument(ctx, store.Job{}, text); err != nil {
+		if _, _, err := worker.ClassifyDocument(ctx, store.Job{}, doc); err != nil {
 			t.Fatal(err)
 		}
 		if fp := fingerprint(t, worker); fp != want {
@@ -305,9 +327,12 @@ func TestModelFlushesPendingLearningOnClose(t *testing.T) {
 		if m, err := st.ClassifierModel(ctx, lib.UserID(), builtinModelName); err != nil || m.Fingerprint != want {
 			t.Errorf("stored model %x (%v), want %x", m.Fingerprint, err, want)
 		}
+		if n := clock.pending(); n != 0 {
+			t.Errorf("%d calls still pending after Close, want the save cancelled", n)
+		}
 		clock.Advance(time.Minute)
 		if n, _ := seen.count(); n != 2 {
-			t.Errorf("%d saves after the delay, want the cancelled save not to run", n)
+			t.Errorf("%d saves a minute after Close, want no more", n)
 		}
 	})
 }
