@@ -48,7 +48,7 @@ func profiles(t *testing.T, fn func(t *testing.T, e *env)) {
 func newEnv(t *testing.T, st store.Store, bs blob.Store) *env {
 	t.Helper()
 	bus := events.New()
-	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: t.TempDir(), Bus: bus})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: t.TempDir(), Bus: bus, Extractors: testExtractors})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,19 +71,27 @@ func newEnv(t *testing.T, st store.Store, bs blob.Store) *env {
 // startWorkers runs the real pipeline (text extraction, classification).
 func (e *env) startWorkers(t *testing.T) {
 	t.Helper()
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
+	pool, err := e.lib.Workers(context.Background(), jobs.Options{Poll: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := e.lib.Workers(reg, jobs.Options{Poll: 20 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- pool.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		<-done
-		reg.Close()
 	})
+}
+
+// testExtractors is extract's default registry with one compilation cache
+// for every test run on this machine: compiling the PDF engine takes seconds.
+func testExtractors(ctx context.Context, s library.Settings) (library.Extractor, error) {
+	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
+	if err != nil {
+		return nil, err
+	}
+	return reg, nil
 }
 
 // waitDone waits until a document is ready or failed, through the App.

@@ -97,32 +97,33 @@ func childClassify(ctx context.Context, learned, measured int, stdout io.Writer)
 // to logPath, so the harness can count documents processed twice across
 // processes.
 func childWorker(ctx context.Context, cfg config.Config, logPath string) error {
-	lib, err := wire.Open(ctx, cfg, library.Deps{Bus: events.New()})
-	if err != nil {
-		return err
-	}
-	defer lib.Close()
-	settings, err := lib.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache"), OCRLanguages: settings.OCRLanguages})
-	if err != nil {
-		return err
-	}
-	defer reg.Close()
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
 	defer logFile.Close()
-	pool := lib.Workers(&countingExtractor{Extractor: reg, log: logFile}, jobs.Options{Workers: 2})
+	counting := func(ctx context.Context, s library.Settings) (library.Extractor, error) {
+		reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache"), OCRLanguages: s.OCRLanguages})
+		if err != nil {
+			return nil, err
+		}
+		return &countingExtractor{Extractor: reg, log: logFile}, nil
+	}
+	lib, err := wire.Open(ctx, cfg, library.Deps{Bus: events.New(), Extractors: counting})
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	pool, err := lib.Workers(ctx, jobs.Options{Workers: 2})
+	if err != nil {
+		return err
+	}
 	return pool.Run(ctx)
 }
 
 // countingExtractor logs every extraction it is asked for.
 type countingExtractor struct {
-	jobs.Extractor
+	library.Extractor
 	mu  sync.Mutex
 	log io.Writer
 }

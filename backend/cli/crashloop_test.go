@@ -44,22 +44,26 @@ func dyingWorkerMain() int {
 		fmt.Fprintln(os.Stderr, "dying worker:", err)
 		return ExitUsage
 	}
-	lib, err := wire.Open(ctx, cfg, library.Deps{Bus: events.New()})
+	dying := func(ctx context.Context, s library.Settings) (library.Extractor, error) {
+		reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache")})
+		if err != nil {
+			return nil, err
+		}
+		return dyingExtractor{Extractor: reg, victim: os.Getenv("DOCSIFT_TEST_DIE_ON")}, nil
+	}
+	lib, err := wire.Open(ctx, cfg, library.Deps{Bus: events.New(), Extractors: dying})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dying worker:", err)
 		return ExitFailed
 	}
 	defer lib.Close()
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache")})
+	// One worker, so the death takes no other document with it; a lease
+	// far longer than a text file's processing, short enough for the test.
+	pool, err := lib.Workers(ctx, jobs.Options{Workers: 1, Lease: time.Second, Poll: 50 * time.Millisecond, MaxAttempts: crashLoopAttempts})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dying worker:", err)
 		return ExitFailed
 	}
-	defer reg.Close()
-	// One worker, so the death takes no other document with it; a lease
-	// far longer than a text file's processing, short enough for the test.
-	pool := lib.Workers(dyingExtractor{Extractor: reg, victim: os.Getenv("DOCSIFT_TEST_DIE_ON")},
-		jobs.Options{Workers: 1, Lease: time.Second, Poll: 50 * time.Millisecond, MaxAttempts: crashLoopAttempts})
 	if err := pool.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "dying worker:", err)
 		return ExitFailed
@@ -70,7 +74,7 @@ func dyingWorkerMain() int {
 // dyingExtractor is a real extractor, except for one file, whose reading
 // kills the process.
 type dyingExtractor struct {
-	jobs.Extractor
+	library.Extractor
 	victim string
 }
 

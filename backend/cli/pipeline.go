@@ -3,38 +3,26 @@ package cli
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"time"
 
-	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/jobs"
 )
 
 // startWorkers starts the pipeline's worker pool in the background. stop
-// shuts it down gracefully (running jobs finish or are released).
+// shuts it down gracefully (running jobs finish or are released); the
+// library's Close then releases its extractor.
 func (r *runner) startWorkers(ctx context.Context, opt jobs.Options) (pool *jobs.Pool, stop func() error, err error) {
-	settings, err := r.lib.Settings(ctx)
+	opt.Logger = r.log
+	pool, err = r.lib.Workers(ctx, opt)
 	if err != nil {
 		return nil, nil, err
 	}
-	reg, err := extract.Default(extract.Options{
-		CacheDir:     filepath.Join(r.cfg.DataDir, "cache"),
-		OCRLanguages: settings.OCRLanguages,
-		Logger:       r.log,
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("start text extraction: %w", err)
-	}
-	opt.Logger = r.log
-	pool = r.lib.Workers(reg, opt)
 	runCtx, cancel := context.WithCancel(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- pool.Run(runCtx) }()
 	stop = func() error {
 		cancel()
-		err := <-errc
-		reg.Close()
-		return err
+		return <-errc
 	}
 	return pool, stop, nil
 }

@@ -62,7 +62,7 @@ func newServer(t *testing.T, opt httpapi.Options) *env {
 func build(t testing.TB, st store.Store, bs blob.Store, dir string, opt httpapi.Options) *env {
 	t.Helper()
 	bus := events.New()
-	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Bus: bus})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Bus: bus, Extractors: testExtractors})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,19 +77,27 @@ func build(t testing.TB, st store.Store, bs blob.Store, dir string, opt httpapi.
 // startWorkers runs the real pipeline (extract registry included).
 func (e *env) startWorkers(t testing.TB) {
 	t.Helper()
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
+	pool, err := e.lib.Workers(context.Background(), jobs.Options{Poll: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := e.lib.Workers(reg, jobs.Options{Poll: 20 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- pool.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		<-done
-		reg.Close()
 	})
+}
+
+// testExtractors is extract's default registry with one compilation cache
+// for every test run on this machine: compiling the PDF engine takes seconds.
+func testExtractors(ctx context.Context, s library.Settings) (library.Extractor, error) {
+	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
+	if err != nil {
+		return nil, err
+	}
+	return reg, nil
 }
 
 // request is one API call.

@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/docsift/docsift/backend/blob/localfs"
 	"github.com/docsift/docsift/backend/events"
-	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/httpapi"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
@@ -203,19 +201,17 @@ func TestAPIKeyNeverLeaks(t *testing.T) {
 	}
 	bs, _ := localfs.New(filepath.Join(dir, "objects"))
 	bus := events.New()
-	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Logger: log, Bus: bus})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Logger: log, Bus: bus, Extractors: testExtractors})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lib.Close()
 	srv := httptest.NewServer(httpapi.New(lib, bus, httpapi.Options{Token: token, Logger: log, Frontend: frontend.FS()}))
 	defer srv.Close()
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
+	pool, err := lib.Workers(context.Background(), jobs.Options{Poll: 20 * time.Millisecond, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer reg.Close()
-	pool := lib.Workers(reg, jobs.Options{Poll: 20 * time.Millisecond, Logger: log})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- pool.Run(ctx) }()

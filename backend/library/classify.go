@@ -17,213 +17,40 @@ import (
 	"github.com/docsift/docsift/backend/store"
 )
 
-// builtinModelName names the builtin classifier's row in the store.
-const builtinModelName = "builtin"
-
 // minSuggestion is the lowest confidence shown as a suggestion; below it a
 // provider's answer is noise.
 const minSuggestion = 0.3
-
-// modelSaveDelay batches the persistence of learning: a burst of edits
-// is saved once, shortly after it ends.
-const modelSaveDelay = 2 * time.Second
-
-// modelSyncEvery is how often a process that classifies checks whether
-// another process (the one the person edits through) saved newer learning.
-const modelSyncEvery = 5 * time.Second
 
 // classifyAttempts is how many tries a temporarily failing provider gets
 // before the document is made ready unclassified, with the reason.
 const classifyAttempts = 3
 
-// classifiers holds the builtin model (which learns whatever provider is
-// chosen, so switching back to it loses nothing) and the LLM provider
-// built from the current settings.
-type classifiers struct {
-	mu        sync.Mutex
-	builtin   *classify.Builtin
-	savedAt   time.Time // when this process last saved or loaded the model
-	checkedAt time.Time // when it last looked for a newer one
-	saveTimer *time.Timer
-	dirty     bool
-
-	provider    classify.Classifier
-	providerKey string
-}
-
-// builtinModel returns the builtin classifier, loading it on first use: the
-// stored model when it matches the decisions in the database, otherwise
-// one rebuilt from them (a missing model, an older format, or learning
-// that was not saved before a crash).
-func (l *Library) builtinModel(ctx context.Context) (*classify.Builtin, error) {
-	c := l.cls
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.builtin != nil {
-		return c.builtin, nil
-	}
-	var want uint64
-	err := l.store.TrainingExamples(ctx, store.TrainingQuery{UserID: l.user.ID}, func(ex store.TrainingExample) error {
-		want ^= classify.ExampleFingerprint(ex.DocumentID, ex.Topics, ex.Rejected)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load the classifier: %w", err)
-	}
-	m, err := l.store.ClassifierModel(ctx, l.user.ID, builtinModelName)
-	if err == nil {
-		b, lerr := classify.LoadBuiltin(m.Data)
-		switch {
-		case lerr != nil:
-			l.log.Info("rebuilding the builtin classifier", "reason", lerr)
-		case b.Fingerprint() != want:
-			l.log.Info("rebuilding the builtin classifier", "reason", "the stored model does not match the decisions in the database")
-		default:
-			c.builtin, c.savedAt = b, time.Now()
-			return b, nil
-		}
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("load the classifier: %w", err)
-	}
-	b := classify.NewBuiltin()
-	err = l.store.TrainingExamples(ctx, store.TrainingQuery{UserID: l.user.ID, WithText: true}, func(ex store.TrainingExample) error {
-		b.Learn(classify.Example{DocumentID: ex.DocumentID, Text: ex.Text, Topics: ex.Topics, Rejected: ex.Rejected})
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("rebuild the classifier: %w", err)
-	}
-	c.builtin = b
-	if err := l.saveModelLocked(ctx); err != nil {
-		l.log.Warn("save the rebuilt classifier", "err", err)
-	}
-	return b, nil
-}
-
-// saveModelLocked persists the builtin model; c.mu is held.
-func (l *Library) saveModelLocked(ctx context.Context) error {
-	c := l.cls
-	data, err := c.builtin.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	err = l.store.SaveClassifierModel(ctx, store.ClassifierModel{
-		UserID: l.user.ID, Name: builtinModelName, Fingerprint: c.builtin.Fingerprint(), Data: data,
-	})
-	if err != nil {
-		return err
-	}
-	c.savedAt, c.dirty = time.Now(), false
-	return nil
-}
-
-// scheduleSave persists the model soon, once per burst of learning.
-func (l *Library) scheduleSave() {
-	c := l.cls
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.dirty = true
-	if c.saveTimer != nil {
-		return
-	}
-	c.saveTimer = time.AfterFunc(modelSaveDelay, func() {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.saveTimer = nil
-		if !c.dirty || c.builtin == nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := l.saveModelLocked(ctx); err != nil {
-			l.log.Warn("save the classifier's learning", "err", err)
-		}
-	})
-}
-
-// flushModel saves pending learning now (Close).
-func (l *Library) flushModel(ctx context.Context) error {
-	c := l.cls
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.saveTimer != nil {
-		c.saveTimer.Stop()
-		c.saveTimer = nil
-	}
-	if !c.dirty || c.builtin == nil {
-		return nil
-	}
-	return l.saveModelLocked(ctx)
-}
-
-// syncModel picks up learning another process saved (server profile: the
-// person edits through serve, a separate worker classifies).
-func (l *Library) syncModel(ctx context.Context) {
-	c := l.cls
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.builtin == nil || c.dirty || time.Since(c.checkedAt) < modelSyncEvery {
-		return
-	}
-	c.checkedAt = time.Now()
-	m, err := l.store.ClassifierModel(ctx, l.user.ID, builtinModelName)
-	if err != nil || m.Fingerprint == c.builtin.Fingerprint() || !m.UpdatedAt.After(c.savedAt) {
-		return
-	}
-	b, err := classify.LoadBuiltin(m.Data)
-	if err != nil {
-		return
-	}
-	c.builtin, c.savedAt = b, time.Now()
+// providerCache holds the LLM provider built from the current settings,
+// and the signature of the settings that shaped it.
+type providerCache struct {
+	mu  sync.Mutex
+	c   classify.Classifier
+	key string
 }
 
 // learn teaches the builtin classifier what the person decided about a
-// document: its topics linked by them (or a rule) and the suggestions they
-// rejected. A document with no decision left is unlearned.
-func (l *Library) learn(ctx context.Context, documentID string) {
-	b, err := l.builtinModel(ctx)
-	if err != nil {
-		l.log.Warn("learn from a topic change", "document_id", documentID, "err", err)
-		return
-	}
-	var ex *store.TrainingExample
-	err = l.store.TrainingExamples(ctx, store.TrainingQuery{UserID: l.user.ID, DocumentID: documentID, WithText: true},
-		func(e store.TrainingExample) error {
-			ex = &e
-			return nil
-		})
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		b.Forget(documentID)
-	case err != nil:
-		l.log.Warn("learn from a topic change", "document_id", documentID, "err", err)
-		return
-	case len(ex.Topics) == 0 && len(ex.Rejected) == 0:
-		b.Forget(documentID)
-	default:
-		b.Learn(classify.Example{DocumentID: ex.DocumentID, Text: ex.Text, Topics: ex.Topics, Rejected: ex.Rejected})
-	}
-	l.scheduleSave()
-}
+// document (modelKeeper.learn).
+func (l *Library) learn(ctx context.Context, documentID string) { l.model.learn(ctx, documentID) }
 
 // forget unlearns a deleted document.
-func (l *Library) forget(documentID string) {
-	c := l.cls
-	c.mu.Lock()
-	b := c.builtin
-	c.mu.Unlock()
-	if b == nil {
-		return // not loaded: the next load rebuilds without it
-	}
-	b.Forget(documentID)
-	l.scheduleSave()
-}
+func (l *Library) forget(documentID string) { l.model.forget(documentID) }
 
-// classifierFor returns the classifier the settings choose, reusing the
-// provider while the settings that shape it do not change.
+// classifierFor returns the classifier the settings choose: the builtin
+// model the library keeps (which learns whatever provider is chosen, so
+// switching back to it loses nothing), or the LLM provider, reused while
+// the settings that shape it do not change.
 func (l *Library) classifierFor(ctx context.Context, s Settings) (classify.Classifier, error) {
 	if s.AIProvider == classify.ProviderBuiltin || s.AIProvider == "" {
-		return l.builtinModel(ctx)
+		b, err := l.model.load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return l.classifiers(classify.Settings{Provider: classify.ProviderBuiltin, Builtin: b})
 	}
 	key, err := l.APIKey()
 	if err != nil {
@@ -232,20 +59,20 @@ func (l *Library) classifierFor(ctx context.Context, s Settings) (classify.Class
 	sum := sha256.Sum256([]byte(key))
 	sig := strings.Join([]string{s.AIProvider, s.AIModel, s.AIBaseURL, hex.EncodeToString(sum[:8]),
 		strconv.Itoa(s.AIMaxChars), strconv.FormatBool(s.CreateSuggestedTopics)}, "\x00")
-	c := l.cls
+	c := &l.provider
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.provider != nil && c.providerKey == sig {
-		return c.provider, nil
+	if c.c != nil && c.key == sig {
+		return c.c, nil
 	}
-	p, err := classify.Open(classify.Settings{
+	p, err := l.classifiers(classify.Settings{
 		Provider: s.AIProvider, Model: s.AIModel, BaseURL: s.AIBaseURL, APIKey: key,
 		MaxChars: s.AIMaxChars, AllowNewTopic: true, HTTPClient: l.httpClient,
 	})
 	if err != nil {
 		return nil, err
 	}
-	c.provider, c.providerKey = p, sig
+	c.c, c.key = p, sig
 	return p, nil
 }
 
@@ -272,7 +99,7 @@ func (l *Library) ClassifyDocument(ctx context.Context, job store.Job, doc store
 		return nil, notClassified(err), nil
 	}
 	if s.AIProvider == classify.ProviderBuiltin {
-		l.syncModel(ctx)
+		l.model.sync(ctx)
 	}
 	topics, err := l.store.Topics(ctx, l.user.ID)
 	if err != nil {
@@ -442,7 +269,7 @@ func (l *Library) TestConnection(ctx context.Context, p *SettingsPatch) error {
 	if cur.AIProvider == classify.ProviderBuiltin {
 		return nil // offline: nothing to reach
 	}
-	c, err := classify.Open(classify.Settings{
+	c, err := l.classifiers(classify.Settings{
 		Provider: cur.AIProvider, Model: cur.AIModel, BaseURL: cur.AIBaseURL, APIKey: strings.TrimSpace(cur.APIKey),
 		MaxChars: cur.AIMaxChars, HTTPClient: l.httpClient,
 	})

@@ -1,7 +1,8 @@
 // Package library holds Docsift's use cases: import, browse, open, delete,
 // topics, folders and settings. Both faces (the desktop window and the HTTP
-// API) and the CLI call only this package. It composes a metadata store and
-// an object store handed to New, and keeps the rules that make documents
+// API) and the CLI call only this package. It composes what New is handed
+// (Deps: a metadata store, an object store, the extractors, the classifier
+// factory, an event bus, clocks) and keeps the rules that make documents
 // safe: bytes are stored before their row, a row is never left without its
 // bytes, and the human filename never reaches an object key.
 //

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/docsift/docsift/backend/blob"
+	"github.com/docsift/docsift/backend/classify"
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/store"
@@ -22,10 +25,21 @@ type Library struct {
 	dataDir string
 	log     *slog.Logger
 	bus     *events.Bus
-	// cls holds the classifiers (classify.go).
-	cls *classifiers
+	// model keeps the builtin classifier's learning (model.go).
+	model *modelKeeper
+	// provider is the LLM provider last built from the settings (classify.go).
+	provider providerCache
+	// classifiers builds a classifier from its settings (Deps.Classifiers).
+	classifiers func(classify.Settings) (classify.Classifier, error)
 	// httpClient carries LLM requests (nil: the provider's default).
 	httpClient *http.Client
+	// extractors builds the pipeline's extractor (Deps.Extractors).
+	extractors func(ctx context.Context, s Settings) (Extractor, error)
+	// built holds the extractors Workers built, which Close releases.
+	built struct {
+		mu         sync.Mutex
+		extractors []Extractor
+	}
 	// ocrLangs lists the installed OCR languages (settings_check.go).
 	ocrLangs func(ctx context.Context) ([]string, error)
 	// now stamps what the library records (Deps.Now).
@@ -46,6 +60,17 @@ type Deps struct {
 	Logger *slog.Logger
 	// Bus receives lifecycle events (document.imported…). nil: none are sent.
 	Bus *events.Bus
+	// Extractors builds what reads text and renders thumbnails for the
+	// pipeline's workers, each time Workers is called, from the settings
+	// of that moment (their OCR languages). The Library closes what it
+	// built on Close. nil: extract's default registry, with its compiled
+	// caches under DataDir/cache.
+	Extractors func(ctx context.Context, s Settings) (Extractor, error)
+	// Classifiers builds the classifier that settings choose, as
+	// classify.Open does: for the builtin provider s.Builtin is the model
+	// the library keeps learning; an LLM provider is built again only when
+	// the settings that shape it change. nil: classify.Open.
+	Classifiers func(s classify.Settings) (classify.Classifier, error)
 	// HTTPClient carries requests to LLM providers (nil: their default).
 	HTTPClient *http.Client
 	// OCRLanguages lists the installed Tesseract languages, which the OCR
@@ -53,8 +78,12 @@ type Deps struct {
 	OCRLanguages func(ctx context.Context) ([]string, error)
 	// Now is the clock that stamps what the library records: a document's
 	// import time, a classification's time, an export's manifest (nil:
-	// time.Now). Waits, debounces and throttles keep the real clock.
+	// time.Now). It paces nothing: see Clock.
 	Now func() time.Time
+	// Clock paces the builtin classifier's model: its learning is saved
+	// shortly after a burst of decisions, and another process's learning
+	// is looked for now and then (nil: the machine's clock).
+	Clock Clock
 }
 
 // New builds a Library over d's opened metadata store and object store and
@@ -76,33 +105,54 @@ func New(ctx context.Context, d Deps) (*Library, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Clock == nil {
+		d.Clock = systemClock{}
+	}
+	if d.Classifiers == nil {
+		d.Classifiers = classify.Open
+	}
+	if d.Extractors == nil {
+		d.Extractors = defaultExtractors(filepath.Join(d.DataDir, "cache"), d.Logger)
+	}
 	u, err := d.Store.DefaultUser(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load the default user: %w", err)
 	}
+	log := d.Logger.With("component", "library")
 	return &Library{
 		store:   d.Store,
 		blobs:   d.Blobs,
 		user:    u,
 		dataDir: d.DataDir,
-		log:     d.Logger.With("component", "library"),
+		log:     log,
 		bus:     d.Bus,
-		cls:     &classifiers{},
+		model:   newModelKeeper(d.Store, u.ID, d.Clock, log),
 
-		httpClient: d.HTTPClient,
-		ocrLangs:   d.OCRLanguages,
-		now:        d.Now,
+		classifiers: d.Classifiers,
+		httpClient:  d.HTTPClient,
+		extractors:  d.Extractors,
+		ocrLangs:    d.OCRLanguages,
+		now:         d.Now,
 	}, nil
 }
 
-// Close saves the classifier's pending learning and releases the stores.
+// Close saves the classifier's pending learning and releases the
+// extractors Workers built and the stores. Stop the worker pools first.
 func (l *Library) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var errs []error
-	if err := l.flushModel(ctx); err != nil {
+	if err := l.model.flush(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("save the classifier: %w", err))
 	}
+	l.built.mu.Lock()
+	for _, ex := range l.built.extractors {
+		if err := ex.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close text extraction: %w", err))
+		}
+	}
+	l.built.extractors = nil
+	l.built.mu.Unlock()
 	return errors.Join(append(errs, l.store.Close(), l.blobs.Close())...)
 }
 

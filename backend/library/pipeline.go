@@ -5,20 +5,55 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/store"
 )
 
+// Extractor reads text and renders thumbnails for the pipeline
+// (jobs.Extractor), holding engines until it is closed. *extract.Registry
+// is one.
+type Extractor interface {
+	jobs.Extractor
+	io.Closer
+}
+
+// defaultExtractors builds extract's default registry for the settings'
+// OCR languages, with its compiled caches (the PDF engine's) in cacheDir.
+func defaultExtractors(cacheDir string, log *slog.Logger) func(ctx context.Context, s Settings) (Extractor, error) {
+	return func(ctx context.Context, s Settings) (Extractor, error) {
+		reg, err := extract.Default(extract.Options{CacheDir: cacheDir, OCRLanguages: s.OCRLanguages, Logger: log})
+		if err != nil {
+			return nil, err
+		}
+		return reg, nil
+	}
+}
+
 // Workers builds the background worker pool that takes imported documents
-// through the pipeline (extract → classify → ready) with ex reading text
-// and thumbnails. Run it with Pool.Run; several processes may run pools
-// over one server-profile library.
-func (l *Library) Workers(ex jobs.Extractor, opt jobs.Options) *jobs.Pool {
+// through the pipeline (extract → classify → ready), reading text and
+// thumbnails with an extractor Deps.Extractors builds for the current
+// settings; the Library's Close releases it, so stop the pool first. Run
+// it with Pool.Run; several processes may run pools over one
+// server-profile library.
+func (l *Library) Workers(ctx context.Context, opt jobs.Options) (*jobs.Pool, error) {
+	s, err := l.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := l.extractors(ctx, s)
+	if err != nil {
+		return nil, fmt.Errorf("start text extraction: %w", err)
+	}
+	l.built.mu.Lock()
+	l.built.extractors = append(l.built.extractors, ex)
+	l.built.mu.Unlock()
 	if opt.Bus == nil {
 		opt.Bus = l.bus
 	}
@@ -27,7 +62,7 @@ func (l *Library) Workers(ex jobs.Extractor, opt jobs.Options) *jobs.Pool {
 	}
 	p := jobs.NewPool(l.store, opt)
 	(&jobs.Pipeline{Blobs: l.blobs, Extract: ex, Classify: l, Logger: opt.Logger}).Register(p)
-	return p
+	return p, nil
 }
 
 // Thumbnail streams a document's thumbnail (PNG). ErrNotFound when the

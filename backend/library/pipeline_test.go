@@ -19,23 +19,30 @@ import (
 	"github.com/docsift/docsift/backend/store"
 )
 
+// testExtractors is extract's default registry with one compilation cache
+// for every test run on this machine, as a data directory's cache would
+// be: compiling the PDF engine takes seconds.
+func testExtractors(ctx context.Context, s library.Settings) (library.Extractor, error) {
+	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
+	if err != nil {
+		return nil, err
+	}
+	return reg, nil
+}
+
 // startWorkers runs the real pipeline (extract registry included) over e.
 func startWorkers(t testing.TB, e *env) {
 	t.Helper()
-	// One compilation cache for every test run on this machine, as a data
-	// directory's cache would be: compiling the PDF engine takes seconds.
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
+	pool, err := e.lib.Workers(context.Background(), jobs.Options{Poll: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := e.lib.Workers(reg, jobs.Options{Poll: 20 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- pool.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		<-done
-		reg.Close()
 	})
 }
 

@@ -46,7 +46,7 @@ func newServer(t *testing.T) *env {
 
 func build(t testing.TB, st store.Store, bs blob.Store, dir string) *env {
 	t.Helper()
-	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Extractors: testExtractors})
 	if err != nil {
 		t.Fatal(err)
 	}
