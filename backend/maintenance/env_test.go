@@ -62,7 +62,7 @@ func newServer(t *testing.T) *env {
 // exists) and a maintainer over the same stores, with d as data directory.
 func build(t testing.TB, st store.Store, bs blob.Store, dir string) *env {
 	t.Helper()
-	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Extractors: testExtractors})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,23 +109,26 @@ func importText(t *testing.T, e *env, name, body string) store.Document {
 	return e.document(t, res.Document.ID)
 }
 
+// testExtractors is extract's default registry with one compilation cache
+// for every test run on this machine, as a data directory's cache would
+// be: compiling the PDF engine takes seconds.
+func testExtractors(context.Context, library.Settings) (library.Extractor, error) {
+	return extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
+}
+
 // startWorkers runs the real pipeline (extract registry included) over e.
 func startWorkers(t testing.TB, e *env) {
 	t.Helper()
-	// One compilation cache for every test run on this machine, as a data
-	// directory's cache would be: compiling the PDF engine takes seconds.
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
+	pool, err := e.lib.Workers(context.Background(), jobs.Options{Poll: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := e.lib.Workers(reg, jobs.Options{Poll: 20 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- pool.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		<-done
-		reg.Close()
 	})
 }
 
