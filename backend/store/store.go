@@ -108,7 +108,7 @@ type DocumentTopic struct {
 // TopicLink is what a caller gives to link a topic to a document.
 type TopicLink struct {
 	TopicID    string
-	Source     LinkSource
+	Source     LinkSource // empty means SourceUser
 	Confidence float64
 }
 
@@ -293,7 +293,9 @@ type Store interface {
 	// the root). Unknown ids give ErrNotFound and nothing moves.
 	MoveDocuments(ctx context.Context, userID string, ids []string, folderID *string) error
 
-	// SetDocumentTopics replaces every topic link of a document.
+	// SetDocumentTopics replaces every topic link of a document; a topic
+	// linked now leaves its suggestions (see PlanSetTopics). Every topic
+	// must be the document owner's (ErrNotFound).
 	SetDocumentTopics(ctx context.Context, documentID string, links []TopicLink) error
 
 	// CreateTopic inserts t; a name already used by the user (any case)
