@@ -61,6 +61,19 @@ type JobOutcome struct {
 	RetryAt *time.Time
 }
 
+// End is the state o leaves its job in: queued again (at RetryAt) after an
+// error with a RetryAt, failed for good after an error without, done
+// otherwise. A RetryAt without an error is ignored.
+func (o JobOutcome) End() JobState {
+	switch {
+	case o.Error != "" && o.RetryAt != nil:
+		return JobQueued
+	case o.Error != "":
+		return JobFailed
+	}
+	return JobDone
+}
+
 // Claim asks ClaimJobs for work.
 type Claim struct {
 	Owner string

@@ -302,13 +302,10 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 	if o.Document.Status != nil && !o.Document.Status.Valid() {
 		return fmt.Errorf("postgres: %s: unknown status %q", op, *o.Document.Status)
 	}
-	state, runAt := store.JobDone, (*time.Time)(nil)
-	switch {
-	case o.RetryAt != nil:
+	state, runAt := o.End(), (*time.Time)(nil)
+	if state == store.JobQueued {
 		t := s.timestamp(*o.RetryAt)
-		state, runAt = store.JobQueued, &t
-	case o.Error != "":
-		state = store.JobFailed
+		runAt = &t
 	}
 
 	var stored store.Job // o.Next as stored

@@ -273,12 +273,9 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 				return fmt.Errorf("classification: %w", err)
 			}
 		}
-		end, runAt := store.JobDone, now
-		switch {
-		case o.Error != "" && o.RetryAt != nil:
-			end, runAt = store.JobQueued, orNow(*o.RetryAt, now)
-		case o.Error != "":
-			end = store.JobFailed
+		end, runAt := o.End(), now
+		if end == store.JobQueued {
+			runAt = orNow(*o.RetryAt, now)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = ?, last_error = ?,
 				run_at = CASE WHEN ? = 'queued' THEN ? ELSE run_at END,
