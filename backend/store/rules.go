@@ -254,3 +254,28 @@ func OutcomeTopics(c ClassificationOutcome) []string {
 	}
 	return ids
 }
+
+// CheckFolderMove is UpdateFolder's rule for a new parent: a folder cannot
+// move into itself or one of its own subfolders (ErrConflict). It walks up
+// from parent (nil: the top level) with parentOf, which gives a folder's
+// parent (nil at the top, or for a folder that does not exist). A walk
+// that meets a folder twice, on a damaged tree that already has a cycle,
+// ends there.
+func CheckFolderMove(id string, parent *string, parentOf func(id string) (*string, error)) error {
+	seen := map[string]bool{}
+	for p := parent; p != nil; {
+		if *p == id {
+			return fmt.Errorf("folder %q cannot move into itself or its own subfolder: %w", id, ErrConflict)
+		}
+		if seen[*p] {
+			return nil
+		}
+		seen[*p] = true
+		next, err := parentOf(*p)
+		if err != nil {
+			return err
+		}
+		p = next
+	}
+	return nil
+}
