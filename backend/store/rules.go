@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -276,6 +277,19 @@ func CheckFolderMove(id string, parent *string, parentOf func(id string) (*strin
 			return err
 		}
 		p = next
+	}
+	return nil
+}
+
+// errBlankName is CheckName's refusal.
+var errBlankName = errors.New("the name is empty")
+
+// CheckName refuses an empty or blank topic or folder name. The library
+// cleans names and says what is wrong in a person's words; this is the
+// store's own guard, the same for every driver.
+func CheckName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return errBlankName
 	}
 	return nil
 }

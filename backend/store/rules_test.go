@@ -370,3 +370,11 @@ func TestCheckFolderMove(t *testing.T) {
 		t.Errorf("a failing read: err = %v, want it passed on", err)
 	}
 }
+
+func TestCheckName(t *testing.T) {
+	for name, ok := range map[string]bool{"Tax": true, " a ": true, "": false, "  ": false, "\t\n": false} {
+		if err := store.CheckName(name); (err == nil) != ok {
+			t.Errorf("CheckName(%q) = %v, want ok %v", name, err, ok)
+		}
+	}
+}

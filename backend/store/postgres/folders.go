@@ -37,6 +37,9 @@ func lockFolderTree(ctx context.Context, tx pgx.Tx, userID string) error {
 // the user's folders (store.ErrNotFound).
 func (s *Store) CreateFolder(ctx context.Context, f *store.Folder) error {
 	const op = "create folder"
+	if err := store.CheckName(f.Name); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
 	id, err := newID(op, f.ID)
 	if err != nil {
 		return err
@@ -110,6 +113,9 @@ func (s *Store) Folders(ctx context.Context, userID string) ([]store.Folder, err
 // store.ErrConflict.
 func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
 	const op = "update folder"
+	if err := store.CheckName(f.Name); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
 	id, ok := parseID(f.ID)
 	if !ok {
 		return notFound(op)

@@ -49,7 +49,7 @@ func ignoreNoRows(err error) error {
 // same user (ErrNotFound otherwise). ID defaults to a new UUID and
 // CreatedAt to now; both are written back to f.
 func (s *Store) CreateFolder(ctx context.Context, f *store.Folder) error {
-	if err := checkName(f.Name); err != nil {
+	if err := store.CheckName(f.Name); err != nil {
 		return fmt.Errorf("sqlite: create folder: %w", err)
 	}
 	if f.ID == "" {
@@ -109,7 +109,7 @@ func (s *Store) Folders(ctx context.Context, userID string) ([]store.Folder, err
 // the same user (ErrNotFound) and neither the folder itself nor one of its
 // descendants (ErrConflict).
 func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
-	if err := checkName(f.Name); err != nil {
+	if err := store.CheckName(f.Name); err != nil {
 		return fmt.Errorf("sqlite: update folder: %w", err)
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
