@@ -293,3 +293,23 @@ func CheckName(name string) error {
 	}
 	return nil
 }
+
+// NewStatus is the status a new document is stored with: the one given,
+// StatusStored when none is; an unknown status is an error.
+func NewStatus(s Status) (Status, error) {
+	if s == "" {
+		return StatusStored, nil
+	}
+	if !s.Valid() {
+		return "", fmt.Errorf("unknown status %q", s)
+	}
+	return s, nil
+}
+
+// Check refuses a patch no driver can apply: an unknown status.
+func (p DocumentPatch) Check() error {
+	if p.Status != nil && !p.Status.Valid() {
+		return fmt.Errorf("unknown status %q", *p.Status)
+	}
+	return nil
+}

@@ -378,3 +378,27 @@ func TestCheckName(t *testing.T) {
 		}
 	}
 }
+
+func TestNewStatus(t *testing.T) {
+	for in, want := range map[store.Status]store.Status{"": store.StatusStored, store.StatusReady: store.StatusReady} {
+		if got, err := store.NewStatus(in); err != nil || got != want {
+			t.Errorf("NewStatus(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := store.NewStatus("busy"); err == nil {
+		t.Error(`NewStatus("busy"): no error`)
+	}
+}
+
+func TestDocumentPatchCheck(t *testing.T) {
+	ready, busy := store.StatusReady, store.Status("busy")
+	if err := (store.DocumentPatch{}).Check(); err != nil {
+		t.Errorf("an empty patch: %v", err)
+	}
+	if err := (store.DocumentPatch{Status: &ready}).Check(); err != nil {
+		t.Errorf("a ready patch: %v", err)
+	}
+	if err := (store.DocumentPatch{Status: &busy}).Check(); err == nil {
+		t.Error("a patch to an unknown status: no error")
+	}
+}

@@ -86,11 +86,8 @@ func (s *Store) loadBatch(ctx context.Context, tx pgx.Tx, batch []store.BulkDocu
 			}
 			folderID = &f
 		}
-		if d.Status == "" {
-			d.Status = store.StatusStored
-		}
-		if !d.Status.Valid() {
-			return fmt.Errorf("document %s: unknown status %q", id, d.Status)
+		if d.Status, err = store.NewStatus(d.Status); err != nil {
+			return fmt.Errorf("document %s: %w", id, err)
 		}
 		created, updated := now, now
 		if !d.CreatedAt.IsZero() {

@@ -287,8 +287,8 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 	if !ok {
 		return notFound(op)
 	}
-	if o.Document.Status != nil && !o.Document.Status.Valid() {
-		return fmt.Errorf("postgres: %s: unknown status %q", op, *o.Document.Status)
+	if err := o.Document.Check(); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
 	}
 	state, runAt := o.End(), (*time.Time)(nil)
 	if state == store.JobQueued {

@@ -80,12 +80,11 @@ func (s *Store) loadBatch(ctx context.Context, tx *sql.Tx, batch []store.BulkDoc
 		if d.ID == "" {
 			d.ID = uuid.NewString()
 		}
-		if d.Status == "" {
-			d.Status = store.StatusStored
+		status, err := store.NewStatus(d.Status)
+		if err != nil {
+			return fmt.Errorf("document %s: %w", d.ID, err)
 		}
-		if !d.Status.Valid() {
-			return fmt.Errorf("document %s: invalid status %q", d.ID, d.Status)
-		}
+		d.Status = status
 		if d.FolderID != nil {
 			if err := owners.check(ctx, "folders", "folder", *d.FolderID, d.UserID); err != nil {
 				return err
