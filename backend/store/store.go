@@ -1,7 +1,11 @@
 // Package store defines Docsift's metadata store: the documents, topics,
 // folders, users and settings that live in a database. Drivers live in
 // sub-packages (sqlite, postgres) and must pass storetest's conformance
-// suite. This package knows nothing of object storage, extraction or the UI.
+// suite. The rules the drivers share (what accepting a suggestion or a
+// classifier run writes, which names and moves are refused…) are pure
+// functions here (rules.go, topicrules.go), which the drivers call inside
+// their transactions, so each driver does storage and its dialect only.
+// This package knows nothing of object storage, extraction or the UI.
 package store
 
 import (
