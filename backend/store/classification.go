@@ -39,7 +39,7 @@ type Classification struct {
 // transaction as the job's end. The document's previous classifier links
 // and pending suggestions are replaced; links made by the user or a rule
 // stay, and topics the user rejected for the document are neither applied
-// nor suggested again.
+// nor suggested again (PlanClassification).
 type ClassificationOutcome struct {
 	Applied   []TopicLink // Source must be SourceClassifier
 	Suggested []TopicLink // Confidence kept; Source ignored
@@ -83,11 +83,12 @@ type Classifications interface {
 	// AcceptSuggestion confirms a topic for a document: a pending
 	// suggestion, or a link the classifier applied, becomes a link with
 	// source user (keeping its confidence). ErrNotFound when there is
-	// neither.
+	// neither (PlanAccept).
 	AcceptSuggestion(ctx context.Context, documentID, topicID string) error
 	// RejectSuggestion refuses a topic for a document: a pending
 	// suggestion, or a link the classifier applied (which is removed), is
-	// remembered as rejected. ErrNotFound when there is neither.
+	// remembered as rejected. ErrNotFound when there is neither
+	// (PlanReject).
 	RejectSuggestion(ctx context.Context, documentID, topicID string) error
 	// TrainingExamples calls fn for every document of the user that
 	// carries a decision (links by the user or a rule, or rejected

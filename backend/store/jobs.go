@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -61,6 +63,19 @@ type JobOutcome struct {
 	RetryAt *time.Time
 }
 
+// End is the state o leaves its job in: queued again (at RetryAt) after an
+// error with a RetryAt, failed for good after an error without, done
+// otherwise. A RetryAt without an error is ignored.
+func (o JobOutcome) End() JobState {
+	switch {
+	case o.Error != "" && o.RetryAt != nil:
+		return JobQueued
+	case o.Error != "":
+		return JobFailed
+	}
+	return JobDone
+}
+
 // Claim asks ClaimJobs for work.
 type Claim struct {
 	Owner string
@@ -84,6 +99,42 @@ type Claim struct {
 	// GaveUp, when not nil, receives the jobs given up by this claim, as
 	// stored (failed, LastError the sentence), once the claim committed.
 	GaveUp *[]Job
+}
+
+// Check refuses a claim no driver can make: no owner, a lease shorter
+// than the microsecond job times are kept in, MaxAttempts without GiveUp,
+// or an unknown status.
+func (c Claim) Check() error {
+	switch {
+	case c.Owner == "":
+		return errors.New("a claim needs an owner")
+	case c.Lease < time.Microsecond:
+		return fmt.Errorf("the lease %v is not positive", c.Lease)
+	case c.MaxAttempts > 0 && c.GiveUp == nil:
+		return errors.New("MaxAttempts needs GiveUp to word the failure")
+	}
+	for kind, st := range c.Status {
+		if !st.Valid() {
+			return fmt.Errorf("unknown status %q for %s jobs", st, kind)
+		}
+	}
+	return nil
+}
+
+// GiveUpJob is how a due job that reached c.MaxAttempts ends, given j as
+// the claim found it: a lease that expired counts as one more stopped
+// claim, the job fails for good with c.GiveUp's sentence as LastError and
+// no lease, and its document fails with the same sentence (its bytes and
+// text stay: a retry is a new job). It returns the job as it ends (the
+// driver sets UpdatedAt) and the patch for its document.
+func (c Claim) GiveUpJob(j Job) (Job, DocumentPatch) {
+	if j.State == JobRunning {
+		j.Stopped++
+	}
+	msg := c.GiveUp(j)
+	j.State, j.LastError, j.LeaseOwner, j.LeaseUntil = JobFailed, msg, "", time.Time{}
+	failed := StatusFailed
+	return j, DocumentPatch{Status: &failed, Error: &msg}
 }
 
 // JobCounts summarises the queue.

@@ -1,7 +1,11 @@
 // Package store defines Docsift's metadata store: the documents, topics,
 // folders, users and settings that live in a database. Drivers live in
 // sub-packages (sqlite, postgres) and must pass storetest's conformance
-// suite. This package knows nothing of object storage, extraction or the UI.
+// suite. The rules the drivers share (what accepting a suggestion or a
+// classifier run writes, which names and moves are refused…) are pure
+// functions here (rules.go, topicrules.go), which the drivers call inside
+// their transactions, so each driver does storage and its dialect only.
+// This package knows nothing of object storage, extraction or the UI.
 package store
 
 import (
@@ -110,7 +114,7 @@ type DocumentTopic struct {
 // TopicLink is what a caller gives to link a topic to a document.
 type TopicLink struct {
 	TopicID    string
-	Source     LinkSource
+	Source     LinkSource // empty means SourceUser
 	Confidence float64
 }
 
@@ -295,7 +299,9 @@ type Store interface {
 	// the root). Unknown ids give ErrNotFound and nothing moves.
 	MoveDocuments(ctx context.Context, userID string, ids []string, folderID *string) error
 
-	// SetDocumentTopics replaces every topic link of a document.
+	// SetDocumentTopics replaces every topic link of a document; a topic
+	// linked now leaves its suggestions (see PlanSetTopics). Every topic
+	// must be the document owner's (ErrNotFound).
 	SetDocumentTopics(ctx context.Context, documentID string, links []TopicLink) error
 
 	// CreateTopic inserts t; a name already used by the user (any case)

@@ -86,11 +86,8 @@ func (s *Store) loadBatch(ctx context.Context, tx pgx.Tx, batch []store.BulkDocu
 			}
 			folderID = &f
 		}
-		if d.Status == "" {
-			d.Status = store.StatusStored
-		}
-		if !d.Status.Valid() {
-			return fmt.Errorf("document %s: unknown status %q", id, d.Status)
+		if d.Status, err = store.NewStatus(d.Status); err != nil {
+			return fmt.Errorf("document %s: %w", id, err)
 		}
 		created, updated := now, now
 		if !d.CreatedAt.IsZero() {
@@ -104,37 +101,28 @@ func (s *Store) loadBatch(ctx context.Context, tx pgx.Tx, batch []store.BulkDocu
 			d.ObjectKey, d.ContentType, d.SizeBytes, d.SHA256, d.StorageBackend, cleanText(d.ExtractedText),
 			d.PageCount, cleanText(d.Language), string(d.Status), cleanText(d.Error), created, updated})
 
-		// Links deduplicated per document, the last one of a topic winning
-		// (as SetDocumentTopics does).
-		index := map[string]int{}
-		var mine [][]any
-		for _, l := range batch[i].Links {
+		// Links cleaned as SetDocumentTopics cleans them, on canonical ids
+		// (a topic given twice keeps its last link).
+		mine := make([]store.TopicLink, len(batch[i].Links))
+		for j, l := range batch[i].Links {
 			topicID, ok := parseID(l.TopicID)
 			if !ok {
 				return fmt.Errorf("document %s: topic %q: %w", id, l.TopicID, store.ErrNotFound)
 			}
-			src := l.Source
-			if src == "" {
-				src = store.SourceUser
-			}
-			switch src {
-			case store.SourceUser, store.SourceClassifier, store.SourceRule:
-			default:
-				return fmt.Errorf("document %s: unknown link source %q", id, src)
-			}
-			if prev, seen := owners[topicID]; seen && prev != userID {
-				return fmt.Errorf("topic %s linked by documents of two users: %w", topicID, store.ErrNotFound)
-			}
-			owners[topicID] = userID
-			row := []any{id, topicID, string(src), l.Confidence}
-			if j, dup := index[topicID]; dup {
-				mine[j] = row
-				continue
-			}
-			index[topicID] = len(mine)
-			mine = append(mine, row)
+			l.TopicID = topicID
+			mine[j] = l
 		}
-		links = append(links, mine...)
+		mine, err = store.CleanLinks(mine)
+		if err != nil {
+			return fmt.Errorf("document %s: %w", id, err)
+		}
+		for _, l := range mine {
+			if prev, seen := owners[l.TopicID]; seen && prev != userID {
+				return fmt.Errorf("topic %s linked by documents of two users: %w", l.TopicID, store.ErrNotFound)
+			}
+			owners[l.TopicID] = userID
+			links = append(links, []any{id, l.TopicID, string(l.Source), l.Confidence})
+		}
 	}
 	if err := lockTopics(ctx, tx, owners); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -73,61 +74,73 @@ func loadSuggestions(ctx context.Context, q dbtx, id string) ([]store.Suggestion
 	return sugs, &rec, nil
 }
 
-// linkIDs validates the topic ids of links, dropping malformed ones (no
-// topic can have such an id).
-func linkIDs(links []store.TopicLink) (ids []string, confs []float64) {
+// canonLinks returns links with canonical topic ids, dropping malformed
+// ones (no topic can have such an id).
+func canonLinks(links []store.TopicLink) []store.TopicLink {
+	out := make([]store.TopicLink, 0, len(links))
 	for _, l := range links {
 		if id, ok := parseID(l.TopicID); ok {
-			ids = append(ids, id)
-			confs = append(confs, l.Confidence)
+			l.TopicID = id
+			out = append(out, l)
 		}
 	}
-	return ids, confs
+	return out
 }
 
 // applyClassification writes a classify job's outcome inside FinishJob's
-// transaction (the document row is already locked there).
+// transaction (the document row is already locked there): the topics as
+// store.PlanClassification decides, and the record.
 func (s *Store) applyClassification(ctx context.Context, tx pgx.Tx, docID string, c *store.ClassificationOutcome) error {
-	applied, appliedConf := linkIDs(c.Applied)
-	suggested, suggestedConf := linkIDs(c.Suggested)
-	// Lock the topics whose counts change, in id order, as the count
-	// triggers expect (see 0001_init.sql and SetDocumentTopics).
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM topics WHERE id IN (
+	outcome := store.ClassificationOutcome{Applied: canonLinks(c.Applied), Suggested: canonLinks(c.Suggested)}
+	applied := make([]string, len(outcome.Applied))
+	for i, l := range outcome.Applied {
+		applied[i] = l.TopicID
+	}
+	// Lock the topics whose counts may change (the classifier's links go,
+	// applied ones come), in id order, as the count triggers expect (see
+	// 0001_init.sql and SetDocumentTopics); a topic deleted meanwhile is
+	// then not applied.
+	rows, err := tx.Query(ctx, `SELECT t.id, t.user_id = d.user_id FROM topics t, documents d
+		WHERE d.id = $1 AND t.id IN (
 			SELECT topic_id FROM document_topics WHERE document_id = $1 AND source = 'classifier'
 			UNION SELECT unnest($2::uuid[]))
-		ORDER BY id FOR NO KEY UPDATE`, docID, applied); err != nil {
+		ORDER BY t.id FOR NO KEY UPDATE OF t`, docID, applied)
+	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM document_topics WHERE document_id = $1 AND source = 'classifier'`, docID); err != nil {
+	owned, err := collectOwned(rows)
+	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM topic_suggestions WHERE document_id = $1 AND state = 'pending'`, docID); err != nil {
-		return err
-	}
-	// Only the owner's topics, not already linked, not rejected.
-	const eligible = `FROM unnest($2::uuid[], $3::float8[]) AS u(t, c)
-		JOIN topics tp ON tp.id = u.t AND tp.user_id = (SELECT user_id FROM documents WHERE id = $1)
-		WHERE NOT EXISTS (SELECT 1 FROM document_topics WHERE document_id = $1 AND topic_id = u.t)
-			AND NOT EXISTS (SELECT 1 FROM topic_suggestions WHERE document_id = $1 AND topic_id = u.t)
-		ON CONFLICT DO NOTHING`
-	if len(applied) > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
-			SELECT $1, u.t, 'classifier', u.c `+eligible, docID, applied, appliedConf); err != nil {
+	if len(outcome.Suggested) > 0 {
+		suggested := make([]string, len(outcome.Suggested))
+		for i, l := range outcome.Suggested {
+			suggested[i] = l.TopicID
+		}
+		rows, err := tx.Query(ctx, `SELECT t.id, t.user_id = d.user_id FROM topics t, documents d
+			WHERE d.id = $1 AND t.id = ANY($2::uuid[])`, docID, suggested)
+		if err != nil {
 			return err
 		}
-	}
-	if len(suggested) > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO topic_suggestions (document_id, topic_id, state, confidence)
-			SELECT $1, u.t, 'pending', u.c `+eligible, docID, suggested, suggestedConf); err != nil {
+		more, err := collectOwned(rows)
+		if err != nil {
 			return err
 		}
+		maps.Copy(owned, more)
+	}
+	cur, err := loadTopicRows(ctx, tx, docID)
+	if err != nil {
+		return err
+	}
+	if err := writeTopicChange(ctx, tx, docID, store.PlanClassification(cur, outcome, owned)); err != nil {
+		return err
 	}
 	r := c.Record
 	var name, desc string
 	if r.NewTopic != nil {
 		name, desc = cleanText(r.NewTopic.Name), cleanText(r.NewTopic.Description)
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO classifications
+	_, err = tx.Exec(ctx, `INSERT INTO classifications
 			(document_id, provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (document_id) DO UPDATE SET provider = excluded.provider, model = excluded.model,
@@ -137,89 +150,45 @@ func (s *Store) applyClassification(ctx context.Context, tx pgx.Tx, docID string
 	return err
 }
 
-// errNoSuggestion is the ErrNotFound of Accept/RejectSuggestion.
-func errNoSuggestion(docID, topicID string) error {
-	return fmt.Errorf("no suggestion of topic %q for document %q: %w", topicID, docID, store.ErrNotFound)
-}
-
 // AcceptSuggestion makes a pending suggestion or a classifier link a link
-// with source user.
+// with source user (store.PlanAccept).
 func (s *Store) AcceptSuggestion(ctx context.Context, documentID, topicID string) error {
-	const op = "accept suggestion"
-	docID, ok1 := parseID(documentID)
-	topic, ok2 := parseID(topicID)
-	if !ok1 || !ok2 {
-		return wrap(op, errNoSuggestion(documentID, topicID))
-	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT 1 FROM documents WHERE id = $1 FOR NO KEY UPDATE", docID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "SELECT 1 FROM topics WHERE id = $1 FOR NO KEY UPDATE", topic); err != nil {
-			return err
-		}
-		var conf float64
-		err := tx.QueryRow(ctx, `DELETE FROM topic_suggestions WHERE document_id = $1 AND topic_id = $2 AND state = 'pending'
-			RETURNING confidence`, docID, topic).Scan(&conf)
-		switch {
-		case err == nil:
-			_, err = tx.Exec(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
-				VALUES ($1, $2, 'user', $3)
-				ON CONFLICT (document_id, topic_id) DO UPDATE SET source = 'user'`, docID, topic, conf)
-			return err
-		case !errors.Is(err, pgx.ErrNoRows):
-			return err
-		}
-		tag, err := tx.Exec(ctx, `UPDATE document_topics SET source = 'user'
-			WHERE document_id = $1 AND topic_id = $2 AND source = 'classifier'`, docID, topic)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return errNoSuggestion(documentID, topicID)
-		}
-		return nil
-	})
-	return wrap(op, err)
+	return s.decide(ctx, "accept suggestion", documentID, topicID, store.PlanAccept)
 }
 
-// RejectSuggestion remembers a refused suggestion or classifier link.
+// RejectSuggestion remembers a refused suggestion or classifier link
+// (store.PlanReject).
 func (s *Store) RejectSuggestion(ctx context.Context, documentID, topicID string) error {
-	const op = "reject suggestion"
+	return s.decide(ctx, "reject suggestion", documentID, topicID, store.PlanReject)
+}
+
+// decide applies the person's decision plan on one topic of a document in
+// one transaction.
+func (s *Store) decide(ctx context.Context, op, documentID, topicID string,
+	plan func(store.TopicRows, string) (store.TopicChange, error)) error {
 	docID, ok1 := parseID(documentID)
 	topic, ok2 := parseID(topicID)
 	if !ok1 || !ok2 {
-		return wrap(op, errNoSuggestion(documentID, topicID))
+		return wrap(op, fmt.Errorf("no suggestion of topic %q for document %q: %w", topicID, documentID, store.ErrNotFound))
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// The document row, then the topic (the only one whose count may
+		// change), as SetDocumentTopics and FinishJob take them.
 		if _, err := tx.Exec(ctx, "SELECT 1 FROM documents WHERE id = $1 FOR NO KEY UPDATE", docID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "SELECT 1 FROM topics WHERE id = $1 FOR NO KEY UPDATE", topic); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE topic_suggestions SET state = 'rejected'
-			WHERE document_id = $1 AND topic_id = $2 AND state = 'pending'`, docID, topic)
+		cur, err := loadTopicRows(ctx, tx, docID)
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() > 0 {
-			return nil
-		}
-		var conf float64
-		err = tx.QueryRow(ctx, `DELETE FROM document_topics
-			WHERE document_id = $1 AND topic_id = $2 AND source = 'classifier' RETURNING confidence`,
-			docID, topic).Scan(&conf)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errNoSuggestion(documentID, topicID)
-		}
+		change, err := plan(cur, topic)
 		if err != nil {
-			return err
+			return fmt.Errorf("document %q: %w", documentID, err)
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO topic_suggestions (document_id, topic_id, state, confidence)
-			VALUES ($1, $2, 'rejected', $3)
-			ON CONFLICT (document_id, topic_id) DO UPDATE SET state = 'rejected'`, docID, topic, conf)
-		return err
+		return writeTopicChange(ctx, tx, docID, change)
 	})
 	return wrap(op, err)
 }

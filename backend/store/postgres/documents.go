@@ -74,12 +74,9 @@ func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...s
 		}
 		folderID = &f
 	}
-	status := d.Status
-	if status == "" {
-		status = store.StatusStored
-	}
-	if !status.Valid() {
-		return fmt.Errorf("postgres: %s: unknown status %q", op, status)
+	status, err := store.NewStatus(d.Status)
+	if err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
 	}
 	now := s.timestamp(s.now())
 	created, updated := now, now
@@ -223,10 +220,10 @@ func (s *Store) updateDocument(ctx context.Context, q dbtx, id string, p store.D
 			set("folder_id", f)
 		}
 	}
+	if err := p.Check(); err != nil {
+		return store.Document{}, err
+	}
 	if p.Status != nil {
-		if !p.Status.Valid() {
-			return store.Document{}, fmt.Errorf("unknown status %q", *p.Status)
-		}
 		set("status", string(*p.Status))
 	}
 	if p.Error != nil {

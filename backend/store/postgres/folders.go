@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -36,6 +37,9 @@ func lockFolderTree(ctx context.Context, tx pgx.Tx, userID string) error {
 // the user's folders (store.ErrNotFound).
 func (s *Store) CreateFolder(ctx context.Context, f *store.Folder) error {
 	const op = "create folder"
+	if err := store.CheckName(f.Name); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
 	id, err := newID(op, f.ID)
 	if err != nil {
 		return err
@@ -109,6 +113,9 @@ func (s *Store) Folders(ctx context.Context, userID string) ([]store.Folder, err
 // store.ErrConflict.
 func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
 	const op = "update folder"
+	if err := store.CheckName(f.Name); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
 	id, ok := parseID(f.ID)
 	if !ok {
 		return notFound(op)
@@ -129,23 +136,17 @@ func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
 		if err := lockFolderTree(ctx, tx, userID); err != nil {
 			return err
 		}
-		if parent != nil {
-			// Walk up from the new parent; meeting the folder itself means
-			// the move would close a cycle. UNION (not ALL) stops even on a
-			// corrupt, already cyclic tree.
-			var cycle bool
-			err := tx.QueryRow(ctx, `WITH RECURSIVE ancestors (id, parent_id) AS (
-					SELECT id, parent_id FROM folders WHERE id = $1
-					UNION
-					SELECT f.id, f.parent_id FROM folders f JOIN ancestors a ON f.id = a.parent_id
-				)
-				SELECT EXISTS (SELECT 1 FROM ancestors WHERE id = $2)`, *parent, id).Scan(&cycle)
-			if err != nil {
-				return err
+		// The tree lock keeps the walk's view of the tree until commit.
+		parentOf := func(id string) (*string, error) {
+			var parent *string
+			err := tx.QueryRow(ctx, "SELECT parent_id FROM folders WHERE id = $1", id).Scan(&parent)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil, nil
 			}
-			if cycle {
-				return fmt.Errorf("folder would become its own ancestor: %w", store.ErrConflict)
-			}
+			return parent, err
+		}
+		if err := store.CheckFolderMove(id, parent, parentOf); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, "UPDATE folders SET name = $2, name_key = $3, parent_id = $4 WHERE id = $1",
 			id, f.Name, store.FoldKey(f.Name), parent)

@@ -135,20 +135,11 @@ func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
 func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, error) {
 	const op = "claim jobs"
 	owner, limit, lease := c.Owner, c.Limit, c.Lease
-	if owner == "" {
-		return nil, fmt.Errorf("postgres: %s: owner is empty", op)
-	}
-	if lease < time.Microsecond {
-		return nil, fmt.Errorf("postgres: %s: lease %v is not positive", op, lease)
-	}
-	if c.MaxAttempts > 0 && c.GiveUp == nil {
-		return nil, fmt.Errorf("postgres: %s: MaxAttempts needs GiveUp to word the failure", op)
+	if err := c.Check(); err != nil {
+		return nil, fmt.Errorf("postgres: %s: %w", op, err)
 	}
 	status := make(map[string]string, len(c.Status))
 	for kind, st := range c.Status {
-		if !st.Valid() {
-			return nil, fmt.Errorf("postgres: %s: unknown status %q for %s jobs", op, st, kind)
-		}
 		status[kind] = string(st)
 	}
 	if limit <= 0 {
@@ -216,7 +207,7 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 	})
 	var gaveUp []store.Job
 	if len(spent) > 0 {
-		if gaveUp, err = s.giveUp(ctx, spent, c.MaxAttempts, c.GiveUp); err != nil {
+		if gaveUp, err = s.giveUp(ctx, spent, c); err != nil {
 			// The claimed jobs are this owner's now and must be handed
 			// out. The spent ones stay due, out of reach of any claim
 			// but a give-up: the next claim tries again (the error —
@@ -231,12 +222,11 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 }
 
 // giveUp fails, for good and each in one transaction with its document,
-// the jobs among ids that are still due and reached maxAttempts (another
-// claimer may have given one up meanwhile; a row another transaction
-// holds is skipped and left for a later claim). The document's error is
-// words(job), with an expired lease counted in Stopped; its bytes and text
-// stay (a retry is a new job). It returns the jobs given up, as stored.
-func (s *Store) giveUp(ctx context.Context, ids []string, maxAttempts int, words func(store.Job) string) ([]store.Job, error) {
+// the jobs among ids that are still due and reached c.MaxAttempts
+// (another claimer may have given one up meanwhile; a row another
+// transaction holds is skipped and left for a later claim), as
+// c.GiveUpJob decides. It returns the jobs given up, as stored.
+func (s *Store) giveUp(ctx context.Context, ids []string, c store.Claim) ([]store.Job, error) {
 	var out []store.Job
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+jobColumns+` FROM jobs j JOIN documents d ON d.id = j.document_id
@@ -244,7 +234,7 @@ func (s *Store) giveUp(ctx context.Context, ids []string, maxAttempts int, words
 			  AND ((j.state = 'queued' AND j.run_at <= now())
 			    OR (j.state = 'running' AND j.lease_until < now()))
 			FOR UPDATE OF j SKIP LOCKED
-			FOR NO KEY UPDATE OF d SKIP LOCKED`, ids, maxAttempts)
+			FOR NO KEY UPDATE OF d SKIP LOCKED`, ids, c.MaxAttempts)
 		if err != nil {
 			return err
 		}
@@ -252,12 +242,10 @@ func (s *Store) giveUp(ctx context.Context, ids []string, maxAttempts int, words
 		if err != nil {
 			return err
 		}
-		failed := store.StatusFailed
 		for _, j := range spent {
-			if j.State == store.JobRunning {
-				j.Stopped++
-			}
-			msg := cleanText(words(j))
+			j, patch := c.GiveUpJob(j)
+			msg := cleanText(j.LastError)
+			patch.Error = &msg
 			stored, err := scanJob(tx.QueryRow(ctx, `UPDATE jobs AS j
 				SET state = 'failed', stopped = $2, last_error = $3,
 				    lease_owner = '', lease_until = NULL, updated_at = clock_timestamp()
@@ -266,7 +254,7 @@ func (s *Store) giveUp(ctx context.Context, ids []string, maxAttempts int, words
 			if err != nil {
 				return fmt.Errorf("job %s: %w", j.ID, err)
 			}
-			if _, err := s.updateDocument(ctx, tx, j.DocumentID, store.DocumentPatch{Status: &failed, Error: &msg}); err != nil {
+			if _, err := s.updateDocument(ctx, tx, j.DocumentID, patch); err != nil {
 				return fmt.Errorf("document of job %s: %w", j.ID, err)
 			}
 			out = append(out, stored)
@@ -299,16 +287,13 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 	if !ok {
 		return notFound(op)
 	}
-	if o.Document.Status != nil && !o.Document.Status.Valid() {
-		return fmt.Errorf("postgres: %s: unknown status %q", op, *o.Document.Status)
+	if err := o.Document.Check(); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
 	}
-	state, runAt := store.JobDone, (*time.Time)(nil)
-	switch {
-	case o.RetryAt != nil:
+	state, runAt := o.End(), (*time.Time)(nil)
+	if state == store.JobQueued {
 		t := s.timestamp(*o.RetryAt)
-		state, runAt = store.JobQueued, &t
-	case o.Error != "":
-		state = store.JobFailed
+		runAt = &t
 	}
 
 	var stored store.Job // o.Next as stored

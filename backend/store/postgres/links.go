@@ -24,93 +24,159 @@ type dbtx interface {
 }
 
 // SetDocumentTopics replaces every topic link of a document, in one
-// transaction. Every topic must be one of the document owner's
-// (store.ErrNotFound otherwise, and nothing changes). An empty Source means
-// SourceUser; a topic listed twice keeps its last link.
+// transaction, as store.PlanSetTopics decides. Every topic must be one of
+// the document owner's (store.ErrNotFound otherwise, and nothing changes).
 func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links []store.TopicLink) error {
 	const op = "set document topics"
 	docID, ok := parseID(documentID)
 	if !ok {
 		return notFound(op)
 	}
-	// Deduplicate (last wins) keeping the first position of each topic.
-	index := make(map[string]int, len(links))
-	var topicIDs, sources []string
-	var confidences []float64
-	for _, l := range links {
+	// Canonical ids first, so two spellings of one topic are one link.
+	canon := make([]store.TopicLink, len(links))
+	for i, l := range links {
 		id, ok := parseID(l.TopicID)
 		if !ok {
 			return notFound(op + ": topic")
 		}
-		src := l.Source
-		if src == "" {
-			src = store.SourceUser
-		}
-		switch src {
-		case store.SourceUser, store.SourceClassifier, store.SourceRule:
-		default:
-			return fmt.Errorf("postgres: %s: unknown link source %q", op, src)
-		}
-		if i, dup := index[id]; dup {
-			sources[i], confidences[i] = string(src), l.Confidence
-			continue
-		}
-		index[id] = len(topicIDs)
-		topicIDs = append(topicIDs, id)
-		sources = append(sources, string(src))
-		confidences = append(confidences, l.Confidence)
+		l.TopicID = id
+		canon[i] = l
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	links, err := store.CleanLinks(canon)
+	if err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	topicIDs := make([]string, len(links))
+	for i, l := range links {
+		topicIDs[i] = l.TopicID
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// Lock the document row: concurrent replacements of the same
 		// document's links run one after the other.
 		var userID string
 		if err := tx.QueryRow(ctx, "SELECT user_id FROM documents WHERE id = $1 FOR UPDATE", docID).Scan(&userID); err != nil {
 			return fmt.Errorf("document: %w", err)
 		}
-		// Lock every topic whose count changes, old and new, in id order,
-		// as the count triggers do: see 0001_init.sql.
-		rows, err := tx.Query(ctx, `SELECT id, user_id FROM topics WHERE id IN (
+		// Lock every topic whose count may change, old and new, in id
+		// order, as the count triggers do: see 0001_init.sql.
+		rows, err := tx.Query(ctx, `SELECT id, user_id = $3 FROM topics WHERE id IN (
 				SELECT topic_id FROM document_topics WHERE document_id = $1
 				UNION SELECT unnest($2::uuid[]))
-			ORDER BY id FOR NO KEY UPDATE`, docID, topicIDs)
+			ORDER BY id FOR NO KEY UPDATE`, docID, topicIDs, userID)
 		if err != nil {
 			return err
 		}
-		owner := map[string]string{}
-		for rows.Next() {
-			var id, user string
-			if err := rows.Scan(&id, &user); err != nil {
-				rows.Close()
-				return err
-			}
-			owner[id] = user
-		}
-		if err := rows.Err(); err != nil {
+		owned, err := collectOwned(rows)
+		if err != nil {
 			return err
 		}
-		for _, id := range topicIDs {
-			if owner[id] != userID {
-				return fmt.Errorf("topic %s: %w", id, store.ErrNotFound)
-			}
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM document_topics WHERE document_id = $1", docID); err != nil {
+		cur, err := loadTopicRows(ctx, tx, docID)
+		if err != nil {
 			return err
 		}
-		// A topic the person links is decided: no longer suggested, no
-		// longer rejected.
-		if _, err := tx.Exec(ctx, `DELETE FROM topic_suggestions
-			WHERE document_id = $1 AND topic_id = ANY($2::uuid[])`, docID, topicIDs); err != nil {
+		change, err := store.PlanSetTopics(cur, links, owned)
+		if err != nil {
 			return err
 		}
-		if len(topicIDs) == 0 {
-			return nil
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
-			SELECT $1, t, s, c FROM unnest($2::uuid[], $3::text[], $4::float8[]) AS u(t, s, c)`,
-			docID, topicIDs, sources, confidences)
-		return err
+		return writeTopicChange(ctx, tx, docID, change)
 	})
 	return wrap(op, err)
+}
+
+// collectOwned reads rows of (topic id, owned by the document's user).
+func collectOwned(rows pgx.Rows) (map[string]bool, error) {
+	defer rows.Close()
+	owned := map[string]bool{}
+	for rows.Next() {
+		var id string
+		var mine bool
+		if err := rows.Scan(&id, &mine); err != nil {
+			return nil, err
+		}
+		owned[id] = mine
+	}
+	return owned, rows.Err()
+}
+
+// loadTopicRows reads a document's links and suggestion rows, the input of
+// the store.Plan* rules. The caller holds the document row's lock, so no
+// other writer changes them before the transaction ends.
+func loadTopicRows(ctx context.Context, q querier, docID string) (store.TopicRows, error) {
+	var cur store.TopicRows
+	rows, err := q.Query(ctx, `
+		SELECT true, topic_id, source, confidence FROM document_topics WHERE document_id = $1
+		UNION ALL
+		SELECT false, topic_id, state, confidence FROM topic_suggestions WHERE document_id = $1`, docID)
+	if err != nil {
+		return cur, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			link       bool
+			id, kind   string
+			confidence float64
+		)
+		if err := rows.Scan(&link, &id, &kind, &confidence); err != nil {
+			return cur, err
+		}
+		if link {
+			cur.AddLink(store.TopicLink{TopicID: id, Source: store.LinkSource(kind), Confidence: confidence})
+		} else {
+			cur.AddSuggestion(store.SuggestionRow{TopicID: id, State: store.SuggestionState(kind), Confidence: confidence})
+		}
+	}
+	return cur, rows.Err()
+}
+
+// writeTopicChange writes what a store.Plan* rule decided for a document,
+// one statement per kind of change and none for an empty one (statement
+// triggers fire even when no row changes). The caller has locked, in id
+// order, every topic whose links c deletes or puts: the count triggers of
+// the separate statements would otherwise lock them in two rounds, and two
+// transactions could deadlock.
+func writeTopicChange(ctx context.Context, tx pgx.Tx, docID string, c store.TopicChange) error {
+	if len(c.DeleteLinks) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM document_topics WHERE document_id = $1 AND topic_id = ANY($2::uuid[])`,
+			docID, c.DeleteLinks); err != nil {
+			return err
+		}
+	}
+	if len(c.PutLinks) > 0 {
+		ids := make([]string, len(c.PutLinks))
+		sources := make([]string, len(c.PutLinks))
+		confs := make([]float64, len(c.PutLinks))
+		for i, l := range c.PutLinks {
+			ids[i], sources[i], confs[i] = l.TopicID, string(l.Source), l.Confidence
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
+			SELECT $1, t, s, c FROM unnest($2::uuid[], $3::text[], $4::float8[]) AS u(t, s, c)
+			ON CONFLICT (document_id, topic_id) DO UPDATE SET source = excluded.source, confidence = excluded.confidence`,
+			docID, ids, sources, confs); err != nil {
+			return err
+		}
+	}
+	if len(c.DeleteSuggestions) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM topic_suggestions WHERE document_id = $1 AND topic_id = ANY($2::uuid[])`,
+			docID, c.DeleteSuggestions); err != nil {
+			return err
+		}
+	}
+	if len(c.PutSuggestions) > 0 {
+		ids := make([]string, len(c.PutSuggestions))
+		states := make([]string, len(c.PutSuggestions))
+		confs := make([]float64, len(c.PutSuggestions))
+		for i, sg := range c.PutSuggestions {
+			ids[i], states[i], confs[i] = sg.TopicID, string(sg.State), sg.Confidence
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO topic_suggestions (document_id, topic_id, state, confidence)
+			SELECT $1, t, s, c FROM unnest($2::uuid[], $3::text[], $4::float8[]) AS u(t, s, c)
+			ON CONFLICT (document_id, topic_id) DO UPDATE SET state = excluded.state, confidence = excluded.confidence`,
+			docID, ids, states, confs); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // loadTopics fills the Topics of docs with one query, ordered by topic name.

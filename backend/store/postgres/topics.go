@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -25,6 +26,9 @@ func scanTopic(row pgx.Row, extra ...any) (store.Topic, error) {
 // case, gives store.ErrConflict; a missing user store.ErrNotFound.
 func (s *Store) CreateTopic(ctx context.Context, t *store.Topic) error {
 	const op = "create topic"
+	if err := store.CheckName(t.Name); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
 	id, err := newID(op, t.ID)
 	if err != nil {
 		return err
@@ -108,6 +112,9 @@ func (s *Store) Topics(ctx context.Context, userID string) ([]store.Topic, error
 // new name (in any case) is another of the user's topics.
 func (s *Store) UpdateTopic(ctx context.Context, t store.Topic) error {
 	const op = "update topic"
+	if err := store.CheckName(t.Name); err != nil {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
 	id, ok := parseID(t.ID)
 	if !ok {
 		return notFound(op)

@@ -80,12 +80,11 @@ func (s *Store) loadBatch(ctx context.Context, tx *sql.Tx, batch []store.BulkDoc
 		if d.ID == "" {
 			d.ID = uuid.NewString()
 		}
-		if d.Status == "" {
-			d.Status = store.StatusStored
+		status, err := store.NewStatus(d.Status)
+		if err != nil {
+			return fmt.Errorf("document %s: %w", d.ID, err)
 		}
-		if !d.Status.Valid() {
-			return fmt.Errorf("document %s: invalid status %q", d.ID, d.Status)
-		}
+		d.Status = status
 		if d.FolderID != nil {
 			if err := owners.check(ctx, "folders", "folder", *d.FolderID, d.UserID); err != nil {
 				return err
@@ -103,20 +102,15 @@ func (s *Store) loadBatch(ctx context.Context, tx *sql.Tx, batch []store.BulkDoc
 				return fmt.Errorf("document %s: text: %w", d.ID, err)
 			}
 		}
-		for _, l := range batch[i].Links {
-			src := l.Source
-			if src == "" {
-				src = store.SourceUser
-			}
-			switch src {
-			case store.SourceUser, store.SourceClassifier, store.SourceRule:
-			default:
-				return fmt.Errorf("document %s: invalid link source %q", d.ID, src)
-			}
+		links, err := store.CleanLinks(batch[i].Links)
+		if err != nil {
+			return fmt.Errorf("document %s: %w", d.ID, err)
+		}
+		for _, l := range links {
 			if err := owners.check(ctx, "topics", "topic", l.TopicID, d.UserID); err != nil {
 				return err
 			}
-			if _, err := insLink.ExecContext(ctx, d.ID, l.TopicID, string(src), l.Confidence); err != nil {
+			if _, err := insLink.ExecContext(ctx, d.ID, l.TopicID, string(l.Source), l.Confidence); err != nil {
 				return fmt.Errorf("document %s: link: %w", d.ID, classify(err))
 			}
 		}

@@ -78,37 +78,23 @@ func loadSuggestions(ctx context.Context, q queryer, documentID string) ([]store
 }
 
 // applyClassification writes a classify job's outcome inside FinishJob's
-// transaction.
+// transaction: the topics as store.PlanClassification decides, and the
+// record.
 func applyClassification(ctx context.Context, tx *sql.Tx, docID string, c *store.ClassificationOutcome, now int64) error {
 	var owner string
 	if err := tx.QueryRowContext(ctx, `SELECT user_id FROM documents WHERE id = ?`, docID).Scan(&owner); err != nil {
 		return notFound(err, "document", docID)
 	}
-	// The previous run's work goes; the person's decisions stay.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM document_topics WHERE document_id = ? AND source = 'classifier'`, docID); err != nil {
+	owned, err := ownedTopics(ctx, tx, owner, store.OutcomeTopics(*c))
+	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM topic_suggestions WHERE document_id = ? AND state = 'pending'`, docID); err != nil {
+	cur, err := loadTopicRows(ctx, tx, docID)
+	if err != nil {
 		return err
 	}
-	// A topic is applied or suggested only when it is the owner's, not
-	// already linked, and not rejected for this document.
-	const eligible = `EXISTS (SELECT 1 FROM topics WHERE id = ?2 AND user_id = ?4)
-		AND NOT EXISTS (SELECT 1 FROM document_topics WHERE document_id = ?1 AND topic_id = ?2)
-		AND NOT EXISTS (SELECT 1 FROM topic_suggestions WHERE document_id = ?1 AND topic_id = ?2)`
-	for _, l := range c.Applied {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
-			SELECT ?1, ?2, 'classifier', ?3 WHERE `+eligible,
-			docID, l.TopicID, l.Confidence, owner); err != nil {
-			return err
-		}
-	}
-	for _, l := range c.Suggested {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO topic_suggestions (document_id, topic_id, state, confidence)
-			SELECT ?1, ?2, 'pending', ?3 WHERE `+eligible,
-			docID, l.TopicID, l.Confidence, owner); err != nil {
-			return err
-		}
+	if err := writeTopicChange(ctx, tx, docID, store.PlanClassification(cur, *c, owned)); err != nil {
+		return err
 	}
 	r := c.Record
 	var name, desc string
@@ -119,7 +105,7 @@ func applyClassification(ctx context.Context, tx *sql.Tx, docID string, c *store
 	if !r.ClassifiedAt.IsZero() {
 		at = r.ClassifiedAt.UnixMicro()
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO classifications
+	_, err = tx.ExecContext(ctx, `INSERT INTO classifications
 			(document_id, provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (document_id) DO UPDATE SET provider = excluded.provider, model = excluded.model,
@@ -137,71 +123,38 @@ func boolInt(b bool) int {
 }
 
 // AcceptSuggestion makes a pending suggestion or a classifier link a link
-// with source user.
+// with source user (store.PlanAccept).
 func (s *Store) AcceptSuggestion(ctx context.Context, documentID, topicID string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var conf float64
-		err := tx.QueryRowContext(ctx, `SELECT confidence FROM topic_suggestions
-			WHERE document_id = ? AND topic_id = ? AND state = 'pending'`, documentID, topicID).Scan(&conf)
-		switch {
-		case err == nil:
-			if _, err := tx.ExecContext(ctx, `DELETE FROM topic_suggestions WHERE document_id = ? AND topic_id = ?`,
-				documentID, topicID); err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
-				VALUES (?, ?, 'user', ?)
-				ON CONFLICT (document_id, topic_id) DO UPDATE SET source = 'user'`, documentID, topicID, conf)
-			return classify(err)
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE document_topics SET source = 'user'
-			WHERE document_id = ? AND topic_id = ? AND source = 'classifier'`, documentID, topicID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("no suggestion of topic %q for document %q: %w", topicID, documentID, store.ErrNotFound)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.decide(ctx, documentID, topicID, store.PlanAccept); err != nil {
 		return fmt.Errorf("sqlite: accept suggestion: %w", err)
 	}
 	return nil
 }
 
-// RejectSuggestion remembers a refused suggestion or classifier link.
+// RejectSuggestion remembers a refused suggestion or classifier link
+// (store.PlanReject).
 func (s *Store) RejectSuggestion(ctx context.Context, documentID, topicID string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE topic_suggestions SET state = 'rejected'
-			WHERE document_id = ? AND topic_id = ? AND state = 'pending'`, documentID, topicID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			return nil
-		}
-		var conf float64
-		err = tx.QueryRowContext(ctx, `DELETE FROM document_topics
-			WHERE document_id = ? AND topic_id = ? AND source = 'classifier' RETURNING confidence`,
-			documentID, topicID).Scan(&conf)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("no suggestion of topic %q for document %q: %w", topicID, documentID, store.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO topic_suggestions (document_id, topic_id, state, confidence)
-			VALUES (?, ?, 'rejected', ?)
-			ON CONFLICT (document_id, topic_id) DO UPDATE SET state = 'rejected'`, documentID, topicID, conf)
-		return err
-	})
-	if err != nil {
+	if err := s.decide(ctx, documentID, topicID, store.PlanReject); err != nil {
 		return fmt.Errorf("sqlite: reject suggestion: %w", err)
 	}
 	return nil
+}
+
+// decide applies the person's decision plan on one topic of a document in
+// a write transaction.
+func (s *Store) decide(ctx context.Context, documentID, topicID string,
+	plan func(store.TopicRows, string) (store.TopicChange, error)) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		cur, err := loadTopicRows(ctx, tx, documentID)
+		if err != nil {
+			return err
+		}
+		change, err := plan(cur, topicID)
+		if err != nil {
+			return fmt.Errorf("document %q: %w", documentID, err)
+		}
+		return writeTopicChange(ctx, tx, documentID, change)
+	})
 }
 
 // TrainingExamples walks the documents that carry a decision.

@@ -70,15 +70,14 @@ func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...s
 	if d.ID == "" {
 		d.ID = uuid.NewString()
 	}
-	if d.Status == "" {
-		d.Status = store.StatusStored
+	status, err := store.NewStatus(d.Status)
+	if err != nil {
+		return fmt.Errorf("sqlite: create document: %w", err)
 	}
-	if !d.Status.Valid() {
-		return fmt.Errorf("sqlite: create document: invalid status %q", d.Status)
-	}
+	d.Status = status
 	now := s.stamp()
 	created, updated := orNow(d.CreatedAt, now), orNow(d.UpdatedAt, now)
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		if d.FolderID != nil {
 			if err := folderOwnedBy(ctx, tx, *d.FolderID, d.UserID); err != nil {
 				return err
@@ -190,8 +189,8 @@ type docUpdate struct{ p store.DocumentPatch }
 
 // newDocUpdate checks p.
 func newDocUpdate(p store.DocumentPatch) (docUpdate, error) {
-	if p.Status != nil && !p.Status.Valid() {
-		return docUpdate{}, fmt.Errorf("invalid status %q", *p.Status)
+	if err := p.Check(); err != nil {
+		return docUpdate{}, err
 	}
 	return docUpdate{p}, nil
 }

@@ -37,11 +37,19 @@ func folderOwnedBy(ctx context.Context, q queryer, id, userID string) error {
 	return notFound(err, "folder", id)
 }
 
+// ignoreNoRows is err, or nil when it is sql.ErrNoRows.
+func ignoreNoRows(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return err
+}
+
 // CreateFolder inserts f. The parent, when set, must be a folder of the
 // same user (ErrNotFound otherwise). ID defaults to a new UUID and
 // CreatedAt to now; both are written back to f.
 func (s *Store) CreateFolder(ctx context.Context, f *store.Folder) error {
-	if err := checkName(f.Name); err != nil {
+	if err := store.CheckName(f.Name); err != nil {
 		return fmt.Errorf("sqlite: create folder: %w", err)
 	}
 	if f.ID == "" {
@@ -101,7 +109,7 @@ func (s *Store) Folders(ctx context.Context, userID string) ([]store.Folder, err
 // the same user (ErrNotFound) and neither the folder itself nor one of its
 // descendants (ErrConflict).
 func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
-	if err := checkName(f.Name); err != nil {
+	if err := store.CheckName(f.Name); err != nil {
 		return fmt.Errorf("sqlite: update folder: %w", err)
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -113,20 +121,15 @@ func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
 			if err := folderOwnedBy(ctx, tx, *f.ParentID, owner); err != nil {
 				return fmt.Errorf("parent %w", err)
 			}
-			// Walk up from the new parent; meeting the folder means a cycle.
-			// UNION (not UNION ALL) ends the walk even on a damaged tree.
-			var cycle int
-			err := tx.QueryRowContext(ctx, `
-				WITH RECURSIVE up(id, parent_id) AS (
-					SELECT id, parent_id FROM folders WHERE id = ?
-					UNION
-					SELECT f.id, f.parent_id FROM folders f JOIN up ON f.id = up.parent_id
-				)
-				SELECT 1 FROM up WHERE id = ? LIMIT 1`, *f.ParentID, f.ID).Scan(&cycle)
-			switch {
-			case err == nil:
-				return fmt.Errorf("folder %q cannot move into itself or its own subfolder: %w", f.ID, store.ErrConflict)
-			case !errors.Is(err, sql.ErrNoRows):
+			parentOf := func(id string) (*string, error) {
+				var parent sql.NullString
+				err := tx.QueryRowContext(ctx, `SELECT parent_id FROM folders WHERE id = ?`, id).Scan(&parent)
+				if err != nil || !parent.Valid {
+					return nil, ignoreNoRows(err)
+				}
+				return &parent.String, nil
+			}
+			if err := store.CheckFolderMove(f.ID, f.ParentID, parentOf); err != nil {
 				return err
 			}
 		}

@@ -86,16 +86,8 @@ func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
 // c.MaxAttempts is failed with its document instead (giveUp).
 func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, error) {
 	owner, limit, lease := c.Owner, c.Limit, c.Lease
-	if owner == "" || lease <= 0 {
-		return nil, fmt.Errorf("sqlite: claim jobs: need an owner and a positive lease (got %q, %v)", owner, lease)
-	}
-	if c.MaxAttempts > 0 && c.GiveUp == nil {
-		return nil, fmt.Errorf("sqlite: claim jobs: MaxAttempts needs GiveUp to word the failure")
-	}
-	for kind, st := range c.Status {
-		if !st.Valid() {
-			return nil, fmt.Errorf("sqlite: claim jobs: invalid status %q for %s jobs", st, kind)
-		}
+	if err := c.Check(); err != nil {
+		return nil, fmt.Errorf("sqlite: claim jobs: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: claim jobs: %w", err)
@@ -114,7 +106,7 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 		var ids []string
 		for _, d := range due {
 			if c.MaxAttempts > 0 && d.attempts >= c.MaxAttempts {
-				j, err := giveUp(ctx, tx, d.id, c.GiveUp, now)
+				j, err := giveUp(ctx, tx, d.id, c, now)
 				if err != nil {
 					return fmt.Errorf("give up job %q: %w", d.id, err)
 				}
@@ -165,27 +157,21 @@ func (s *Store) ClaimJobs(ctx context.Context, c store.Claim) ([]store.Job, erro
 	return jobs, nil
 }
 
-// giveUp fails the due job id for good, and its document with the
-// sentence words gives (the document's bytes and text stay: a retry is a
-// new job). A running job is here because its lease expired: that claim
-// counts as stopped. It returns the job as stored.
-func giveUp(ctx context.Context, tx *sql.Tx, id string, words func(store.Job) string, now time.Time) (store.Job, error) {
+// giveUp fails the due job id for good, with its document, as
+// c.GiveUpJob decides. It returns the job as stored.
+func giveUp(ctx context.Context, tx *sql.Tx, id string, c store.Claim, now time.Time) (store.Job, error) {
 	j, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id))
 	if err != nil {
 		return store.Job{}, err
 	}
-	if j.State == store.JobRunning {
-		j.Stopped++
-	}
-	msg := words(j)
-	j.State, j.LastError, j.LeaseOwner, j.LeaseUntil, j.UpdatedAt = store.JobFailed, msg, "", time.Time{}, now
+	j, patch := c.GiveUpJob(j)
+	j.UpdatedAt = now
 	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', stopped = ?, last_error = ?,
 			lease_owner = '', lease_until = 0, updated_at = ?
-		WHERE id = ?`, j.Stopped, msg, now.UnixMicro(), id); err != nil {
+		WHERE id = ?`, j.Stopped, j.LastError, now.UnixMicro(), id); err != nil {
 		return store.Job{}, err
 	}
-	failed := store.StatusFailed
-	upd, err := newDocUpdate(store.DocumentPatch{Status: &failed, Error: &msg})
+	upd, err := newDocUpdate(patch)
 	if err != nil {
 		return store.Job{}, err
 	}
@@ -273,12 +259,9 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 				return fmt.Errorf("classification: %w", err)
 			}
 		}
-		end, runAt := store.JobDone, now
-		switch {
-		case o.Error != "" && o.RetryAt != nil:
-			end, runAt = store.JobQueued, orNow(*o.RetryAt, now)
-		case o.Error != "":
-			end = store.JobFailed
+		end, runAt := o.End(), now
+		if end == store.JobQueued {
+			runAt = orNow(*o.RetryAt, now)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = ?, last_error = ?,
 				run_at = CASE WHEN ? = 'queued' THEN ? ELSE run_at END,

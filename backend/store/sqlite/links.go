@@ -54,69 +54,127 @@ func jsonList(ids []string) string {
 }
 
 // SetDocumentTopics replaces every topic link of a document in one
-// transaction. Every topic must be one of the document owner's
-// (ErrNotFound otherwise); a topic given twice keeps its last link.
+// transaction, as store.PlanSetTopics decides. Every topic must be one of
+// the document owner's (ErrNotFound otherwise).
 func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links []store.TopicLink) error {
-	for _, l := range links {
-		switch l.Source {
-		case store.SourceUser, store.SourceClassifier, store.SourceRule:
-		default:
-			return fmt.Errorf("sqlite: set document topics: invalid link source %q", l.Source)
-		}
+	links, err := store.CleanLinks(links)
+	if err != nil {
+		return fmt.Errorf("sqlite: set document topics: %w", err)
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	ids := make([]string, len(links))
+	for i, l := range links {
+		ids[i] = l.TopicID
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		var owner string
 		if err := tx.QueryRowContext(ctx, `SELECT user_id FROM documents WHERE id = ?`, documentID).Scan(&owner); err != nil {
 			return notFound(err, "document", documentID)
 		}
-		// Only the links that go are deleted, and the others upserted: an
-		// unchanged link fires no trigger, so the search index (whose
-		// triggers rewrite the document's row on every link change) is
-		// touched only when the set of topics really changes.
-		keep := make([]string, len(links))
-		for i, l := range links {
-			keep[i] = l.TopicID
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM document_topics
-			WHERE document_id = ? AND topic_id NOT IN (SELECT value FROM json_each(?))`,
-			documentID, jsonList(keep)); err != nil {
-			return err
-		}
-		// A topic the person links is decided: no longer suggested, no
-		// longer rejected.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM topic_suggestions
-			WHERE document_id = ? AND topic_id IN (SELECT value FROM json_each(?))`,
-			documentID, jsonList(keep)); err != nil {
-			return err
-		}
-		if len(links) == 0 {
-			return nil
-		}
-		check, err := tx.PrepareContext(ctx, `SELECT 1 FROM topics WHERE id = ? AND user_id = ?`)
+		owned, err := ownedTopics(ctx, tx, owner, ids)
 		if err != nil {
 			return err
 		}
-		defer check.Close()
-		insert, err := tx.PrepareContext(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
-			VALUES (?, ?, ?, ?)
-			ON CONFLICT (document_id, topic_id) DO UPDATE SET source = excluded.source, confidence = excluded.confidence`)
+		cur, err := loadTopicRows(ctx, tx, documentID)
 		if err != nil {
 			return err
 		}
-		defer insert.Close()
-		for _, l := range links {
-			var one int
-			if err := check.QueryRowContext(ctx, l.TopicID, owner).Scan(&one); err != nil {
-				return notFound(err, "topic", l.TopicID)
-			}
-			if _, err := insert.ExecContext(ctx, documentID, l.TopicID, string(l.Source), l.Confidence); err != nil {
-				return classify(err)
-			}
+		change, err := store.PlanSetTopics(cur, links, owned)
+		if err != nil {
+			return err
 		}
-		return nil
+		return writeTopicChange(ctx, tx, documentID, change)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: set document topics: %w", err)
+	}
+	return nil
+}
+
+// ownedTopics returns which of ids are topics of userID.
+func ownedTopics(ctx context.Context, q queryer, userID string, ids []string) (map[string]bool, error) {
+	owned := make(map[string]bool, len(ids))
+	if len(ids) == 0 {
+		return owned, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id FROM topics
+		WHERE id IN (SELECT value FROM json_each(?)) AND user_id = ?`, jsonList(ids), userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		owned[id] = true
+	}
+	return owned, rows.Err()
+}
+
+// loadTopicRows reads a document's links and suggestion rows, the input of
+// the store.Plan* rules.
+func loadTopicRows(ctx context.Context, q queryer, documentID string) (store.TopicRows, error) {
+	var cur store.TopicRows
+	rows, err := q.QueryContext(ctx, `
+		SELECT 1, topic_id, source, confidence FROM document_topics WHERE document_id = ?1
+		UNION ALL
+		SELECT 0, topic_id, state, confidence FROM topic_suggestions WHERE document_id = ?1`, documentID)
+	if err != nil {
+		return cur, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			link       bool
+			id, kind   string
+			confidence float64
+		)
+		if err := rows.Scan(&link, &id, &kind, &confidence); err != nil {
+			return cur, err
+		}
+		if link {
+			cur.AddLink(store.TopicLink{TopicID: id, Source: store.LinkSource(kind), Confidence: confidence})
+		} else {
+			cur.AddSuggestion(store.SuggestionRow{TopicID: id, State: store.SuggestionState(kind), Confidence: confidence})
+		}
+	}
+	return cur, rows.Err()
+}
+
+// writeTopicChange writes what a store.Plan* rule decided for a document.
+// Only changed rows are written: the search index's triggers rewrite the
+// document's row on every link change.
+func writeTopicChange(ctx context.Context, tx *sql.Tx, documentID string, c store.TopicChange) error {
+	if len(c.DeleteLinks) > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM document_topics
+			WHERE document_id = ? AND topic_id IN (SELECT value FROM json_each(?))`,
+			documentID, jsonList(c.DeleteLinks)); err != nil {
+			return err
+		}
+	}
+	for _, l := range c.PutLinks {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO document_topics (document_id, topic_id, source, confidence)
+			VALUES (?, ?, ?, ?)
+			ON CONFLICT (document_id, topic_id) DO UPDATE SET source = excluded.source, confidence = excluded.confidence`,
+			documentID, l.TopicID, string(l.Source), l.Confidence); err != nil {
+			return classify(err)
+		}
+	}
+	if len(c.DeleteSuggestions) > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM topic_suggestions
+			WHERE document_id = ? AND topic_id IN (SELECT value FROM json_each(?))`,
+			documentID, jsonList(c.DeleteSuggestions)); err != nil {
+			return err
+		}
+	}
+	for _, sg := range c.PutSuggestions {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO topic_suggestions (document_id, topic_id, state, confidence)
+			VALUES (?, ?, ?, ?)
+			ON CONFLICT (document_id, topic_id) DO UPDATE SET state = excluded.state, confidence = excluded.confidence`,
+			documentID, sg.TopicID, string(sg.State), sg.Confidence); err != nil {
+			return classify(err)
+		}
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 
@@ -24,19 +23,11 @@ func scanTopic(sc rowScanner, extra ...any) (store.Topic, error) {
 	return t, nil
 }
 
-// checkName refuses an empty or blank name.
-func checkName(name string) error {
-	if strings.TrimSpace(name) == "" {
-		return fmt.Errorf("the name is empty")
-	}
-	return nil
-}
-
 // CreateTopic inserts t. A name the user already has, in any case, gives
 // ErrConflict. ID defaults to a new UUID and CreatedAt to now; both are
 // written back to t.
 func (s *Store) CreateTopic(ctx context.Context, t *store.Topic) error {
-	if err := checkName(t.Name); err != nil {
+	if err := store.CheckName(t.Name); err != nil {
 		return fmt.Errorf("sqlite: create topic: %w", err)
 	}
 	if t.ID == "" {
@@ -101,7 +92,7 @@ func (s *Store) Topics(ctx context.Context, userID string) ([]store.Topic, error
 // the user has, in any case, gives ErrConflict; changing the case of the
 // topic's own name is allowed.
 func (s *Store) UpdateTopic(ctx context.Context, t store.Topic) error {
-	if err := checkName(t.Name); err != nil {
+	if err := store.CheckName(t.Name); err != nil {
 		return fmt.Errorf("sqlite: update topic: %w", err)
 	}
 	n, err := s.writeCount(ctx, `UPDATE topics SET name = ?, name_key = ?, description = ?, color = ? WHERE id = ?`,

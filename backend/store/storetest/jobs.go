@@ -614,6 +614,14 @@ func testJobsRetry(t *testing.T, s store.Store) {
 		t.Fatalf("claimed %s, want the due retry %s", again.ID, j2.ID)
 	}
 	checkClaimed(t, again, "w2", 2, longLease)
+
+	// A RetryAt without an error is no retry: the job is done.
+	if err := f.q.FinishJob(f.ctx, store.JobOutcome{JobID: j2.ID, Owner: "w2", RetryAt: &past}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.job(other.ID, j2.ID); got.State != store.JobDone {
+		t.Errorf("job finished with a RetryAt and no error = %q, want done", got.State)
+	}
 }
 
 func testJobsFail(t *testing.T, s store.Store) {

@@ -17,6 +17,44 @@ func topicTests() []subtest {
 		{"Topics/OrderAndCounts", testTopicsOrderAndCounts},
 		{"UpdateTopic", testUpdateTopic},
 		{"DeleteTopic", testDeleteTopic},
+		{"Names/BlankRefused", testBlankNamesRefused},
+	}
+}
+
+// testBlankNamesRefused: no topic or folder is created or renamed with an
+// empty or blank name.
+func testBlankNamesRefused(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	tax := f.topic("Tax")
+	box := f.folder("Box", nil)
+	for _, name := range []string{"", "   ", "\t\n"} {
+		tp := store.Topic{ID: uuid.NewString(), UserID: f.user.ID, Name: name}
+		if err := s.CreateTopic(f.ctx, &tp); err == nil {
+			t.Errorf("CreateTopic(%q) succeeded", name)
+		}
+		renamed := tax
+		renamed.Name = name
+		if err := s.UpdateTopic(f.ctx, renamed); err == nil {
+			t.Errorf("UpdateTopic to %q succeeded", name)
+		}
+		fo := store.Folder{ID: uuid.NewString(), UserID: f.user.ID, Name: name}
+		if err := s.CreateFolder(f.ctx, &fo); err == nil {
+			t.Errorf("CreateFolder(%q) succeeded", name)
+		}
+		moved := box
+		moved.Name = name
+		if err := s.UpdateFolder(f.ctx, moved); err == nil {
+			t.Errorf("UpdateFolder to %q succeeded", name)
+		}
+	}
+	if got, err := s.Topic(f.ctx, tax.ID); err != nil || got.Name != "Tax" {
+		t.Errorf("Topic after refused renames = %q, %v; want Tax", got.Name, err)
+	}
+	if got, err := s.Folder(f.ctx, box.ID); err != nil || got.Name != "Box" {
+		t.Errorf("Folder after refused renames = %q, %v; want Box", got.Name, err)
+	}
+	if ts, err := s.Topics(f.ctx, f.user.ID); err != nil || len(ts) != 1 {
+		t.Errorf("Topics = %d, %v; want only Tax", len(ts), err)
 	}
 }
 

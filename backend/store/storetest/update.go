@@ -237,6 +237,19 @@ func testSetDocumentTopics(t *testing.T, s store.Store) {
 		t.Errorf("replaced topic still counts %d documents", n)
 	}
 
+	// An empty source is the user's; a topic given twice keeps its last link.
+	if err := s.SetDocumentTopics(f.ctx, d.ID, []store.TopicLink{
+		{TopicID: car.ID, Confidence: 0.5},
+		{TopicID: tax.ID, Source: store.SourceRule, Confidence: 0.75},
+		{TopicID: car.ID, Confidence: 1},
+	}); err != nil {
+		t.Fatalf("SetDocumentTopics (empty source, a topic twice): %v", err)
+	}
+	checkTopics(t, "after an empty source and a topic twice", f.get(d.ID).Topics, []store.DocumentTopic{
+		{TopicID: car.ID, Name: "Car", Color: car.Color, Source: store.SourceUser, Confidence: 1},
+		{TopicID: tax.ID, Name: "Tax", Color: tax.Color, Source: store.SourceRule, Confidence: 0.75},
+	})
+
 	if err := s.SetDocumentTopics(f.ctx, d.ID, nil); err != nil {
 		t.Fatalf("SetDocumentTopics (clear): %v", err)
 	}
