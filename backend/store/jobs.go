@@ -59,6 +59,7 @@ type JobOutcome struct {
 	Classification *ClassificationOutcome
 	// Error, when set, ends the job unsuccessfully: with RetryAt it is
 	// queued again at that time, without it the job is failed for good.
+	// It becomes the job's LastError ("" after a success).
 	Error   string
 	RetryAt *time.Time
 }

@@ -322,7 +322,7 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 		}
 		if _, err := tx.Exec(ctx, `UPDATE jobs
 			SET state = $2, run_at = coalesce($3, run_at),
-			    last_error = CASE WHEN $4 = '' THEN last_error ELSE $4 END,
+			    last_error = $4,
 			    lease_owner = '', lease_until = NULL, updated_at = clock_timestamp()
 			WHERE id = $1`, jobID, string(state), runAt, cleanText(o.Error)); err != nil {
 			return err

@@ -619,8 +619,10 @@ func testJobsRetry(t *testing.T, s store.Store) {
 	if err := f.q.FinishJob(f.ctx, store.JobOutcome{JobID: j2.ID, Owner: "w2", RetryAt: &past}); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.job(other.ID, j2.ID); got.State != store.JobDone {
-		t.Errorf("job finished with a RetryAt and no error = %q, want done", got.State)
+	// A job's last error is its last outcome's: a success clears the
+	// error of the attempt before.
+	if got := f.job(other.ID, j2.ID); got.State != store.JobDone || got.LastError != "" {
+		t.Errorf("job finished with a RetryAt and no error = %q, last error %q; want done, no error", got.State, got.LastError)
 	}
 }
 
