@@ -39,24 +39,23 @@ import (
 // choice and are skipped (so are terms only deleted topics or rejections
 // know).
 //
-// Calibration: naive Bayes adds the evidence of every word as if each were
+// Confidence: naive Bayes adds the evidence of every word as if each were
 // independent, so raw scores grow with the length of a text far faster
-// than the certainty they stand for. The confidence that topic k applies is
-// a logistic function of the score per √(counted terms), confidence(): a
-// Platt scaling, z = (κ + κ_new·novelty)·score/√L + bias, where novelty is
-// 1 before the first example and falls towards 0 as examples accumulate
-// (scores made of topic names alone deserve less trust than scores made of
-// the user's documents). The three constants were fitted on the validation
-// split by minimising the log-loss of "topic k applies" over every
-// (document, topic) pair at 0, 1, 5, 10 and 20 examples per topic
-// (TestBuiltinTune). They are constants, not learned per user: a person's
-// own decisions are too few and too skewed to fit a calibration on, and the
-// model must unlearn exactly. Each topic gets its own probability (they
-// need not sum to 1), which is what multi-label output needs.
+// than the certainty they stand for. The evidence of its own for topic k
+// is a logistic function of the score per √(counted terms), confidence():
+// z = (κ + κ_new·novelty)·score/√L + bias, where novelty is 1 before the
+// first example and falls towards 0 as examples accumulate (scores made of
+// topic names alone deserve less trust than scores made of the user's
+// documents). rawConfidences combines it with the competition between the
+// topics and with whether this person's documents carry one topic or
+// several; its constants are a prior fitted on the validation splits of
+// both test corpora (TestBuiltinFitPrior). The person's own decisions,
+// checked held out as they come, then correct it (builtin_calibrate.go),
+// so that the confidence shown is a probability for this library.
 //
-// The threshold (0.2) is where a topic becomes worth showing as a
-// suggestion; applying a topic without asking is the caller's own, higher
-// threshold.
+// The threshold (0.2) is where a topic becomes worth returning; the
+// library shows it from 0.3 and applies it without asking only by
+// AutoApply's stricter rule (classify.go).
 
 // Classify sorts text into the given topics. Topics the model learned that
 // are not given (deleted topics) are ignored. It abstains (returns no

@@ -703,3 +703,28 @@ func TestBuiltinTokens(t *testing.T) {
 		t.Errorf("termCounts = %v", counts)
 	}
 }
+
+func TestAutoApply(t *testing.T) {
+	builtin := Result{Provider: ProviderBuiltin}
+	llm := Result{Provider: ProviderOpenAI}
+	for _, tc := range []struct {
+		name      string
+		res       Result
+		m         Match
+		threshold float64
+		want      bool
+	}{
+		{"builtin, sure, enough examples", builtin, Match{Confidence: 0.96, Examples: 10}, 0.8, true},
+		{"builtin, at the threshold only", builtin, Match{Confidence: 0.9, Examples: 50}, 0.8, false},
+		{"builtin, sure, too few examples", builtin, Match{Confidence: 0.99, Examples: 9}, 0.8, false},
+		{"builtin, just at the margin", builtin, Match{Confidence: 0.95, Examples: 10}, 0.8, true},
+		{"builtin, a stricter threshold", builtin, Match{Confidence: 0.96, Examples: 10}, 0.9, false},
+		{"builtin, a laxer threshold", builtin, Match{Confidence: 0.9, Examples: 10}, 0.6, true},
+		{"LLM, at the threshold", llm, Match{Confidence: 0.8}, 0.8, true},
+		{"LLM, below it", llm, Match{Confidence: 0.79}, 0.8, false},
+	} {
+		if got := AutoApply(tc.res, tc.m, tc.threshold); got != tc.want {
+			t.Errorf("%s: AutoApply = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
