@@ -85,7 +85,8 @@ const builtinModel = "nb-v2"
 
 // params are the model's hyperparameters. They were chosen on the
 // validation split of the test corpus, never on its held-out part:
-// TestBuiltinTune in builtin_corpus_test.go is how (DOCSIFT_TUNE=1).
+// TestBuiltinTuneRanking, TestBuiltinFitPrior and TestBuiltinTuneConfidence
+// in builtin_curve_test.go are how (DOCSIFT_TUNE=1).
 type params struct {
 	// alpha is the additive (Lidstone) smoothing per term.
 	alpha float64
@@ -98,8 +99,9 @@ type params struct {
 	// tfCap caps how often one term counts in one document: repeated words
 	// are bursty, and the tenth "game" says little more than the fifth.
 	tfCap int32
-	// kappa, kappaNew and bias calibrate scores into probabilities: see
-	// confidence() and the top of builtin_score.go.
+	// kappa, kappaNew and bias turn a topic's score into the chance it
+	// has evidence of its own: see confidence() and the top of
+	// builtin_score.go.
 	kappa, kappaNew, bias float64
 	// tau and tauNew are the softmax temperature of the competition
 	// between topics (tau + tauNew·novelty): see rawConfidences.

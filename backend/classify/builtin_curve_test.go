@@ -231,9 +231,11 @@ func TestBuiltinLearningCurve(t *testing.T) {
 	}
 }
 
-// TestBuiltinTuneConfidence searches the parameters of rawConfidences and
-// of the calibration on the validation splits of both corpora (never the
-// held-out ones): DOCSIFT_TUNE=1 go test -run TestBuiltinTuneConfidence -v.
+// TestBuiltinTuneConfidence chooses how much the prior weighs in the
+// calibration (calWeight) by the precision and calibration error on the
+// validation splits of both corpora (never the held-out ones), after
+// TestBuiltinFitPrior fitted the prior: DOCSIFT_TUNE=1 go test -run
+// TestBuiltinTuneConfidence -v.
 func TestBuiltinTuneConfidence(t *testing.T) {
 	if os.Getenv("DOCSIFT_TUNE") == "" {
 		t.Skip("set DOCSIFT_TUNE=1 to search the confidence parameters on the validation splits")
@@ -262,19 +264,17 @@ func TestBuiltinTuneConfidence(t *testing.T) {
 	}
 	base := defaultParams()
 	t.Logf("default: %s", try(base))
-	for _, tau := range tuneTaus() {
-		for _, tn := range []float64{-0.5, 0, 0.5} {
-			for _, w := range []float64{5, 20} {
-				p := base
-				p.tau, p.tauNew, p.calWeight = tau, tn*tau, w
-				t.Logf("tau=%g tauNew=%g calWeight=%g: %s", p.tau, p.tauNew, p.calWeight, try(p))
-			}
-		}
+	for _, w := range tuneFloats("DOCSIFT_TUNE_CALWEIGHT", 1, 2, 5, 10, 20) {
+		p := base
+		p.calWeight = w
+		t.Logf("calWeight=%g: %s", p.calWeight, try(p))
 	}
 }
 
-func tuneTaus() []float64 {
-	if v := os.Getenv("DOCSIFT_TUNE_TAUS"); v != "" {
+// tuneFloats returns the comma-separated values of an environment
+// variable, or def.
+func tuneFloats(env string, def ...float64) []float64 {
+	if v := os.Getenv(env); v != "" {
 		var out []float64
 		for _, f := range strings.Split(v, ",") {
 			var x float64
@@ -283,7 +283,7 @@ func tuneTaus() []float64 {
 		}
 		return out
 	}
-	return []float64{2, 4, 6, 10}
+	return def
 }
 
 // TestBuiltinFitPrior fits the prior mapping of rawConfidences (kappa,
@@ -380,11 +380,11 @@ func TestBuiltinTuneRanking(t *testing.T) {
 	for _, c := range corpora {
 		splits = append(splits, loadNamedCorpus(t, c))
 	}
-	for _, a := range []float64{0.3, 1, 3} {
-		for _, w := range []float64{10, 30, 100} {
-			for _, tc := range []int32{1, 2, 5} {
+	for _, a := range tuneFloats("DOCSIFT_TUNE_ALPHA", 0.3, 1, 3) {
+		for _, w := range tuneFloats("DOCSIFT_TUNE_SEED", 10, 30, 100) {
+			for _, tc := range tuneFloats("DOCSIFT_TUNE_TFCAP", 1, 2, 5) {
 				p := defaultParams()
-				p.alpha, p.nameWeight, p.descWeight, p.tfCap = a, w, w, tc
+				p.alpha, p.nameWeight, p.descWeight, p.tfCap = a, w, w, int32(tc)
 				var line strings.Builder
 				sum := 0.0
 				for _, s := range splits {
@@ -394,7 +394,7 @@ func TestBuiltinTuneRanking(t *testing.T) {
 						sum += cp.top1Rate()
 					}
 				}
-				t.Logf("alpha=%g seed weight=%g tfCap=%d: mean top-1 %.2f%% |%s", a, w, tc, 100*sum/float64(len(splits)*len(learningPoints)), line.String())
+				t.Logf("alpha=%g seed weight=%g tfCap=%g: mean top-1 %.2f%% |%s", a, w, tc, 100*sum/float64(len(splits)*len(learningPoints)), line.String())
 			}
 		}
 	}
