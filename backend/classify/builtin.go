@@ -160,6 +160,15 @@ func (b *Builtin) Examples() int {
 	return len(b.docs)
 }
 
+// Checks returns how many held-out checks calibrate the model's
+// confidence: one per topic a decided document was sorted among, made
+// before it was learned (builtin_calibrate.go).
+func (b *Builtin) Checks() int {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.cal.checks()
+}
+
 // Fingerprint identifies the set of examples learned, whatever the order
 // they were learned in: the XOR of ExampleFingerprint over them. A caller
 // compares it with the fingerprint of the decisions in its database to
