@@ -240,7 +240,8 @@ func normalizeDecision(topics, rejected []string) (t, r []string) {
 
 // Learn records what a person decided about a document, replacing what was
 // learned from it before. An example without topics and without rejected
-// topics is Forget. It costs O(distinct terms in the text × its topics).
+// topics is Forget. It costs O(distinct terms in the text × its topics),
+// and one classification more when ex.Among asks for a held-out check.
 func (b *Builtin) Learn(ex Example) {
 	topics, rejected := normalizeDecision(ex.Topics, ex.Rejected)
 	if len(topics) == 0 && len(rejected) == 0 {
