@@ -17,7 +17,8 @@ type classifyTimes struct {
 
 // runClassify measures the builtin classifier in a child process: after
 // it has learned the given number of documents (20 topics), the time to
-// classify a new document and to learn one more, per document.
+// classify a new document and to learn one more (with its held-out
+// check, as the library learns), per document.
 func runClassify(ctx context.Context, h *harness, profile string) error {
 	t, err := h.newTarget(ctx, profile)
 	if err != nil {
@@ -39,7 +40,9 @@ func runClassify(ctx context.Context, h *harness, profile string) error {
 	c.withUsage(u)
 	c.check(goal{stat: "median", le: true, bound: 1, text: "< 1 ms", docs: 10_000}, res.Learned)
 	l := Figure{Scenario: "classify", Profile: profile, Measure: "builtin learn, per document" + at, Unit: "ms", Summary: summarize(res.Learn)}
-	l.check(goal{stat: "median", le: true, bound: 1, text: "< 1 ms", docs: 10_000}, res.Learned)
+	// Learning checks the document held out first (a classification) to
+	// calibrate the confidence; issue 18 asks for ≤ 5 ms an update.
+	l.check(goal{stat: "median", le: true, bound: 5, text: "≤ 5 ms", docs: 10_000}, res.Learned)
 	h.add(c)
 	h.add(l)
 	return nil

@@ -34,6 +34,12 @@ type Builtin struct {
 	live     int      // terms used by at least one document
 	docs     map[string]*docEntry
 	fp       uint64 // XOR of the documents' ExampleFingerprint
+	// multi counts the documents with two topics or more, single those
+	// with one: whether this person's documents usually carry one topic.
+	single, multi int
+	// cal is what the held-out checks of the learned documents found
+	// (builtin_calibrate.go).
+	cal calibration
 
 	seedMu  sync.Mutex // guards the cache of the last topics' seeds
 	seedKey uint64
@@ -69,14 +75,18 @@ type docEntry struct {
 	// index, as uvarints with the index delta-encoded: ~3 bytes a term.
 	terms []byte
 	fp    uint64
+	// calib holds the held-out checks made when the document was learned:
+	// one byte per topic, calObs.
+	calib []byte
 }
 
 // builtinModel is reported in Result.Model.
-const builtinModel = "nb-v1"
+const builtinModel = "nb-v2"
 
 // params are the model's hyperparameters. They were chosen on the
 // validation split of the test corpus, never on its held-out part:
-// TestBuiltinTune in builtin_corpus_test.go is how (DOCSIFT_TUNE=1).
+// TestBuiltinTuneRanking, TestBuiltinFitPrior and TestBuiltinTuneConfidence
+// in builtin_curve_test.go are how (DOCSIFT_TUNE=1).
 type params struct {
 	// alpha is the additive (Lidstone) smoothing per term.
 	alpha float64
@@ -89,9 +99,20 @@ type params struct {
 	// tfCap caps how often one term counts in one document: repeated words
 	// are bursty, and the tenth "game" says little more than the fifth.
 	tfCap int32
-	// kappa, kappaNew and bias calibrate scores into probabilities: see
-	// confidence() and the top of builtin_score.go.
+	// kappa, kappaNew and bias turn a topic's score into the chance it
+	// has evidence of its own: see confidence() and the top of
+	// builtin_score.go.
 	kappa, kappaNew, bias float64
+	// tau and tauNew are the softmax temperature of the competition
+	// between topics (tau + tauNew·novelty): see rawConfidences.
+	tau, tauNew float64
+	// multiPrior and multiWeight are the prior chance that a document
+	// has several topics and how many documents' worth it weighs
+	// against the person's own (multiShareLocked).
+	multiPrior, multiWeight float64
+	// calWeight is how many held-out checks' worth the prior mapping
+	// weighs in each band of the calibration (builtin_calibrate.go).
+	calWeight float64
 	// threshold is the confidence a topic needs to be returned at all;
 	// when no topic reaches it the classifier abstains.
 	threshold float64
@@ -101,15 +122,20 @@ type params struct {
 
 func defaultParams() params {
 	return params{
-		alpha:      3,
-		nameWeight: 30,
-		descWeight: 30,
-		tfCap:      5,
-		kappa:      3.52,
-		kappaNew:   -1.94,
-		bias:       -3.2,
-		threshold:  0.2,
-		maxChars:   20000,
+		alpha:       3,
+		nameWeight:  30,
+		descWeight:  30,
+		tfCap:       5,
+		kappa:       6.85,
+		kappaNew:    -5.91,
+		bias:        -1.38,
+		tau:         2,
+		tauNew:      -1.21,
+		multiPrior:  0.2,
+		multiWeight: 5,
+		calWeight:   5,
+		threshold:   0.2,
+		maxChars:    20000,
 	}
 }
 
@@ -132,6 +158,15 @@ func (b *Builtin) Examples() int {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	return len(b.docs)
+}
+
+// Checks returns how many held-out checks calibrate the model's
+// confidence: one per topic a decided document was sorted among, made
+// before it was learned (builtin_calibrate.go).
+func (b *Builtin) Checks() int {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.cal.checks()
 }
 
 // Fingerprint identifies the set of examples learned, whatever the order
@@ -205,7 +240,8 @@ func normalizeDecision(topics, rejected []string) (t, r []string) {
 
 // Learn records what a person decided about a document, replacing what was
 // learned from it before. An example without topics and without rejected
-// topics is Forget. It costs O(distinct terms in the text × its topics).
+// topics is Forget. It costs O(distinct terms in the text × its topics),
+// and one classification more when ex.Among asks for a held-out check.
 func (b *Builtin) Learn(ex Example) {
 	topics, rejected := normalizeDecision(ex.Topics, ex.Rejected)
 	if len(topics) == 0 && len(rejected) == 0 {
@@ -214,10 +250,24 @@ func (b *Builtin) Learn(ex Example) {
 	}
 	text, _ := Truncate(ex.Text, b.p.maxChars)
 	counts := termCounts(text) // outside the lock: the slow part
+	among := uniqueTopics(ex.Among)
+	var seeds map[uint64][]topicSeed
+	if len(among) > 0 {
+		seeds = b.seedsFor(among)
+	}
 
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.learnLocked(ex.DocumentID, topics, rejected, func(add func(hash uint64, n int32)) {
+	if old, ok := b.docs[ex.DocumentID]; ok {
+		// Held out: what the model says without this document.
+		b.removeLocked(old)
+		delete(b.docs, ex.DocumentID)
+	}
+	var calib []byte
+	if len(among) > 0 {
+		calib = b.heldOutLocked(counts, among, seeds, topics, rejected)
+	}
+	b.learnLocked(ex.DocumentID, topics, rejected, calib, func(add func(hash uint64, n int32)) {
 		for h, n := range counts {
 			add(h, n)
 		}
@@ -226,11 +276,11 @@ func (b *Builtin) Learn(ex Example) {
 
 // learnLocked adds a document given its terms (by hash, through each).
 // LoadBuiltin uses it too, so a loaded model is built by the same code.
-func (b *Builtin) learnLocked(docID string, topics, rejected []string, each func(add func(hash uint64, n int32))) {
+func (b *Builtin) learnLocked(docID string, topics, rejected []string, calib []byte, each func(add func(hash uint64, n int32))) {
 	if old, ok := b.docs[docID]; ok {
 		b.removeLocked(old)
 	}
-	e := &docEntry{fp: decisionHash(docID, topics, rejected)}
+	e := &docEntry{fp: decisionHash(docID, topics, rejected), calib: calib}
 	for _, id := range topics {
 		e.topics = append(e.topics, b.topicIndex(id))
 	}
@@ -265,8 +315,21 @@ func (b *Builtin) learnLocked(docID string, topics, rejected []string, each func
 	for _, t := range e.topics {
 		b.topics[t].docs++
 	}
+	b.countLabels(e, 1)
+	b.cal.add(e.calib, 1)
 	b.docs[docID] = e
 	b.fp ^= e.fp
+}
+
+// countLabels counts e among the documents with one topic or several
+// (sign -1 takes it back).
+func (b *Builtin) countLabels(e *docEntry, sign int) {
+	switch {
+	case len(e.topics) == 1:
+		b.single += sign
+	case len(e.topics) > 1:
+		b.multi += sign
+	}
 }
 
 // Forget unlearns a document entirely.
@@ -285,6 +348,8 @@ func (b *Builtin) removeLocked(e *docEntry) {
 	for _, t := range e.topics {
 		b.topics[t].docs--
 	}
+	b.countLabels(e, -1)
+	b.cal.add(e.calib, -1)
 	b.fp ^= e.fp
 }
 

@@ -16,22 +16,26 @@ import (
 // Learn uses, so a loaded model is the model that was saved, and the
 // per-topic counts never need a format of their own.
 //
-// Format (version 1): the magic "DSNB", the version as a uvarint, then a
+// Format (version 2): the magic "DSNB", the version as a uvarint, then a
 // gzip stream of uvarints:
 //
 //	topics: n, then n × (len, ID bytes)
 //	terms:  n, then n term hashes, sorted, delta-encoded
 //	docs:   n, then n × (len, ID bytes,
 //	                     n, topic indexes, n, rejected topic indexes,
-//	                     n, n × (term index delta, count))
+//	                     n, n × (term index delta, count),
+//	                     n, n held-out checks (calObs bytes))
 //	the fingerprint, 8 bytes little-endian, checked after the replay
+//
+// Version 1 had no held-out checks; a version 1 model is rebuilt from the
+// decisions (ErrModelVersion), which makes the checks again.
 //
 // A change to the tokenizer or the term hash changes what the stored
 // counts mean: it must bump builtinFormat, so that old models are rebuilt
 // from the user's decisions instead of being read wrongly.
 
 // builtinFormat is the current model format version.
-const builtinFormat = 1
+const builtinFormat = 2
 
 var builtinMagic = []byte("DSNB")
 
@@ -131,6 +135,8 @@ func (b *Builtin) MarshalBinary() ([]byte, error) {
 			body = binary.AppendUvarint(body, uint64(t.n))
 			prev = t.term
 		}
+		body = binary.AppendUvarint(body, uint64(len(e.calib)))
+		body = append(body, e.calib...)
 	}
 	body = binary.LittleEndian.AppendUint64(body, b.fp)
 
@@ -222,23 +228,42 @@ func decodeBuiltin(body []byte) (*Builtin, error) {
 		if t, r := normalizeDecision(topics, rejected); len(t) != len(topics) || len(r) != len(rejected) || len(t)+len(r) == 0 {
 			return nil, fmt.Errorf("document %q: bad topics", id)
 		}
-		b.learnLocked(id, topics, rejected, func(add func(uint64, int32)) {
-			term := uint64(0)
-			for j := range nterms {
-				delta := d.uvarint()
-				if j > 0 && delta == 0 {
-					d.fail("term listed twice")
-				}
-				term += delta
-				n := d.uvarint()
-				if d.err != nil {
-					return
-				}
-				if term >= uint64(len(hashes)) || n == 0 || n > uint64(b.p.tfCap) {
-					d.fail("bad term")
-					return
-				}
-				add(hashes[term], int32(n))
+		// The terms are read before the document is learned, so that its
+		// held-out checks, which follow them, go in with it.
+		type tc struct {
+			hash uint64
+			n    int32
+		}
+		list := make([]tc, 0, nterms)
+		term := uint64(0)
+		for j := range nterms {
+			delta := d.uvarint()
+			if j > 0 && delta == 0 {
+				d.fail("term listed twice")
+			}
+			term += delta
+			n := d.uvarint()
+			if d.err != nil {
+				break
+			}
+			if term >= uint64(len(hashes)) || n == 0 || n > uint64(b.p.tfCap) {
+				d.fail("bad term")
+				break
+			}
+			list = append(list, tc{hashes[term], int32(n)})
+		}
+		calib := d.bytes()
+		for _, o := range calib {
+			if int(o>>1) >= calBins {
+				d.fail("bad held-out check")
+			}
+		}
+		if d.err != nil {
+			break
+		}
+		b.learnLocked(id, topics, rejected, calib, func(add func(uint64, int32)) {
+			for _, t := range list {
+				add(t.hash, t.n)
 			}
 		})
 	}
@@ -312,6 +337,17 @@ func (d *modelReader) index(n int) int {
 		return 0
 	}
 	return int(i)
+}
+
+// bytes reads a length and that many bytes (a copy: the model keeps it).
+func (d *modelReader) bytes() []byte {
+	n := d.count()
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	out := slices.Clone(d.buf[:n])
+	d.buf = d.buf[n:]
+	return out
 }
 
 func (d *modelReader) str() string {

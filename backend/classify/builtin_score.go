@@ -39,24 +39,23 @@ import (
 // choice and are skipped (so are terms only deleted topics or rejections
 // know).
 //
-// Calibration: naive Bayes adds the evidence of every word as if each were
+// Confidence: naive Bayes adds the evidence of every word as if each were
 // independent, so raw scores grow with the length of a text far faster
-// than the certainty they stand for. The confidence that topic k applies is
-// a logistic function of the score per √(counted terms), confidence(): a
-// Platt scaling, z = (κ + κ_new·novelty)·score/√L + bias, where novelty is
-// 1 before the first example and falls towards 0 as examples accumulate
-// (scores made of topic names alone deserve less trust than scores made of
-// the user's documents). The three constants were fitted on the validation
-// split by minimising the log-loss of "topic k applies" over every
-// (document, topic) pair at 0, 1, 5, 10 and 20 examples per topic
-// (TestBuiltinTune). They are constants, not learned per user: a person's
-// own decisions are too few and too skewed to fit a calibration on, and the
-// model must unlearn exactly. Each topic gets its own probability (they
-// need not sum to 1), which is what multi-label output needs.
+// than the certainty they stand for. The evidence of its own for topic k
+// is a logistic function of the score per √(counted terms), confidence():
+// z = (κ + κ_new·novelty)·score/√L + bias, where novelty is 1 before the
+// first example and falls towards 0 as examples accumulate (scores made of
+// topic names alone deserve less trust than scores made of the user's
+// documents). rawConfidences combines it with the competition between the
+// topics and with whether this person's documents carry one topic or
+// several; its constants are a prior fitted on the validation splits of
+// both test corpora (TestBuiltinFitPrior). The person's own decisions,
+// checked held out as they come, then correct it (builtin_calibrate.go),
+// so that the confidence shown is a probability for this library.
 //
-// The threshold (0.2) is where a topic becomes worth showing as a
-// suggestion; applying a topic without asking is the caller's own, higher
-// threshold.
+// The threshold (0.2) is where a topic becomes worth returning; the
+// library shows it from 0.3 and applies it without asking only by
+// AutoApply's stricter rule (classify.go).
 
 // Classify sorts text into the given topics. Topics the model learned that
 // are not given (deleted topics) are ignored. It abstains (returns no
@@ -72,9 +71,10 @@ func (b *Builtin) Classify(ctx context.Context, text string, topics []Topic) (Re
 	if len(topics) == 0 {
 		return res, nil
 	}
-	for k, c := range b.confidences(text, topics) {
+	conf, examples := b.confidencesAndExamples(text, topics)
+	for k, c := range conf {
 		if c >= b.p.threshold {
-			res.Topics = append(res.Topics, Match{TopicID: topics[k].ID, Name: topics[k].Name, Confidence: c})
+			res.Topics = append(res.Topics, Match{TopicID: topics[k].ID, Name: topics[k].Name, Confidence: c, Examples: examples[k]})
 		}
 	}
 	SortMatches(res.Topics)
@@ -84,25 +84,83 @@ func (b *Builtin) Classify(ctx context.Context, text string, topics []Topic) (Re
 // confidences returns, for each topic, the probability that it applies to
 // text (all 0 when the text has no term any topic knows).
 func (b *Builtin) confidences(text string, topics []Topic) []float64 {
+	conf, _ := b.confidencesAndExamples(text, topics)
+	return conf
+}
+
+// confidencesAndExamples is confidences and, for each topic, how many
+// documents filed under it the model learned from.
+func (b *Builtin) confidencesAndExamples(text string, topics []Topic) ([]float64, []int) {
 	counts := termCounts(text) // outside the lock: the slow part
 	seeds := b.seedsFor(topics)
 
 	b.mu.RLock()
 	sc := b.scoreLocked(counts, topics, seeds)
+	multi := b.multiShareLocked()
+	cal := b.cal.fit(b.p.calWeight)
+	examples := make([]int, len(topics))
+	for k, t := range topics {
+		if i, ok := b.topicIdx[t.ID]; ok {
+			examples[k] = int(b.topics[i].docs)
+		}
+	}
 	b.mu.RUnlock()
 
-	conf := make([]float64, len(topics))
 	if sc.length == 0 {
+		return make([]float64, len(topics)), examples
+	}
+	conf := b.p.rawConfidences(sc, multi)
+	for k, c := range conf {
+		conf[k] = cal.apply(c)
+	}
+	return conf, examples
+}
+
+// rawConfidences turns scores into a first probability per topic, before
+// the person's own checks correct it (builtin_calibrate.go).
+//
+// Two questions are asked of the scores. Is there evidence of its own for
+// topic k? That is q_k, a logistic function of k's score alone (see the
+// top of this file). Which topic is it, if it has one? That is s_k, a
+// softmax over the topics' scores: the topics compete. A document's first
+// topic is the one it would have if it had only one, a_k = s_k·max_j q_j;
+// another topic applies only when the document has several (the chance m
+// this person's documents do, multiShareLocked) and that topic has
+// evidence of its own: c_k = a_k + (1 − a_k)·m·q_k. So in a library of
+// single-topic documents the runner-up stays a suggestion however well
+// it scores on its own, and in a library of multi-topic documents a
+// second topic with strong evidence rises with the first.
+func (p params) rawConfidences(sc topicScores, multi float64) []float64 {
+	K := len(sc.score)
+	conf := make([]float64, K)
+	if sc.length == 0 || K == 0 {
 		return conf
 	}
+	norm := math.Sqrt(sc.length)
+	q := make([]float64, K)
+	qmax := 0.0
+	zmax := math.Inf(-1)
 	for k, s := range sc.score {
-		conf[k] = b.p.confidence(s, sc.length, sc.novelty)
+		q[k] = p.confidence(s, sc.length, sc.novelty)
+		qmax = max(qmax, q[k])
+		zmax = max(zmax, s/norm)
+	}
+	tau := p.tau + p.tauNew*sc.novelty
+	sum := 0.0
+	for k, s := range sc.score {
+		conf[k] = math.Exp(tau * (s/norm - zmax))
+		sum += conf[k]
+	}
+	for k := range conf {
+		a := conf[k] / sum * qmax
+		conf[k] = clamp01(a + (1-a)*multi*q[k])
 	}
 	return conf
 }
 
 // confidence maps a topic's score for a text of length counted terms to
-// the probability that the topic applies (see the top of this file).
+// the probability that the topic has evidence of its own (see the top of
+// this file).
 func (p params) confidence(score, length, novelty float64) float64 {
 	z := (p.kappa+p.kappaNew*novelty)*score/math.Sqrt(length) + p.bias
 	return clamp01(1 / (1 + math.Exp(-z)))

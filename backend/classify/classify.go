@@ -36,6 +36,43 @@ type Match struct {
 	TopicID    string  `json:"topic_id"`
 	Name       string  `json:"name"`
 	Confidence float64 `json:"confidence"`
+	// Examples is how many documents the person filed under the topic
+	// that the builtin classifier learned from (0 from LLM providers).
+	Examples int `json:"-"`
+}
+
+// Automatic application. A topic applied wrongly is worse than none: the
+// person stops looking. The builtin classifier's confidence is a
+// calibrated probability (builtin_calibrate.go), so applying every topic
+// at or above a threshold of 0.8 would apply one wrong topic in five to
+// ten. Applying without asking needs more than being likely:
+//
+//   - the chance that the topic is wrong must be at most a quarter of
+//     what the threshold allows (at the default 0.8: a confidence of at
+//     least 0.95), and
+//   - the person must have filed at least MinAutoApplyExamples documents
+//     under the topic: names, descriptions and a handful of examples give
+//     useful suggestions, but not yet a record to trust.
+//
+// Everything else shown is a suggestion the person confirms. LLM
+// providers report confidences of their own, which are applied at the
+// threshold as they are.
+const (
+	// AutoApplyMargin divides the share of wrong topics the threshold
+	// allows, for the builtin classifier.
+	AutoApplyMargin = 4
+	// MinAutoApplyExamples is how many documents a topic needs before
+	// the builtin classifier applies it without asking.
+	MinAutoApplyExamples = 10
+)
+
+// AutoApply reports whether a topic a classifier returned is applied
+// without asking, at the person's threshold (see above).
+func AutoApply(res Result, m Match, threshold float64) bool {
+	if res.Provider != ProviderBuiltin {
+		return m.Confidence >= threshold
+	}
+	return m.Confidence >= 1-(1-threshold)/AutoApplyMargin && m.Examples >= MinAutoApplyExamples
 }
 
 // NewTopic is a topic the classifier proposes when none of the user's fits.
@@ -77,6 +114,11 @@ type Example struct {
 	Text       string
 	Topics     []string // topic IDs
 	Rejected   []string // topic IDs
+	// Among are the person's topics when they decided (optional). Given
+	// them, the builtin classifier first checks what it would have said
+	// about the document without having learned it, and calibrates its
+	// confidences on that (see builtin_calibrate.go).
+	Among []Topic
 }
 
 // Learner is a classifier that learns from a person's choices at once.

@@ -77,8 +77,10 @@ func (l *Library) classifierFor(ctx context.Context, s Settings) (classify.Class
 }
 
 // ClassifyDocument runs the configured classifier over an extracted
-// document (jobs.Classifier): topics at or above the auto-apply threshold
-// are applied, others down to minSuggestion become suggestions. A provider
+// document (jobs.Classifier): topics the classifier is sure enough of at
+// the auto-apply threshold are applied (classify.AutoApply: the builtin
+// classifier asks for more than the threshold), others down to
+// minSuggestion become suggestions. A provider
 // failure a person must fix (a wrong key) leaves the document ready with
 // the reason as its note; a temporary one is retried, a few times.
 func (l *Library) ClassifyDocument(ctx context.Context, job store.Job, doc store.Document) (*store.ClassificationOutcome, *string, error) {
@@ -136,7 +138,7 @@ func (l *Library) ClassifyDocument(ctx context.Context, job store.Job, doc store
 	for _, m := range res.Topics {
 		link := store.TopicLink{TopicID: m.TopicID, Source: store.SourceClassifier, Confidence: m.Confidence}
 		switch {
-		case m.Confidence >= s.AutoApplyThreshold:
+		case classify.AutoApply(res, m, s.AutoApplyThreshold):
 			out.Applied = append(out.Applied, link)
 		case m.Confidence >= minSuggestion:
 			out.Suggested = append(out.Suggested, link)

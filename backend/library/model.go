@@ -29,6 +29,10 @@ type modelStore interface {
 	TrainingExamples(ctx context.Context, q store.TrainingQuery, fn func(store.TrainingExample) error) error
 	ClassifierModel(ctx context.Context, userID, name string) (store.ClassifierModel, error)
 	SaveClassifierModel(ctx context.Context, m store.ClassifierModel) error
+	// Topics are the topics a decision was made among: the classifier
+	// checks what it would have said before it learns a decision, to
+	// calibrate its confidence (classify.Example.Among).
+	Topics(ctx context.Context, userID string) ([]store.Topic, error)
 }
 
 // modelKeeper keeps one user's builtin classifier model over its life: it
@@ -101,8 +105,12 @@ func (k *modelKeeper) load(ctx context.Context) (*classify.Builtin, error) {
 // usable, and the next load rebuilds it again.
 func (k *modelKeeper) rebuildLocked(ctx context.Context) (*classify.Builtin, error) {
 	b := classify.NewBuiltin()
-	err := k.store.TrainingExamples(ctx, store.TrainingQuery{UserID: k.userID, WithText: true}, func(ex store.TrainingExample) error {
-		b.Learn(classify.Example{DocumentID: ex.DocumentID, Text: ex.Text, Topics: ex.Topics, Rejected: ex.Rejected})
+	among, err := k.topics(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild the classifier: %w", err)
+	}
+	err = k.store.TrainingExamples(ctx, store.TrainingQuery{UserID: k.userID, WithText: true}, func(ex store.TrainingExample) error {
+		b.Learn(classify.Example{DocumentID: ex.DocumentID, Text: ex.Text, Topics: ex.Topics, Rejected: ex.Rejected, Among: among})
 		return nil
 	})
 	if err != nil {
@@ -220,9 +228,27 @@ func (k *modelKeeper) learn(ctx context.Context, documentID string) {
 	case len(ex.Topics) == 0 && len(ex.Rejected) == 0:
 		b.Forget(documentID)
 	default:
-		b.Learn(classify.Example{DocumentID: ex.DocumentID, Text: ex.Text, Topics: ex.Topics, Rejected: ex.Rejected})
+		among, err := k.topics(ctx)
+		if err != nil {
+			// Learned without a held-out check: the decision still counts.
+			k.log.Warn("read the topics to check the classifier against", "err", err)
+		}
+		b.Learn(classify.Example{DocumentID: ex.DocumentID, Text: ex.Text, Topics: ex.Topics, Rejected: ex.Rejected, Among: among})
 	}
 	k.scheduleSave()
+}
+
+// topics returns the person's topics as the classifier sees them.
+func (k *modelKeeper) topics(ctx context.Context) ([]classify.Topic, error) {
+	ts, err := k.store.Topics(ctx, k.userID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]classify.Topic, len(ts))
+	for i, t := range ts {
+		out[i] = classify.Topic{ID: t.ID, Name: t.Name, Description: t.Description}
+	}
+	return out, nil
 }
 
 // forget unlearns a deleted document.

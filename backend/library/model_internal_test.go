@@ -10,6 +10,7 @@ import (
 
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/classify"
+	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/internal/teststores"
 )
@@ -333,6 +334,68 @@ func TestModelFlushesPendingLearningOnClose(t *testing.T) {
 		clock.Advance(time.Minute)
 		if n, _ := seen.count(); n != 2 {
 			t.Errorf("%d saves a minute after Close, want no more", n)
+		}
+	})
+}
+
+// The person's decisions are checked held out before the model learns
+// them, whether learned one by one or rebuilt from the database: the
+// keeper gives the classifier the topics they were made among.
+func TestModelChecksDecisionsHeldOut(t *testing.T) {
+	modelProfiles(t, func(t *testing.T, st store.Store, bs blob.Store) {
+		ctx := context.Background()
+		lib, _ := openOver(t, st, bs, newFakeClock())
+		defer lib.Close()
+		// The real pipeline extracts the texts the decisions are about.
+		pool, err := lib.Workers(ctx, jobs.Options{Poll: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- pool.Run(runCtx) }()
+		defer func() {
+			cancel()
+			<-done
+		}()
+		a := importNote(t, lib, "a.txt", "Gardening: sow the tomato seeds in compost, water the gardening beds.")
+		b := importNote(t, lib, "b.txt", "Cooking: simmer the tomato sauce, cooking it slowly with garlic.")
+		c := importNote(t, lib, "c.txt", "Gardening in winter: prune the apple tree, mulch the beds.")
+		for _, id := range []string{a, b, c} {
+			deadline := time.Now().Add(60 * time.Second)
+			for {
+				d, err := lib.Document(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.Status == store.StatusReady {
+					break
+				}
+				if d.Status == store.StatusFailed || time.Now().After(deadline) {
+					t.Fatalf("%s: %s %s, want ready", id, d.Status, d.Error)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		decide(t, lib, a, "Gardening")
+		decide(t, lib, b, "Cooking")
+		decide(t, lib, c, "Gardening")
+		m, err := lib.model.load(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live := m.Checks()
+		if live == 0 {
+			t.Fatal("three decisions learned, no held-out check made")
+		}
+		lib.model.mu.Lock()
+		rebuilt, err := lib.model.rebuildLocked(ctx)
+		lib.model.mu.Unlock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rebuilt.Checks() == 0 {
+			t.Errorf("rebuilt from the database: no held-out check made (%d when learned one by one)", live)
 		}
 	})
 }
