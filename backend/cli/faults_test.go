@@ -219,7 +219,6 @@ func openLibrary(t *testing.T, vars map[string]string, data string) (*library.Li
 	return lib, cfg
 }
 
-// openBlobs opens the library's object store directly, to list it.
 // openStore opens the metadata store of cfg beside the library's, to read
 // what only the rows say (object keys).
 func openStore(t *testing.T, cfg config.Config) store.Store {
@@ -240,6 +239,7 @@ func openStore(t *testing.T, cfg config.Config) store.Store {
 	return st
 }
 
+// openBlobs opens the library's object store directly, to list it.
 func openBlobs(t *testing.T, cfg config.Config) blob.Store {
 	t.Helper()
 	var bs blob.Store
