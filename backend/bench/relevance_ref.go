@@ -162,8 +162,9 @@ type refQuery struct {
 	parts []refPart
 }
 
-// compiled part: term ids to match in sequence, or the set of terms a
-// prefix covers; ok is false when a word has no term (nothing matches).
+// refMatcher is a compiled refPart: the term ids to match in sequence,
+// or the set of terms a prefix covers; ok is false when a word has no
+// term (nothing matches).
 type refMatcher struct {
 	seq    []int32
 	prefix map[int32]bool
@@ -422,7 +423,11 @@ func (ix *refIndex) tsRank(q refQuery, ms []refMatcher, fs [3][]int32, seq []int
 	slices.SortFunc(ops, func(a, b operand) int { return strings.Compare(a.key, b.key) })
 	and := len(q.parts) > 1 || len(q.parts[0].words) > 1
 	if !and || len(ops) < 2 {
-		return tsRankOr(ops2entries(len(ops), func(i int) [][]tsPos { return ops[i].entries }))
+		entries := make([][][]tsPos, len(ops))
+		for i, op := range ops {
+			entries[i] = op.entries
+		}
+		return tsRankOr(entries)
 	}
 	res := float32(-1)
 	pos := make([][]tsPos, len(ops))
@@ -459,15 +464,6 @@ func (ix *refIndex) tsRank(q refQuery, ms []refMatcher, fs [3][]int32, seq []int
 		res = 1e-20
 	}
 	return res
-}
-
-// ops2entries lists n operands' entries.
-func ops2entries(n int, get func(i int) [][]tsPos) [][][]tsPos {
-	out := make([][][]tsPos, n)
-	for i := range n {
-		out[i] = get(i)
-	}
-	return out
 }
 
 // tsRankOr is calc_rank_or: per entry, the sum of its weights over

@@ -52,6 +52,8 @@ func runRelevance(ctx context.Context, h *harness, profile string) error {
 	}
 	rng := rand.New(rand.NewPCG(17, 17))
 	prefixes := prefixCandidates(rng, s.corpus.Vocab)
+	// names maps a file name back to its document, for reading the API's
+	// hits; the reference fills it as it reads the documents.
 	names := make(map[string]int, n)
 	doc := func(i int) refDoc {
 		name := fmt.Sprintf("%s-%06d.txt", s.corpus.Batch, i)
@@ -77,14 +79,14 @@ func runRelevance(ctx context.Context, h *harness, profile string) error {
 	}
 	byKind := map[string][]outcome{}
 	var (
-		all       []outcome
-		refTime   time.Duration
-		misses    []string
-		minNDCG   = 1.0
-		apiTimes  []time.Duration
-		cpu0, _   = procCPU(srv.pid())
-		tolerance = scoreTolerance(profile)
+		all      []outcome
+		refTime  time.Duration
+		misses   []string
+		minNDCG  = 1.0
+		apiTimes []time.Duration
 	)
+	tolerance := scoreTolerance(profile)
+	cpu0, _ := procCPU(srv.pid())
 	for _, q := range queries {
 		t0 := time.Now()
 		got, err := apiTop(ctx, srv, client, q.q, relevanceTop, names)
@@ -122,6 +124,9 @@ func runRelevance(ctx context.Context, h *harness, profile string) error {
 	pct, ndcg := share(all)
 	var kinds []string
 	for _, k := range relevanceQueries {
+		if len(byKind[k.kind]) == 0 {
+			continue // the corpus had none to offer (a small --quick library)
+		}
 		p, _ := share(byKind[k.kind])
 		kinds = append(kinds, fmt.Sprintf("%s %.0f%%", k.kind, p))
 	}
