@@ -66,6 +66,7 @@ func scenarios() []scenario {
 		{"ingest", "upload → searchable through docsift serve, 1 and 4 clients", both, runIngest},
 		{"ocr", "page images (scans) upload → searchable; full mode only", both, runOCR},
 		{"search", "search top 50 with snippets at 10k and 100k vs the raw index", both, runSearch},
+		{"relevance", "best match top 10 vs an exhaustive ranking, 200 queries at 100k; zebra", both, runRelevance},
 		{"list", "listing pages and topic counts at 100k", both, runList},
 		{"start", "serve cold start to first 200 at 100k; idle RSS", both, runStart},
 		{"drop", "drop folder rename → listed; burst", both, runDrop},
