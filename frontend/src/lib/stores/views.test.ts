@@ -71,4 +71,21 @@ describe('ViewsStore', () => {
     await vi.advanceTimersByTimeAsync(REFRESH_DELAY_MS);
     expect(server.to('GET', '/api/views')).toHaveLength(2);
   });
+
+  it('waits longer between counts when counting is slow', async () => {
+    vi.useFakeTimers();
+    let clock = 0;
+    const slow = new ViewsStore(createApi({}, fakeDeps(server)), () => clock);
+    server.on('GET /api/views', () => {
+      clock += 2000; // the server took 2 s to count
+      return { body: [view('Tax')] };
+    });
+    await slow.load();
+    slow.refreshSoon();
+    await vi.advanceTimersByTimeAsync(7999);
+    expect(server.to('GET', '/api/views')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.to('GET', '/api/views')).toHaveLength(2);
+    slow.stop();
+  });
 });
