@@ -150,6 +150,29 @@ func TestSavedViews(t *testing.T) {
 			t.Errorf("view whose topic was deleted = %+v, %v; want a count of 0", v, err)
 		}
 
+		// A stored query this version cannot read (written by another
+		// version's parser) is the view's problem, not the listing's.
+		raw, err := e.store.View(ctx, best.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw.Query = `"unclosed`
+		if err := e.store.UpdateView(ctx, &raw); err != nil {
+			t.Fatal(err)
+		}
+		vs, err = e.lib.Views(ctx)
+		if err != nil {
+			t.Fatalf("Views with an unreadable query: %v", err)
+		}
+		for _, v := range vs {
+			switch {
+			case v.ID == best.ID && (v.Count != nil || !strings.Contains(v.Problem, "quote") || !strings.HasSuffix(v.Problem, ".")):
+				t.Errorf("the unreadable view = %+v; want no count and a sentence about the quote", v)
+			case v.ID != best.ID && (v.Count == nil || v.Problem != ""):
+				t.Errorf("another view lost its count: %+v", v)
+			}
+		}
+
 		if err := e.lib.DeleteView(ctx, inv.ID); err != nil {
 			t.Fatalf("DeleteView: %v", err)
 		}
