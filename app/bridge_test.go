@@ -109,6 +109,22 @@ func TestCallsAsThePageMakesThem(t *testing.T) {
 	topic := wantKeys("CreateTopic", ok("CreateTopic", `{"name":"Bills","color":""}`), "id", "name", "color")
 	tid, _ := json.Marshal(topic["id"])
 	wantKeys("UpdateTopic", ok("UpdateTopic", string(tid), `{"description":"Gas and power"}`), "description")
+	view := wantKeys("CreateView", ok("CreateView", `{"name":"Hello","query":"hello","sort":"","filter":{"topic":`+string(tid)+`}}`),
+		"id", "name", "query", "sort", "filter", "count", "count_is_estimate")
+	if view["filter"].(map[string]any)["topic"] != topic["id"] {
+		t.Fatalf("CreateView answered %v", view)
+	}
+	vid, _ := json.Marshal(view["id"])
+	wantKeys("UpdateView", ok("UpdateView", string(vid), `{"name":"Greetings","filter":{}}`), "name", "count")
+	if got := ok("ListViews"); !strings.Contains(got, `"name":"Greetings","query":"hello"`) || !strings.Contains(got, `"count":1`) {
+		t.Fatalf("ListViews answered %s", got)
+	}
+	if _, err := invoke(t, a, "CreateView", `{"name":"greetings","query":"x","sort":"","filter":{}}`); err == nil || !strings.Contains(err.Error(), "already called") {
+		t.Fatalf("CreateView of a used name = %v", err)
+	}
+	if _, err := invoke(t, a, "DeleteView", string(vid)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := invoke(t, a, "DeleteFolder", string(fid), `true`); err != nil {
 		t.Fatal(err)
 	}

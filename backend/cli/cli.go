@@ -92,6 +92,7 @@ func commands() []command {
 		exportCommand(),
 		importExportCommand(),
 		topicsCommand(),
+		viewsCommand(),
 		watchCommand(),
 		workerCommand(),
 		serveCommand(),

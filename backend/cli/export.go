@@ -43,8 +43,8 @@ func runExport(ctx context.Context, r *runner, o any, args []string) int {
 		enc.SetIndent("", "  ")
 		enc.Encode(rep)
 	} else {
-		fmt.Fprintf(r.env.Stdout, "exported %d documents (%s), %d topics, %d folders to %s; failed %d\n",
-			rep.Documents, humanSize(rep.Bytes), rep.Topics, rep.Folders, display(rep.Dir), len(rep.Failed))
+		fmt.Fprintf(r.env.Stdout, "exported %d documents (%s), %d topics, %d folders, %d views to %s; failed %d\n",
+			rep.Documents, humanSize(rep.Bytes), rep.Topics, rep.Folders, rep.Views, display(rep.Dir), len(rep.Failed))
 		for _, f := range rep.Failed {
 			fmt.Fprintf(r.env.Stdout, "  failed: %s %s: %s\n", f.ID, display(f.Filename), f.Error)
 		}
@@ -92,8 +92,8 @@ func runImportExport(ctx context.Context, r *runner, o any, args []string) int {
 		enc.SetIndent("", "  ")
 		enc.Encode(rep)
 	} else {
-		fmt.Fprintf(r.env.Stdout, "restored %d documents (%s), duplicates %d, already present %d, failed %d; created %d topics, %d folders\n",
-			rep.Restored, humanSize(rep.Bytes), len(rep.Duplicates), rep.AlreadyPresent, len(rep.Failed), rep.Topics, rep.Folders)
+		fmt.Fprintf(r.env.Stdout, "restored %d documents (%s), duplicates %d, already present %d, failed %d; created %d topics, %d folders, %d views\n",
+			rep.Restored, humanSize(rep.Bytes), len(rep.Duplicates), rep.AlreadyPresent, len(rep.Failed), rep.Topics, rep.Folders, rep.Views)
 		for _, d := range rep.Duplicates {
 			fmt.Fprintf(r.env.Stdout, "  duplicate: %s %s has the same bytes as %s\n", d.ID, display(d.Filename), d.ExistingID)
 		}

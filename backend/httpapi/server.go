@@ -127,6 +127,11 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("PATCH /api/topics/{id}", s.patchTopic)
 	mux.HandleFunc("DELETE /api/topics/{id}", s.deleteTopic)
 
+	mux.HandleFunc("GET /api/views", s.listViews)
+	mux.HandleFunc("POST /api/views", s.createView)
+	mux.HandleFunc("PATCH /api/views/{id}", s.patchView)
+	mux.HandleFunc("DELETE /api/views/{id}", s.deleteView)
+
 	mux.HandleFunc("GET /api/folders", s.listFolders)
 	mux.HandleFunc("POST /api/folders", s.createFolder)
 	mux.HandleFunc("PATCH /api/folders/{id}", s.patchFolder)

@@ -39,6 +39,7 @@ type ExportReport struct {
 	Bytes     int64           `json:"bytes"`
 	Topics    int             `json:"topics"`
 	Folders   int             `json:"folders"`
+	Views     int             `json:"views"`
 	Failed    []ExportFailure `json:"failed"`
 }
 
@@ -68,6 +69,10 @@ func (m *Maintainer) Export(ctx context.Context, dir string, opt ExportOptions) 
 	if err != nil {
 		return ExportReport{}, err
 	}
+	views, err := m.store.Views(ctx, m.user.ID)
+	if err != nil {
+		return ExportReport{}, fmt.Errorf("export: %w", err)
+	}
 	docs, err := m.allDocuments(ctx)
 	if err != nil {
 		return ExportReport{}, fmt.Errorf("export: %w", err)
@@ -90,7 +95,12 @@ func (m *Maintainer) Export(ctx context.Context, dir string, opt ExportOptions) 
 	var folderPaths map[string]string
 	man.Folders, folderPaths = folderTree(folders)
 
-	rep := ExportReport{Dir: dir, Topics: len(topics), Folders: len(folders), Failed: []ExportFailure{}}
+	for _, v := range views {
+		man.Views = append(man.Views, ManifestView{ID: v.ID, Name: v.Name, Query: v.Query, Sort: v.Sort, TopicID: v.TopicID,
+			FolderID: v.FolderID, Unfiled: v.Unfiled, Inbox: v.Inbox, Status: v.Status, CreatedAt: v.CreatedAt.UTC()})
+	}
+
+	rep := ExportReport{Dir: dir, Topics: len(topics), Folders: len(folders), Views: len(views), Failed: []ExportFailure{}}
 	spaces := map[string]*nameSpace{}
 	made := map[string]bool{}
 	for i, ref := range docs {
@@ -145,7 +155,7 @@ func (m *Maintainer) Export(ctx context.Context, dir string, opt ExportOptions) 
 			man.Topics[i].Directory = d
 		}
 	}
-	man.Counts = ManifestCounts{Documents: rep.Documents, Bytes: rep.Bytes, Topics: len(topics), Folders: len(folders), Failed: len(rep.Failed)}
+	man.Counts = ManifestCounts{Documents: rep.Documents, Bytes: rep.Bytes, Topics: len(topics), Folders: len(folders), Views: len(views), Failed: len(rep.Failed)}
 	for sub := range made {
 		syncDir(filepath.Join(dir, sub))
 	}

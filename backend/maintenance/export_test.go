@@ -26,6 +26,7 @@ type snapshot struct {
 	Documents map[string]docSnap
 	Topics    map[string]store.Topic // CreatedAt and DocumentCount kept
 	Folders   map[string]store.Folder
+	Views     map[string]store.SavedView // UpdatedAt left out: a restore stamps it
 }
 
 type docSnap struct {
@@ -42,7 +43,7 @@ type docSnap struct {
 func takeSnapshot(t *testing.T, e *env) snapshot {
 	t.Helper()
 	ctx := context.Background()
-	s := snapshot{Documents: map[string]docSnap{}, Topics: map[string]store.Topic{}, Folders: map[string]store.Folder{}}
+	s := snapshot{Documents: map[string]docSnap{}, Topics: map[string]store.Topic{}, Folders: map[string]store.Folder{}, Views: map[string]store.SavedView{}}
 	page, err := e.store.Documents(ctx, store.DocumentFilter{UserID: e.user.ID, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +77,14 @@ func takeSnapshot(t *testing.T, e *env) snapshot {
 		f.UserID, f.CreatedAt = "", f.CreatedAt.UTC()
 		s.Folders[f.ID] = f
 	}
+	views, err := e.store.Views(ctx, e.user.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range views {
+		v.UserID, v.CreatedAt, v.UpdatedAt = "", v.CreatedAt.UTC(), time.Time{}
+		s.Views[v.ID] = v
+	}
 	return s
 }
 
@@ -100,6 +109,9 @@ func sameSnapshot(t *testing.T, what string, got, want snapshot) {
 	}
 	if !reflect.DeepEqual(got.Folders, want.Folders) {
 		t.Errorf("%s: folders differ:\n got %+v\nwant %+v", what, got.Folders, want.Folders)
+	}
+	if !reflect.DeepEqual(got.Views, want.Views) {
+		t.Errorf("%s: views differ:\n got %+v\nwant %+v", what, got.Views, want.Views)
 	}
 }
 
@@ -171,7 +183,19 @@ func fillLibrary(t *testing.T, e *env) {
 	if err := e.store.SetDocumentTopics(ctx, ids[4], []store.TopicLink{{TopicID: bank.ID, Source: store.SourceRule, Confidence: 0.5}}); err != nil {
 		t.Fatal(err)
 	}
+	// Saved views: one in a topic, sorted; one in a folder; one plain.
+	for _, in := range []library.ViewInput{
+		{Name: "Tax receipts", Query: `receipt* -draft`, Sort: "oldest", Filter: library.ViewFilter{Topic: &tax.ID}},
+		{Name: "This year", Query: `"annual report" OR invoice`, Filter: library.ViewFilter{Folder: &year.ID}},
+		{Name: "Ready letters", Query: "letter", Sort: "name", Filter: library.ViewFilter{Unfiled: true, Inbox: true, Status: ptr(store.StatusReady)}},
+	} {
+		if _, err := e.lib.CreateView(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func export(t *testing.T, e *env, dir string) (maintenance.ExportReport, maintenance.Manifest) {
 	t.Helper()
@@ -271,7 +295,7 @@ func TestExportRestoreAcrossProfiles(t *testing.T) {
 
 	dir1 := filepath.Join(t.TempDir(), "export")
 	rep, m := export(t, local, dir1)
-	if rep.Documents != len(want.Documents) || rep.Topics != 3 || rep.Folders != 2 {
+	if rep.Documents != len(want.Documents) || rep.Topics != 3 || rep.Folders != 2 || rep.Views != 3 || len(want.Views) != 3 {
 		t.Errorf("export report %+v", rep)
 	}
 	checkExportFolder(t, dir1, m)
@@ -280,7 +304,7 @@ func TestExportRestoreAcrossProfiles(t *testing.T) {
 	}
 
 	r := restore(t, server, dir1, maintenance.RestoreOptions{})
-	if r.Restored != len(want.Documents) || len(r.Failed) != 0 || r.Topics != 3 || r.Folders != 2 || r.Queued != 0 {
+	if r.Restored != len(want.Documents) || len(r.Failed) != 0 || r.Topics != 3 || r.Folders != 2 || r.Views != 3 || r.Queued != 0 {
 		t.Fatalf("restore into server: %+v", r)
 	}
 	sameSnapshot(t, "local → server", takeSnapshot(t, server), want)

@@ -45,6 +45,9 @@ type Manifest struct {
 	Counts  ManifestCounts   `json:"counts"`
 	Topics  []ManifestTopic  `json:"topics"`
 	Folders []ManifestFolder `json:"folders"`
+	// Views are the saved views (named searches); absent in exports
+	// written before views existed.
+	Views []ManifestView `json:"views,omitempty"`
 	// Files lists every exported original with its sidecar, oldest first.
 	Files []ManifestFile `json:"files"`
 	// Failed lists documents that could not be exported, with why.
@@ -64,6 +67,7 @@ type ManifestCounts struct {
 	Bytes     int64 `json:"bytes"`
 	Topics    int   `json:"topics"`
 	Folders   int   `json:"folders"`
+	Views     int   `json:"views"`
 	Failed    int   `json:"failed"`
 }
 
@@ -89,6 +93,22 @@ type ManifestFolder struct {
 	CreatedAt time.Time `json:"created_at"`
 	// Children are never nil, so the JSON shows [] for a leaf.
 	Children []ManifestFolder `json:"children"`
+}
+
+// ManifestView is one saved view: a named search, the filters it runs in
+// (the topic and folder by their ids in this export) and its order ("" is
+// best match).
+type ManifestView struct {
+	ID        string        `json:"id"`
+	Name      string        `json:"name"`
+	Query     string        `json:"query"`
+	Sort      store.Sort    `json:"sort"`
+	TopicID   *string       `json:"topic_id,omitempty"`
+	FolderID  *string       `json:"folder_id,omitempty"`
+	Unfiled   bool          `json:"unfiled,omitempty"`
+	Inbox     bool          `json:"inbox,omitempty"`
+	Status    *store.Status `json:"status,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
 }
 
 // ManifestFile is one exported original.

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -45,9 +46,10 @@ type RestoreReport struct {
 	AlreadyPresent int `json:"already_present"`
 	// Duplicates: the same bytes were in the library under another id.
 	Duplicates []RestoreDuplicate `json:"duplicates"`
-	// Topics and Folders created.
+	// Topics, Folders and Views created.
 	Topics  int `json:"topics"`
 	Folders int `json:"folders"`
+	Views   int `json:"views"`
 	// Failed documents, with why; nothing of them was kept.
 	Failed []RestoreFailure `json:"failed"`
 }
@@ -109,6 +111,9 @@ func (m *Maintainer) ImportExport(ctx context.Context, dir string, opt RestoreOp
 	}
 	folderIDs := map[string]string{}
 	if err := m.restoreFolders(ctx, man.Folders, nil, opt.Merge, folderIDs, &rep); err != nil {
+		return rep, err
+	}
+	if err := m.restoreViews(ctx, man.Views, topicIDs, folderIDs, &rep); err != nil {
 		return rep, err
 	}
 	r := &restorer{m: m, root: root, topics: topicIDs, folders: folderIDs, rep: &rep}
@@ -253,6 +258,67 @@ func (m *Maintainer) restoreFolders(ctx context.Context, folders []ManifestFolde
 		}
 	}
 	return nil
+}
+
+// restoreViews creates the export's saved views with their ids, their
+// topic and folder pointed at the restored ones. A view whose id or name
+// the library already has is kept as the library has it (a resumed
+// restore, or a merge). The query is stored as written: a view whose
+// query this version cannot read says so where it is listed.
+func (m *Maintainer) restoreViews(ctx context.Context, views []ManifestView, topics, folders map[string]string, rep *RestoreReport) error {
+	for _, mv := range views {
+		name, err := naming.ViewName(mv.Name)
+		if err != nil {
+			return invalid.Errorf("the export's view %q cannot be restored: %v", mv.Name, err)
+		}
+		if _, err := uuid.Parse(mv.ID); err != nil {
+			return invalid.Errorf("the export's view %q has an id that is not a UUID", name)
+		}
+		if v, err := m.store.View(ctx, mv.ID); err == nil && v.UserID == m.user.ID {
+			continue
+		}
+		if _, err := m.store.ViewByName(ctx, m.user.ID, name); err == nil {
+			continue
+		}
+		sort := mv.Sort
+		if !sort.Valid() {
+			sort = ""
+		}
+		status := mv.Status
+		if status != nil && !status.Valid() {
+			status = nil
+		}
+		topic, ok1 := restoredRef(mv.TopicID, topics)
+		folder, ok2 := restoredRef(mv.FolderID, folders)
+		if !ok1 || !ok2 {
+			return invalid.Errorf("the export's view %q names a topic or folder whose id is not a UUID", name)
+		}
+		v := store.SavedView{ID: mv.ID, UserID: m.user.ID, Name: name, Query: strings.TrimSpace(mv.Query), Sort: sort,
+			TopicID: topic, FolderID: folder,
+			Unfiled: mv.Unfiled && mv.FolderID == nil, Inbox: mv.Inbox, Status: status, CreatedAt: mv.CreatedAt}
+		if err := m.store.CreateView(ctx, &v); err != nil {
+			return fmt.Errorf("restore view %q: %w", name, err)
+		}
+		rep.Views++
+	}
+	return nil
+}
+
+// restoredRef is the library id of an export's topic or folder id; an id
+// the export does not list is kept (the view then finds nothing there, as
+// it did before). It reports false for an id that is not a UUID, which no
+// topic or folder can have.
+func restoredRef(id *string, ids map[string]string) (*string, bool) {
+	if id == nil {
+		return nil, true
+	}
+	if to, ok := ids[*id]; ok {
+		return &to, true
+	}
+	if _, err := uuid.Parse(*id); err != nil {
+		return nil, false
+	}
+	return id, true
 }
 
 // restorer restores the documents of one export.

@@ -38,7 +38,7 @@ func CheckFolderMove(id string, parent *string, parentOf func(id string) (*strin
 // errBlankName is CheckName's refusal.
 var errBlankName = errors.New("the name is empty")
 
-// CheckName refuses an empty or blank topic or folder name. The library
+// CheckName refuses an empty or blank topic, folder or view name. The library
 // cleans names and says what is wrong in a person's words; this is the
 // store's own guard, the same for every driver.
 func CheckName(name string) error {

@@ -247,6 +247,8 @@ type Store interface {
 	Classifications
 	// Consistency checks for `docsift verify`.
 	Verifier
+	// Saved views (named searches).
+	Views
 
 	// Backend names the driver ("sqlite" or "postgres").
 	Backend() string

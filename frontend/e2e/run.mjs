@@ -2,8 +2,9 @@
 // (build/bin/docsift) on a temporary data directory and drives Debian's
 // headless Chromium through what a person does: upload (file input and a
 // drop), watch documents get processed with thumbnails, create a topic,
-// assign it, filter by it, search, open a document, change settings, and
-// upload a file with a hostile name. Screenshots go to build/e2e/.
+// assign it, filter by it, search (kept in the address), save the search
+// as a view and step Back and Forward, open a document, change settings,
+// and upload a file with a hostile name. Screenshots go to build/e2e/.
 //
 // Fails on any console error, uncaught exception or CSP violation. Exits
 // non-zero on failure. Without Chromium it skips, except under CI=true,
@@ -230,6 +231,58 @@ try {
     check(marked.includes('quarterly'), `the snippet marks ${JSON.stringify(marked)}, not "quarterly"`);
     check((await page.locator('article.card').count()) === 1, 'the search matched more than the report');
     await snap('search-snippet');
+  });
+
+  await step('the search is in the address and survives a reload', async () => {
+    await page.waitForFunction(() => location.hash === '#/search?q=quarterly');
+    await page.reload();
+    await page.getByRole('heading', { name: /Results for “quarterly”/ }).waitFor();
+    check((await page.getByLabel('Search documents').inputValue()) === 'quarterly', 'the search box lost the query');
+    await page.waitForFunction(() => document.querySelectorAll('article.card').length === 1);
+  });
+
+  await step('the syntax help opens next to the search box', async () => {
+    await page.getByRole('button', { name: 'Search syntax' }).click();
+    const help = page.getByRole('dialog', { name: 'How to search' });
+    for (const op of ['"car insurance"', '-draft', '(invoice OR receipt) 2024', 'topic:Tax', 'name:contract', 'date:2024-05']) {
+      await help.getByText(op, { exact: true }).waitFor();
+    }
+    await snap('search-help');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+  });
+
+  await step('save the search as a view; it shows in the sidebar with its count', async () => {
+    await page.getByRole('button', { name: 'Save view' }).click();
+    const form = page.getByRole('form', { name: 'Save this search as a view' });
+    await form.getByLabel('View name').fill('Quarterly reports');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.sidebar').getByRole('button', { name: /^Quarterly reports\s*1$/ }).waitFor();
+    await page.getByText('Saved as “Quarterly reports”').waitFor();
+    await snap('saved-view');
+  });
+
+  await step('a saved view runs its search, the address follows, Back returns', async () => {
+    await page.getByLabel('Search documents').fill('meeting');
+    await page.getByRole('heading', { name: /Results for “meeting”/ }).waitFor();
+    await page.waitForFunction(() => location.hash === '#/search?q=meeting');
+    await card('meeting-notes.txt').waitFor();
+    await page.locator('.sidebar').getByRole('button', { name: /^Quarterly reports/ }).click();
+    await page.getByRole('heading', { name: /Results for “quarterly”/ }).waitFor();
+    await page.waitForFunction(() => location.hash === '#/search?q=quarterly');
+    await card('bakery-report.pdf').waitFor();
+    check(
+      (await page.locator('.sidebar').getByRole('button', { name: /^Quarterly reports/ }).getAttribute('aria-current')) === 'page',
+      'the saved view is not marked as the current one',
+    );
+    await page.goBack();
+    await page.getByRole('heading', { name: /Results for “meeting”/ }).waitFor();
+    await card('meeting-notes.txt').waitFor();
+    check((await page.getByLabel('Search documents').inputValue()) === 'meeting', 'Back did not put the query back in the box');
+    await page.goForward();
+    await page.getByRole('heading', { name: /Results for “quarterly”/ }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('article.card').length === 1);
+    await snap('saved-view-opened');
   });
 
   await step('open the document view', async () => {

@@ -20,6 +20,9 @@ const maxTopicName = 80
 // maxFolderName bounds a folder name (characters).
 const maxFolderName = 120
 
+// MaxViewName bounds a saved view's name (characters).
+const MaxViewName = 80
+
 var colorRe = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 // palette gives new topics a distinct default color, chosen by name.
@@ -88,4 +91,19 @@ func DefaultColor(name string) string {
 	h := fnv.New32a()
 	h.Write([]byte(strings.ToLower(name)))
 	return palette[h.Sum32()%uint32(len(palette))]
+}
+
+// ViewName trims a saved view's name (runs of white space become one
+// space) and checks it is usable.
+func ViewName(raw string) (string, error) {
+	name := strings.Join(strings.Fields(raw), " ")
+	switch {
+	case name == "":
+		return "", invalid.Errorf("a view needs a name")
+	case len([]rune(name)) > MaxViewName:
+		return "", invalid.Errorf("a view's name can be at most %d characters", MaxViewName)
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return "", invalid.Errorf("a view's name cannot contain control characters")
+	}
+	return name, nil
 }

@@ -88,8 +88,14 @@ func TestFutureVersionRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
+	migs, lerr := loadMigrations(migrationFiles)
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	// The version after the last one this binary knows.
+	future := len(migs) + 1
 	db := rawDB(t, path)
-	if _, err := db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (7, '0007_future.sql', 0)`); err != nil {
+	if _, err := db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)`, future, fmt.Sprintf("%04d_future.sql", future)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -102,11 +108,7 @@ func TestFutureVersionRefused(t *testing.T) {
 	if !errors.Is(err, store.ErrTooNew) {
 		t.Errorf("err = %v, want one wrapping store.ErrTooNew", err)
 	}
-	migs, lerr := loadMigrations(migrationFiles)
-	if lerr != nil {
-		t.Fatal(lerr)
-	}
-	want := fmt.Sprintf("database schema version 7 is newer than this Docsift (knows up to %d); upgrade Docsift", len(migs))
+	want := fmt.Sprintf("database schema version %d is newer than this Docsift (knows up to %d); upgrade Docsift", future, len(migs))
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("err = %q, want it to say %q", err, want)
 	}

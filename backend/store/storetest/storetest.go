@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		classificationTests(),
 		verifyTests(),
 		bulkTests(),
+		viewTests(),
 	}
 	for _, group := range groups {
 		for _, st := range group {

@@ -20,6 +20,9 @@ import {
   type Topic,
   type TopicInput,
   type TopicPatch,
+  type SavedView,
+  type ViewInput,
+  type ViewPatch,
   type UploadResult,
 } from './types';
 
@@ -211,6 +214,10 @@ export function createHttpApi(overrides: Partial<HttpDeps> = {}): Api {
     updateTopic: (id, patch: TopicPatch) => call<Topic>('PATCH', `/api/topics/${enc(id)}`, patch),
     deleteTopic: (id) => call<void>('DELETE', `/api/topics/${enc(id)}`),
 
+    listViews: () => call<SavedView[]>('GET', '/api/views'),
+    createView: (input: ViewInput) => call<SavedView>('POST', '/api/views', input),
+    updateView: (id, patch: ViewPatch) => call<SavedView>('PATCH', `/api/views/${enc(id)}`, patch),
+    deleteView: (id) => call<void>('DELETE', `/api/views/${enc(id)}`),
     listFolders: () => call<Folder[]>('GET', '/api/folders'),
     createFolder: (name, parentId) => call<Folder>('POST', '/api/folders', { name, parent_id: parentId }),
     renameFolder: (id, name) => call<Folder>('PATCH', `/api/folders/${enc(id)}`, { name }),

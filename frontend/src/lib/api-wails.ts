@@ -26,6 +26,10 @@
 //   CreateTopic(in TopicInput) (Topic, error)
 //   UpdateTopic(id string, p TopicPatch) (Topic, error)
 //   DeleteTopic(id string) error
+//   ListViews() ([]SavedView, error)
+//   CreateView(in ViewInput) (SavedView, error)
+//   UpdateView(id string, p ViewPatch) (SavedView, error)
+//   DeleteView(id string) error
 //   ListFolders() ([]Folder, error)
 //   CreateFolder(name string, parentID *string) (Folder, error)
 //   UpdateFolder(id string, p FolderPatch) (Folder, error)   {name} here
@@ -63,6 +67,9 @@ import type {
   TopicInput,
   TopicPatch,
   UploadResult,
+  SavedView,
+  ViewInput,
+  ViewPatch,
 } from './types';
 
 /** The bound methods, by name; each returns a promise. */
@@ -165,6 +172,10 @@ export function createWailsApi(win: WailsWindow): Api {
     updateTopic: (id, patch: TopicPatch) => call<Topic>('UpdateTopic', id, patch),
     deleteTopic: (id) => call<void>('DeleteTopic', id),
 
+    listViews: () => call<SavedView[]>('ListViews'),
+    createView: (input: ViewInput) => call<SavedView>('CreateView', input),
+    updateView: (id, patch: ViewPatch) => call<SavedView>('UpdateView', id, patch),
+    deleteView: (id) => call<void>('DeleteView', id),
     listFolders: () => call<Folder[]>('ListFolders'),
     createFolder: (name, parentId) => call<Folder>('CreateFolder', name, parentId),
     renameFolder: (id, name) => call<Folder>('UpdateFolder', id, { name }),

@@ -23,10 +23,13 @@ import type {
   SearchResult,
   ServerEvent,
   Settings,
+  SavedView,
   Topic,
   TopicInput,
   TopicPatch,
   UploadResult,
+  ViewInput,
+  ViewPatch,
 } from './types';
 
 /** Progress of one file's upload, in bytes. */
@@ -103,6 +106,12 @@ export interface Api {
   createTopic(input: TopicInput): Promise<Topic>;
   updateTopic(id: string, patch: TopicPatch): Promise<Topic>;
   deleteTopic(id: string): Promise<void>;
+
+  /** The saved views, each with the number of documents its search finds. */
+  listViews(): Promise<SavedView[]>;
+  createView(input: ViewInput): Promise<SavedView>;
+  updateView(id: string, patch: ViewPatch): Promise<SavedView>;
+  deleteView(id: string): Promise<void>;
 
   listFolders(): Promise<Folder[]>;
   createFolder(name: string, parentId: string | null): Promise<Folder>;

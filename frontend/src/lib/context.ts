@@ -7,17 +7,20 @@ import { ActivityStore } from './stores/activity.svelte';
 import { FoldersStore } from './stores/folders.svelte';
 import { LibraryStore } from './stores/library.svelte';
 import { NoticesStore } from './stores/notices.svelte';
+import type { LibraryState } from './search-url';
 import { Router } from './stores/router.svelte';
 import { observeErrors, SessionStore } from './stores/session.svelte';
 import { SettingsStore } from './stores/settings.svelte';
 import { TopicsStore } from './stores/topics.svelte';
 import { UploadsStore } from './stores/uploads.svelte';
+import { ViewsStore } from './stores/views.svelte';
 
 export interface AppContext {
   api: Api;
   session: SessionStore;
   library: LibraryStore;
   topics: TopicsStore;
+  views: ViewsStore;
   folders: FoldersStore;
   uploads: UploadsStore;
   activity: ActivityStore;
@@ -40,6 +43,7 @@ export function createAppContext(rawApi: Api, win: Window): AppContext {
     session,
     library,
     topics,
+    views: new ViewsStore(api),
     folders: new FoldersStore(api),
     uploads: new UploadsStore(api, {
       onDocument: (_doc, duplicate) => {
@@ -67,6 +71,8 @@ export function startApp(ctx: AppContext): () => void {
     if (events.some((e) => ['document.classified', 'document.updated', 'document.deleted'].includes(e.type))) {
       void ctx.topics.load();
     }
+    // Any change to a document may change what a saved view finds.
+    if (events.length > 0) ctx.views.refreshSoon();
   });
   // The desktop imports dropped or picked files itself and reports them here.
   const stopImports = ctx.activity.onImportFinished((results) => {
@@ -74,6 +80,7 @@ export function startApp(ctx: AppContext): () => void {
     void ctx.library.refreshHead();
   });
   return () => {
+    ctx.views.stop();
     stopImports();
     stopListening();
     stopActivity();
@@ -90,4 +97,18 @@ export function useApp(): AppContext {
   const ctx = getContext<AppContext | undefined>(key);
   if (!ctx) throw new Error('useApp outside of App');
   return ctx;
+}
+
+/**
+ * Shows the library with part of its state changed (another sidebar
+ * choice, order or search); the address follows, so Back returns.
+ */
+export function showLibrary(ctx: Pick<AppContext, 'library' | 'router'>, patch: Partial<LibraryState>, opts?: { replace?: boolean }): void {
+  ctx.router.go({ name: 'library', state: { ...ctx.library.state, ...patch } }, opts);
+}
+
+/** Leaves a view that no longer exists (its topic or folder was deleted). */
+export function leaveDeleted(ctx: Pick<AppContext, 'library' | 'router'>): Promise<void> | void {
+  if (ctx.router.route.name === 'library') return showLibrary(ctx, { view: { kind: 'all' } }, { replace: true });
+  return ctx.library.setView({ kind: 'all' });
 }

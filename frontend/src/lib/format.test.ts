@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normaliseHex, textOn } from './colors';
 import { buildFolderTree, flattenTree } from './folders';
 import { formatSize, hasThumbnail, languageName, previewKind, typeLabel } from './format';
+import { DEFAULT_STATE } from './search-url';
 import { parseHash, routeHash } from './stores/router.svelte';
 import type { Folder } from './types';
 
@@ -59,9 +60,10 @@ describe('folder tree', () => {
 
 describe('routes', () => {
   it('round-trips through the hash', () => {
-    for (const r of [{ name: 'library' }, { name: 'topics' }, { name: 'settings' }, { name: 'document', id: 'a/b c' }] as const) {
+    const library = { name: 'library', state: DEFAULT_STATE } as const;
+    for (const r of [library, { name: 'topics' }, { name: 'settings' }, { name: 'document', id: 'a/b c' }] as const) {
       expect(parseHash(routeHash(r))).toEqual(r);
     }
-    expect(parseHash('#/nonsense')).toEqual({ name: 'library' });
+    expect(parseHash('#/nonsense')).toEqual(library);
   });
 });

@@ -128,6 +128,47 @@ export interface TopicPatch {
   color?: string;
 }
 
+/** The library filters a saved view's search runs in (GET /api/documents's names). */
+export interface ViewFilter {
+  topic?: string;
+  folder?: string;
+  unfiled?: boolean;
+  inbox?: boolean;
+  status?: Status;
+}
+
+/** A saved view: a named search with its filters and order (backend/library/views.go). */
+export interface SavedView {
+  id: string;
+  name: string;
+  query: string;
+  /** "" is best match; otherwise a listing order. */
+  sort: '' | Sort;
+  filter: ViewFilter;
+  created_at: string;
+  updated_at: string;
+  /** Documents the search finds now; null when it cannot run (problem says why). */
+  count: number | null;
+  count_is_estimate: boolean;
+  problem?: string;
+}
+
+/** Creates a saved view. */
+export interface ViewInput {
+  name: string;
+  query: string;
+  sort: '' | Sort;
+  filter: ViewFilter;
+}
+
+/** Changes a saved view; absent fields are kept, filter replaces them all. */
+export interface ViewPatch {
+  name?: string;
+  query?: string;
+  sort?: '' | Sort;
+  filter?: ViewFilter;
+}
+
 /** A node of the folder tree; parent_id null is the top level. */
 export interface Folder {
   id: string;

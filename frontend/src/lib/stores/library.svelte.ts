@@ -5,44 +5,13 @@
 
 import { errorSentence, type Api } from '../api';
 import { highlightSegments, type Segment } from '../highlight';
+import { sameState, sameView, viewFilter, type LibraryState, type View } from '../search-url';
 import type { DocumentDetail, DocumentSummary, ListQuery, Sort } from '../types';
 
-/** What the sidebar selected. */
-export type View =
-  | { kind: 'all' }
-  | { kind: 'inbox' }
-  | { kind: 'failed' }
-  | { kind: 'unfiled' }
-  | { kind: 'topic'; id: string }
-  | { kind: 'folder'; id: string };
+export { sameView, viewFilter, type View } from '../search-url';
 
 /** Documents per request. */
 export const PAGE_SIZE = 100;
-
-/** Two views are the same selection. */
-export function sameView(a: View, b: View): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'topic' || a.kind === 'folder') return a.id === (b as typeof a).id;
-  return true;
-}
-
-/** The API filters of a view. */
-export function viewFilter(v: View): ListQuery {
-  switch (v.kind) {
-    case 'inbox':
-      return { inbox: true };
-    case 'failed':
-      return { status: 'failed' };
-    case 'unfiled':
-      return { unfiled: true };
-    case 'topic':
-      return { topic: v.id };
-    case 'folder':
-      return { folder: v.id };
-    default:
-      return {};
-  }
-}
 
 /** A document without what only the single-document answer carries. */
 export function summaryOf(d: DocumentDetail): DocumentSummary {
@@ -97,6 +66,24 @@ export class LibraryStore {
     // A search is ordered by relevance unless the user picked an order.
     const sort = this.searching && this.sort === 'newest' ? undefined : this.sort;
     return { ...viewFilter(this.view), sort, limit: PAGE_SIZE };
+  }
+
+  /** The search, order and sidebar selection in force (what the address keeps). */
+  get state(): LibraryState {
+    return { view: this.view, q: this.query, sort: this.sort };
+  }
+
+  /**
+   * Shows a state (from the address: a link, Back, a saved view). Does
+   * nothing when it is already shown, so the same address twice loads once.
+   */
+  apply(s: LibraryState): Promise<void> {
+    if (this.loaded && sameState(s, this.state)) return Promise.resolve();
+    if (!sameView(s.view, this.view) || s.q.trim() !== this.query) this.clearSelection();
+    this.view = s.view;
+    this.query = s.q.trim();
+    this.sort = s.sort;
+    return this.reload();
   }
 
   setView(v: View): Promise<void> {

@@ -194,3 +194,27 @@ function topicsOf(body: unknown) {
     confidence: 1,
   }));
 }
+
+describe('LibraryStore.apply', () => {
+  it('loads a state from the address once, and searches by relevance', async () => {
+    const server = new FakeServer();
+    const store = new LibraryStore(createApi({}, fakeDeps(server)));
+    server.reply('GET /api/documents', { documents: [], total: 0 });
+    await store.apply({ view: { kind: 'all' }, q: '', sort: 'newest' });
+    await store.apply({ view: { kind: 'all' }, q: ' ', sort: 'newest' });
+    expect(server.calls).toHaveLength(1);
+
+    server.reply('GET /api/documents', { hits: [], total: 0, total_is_estimate: false });
+    await store.apply({ view: { kind: 'topic', id: 't1' }, q: ' tax ', sort: 'newest' });
+    expect(store.state).toEqual({ view: { kind: 'topic', id: 't1' }, q: 'tax', sort: 'newest' });
+    let last = server.calls.at(-1)!;
+    expect(last.query.get('q')).toBe('tax');
+    expect(last.query.get('topic')).toBe('t1');
+    expect(last.query.get('sort')).toBeNull(); // best match
+
+    await store.apply({ view: { kind: 'topic', id: 't1' }, q: 'tax', sort: 'oldest' });
+    last = server.calls.at(-1)!;
+    expect(last.query.get('sort')).toBe('oldest');
+    expect(server.calls).toHaveLength(3);
+  });
+});
