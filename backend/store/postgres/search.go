@@ -43,7 +43,9 @@ const (
 // Search runs a full-text query over the user's documents' filenames,
 // topic names and extracted text. Hits come by relevance (ts_rank with
 // rankWeights; ties newest first) or, with ByDate, in q.Filter.Sort order;
-// each carries a snippet.
+// each carries a snippet. A query with no text to match (filters only,
+// or only excluded words) lists the matching documents in q.Filter.Sort
+// order, with Rank 0 and the start of the text as the snippet.
 //
 // The work is bounded by what the planner expects the query to match
 // (its estimate from the index statistics, read before running it):
@@ -78,6 +80,8 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 	if !ok {
 		return page, nil // an id that is no UUID, or no word to look for
 	}
+	// A query without text to match lists the filtered documents.
+	byDate := q.ByDate || plan.tq.shape != store.ShapeMatch
 
 	var docs []store.Document
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
@@ -99,14 +103,14 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 
 			exact := expected <= exactLimit
 			var window *time.Time
-			if !exact && !q.ByDate {
+			if !exact && !byDate {
 				w, err := searchWindow(ctx, tx, plan, expected, userDocs, offset+limit)
 				if err != nil {
 					return err
 				}
 				window = w
 			}
-			total, err := s.searchPage(ctx, tx, plan, q.ByDate, exact, window, limit, offset, &page, &docs)
+			total, err := s.searchPage(ctx, tx, plan, byDate, exact, window, limit, offset, &page, &docs)
 			if err != nil {
 				return err
 			}
