@@ -45,7 +45,7 @@ func TestParse(t *testing.T) {
 		{`topic:"Health Insurance" tag:Tax -folder:Old`, `topic:"Health Insurance" topic:Tax -folder:Old`},
 		{"topic:Tax after:2024-01-01", "topic:Tax after:2024-01-01"},
 		{"-(topic:Tax)", "-topic:Tax"},
-		{"smile :)", "", /* an error, see TestParseErrors */},
+		{"smile :)", "" /* an error, see TestParseErrors */},
 	}
 	for _, c := range cases {
 		if c.want == "" {
