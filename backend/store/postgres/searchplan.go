@@ -62,7 +62,7 @@ func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool,
 		cond := "EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = s.document_id AND dt.topic_id = ANY (" + arg(uuids) + "::uuid[]))"
 		if not {
 			cond = "NOT " + cond
-		} else if len(uuids) == 1 {
+		} else if len(uuids) == 1 && tq.shape == store.ShapeMatch {
 			// The topic's name is in the vector of every document linked
 			// to it: the index intersects the query with it first (a
 			// common word in a small topic then reads a fraction of the
