@@ -20,9 +20,9 @@ type searchOpts struct {
 
 func searchCommand() command {
 	return command{
-		name:    "search",
-		args:    "QUERY...",
-		summary: `Search names, text and topics: words, "a phrase", pre*, -not, a OR b, (groups), name:, text:, topic:, folder:, type:, after:, before:, date:.`,
+		name:       "search",
+		args:       "QUERY...",
+		summary:    `Search names, text and topics: words, "a phrase", pre*, -not, a OR b, (groups), name:, text:, topic:, folder:, type:, after:, before:, date:.`,
 		help:       library.SearchHelp,
 		queryWords: true,
 		flags: func(fs *flag.FlagSet) any {
