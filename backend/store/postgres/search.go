@@ -131,9 +131,14 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 					return err
 				}
 				page.Total = n
-			case expected <= 2*exactLimit:
+			case len(page.Hits) > 0 && len(page.Hits) < limit:
+				// A short page is the last one: the matches end on it.
+				page.Total = offset + len(page.Hits)
+			case expected <= 2*exactLimit || plan.tq.shape != store.ShapeMatch:
 				// Near the limit an estimate may be on the wrong side of
-				// it: count, up to the limit.
+				// it: count, up to the limit. Without a text query the
+				// planner's estimate comes from generic selectivities
+				// (starts_with, NOT …), too rough to show: count too.
 				n, err := countMatches(ctx, tx, plan)
 				if err != nil {
 					return err
