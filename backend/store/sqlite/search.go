@@ -142,7 +142,10 @@ func filterCond(f store.SearchFilter) (cond string, args []any, ok bool) {
 			return "", nil, f.Not // in none of no topics: every document
 		}
 		if f.Kind == store.FilterTopic {
-			cond = "EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = sr.document_id AND dt.topic_id IN (" + in(f.IDs) + "))"
+			// An IN list, not EXISTS per row: SQLite builds the topic's
+			// documents once (from document_topics_topic) and probes it,
+			// or drives the search from it when it is the narrower side.
+			cond = "sr.document_id IN (SELECT dt.document_id FROM document_topics dt WHERE dt.topic_id IN (" + in(f.IDs) + "))"
 		} else {
 			cond = "coalesce(sr.folder_id IN (" + in(f.IDs) + "), 0)"
 		}

@@ -27,9 +27,27 @@ func (sq searchQuery) datePage(ctx context.Context, tx *sql.Tx, everyDocIsUsers 
 	}
 	// The unary + keeps SQLite from driving the walk from the matches.
 	wargs := append([]any{sq.list.f.UserID}, sq.args...)
-	matches := ""
+	// Date bounds on the walked index itself let a date-ordered walk
+	// start at the first document in range instead of stepping to it.
+	var bounds string
+	if sq.list.sort == store.SortNewest || sq.list.sort == store.SortOldest || sq.list.sort == "" {
+		for _, f := range sq.q.AllFilters() {
+			if f.Kind != store.FilterCreated || f.Not {
+				continue
+			}
+			if f.From != nil {
+				bounds += ` AND d.created_at >= ?`
+				wargs = append(wargs, f.From.UnixMicro())
+			}
+			if f.To != nil {
+				bounds += ` AND d.created_at < ?`
+				wargs = append(wargs, f.To.UnixMicro())
+			}
+		}
+	}
+	matches := bounds
 	if sq.match != "" {
-		matches = ` AND +sr.seq IN (SELECT rowid FROM search WHERE search MATCH ?)`
+		matches += ` AND +sr.seq IN (SELECT rowid FROM search WHERE search MATCH ?)`
 		wargs = append(wargs, sq.match)
 	}
 	walk := `SELECT sr.seq FROM documents d INDEXED BY ` + sortIndex(sq.list.sort) + `
