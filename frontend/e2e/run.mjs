@@ -232,6 +232,14 @@ try {
     await snap('search-snippet');
   });
 
+  await step('a search for a topic that does not exist says so', async () => {
+    await page.getByLabel('Search documents').fill('quarterly topic:Nope');
+    await page.getByRole('status').filter({ hasText: 'There is no topic named "Nope", so nothing matches.' }).waitFor();
+    check((await page.locator('article.card').count()) === 0, 'an unknown topic still matched documents');
+    await page.getByLabel('Search documents').fill('quarterly');
+    await card('bakery-report.pdf').waitFor();
+  });
+
   await step('open the document view', async () => {
     await card('bakery-report.pdf').getByRole('link').click();
     await page.getByRole('heading', { name: 'bakery-report.pdf', level: 1 }).waitFor();
