@@ -134,11 +134,12 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 			case len(page.Hits) > 0 && len(page.Hits) < limit:
 				// A short page is the last one: the matches end on it.
 				page.Total = offset + len(page.Hits)
-			case expected <= 2*exactLimit || plan.tq.shape != store.ShapeMatch:
+			case expected <= 2*exactLimit || plan.tq.shape != store.ShapeMatch || plan.tq.weighted:
 				// Near the limit an estimate may be on the wrong side of
 				// it: count, up to the limit. Without a text query the
 				// planner's estimate comes from generic selectivities
-				// (starts_with, NOT …), too rough to show: count too.
+				// (starts_with, NOT …), and with name: or text: it counts
+				// the word in any field: too rough to show, count too.
 				n, err := countMatches(ctx, tx, plan)
 				if err != nil {
 					return err

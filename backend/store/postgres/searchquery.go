@@ -22,6 +22,10 @@ type tsQuery struct {
 	shape store.Shape
 	// match is the query's text tree.
 	match string
+	// weighted says some term is scoped to a field: the index cannot
+	// tell weights apart, so the planner's estimate counts every
+	// document with the word anywhere.
+	weighted bool
 	// highlight is any positive term that may be in the text, for
 	// snippets (excluded words and name: terms are not highlighted); ""
 	// when there is none.
@@ -68,6 +72,7 @@ func buildTSQuery(q store.SearchQuery, arg func(v any) string) (tq tsQuery, ok b
 		return tsQuery{}, false, err
 	}
 	tq = tsQuery{shape: shape, match: match}
+	e.Terms(func(t store.SearchTerm, _ bool) { tq.weighted = tq.weighted || t.Field != store.FieldAny })
 	if shape == store.ShapeMatch && len(positives) > 0 {
 		tq.highlight = "(" + strings.Join(positives, " || ") + ")"
 	}
