@@ -159,7 +159,7 @@ clean:
 
 # Fuzz targets of every parser the project owns (package:Target): the
 # config file, the search query, the extractors, the API's request decoding.
-FUZZ_TARGETS := backend/config:FuzzParseFile backend/library:FuzzParseQuery \
+FUZZ_TARGETS := backend/config:FuzzParseFile backend/query:FuzzParse \
 	backend/extract:FuzzRTF backend/extract:FuzzHTML backend/extract:FuzzOOXML \
 	backend/extract:FuzzText backend/extract:FuzzDOC backend/extract:FuzzImageHeader backend/httpapi:FuzzAPIRequest \
 	backend/store/sqlite/internal/fts:FuzzHighlight

@@ -63,6 +63,11 @@ type command struct {
 	name    string
 	args    string // usage after the name
 	summary string
+	// help, when set, is printed after the flags by --help.
+	help string
+	// queryWords: an argument that looks like a flag the command does not
+	// have (-draft, -type:pdf) is a word of the arguments instead.
+	queryWords bool
 	// flags registers the command's own flags; may be nil.
 	flags func(fs *flag.FlagSet) any
 	// run executes with an opened library.
@@ -152,8 +157,15 @@ func Main(ctx context.Context, args []string, env Env) int {
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: docsift %s [flags] %s\n\n%s\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
 		fs.PrintDefaults()
+		if cmd.help != "" {
+			fmt.Fprintf(fs.Output(), "\n%s\n", cmd.help)
+		}
 	}
-	positional, err := parseInterleaved(fs, args[1:])
+	parse := parseInterleaved
+	if cmd.queryWords {
+		parse = parseQueryWords
+	}
+	positional, err := parse(fs, args[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK

@@ -13,20 +13,24 @@ import (
 
 type searchOpts struct {
 	limit  *int
+	offset *int
 	byDate *bool
 	json   *bool
 }
 
 func searchCommand() command {
 	return command{
-		name:    "search",
-		args:    "QUERY...",
-		summary: `Search names, text and topics: words, "a phrase", pre*, -not, a OR b, topic:, folder:, type:, before:, after:.`,
+		name:       "search",
+		args:       "QUERY...",
+		summary:    `Search names, text and topics: words, "a phrase", pre*, -not, a OR b, (groups), name:, text:, topic:, folder:, type:, after:, before:, date:.`,
+		help:       library.SearchHelp,
+		queryWords: true,
 		flags: func(fs *flag.FlagSet) any {
 			return &searchOpts{
-				limit:  fs.Int("limit", 20, "hits to show"),
+				limit:  fs.Int("limit", 20, fmt.Sprintf("hits to show (at most %d at a time; --offset for more)", library.MaxSearchLimit)),
+				offset: fs.Int("offset", 0, "skip this many hits (the next page)"),
 				byDate: fs.Bool("by-date", false, "newest first instead of best match first"),
-				json:   fs.Bool("json", false, "print a JSON array of hits"),
+				json:   fs.Bool("json", false, "print a JSON array of hits (notices go to stderr)"),
 			}
 		},
 		run: runSearch,
@@ -48,10 +52,19 @@ func runSearch(ctx context.Context, r *runner, o any, args []string) int {
 		return ExitUsage
 	}
 	res, err := r.lib.Search(ctx, strings.Join(args, " "), library.SearchOptions{
-		Filter: library.Filter{Limit: *opts.limit, Sort: store.SortNewest}, ByDate: *opts.byDate,
+		Filter: library.Filter{Limit: *opts.limit, Offset: *opts.offset, Sort: store.SortNewest}, ByDate: *opts.byDate,
 	})
 	if err != nil {
 		return r.fail(err)
+	}
+	// Notices (a topic that does not exist, a capped page) go to stderr,
+	// so that --json output stays an array of hits.
+	if res.CappedAt > 0 {
+		fmt.Fprintf(r.env.Stderr, "docsift search: showing at most %d hits at a time; use --offset %d for the next ones, or narrow the search\n",
+			res.CappedAt, *opts.offset+res.CappedAt)
+	}
+	if notice := searchNotice(res); notice != "" {
+		fmt.Fprintf(r.env.Stderr, "docsift search: %s\n", notice)
 	}
 	if *opts.json {
 		rows := make([]searchRow, 0, len(res.Hits))
@@ -74,6 +87,51 @@ func runSearch(ctx context.Context, r *runner, o any, args []string) int {
 		fmt.Fprintf(r.env.Stdout, "\n%s  %s\n  %s\n", h.Document.ID, display(h.Document.Filename), markTerminal(h.Snippet, h.Highlights, r.env.Terminal))
 	}
 	return ExitOK
+}
+
+// parseQueryWords is parseInterleaved for a command whose arguments are
+// a search: -draft and -type:pdf exclude, so an argument that starts with
+// - but names none of fs's flags is a word of the query.
+func parseQueryWords(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for len(args) > 0 {
+		k := 0
+		for ; k < len(args); k++ {
+			a := args[k]
+			if a == "--" {
+				k = len(args)
+				break
+			}
+			name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if len(a) > 1 && a[0] == '-' && fs.Lookup(name) == nil && !isHelp(a) {
+				break
+			}
+		}
+		words, err := parseInterleaved(fs, args[:k])
+		if err != nil {
+			return nil, err
+		}
+		positional = append(positional, words...)
+		if k == len(args) {
+			break
+		}
+		positional = append(positional, args[k])
+		args = args[k+1:]
+	}
+	return positional, nil
+}
+
+// searchNotice is res.Notice without the sentence about capping, which
+// the CLI says in its own words (with --offset).
+func searchNotice(res library.SearchResult) string {
+	if res.CappedAt == 0 {
+		return res.Notice
+	}
+	_, rest, ok := strings.Cut(res.Notice, "next page.")
+	if !ok {
+		return res.Notice
+	}
+	return strings.TrimSpace(rest)
 }
 
 // markTerminal shows highlights in bold on a terminal and with [brackets]

@@ -261,7 +261,7 @@ func checkViewQuery(raw string) (string, error) {
 	case len(q) > MaxViewQuery:
 		return "", invalidf("a view's search can be at most %d characters", MaxViewQuery)
 	}
-	if _, err := ParseQuery(q); err != nil {
+	if _, err := parseQuery(q); err != nil {
 		return "", err
 	}
 	return q, nil

@@ -23,6 +23,8 @@ type SearchTerm struct {
 	Phrase bool
 	// Prefix: the (single) word is a prefix ("invo*" finds "invoice").
 	Prefix bool
+	// Field says where the term must match (FieldAny: anywhere).
+	Field SearchField
 }
 
 // SearchQuery is a parsed full-text query plus the library filters.
@@ -35,6 +37,14 @@ type SearchQuery struct {
 	Must [][]SearchTerm
 	// Not: no term may match.
 	Not []SearchTerm
+	// Text, when set, is the text part as a tree, and Must and Not are
+	// ignored. See SearchExpr for its shape, and TextCondition for how a
+	// driver reads it. With no text at all (Text nil, Must and Not
+	// empty) the query lists the documents that pass the filters, in
+	// the order of Filter.Sort, as ByDate does.
+	Text *SearchExpr
+	// Filters must all hold (see AllFilters for the fields below).
+	Filters []SearchFilter
 	// ContentTypePrefix keeps documents whose content type starts with it
 	// ("application/pdf", "image/").
 	ContentTypePrefix string

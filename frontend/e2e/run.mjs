@@ -244,7 +244,7 @@ try {
   await step('the syntax help opens next to the search box', async () => {
     await page.getByRole('button', { name: 'Search syntax' }).click();
     const help = page.getByRole('dialog', { name: 'How to search' });
-    for (const op of ['"car insurance"', '-draft', '(invoice OR receipt) 2024', 'topic:Tax', 'name:contract', 'date:2024-05']) {
+    for (const op of ['"late fee"', 'invoice -draft', '(invoice OR receipt) 2024', 'topic:Tax', 'name:report', 'date:2024']) {
       await help.getByText(op, { exact: true }).waitFor();
     }
     await snap('search-help');
@@ -283,6 +283,14 @@ try {
     await page.getByRole('heading', { name: /Results for “quarterly”/ }).waitFor();
     await page.waitForFunction(() => document.querySelectorAll('article.card').length === 1);
     await snap('saved-view-opened');
+  });
+
+  await step('a search for a topic that does not exist says so', async () => {
+    await page.getByLabel('Search documents').fill('quarterly topic:Nope');
+    await page.getByRole('status').filter({ hasText: 'There is no topic named "Nope", so nothing matches.' }).waitFor();
+    check((await page.locator('article.card').count()) === 0, 'an unknown topic still matched documents');
+    await page.getByLabel('Search documents').fill('quarterly');
+    await card('bakery-report.pdf').waitFor();
   });
 
   await step('open the document view', async () => {

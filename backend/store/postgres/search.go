@@ -43,7 +43,9 @@ const (
 // Search runs a full-text query over the user's documents' filenames,
 // topic names and extracted text. Hits come by relevance (ts_rank with
 // rankWeights; ties newest first) or, with ByDate, in q.Filter.Sort order;
-// each carries a snippet.
+// each carries a snippet. A query with no text to match (filters only,
+// or only excluded words) lists the matching documents in q.Filter.Sort
+// order, with Rank 0 and the start of the text as the snippet.
 //
 // The work is bounded by what the planner expects the query to match
 // (its estimate from the index statistics, read before running it):
@@ -78,6 +80,8 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 	if !ok {
 		return page, nil // an id that is no UUID, or no word to look for
 	}
+	// A query without text to match lists the filtered documents.
+	byDate := q.ByDate || plan.tq.shape != store.ShapeMatch
 
 	var docs []store.Document
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
@@ -99,14 +103,14 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 
 			exact := expected <= exactLimit
 			var window *time.Time
-			if !exact && !q.ByDate {
+			if !exact && !byDate {
 				w, err := searchWindow(ctx, tx, plan, expected, userDocs, offset+limit)
 				if err != nil {
 					return err
 				}
 				window = w
 			}
-			total, err := s.searchPage(ctx, tx, plan, q.ByDate, exact, window, limit, offset, &page, &docs)
+			total, err := s.searchPage(ctx, tx, plan, byDate, exact, window, limit, offset, &page, &docs)
 			if err != nil {
 				return err
 			}
@@ -127,9 +131,15 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 					return err
 				}
 				page.Total = n
-			case expected <= 2*exactLimit:
+			case len(page.Hits) > 0 && len(page.Hits) < limit:
+				// A short page is the last one: the matches end on it.
+				page.Total = offset + len(page.Hits)
+			case expected <= 2*exactLimit || plan.tq.shape != store.ShapeMatch || plan.tq.weighted:
 				// Near the limit an estimate may be on the wrong side of
-				// it: count, up to the limit.
+				// it: count, up to the limit. Without a text query the
+				// planner's estimate comes from generic selectivities
+				// (starts_with, NOT …), and with name: or text: it counts
+				// the word in any field: too rough to show, count too.
 				n, err := countMatches(ctx, tx, plan)
 				if err != nil {
 					return err

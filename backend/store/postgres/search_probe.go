@@ -21,7 +21,7 @@ func (s *Store) ProbeIndex(ctx context.Context, q store.SearchQuery, limit int) 
 		return "$" + strconv.Itoa(len(args))
 	}
 	tq, ok, err := buildTSQuery(store.SearchQuery{Must: q.Must}, arg)
-	if err != nil || !ok {
+	if err != nil || !ok || tq.shape != store.ShapeMatch {
 		return 0, wrap(op, err)
 	}
 	sqlText := `SELECT d.id, ts_headline('` + tsConfig + `', docsift_snippet_source(d.extracted_text, p.q), p.q)

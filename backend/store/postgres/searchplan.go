@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -41,24 +42,40 @@ func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool,
 		return plan, false, err
 	}
 	plan.tq = tq
-	plan.where = []string{"s.user_id = $1", "s.search @@ " + tq.match}
+	plan.where = []string{"s.user_id = $1"}
 	plan.userArgs = []any{user}
 	userWhere := []string{"s.user_id = $1"}
 	joinDocs := false
-	if f.TopicID != nil {
-		topic, ok := parseID(*f.TopicID)
-		if !ok {
-			return plan, false, nil
+	// narrow is what the index is asked besides the query: the names of
+	// the topics every hit is linked to.
+	var narrow []string
+	topicFilter := func(ids []string, not bool) bool {
+		var uuids []string
+		for _, id := range ids {
+			if u, ok := parseID(id); ok {
+				uuids = append(uuids, u)
+			}
 		}
-		t := arg(topic)
-		// The topic's name is in the vector of every document linked to
-		// it: the index intersects the query with it first (a common word
-		// in a small topic then reads a fraction of the rows), and the
-		// link itself is checked exactly. A name without lexemes (only
-		// stop words) adds nothing: q && '' is q.
-		plan.where[1] = "s.search @@ (" + tq.match + " && coalesce((SELECT phraseto_tsquery('docsift', docsift_search_words(t.name))" +
-			" FROM topics t WHERE t.id = " + t + "), ''::tsquery))"
-		plan.where = append(plan.where, "EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = s.document_id AND dt.topic_id = "+t+")")
+		if len(uuids) == 0 {
+			return not // linked to none of no topics: every document
+		}
+		cond := "EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = s.document_id AND dt.topic_id = ANY (" + arg(uuids) + "::uuid[]))"
+		if not {
+			cond = "NOT " + cond
+		} else if len(uuids) == 1 && tq.shape == store.ShapeMatch {
+			// The topic's name is in the vector of every document linked
+			// to it: the index intersects the query with it first (a
+			// common word in a small topic then reads a fraction of the
+			// rows), and the link itself is checked exactly. A name
+			// without lexemes (only stop words) adds nothing: q && '' is q.
+			narrow = append(narrow, "coalesce((SELECT phraseto_tsquery('docsift', docsift_search_words(t.name))"+
+				" FROM topics t WHERE t.id = "+arg(uuids[0])+"), ''::tsquery)")
+		}
+		plan.where = append(plan.where, cond)
+		return true
+	}
+	if f.TopicID != nil && !topicFilter([]string{*f.TopicID}, false) {
+		return plan, false, nil
 	}
 	if f.FolderID != nil {
 		folder, ok := parseID(*f.FolderID)
@@ -80,24 +97,81 @@ func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool,
 		joinDocs = true
 		plan.where = append(plan.where, inboxCond)
 	}
-	if q.ContentTypePrefix != "" {
-		joinDocs = true
-		plan.where = append(plan.where, "starts_with(d.content_type, "+arg(q.ContentTypePrefix)+")")
+	for _, flt := range q.AllFilters() {
+		switch flt.Kind {
+		case store.FilterTopic:
+			if !topicFilter(flt.IDs, flt.Not) {
+				return plan, false, nil
+			}
+		case store.FilterFolder:
+			var uuids []string
+			for _, id := range flt.IDs {
+				if u, ok := parseID(id); ok {
+					uuids = append(uuids, u)
+				}
+			}
+			if len(uuids) == 0 {
+				if !flt.Not {
+					return plan, false, nil
+				}
+				continue
+			}
+			joinDocs = true
+			cond := "d.folder_id = ANY (" + arg(uuids) + "::uuid[])"
+			if flt.Not {
+				cond = "(d.folder_id IS NULL OR NOT " + cond + ")"
+			}
+			plan.where = append(plan.where, cond)
+		case store.FilterType:
+			joinDocs = true
+			cond := "starts_with(d.content_type, " + arg(flt.TypePrefix) + ")"
+			if flt.Not {
+				cond = "NOT " + cond
+			}
+			plan.where = append(plan.where, cond)
+		case store.FilterCreated:
+			var parts []string
+			if flt.From != nil {
+				parts = append(parts, "s.created_at >= "+arg(flt.From.UTC()))
+			}
+			if flt.To != nil {
+				parts = append(parts, "s.created_at < "+arg(flt.To.UTC()))
+			}
+			switch {
+			case len(parts) == 0 && flt.Not:
+				return plan, false, nil
+			case len(parts) == 0:
+			case flt.Not:
+				plan.where = append(plan.where, "NOT ("+strings.Join(parts, " AND ")+")")
+			default:
+				plan.where = append(plan.where, parts...)
+				if flt.From != nil {
+					plan.userArgs = append(plan.userArgs, flt.From.UTC())
+					userWhere = append(userWhere, "s.created_at >= $"+strconv.Itoa(len(plan.userArgs)))
+				}
+				if flt.To != nil {
+					plan.userArgs = append(plan.userArgs, flt.To.UTC())
+					userWhere = append(userWhere, "s.created_at < $"+strconv.Itoa(len(plan.userArgs)))
+				}
+			}
+		default:
+			return plan, false, fmt.Errorf("unknown filter kind %d", flt.Kind)
+		}
 	}
-	if q.After != nil {
-		plan.where = append(plan.where, "s.created_at >= "+arg(q.After.UTC()))
-		plan.userArgs = append(plan.userArgs, q.After.UTC())
-		userWhere = append(userWhere, "s.created_at >= $"+strconv.Itoa(len(plan.userArgs)))
-	}
-	if q.Before != nil {
-		plan.where = append(plan.where, "s.created_at < "+arg(q.Before.UTC()))
-		plan.userArgs = append(plan.userArgs, q.Before.UTC())
-		userWhere = append(userWhere, "s.created_at < $"+strconv.Itoa(len(plan.userArgs)))
+	switch tq.shape {
+	case store.ShapeMatch:
+		m := tq.match
+		if len(narrow) > 0 {
+			m = "(" + m + " && " + strings.Join(narrow, " && ") + ")"
+		}
+		plan.where = append(plan.where, "s.search @@ "+m)
+	case store.ShapeExclude:
+		plan.where = append(plan.where, "NOT (s.search @@ "+tq.match+")")
 	}
 	plan.userWhere = strings.Join(userWhere, " AND ")
 
 	switch {
-	case !q.ByDate:
+	case !q.ByDate && tq.shape == store.ShapeMatch:
 		plan.key, plan.order = "s.created_at", "rank DESC, k DESC, document_id DESC"
 		plan.outer = "h.rank DESC, d.created_at DESC, d.id DESC"
 	case sort == store.SortOldest:
@@ -133,7 +207,10 @@ func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool,
 // disk). Date order without a count needs no fence: it may walk the date
 // index and stop after the page.
 func (p searchPlan) pageSQL(where []string, byDate, counted bool, limit, offset int) string {
-	rank := "ts_rank(" + rankWeights + ", s.search, " + p.tq.match + ")"
+	rank := "0::real" // listed, not ranked
+	if p.tq.shape == store.ShapeMatch {
+		rank = "ts_rank(" + rankWeights + ", s.search, " + p.tq.match + ")"
+	}
 	cols := "s.document_id, " + p.key + " AS k"
 	outerRank := "h.rank"
 	outerJoin := " JOIN documents d ON d.id = h.document_id"
@@ -155,8 +232,13 @@ func (p searchPlan) pageSQL(where []string, byDate, counted bool, limit, offset 
 	default:
 		inner = matches
 	}
-	snippet := "ts_headline('" + tsConfig + "', docsift_snippet_source(d.extracted_text, " + p.tq.highlight + "), " +
-		p.tq.highlight + ", " + quoteLiteral(headlineOptions) + ")"
+	// With nothing to highlight, the snippet is the start of the text:
+	// ' ' is a query no parsed word can match.
+	snippet := "ts_headline('" + tsConfig + "', left(d.extracted_text, 800), $$' '$$::tsquery, " + quoteLiteral(headlineOptions) + ")"
+	if p.tq.highlight != "" {
+		snippet = "ts_headline('" + tsConfig + "', docsift_snippet_source(d.extracted_text, " + p.tq.highlight + "), " +
+			p.tq.highlight + ", " + quoteLiteral(headlineOptions) + ")"
+	}
 	return "SELECT " + documentColumns + ", " + outerRank + ", " + snippet + outerCols +
 		" FROM (" + inner + " ORDER BY " + p.order +
 		" LIMIT " + strconv.Itoa(limit) + " OFFSET " + strconv.Itoa(offset) + ") h" +

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -8,63 +9,108 @@ import (
 	"github.com/docsift/docsift/backend/store/sqlite/internal/fts"
 )
 
-// matchExpr renders the terms of q as an FTS5 query. Every piece of text
+// matchExpr renders the text of q as an FTS5 query. Every piece of text
 // becomes an FTS5 string ("…", with " doubled), so that nothing a person
 // types — quotes, *, ^, :, -, parentheses, NEAR, AND, OR, NOT — is read
 // as query syntax: the tokenizer splits the string into words, and several
-// words in one string are a phrase. The operators come only from the
-// structure of q: groups are ANDed, the terms of a group ORed, Not terms
-// removed with NOT.
+// words in one string are a phrase. The operators and column filters come
+// only from the structure of q's tree (store.SearchExpr).
 //
-// A term with nothing to search for (no letter or digit) is left out; ok
-// is false when no Must group is left, and the query matches nothing.
-func matchExpr(q store.SearchQuery) (expr string, ok bool) {
-	var groups []string
-	for _, g := range q.Must {
-		var alts []string
-		for _, t := range g {
-			if s, ok := termExpr(t); ok {
-				alts = append(alts, s)
+// shape says how the expression is used: ShapeMatch, the documents that
+// match it; ShapeExclude, those that do not (FTS5 has no NOT without
+// something to take it from, so that is a NOT IN over its matches);
+// ShapeAll, no text condition; ShapeNone, nothing can match.
+func matchExpr(q store.SearchQuery) (shape store.Shape, expr string, err error) {
+	shape, e := q.TextCondition(func(t store.SearchTerm) bool {
+		strs, _ := termStrings(t)
+		return len(strs) > 0
+	})
+	if shape != store.ShapeMatch && shape != store.ShapeExclude {
+		return shape, "", nil
+	}
+	expr, err = renderExpr(e)
+	return shape, expr, err
+}
+
+// renderExpr renders a positive expression: an And's Not args become
+// one NOT (…) after its positive ones.
+func renderExpr(e store.SearchExpr) (string, error) {
+	switch e.Op {
+	case store.OpTerm:
+		s, ok := termExpr(e.Term)
+		if !ok {
+			return "", fmt.Errorf("a term with nothing to search for reached the query")
+		}
+		return s, nil
+	case store.OpOr:
+		alts := make([]string, 0, len(e.Args))
+		for _, a := range e.Args {
+			if a.Op == store.OpNot {
+				return "", fmt.Errorf("an excluded term cannot be one of the choices of OR")
+			}
+			s, err := renderExpr(a)
+			if err != nil {
+				return "", err
+			}
+			alts = append(alts, s)
+		}
+		return "(" + strings.Join(alts, " OR ") + ")", nil
+	case store.OpAnd:
+		var pos, neg []string
+		for _, a := range e.Args {
+			x := a
+			if a.Op == store.OpNot {
+				x = a.Args[0]
+			}
+			s, err := renderExpr(x)
+			if err != nil {
+				return "", err
+			}
+			if a.Op == store.OpNot {
+				neg = append(neg, s)
+			} else {
+				pos = append(pos, s)
 			}
 		}
-		if len(alts) > 0 {
-			groups = append(groups, "("+strings.Join(alts, " OR ")+")")
+		if len(pos) == 0 {
+			return "", fmt.Errorf("a group of excluded terms only cannot be matched")
 		}
-	}
-	if len(groups) == 0 {
-		return "", false
-	}
-	expr = strings.Join(groups, " AND ")
-	var nots []string
-	for _, t := range q.Not {
-		if s, ok := termExpr(t); ok {
-			nots = append(nots, s)
+		expr := "(" + strings.Join(pos, " AND ") + ")"
+		if len(neg) > 0 {
+			expr = "(" + expr + " NOT (" + strings.Join(neg, " OR ") + "))"
 		}
+		return expr, nil
 	}
-	if len(nots) > 0 {
-		expr = "(" + expr + ") NOT (" + strings.Join(nots, " OR ") + ")"
-	}
-	return expr, true
+	return "", fmt.Errorf("an excluded term needs something to be excluded from")
 }
 
 // termExpr renders one term: a phrase as one string, a prefix as a string
 // followed by *, and several words that are not a phrase as each word
-// ANDed.
+// ANDed; a term scoped to a field gets that column's filter.
 func termExpr(t store.SearchTerm) (string, bool) {
 	strs, prefix := termStrings(t)
+	var expr string
 	switch {
 	case len(strs) == 0:
 		return "", false
 	case prefix:
-		return ftsString(strs[0]) + "*", true
+		expr = ftsString(strs[0]) + "*"
 	case len(strs) == 1:
-		return ftsString(strs[0]), true
+		expr = ftsString(strs[0])
+	default:
+		quoted := make([]string, len(strs))
+		for i, s := range strs {
+			quoted[i] = ftsString(s)
+		}
+		expr = "(" + strings.Join(quoted, " AND ") + ")"
 	}
-	quoted := make([]string, len(strs))
-	for i, s := range strs {
-		quoted[i] = ftsString(s)
+	switch t.Field {
+	case store.FieldName:
+		return "(name : " + expr + ")", true
+	case store.FieldText:
+		return "(body : " + expr + ")", true
 	}
-	return "(" + strings.Join(quoted, " AND ") + ")", true
+	return expr, true
 }
 
 // termStrings returns the strings FTS5 is asked for a term: the whole text
@@ -87,20 +133,29 @@ func termStrings(t store.SearchTerm) (strs []string, prefix bool) {
 }
 
 // highlightPhrases returns the phrases of q that highlight marks in a
-// hit's text: every string of its Must terms (Not terms are never in a
-// hit, and a topic filter's phrase is in the topics column).
+// hit's text: every string of its terms that are not excluded and may
+// match the text (excluded terms are never in a hit, name: terms are in
+// the name column, and a topic filter's phrase is in the topics column).
 func highlightPhrases(q store.SearchQuery) []fts.Phrase {
 	var phrases []fts.Phrase
-	for _, g := range q.Must {
-		for _, t := range g {
-			strs, prefix := termStrings(t)
-			for _, s := range strs {
-				if p, ok := fts.NewPhrase(s, prefix); ok {
-					phrases = append(phrases, p)
-				}
+	shape, e := q.TextCondition(func(t store.SearchTerm) bool {
+		strs, _ := termStrings(t)
+		return len(strs) > 0
+	})
+	if shape != store.ShapeMatch {
+		return nil
+	}
+	e.Terms(func(t store.SearchTerm, negated bool) {
+		if negated || t.Field == store.FieldName {
+			return
+		}
+		strs, prefix := termStrings(t)
+		for _, s := range strs {
+			if p, ok := fts.NewPhrase(s, prefix); ok {
+				phrases = append(phrases, p)
 			}
 		}
-	}
+	})
 	return phrases
 }
 

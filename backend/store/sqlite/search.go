@@ -57,16 +57,19 @@ type searchQuery struct {
 	tune  searchTuning
 	list  listQuery // the validated filter, its paging and order
 	q     store.SearchQuery
-	match string // the FTS5 query
+	match string // the FTS5 query; "" when the text is no MATCH (filters only, or only excluded terms)
 	// conds and args filter the hits by their search_rows row sr (and
 	// the topic links); userOnly says the user is the only filter.
 	conds    []string
 	args     []any
 	userOnly bool
+	// topicNames are the names of the topics every hit must be linked
+	// to, for narrowByTopic.
+	topicIDs []string
 }
 
-// newSearchQuery validates q and builds its query; ok is false when q has
-// nothing to search for.
+// newSearchQuery validates q and builds its query; ok is false when
+// nothing can match.
 func newSearchQuery(q store.SearchQuery, tune searchTuning) (sq searchQuery, ok bool, err error) {
 	f := q.Filter
 	f.Query, f.Cursor = "", ""
@@ -74,16 +77,22 @@ func newSearchQuery(q store.SearchQuery, tune searchTuning) (sq searchQuery, ok 
 	if err != nil {
 		return searchQuery{}, false, err
 	}
-	match, ok := matchExpr(q)
-	if !ok {
-		return searchQuery{}, false, nil
+	shape, match, err := matchExpr(q)
+	if err != nil || shape == store.ShapeNone {
+		return searchQuery{}, false, err
 	}
-	sq = searchQuery{tune: tune, list: list, q: q, match: match}
+	sq = searchQuery{tune: tune, list: list, q: q}
 	add := func(cond string, args ...any) {
 		sq.conds = append(sq.conds, cond)
 		sq.args = append(sq.args, args...)
 	}
 	add("sr.user_id = ?", f.UserID)
+	switch shape {
+	case store.ShapeMatch:
+		sq.match = match
+	case store.ShapeExclude:
+		add("sr.seq NOT IN (SELECT rowid FROM search WHERE search MATCH ?)", match)
+	}
 	if f.FolderID != nil {
 		add("sr.folder_id = ?", *f.FolderID)
 	}
@@ -96,30 +105,96 @@ func newSearchQuery(q store.SearchQuery, tune searchTuning) (sq searchQuery, ok 
 	if f.Inbox {
 		add(inboxCond("sr", "document_id"))
 	}
-	if q.ContentTypePrefix != "" {
-		// substr, not LIKE: '%' and '_' in the prefix are just characters.
-		add("substr(sr.content_type, 1, ?) = ?", len(q.ContentTypePrefix), q.ContentTypePrefix)
-	}
-	if q.After != nil {
-		add("sr.created_at >= ?", q.After.UnixMicro())
-	}
-	if q.Before != nil {
-		add("sr.created_at < ?", q.Before.UnixMicro())
-	}
 	if f.TopicID != nil {
 		add("EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = sr.document_id AND dt.topic_id = ?)",
 			*f.TopicID)
+		sq.topicIDs = append(sq.topicIDs, *f.TopicID)
+	}
+	for _, flt := range q.AllFilters() {
+		cond, args, ok := filterCond(flt)
+		if !ok {
+			return searchQuery{}, false, nil
+		}
+		if cond != "" {
+			add(cond, args...)
+		}
+		if flt.Kind == store.FilterTopic && !flt.Not && len(flt.IDs) == 1 {
+			sq.topicIDs = append(sq.topicIDs, flt.IDs[0])
+		}
 	}
 	sq.userOnly = len(sq.conds) == 1
 	return sq, true, nil
 }
 
-// from returns FROM … WHERE … of the matching rows (search.rowid is a
-// hit's key, sr its search_rows row, d its document when withDoc) and its
+// filterCond is the condition of one filter on the search_rows row sr;
+// cond is "" when the filter holds for every document, ok false when it
+// holds for none.
+func filterCond(f store.SearchFilter) (cond string, args []any, ok bool) {
+	in := func(ids []string) string {
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	}
+	switch f.Kind {
+	case store.FilterTopic, store.FilterFolder:
+		if len(f.IDs) == 0 {
+			return "", nil, f.Not // in none of no topics: every document
+		}
+		if f.Kind == store.FilterTopic {
+			// An IN list, not EXISTS per row: SQLite builds the topic's
+			// documents once (from document_topics_topic) and probes it,
+			// or drives the search from it when it is the narrower side.
+			cond = "sr.document_id IN (SELECT dt.document_id FROM document_topics dt WHERE dt.topic_id IN (" + in(f.IDs) + "))"
+		} else {
+			cond = "coalesce(sr.folder_id IN (" + in(f.IDs) + "), 0)"
+		}
+	case store.FilterType:
+		// substr, not LIKE: '%' and '_' in the prefix are just characters.
+		cond, args = "substr(sr.content_type, 1, ?) = ?", []any{len(f.TypePrefix), f.TypePrefix}
+	case store.FilterCreated:
+		var parts []string
+		if f.From != nil {
+			parts, args = append(parts, "sr.created_at >= ?"), append(args, f.From.UnixMicro())
+		}
+		if f.To != nil {
+			parts, args = append(parts, "sr.created_at < ?"), append(args, f.To.UnixMicro())
+		}
+		if len(parts) == 0 {
+			return "", nil, !f.Not
+		}
+		cond = strings.Join(parts, " AND ")
+	default:
+		return "", nil, false
+	}
+	if f.Not {
+		cond = "NOT (" + cond + ")"
+	}
+	return cond, args, true
+}
+
+// key is the column that keys the matching rows.
+func (sq searchQuery) key() string {
+	if sq.match == "" {
+		return "sr.seq"
+	}
+	return "search.rowid"
+}
+
+// from returns FROM … WHERE … of the matching rows (key() is a hit's
+// key, sr its search_rows row, d its document when withDoc) and its
 // arguments. When every document is the user's and nothing else filters,
 // FTS5 answers alone; otherwise each hit is checked in search_rows. CROSS
-// JOIN keeps FTS5 the outer loop: it is what narrows most.
+// JOIN keeps FTS5 the outer loop: it is what narrows most. Without a
+// MATCH (filters only), the rows are search_rows' alone.
 func (sq searchQuery) from(everyDocIsUsers, withDoc bool) (string, []any) {
+	if sq.match == "" {
+		from := `search_rows sr`
+		if withDoc {
+			from += ` CROSS JOIN documents d ON d.id = sr.document_id`
+		}
+		return from + ` WHERE ` + strings.Join(sq.conds, " AND "), sq.args
+	}
 	if everyDocIsUsers && sq.userOnly && !withDoc {
 		return `search WHERE search MATCH ?`, []any{sq.match}
 	}
@@ -135,7 +210,9 @@ func (sq searchQuery) from(everyDocIsUsers, withDoc bool) (string, []any) {
 // snapshot. Hits come by relevance (larger Rank first; see
 // searchTuning.rankWindow) or, with ByDate, in the order of
 // q.Filter.Sort; each carries its topics, its rank and a snippet of its
-// text. A query with nothing to search for finds nothing.
+// text. A query with no text lists the documents that pass its filters
+// in the order of q.Filter.Sort (Rank 0, the snippet from the start of
+// the text); one whose terms have nothing to search for finds nothing.
 func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPage, error) {
 	sq, ok, err := newSearchQuery(q, s.tune)
 	if err != nil {
@@ -152,22 +229,24 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 			return err
 		}
 		everyDocIsUsers := others == 0
-		if f := q.Filter.TopicID; f != nil {
+		for _, id := range sq.topicIDs {
 			var name string
-			err := tx.QueryRowContext(ctx, `SELECT name FROM topics WHERE id = ?`, *f).Scan(&name)
+			err := tx.QueryRowContext(ctx, `SELECT name FROM topics WHERE id = ?`, id).Scan(&name)
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil // no such topic: nothing is linked to it
 			}
 			if err != nil {
 				return err
 			}
-			sq.match = narrowByTopic(sq.match, name)
+			if sq.match != "" {
+				sq.match = narrowByTopic(sq.match, name)
+			}
 		}
 		var (
 			keys  []int64
 			ranks []float64 // nil: load scores the hits
 		)
-		if q.ByDate {
+		if q.ByDate || sq.match == "" {
 			if page.Total, page.TotalIsEstimate, err = sq.count(ctx, tx, everyDocIsUsers); err != nil {
 				return err
 			}

@@ -22,17 +22,39 @@ func (sq searchQuery) datePage(ctx context.Context, tx *sql.Tx, everyDocIsUsers 
 	paging := []any{sq.list.limit, sq.list.offset}
 	if total <= sq.tune.walkAbove {
 		from, args := sq.from(everyDocIsUsers, true)
-		return queryKeys(ctx, tx, `SELECT search.rowid FROM `+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		return queryKeys(ctx, tx, `SELECT `+sq.key()+` FROM `+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
 			append(append([]any(nil), args...), paging...)...)
 	}
 	// The unary + keeps SQLite from driving the walk from the matches.
+	wargs := append([]any{sq.list.f.UserID}, sq.args...)
+	// Date bounds on the walked index itself let a date-ordered walk
+	// start at the first document in range instead of stepping to it.
+	var bounds string
+	if sq.list.sort == store.SortNewest || sq.list.sort == store.SortOldest || sq.list.sort == "" {
+		for _, f := range sq.q.AllFilters() {
+			if f.Kind != store.FilterCreated || f.Not {
+				continue
+			}
+			if f.From != nil {
+				bounds += ` AND d.created_at >= ?`
+				wargs = append(wargs, f.From.UnixMicro())
+			}
+			if f.To != nil {
+				bounds += ` AND d.created_at < ?`
+				wargs = append(wargs, f.To.UnixMicro())
+			}
+		}
+	}
+	matches := bounds
+	if sq.match != "" {
+		matches += ` AND +sr.seq IN (SELECT rowid FROM search WHERE search MATCH ?)`
+		wargs = append(wargs, sq.match)
+	}
 	walk := `SELECT sr.seq FROM documents d INDEXED BY ` + sortIndex(sq.list.sort) + `
 		CROSS JOIN search_rows sr ON sr.document_id = d.id
-		WHERE d.user_id = ? AND ` + strings.Join(sq.conds, " AND ") + `
-			AND +sr.seq IN (SELECT rowid FROM search WHERE search MATCH ?)
+		WHERE d.user_id = ? AND ` + strings.Join(sq.conds, " AND ") + matches + `
 		ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	wargs := append([]any{sq.list.f.UserID}, sq.args...)
-	return queryKeys(ctx, tx, walk, append(append(wargs, sq.match), paging...)...)
+	return queryKeys(ctx, tx, walk, append(wargs, paging...)...)
 }
 
 // sortIndex names the documents index that yields a sort order.

@@ -37,6 +37,9 @@ func (sq searchQuery) load(ctx context.Context, tx *sql.Tx, keys []int64, ranks 
 		index[k] = i
 	}
 	list := jsonInts(keys)
+	if ranks == nil && sq.match == "" {
+		ranks = make([]float64, len(keys)) // listed, not ranked
+	}
 	if ranks == nil {
 		var err error
 		if ranks, err = sq.rankKeys(ctx, tx, keys, list, index); err != nil {
@@ -114,7 +117,8 @@ func (sq searchQuery) rankKeys(ctx context.Context, tx *sql.Tx, keys []int64, li
 // the query's phrases and cut by excerpt. A text that is not valid UTF-8
 // (where SQLite's decoder and Go's disagree) is marked by FTS5 instead.
 func (sq searchQuery) snippets(ctx context.Context, tx *sql.Tx, hits []store.SearchHit, list string, index map[int64]int) error {
-	h := fts.NewHighlighter(highlightPhrases(sq.q), store.HighlightStart, store.HighlightEnd)
+	phrases := highlightPhrases(sq.q)
+	h := fts.NewHighlighter(phrases, store.HighlightStart, store.HighlightEnd)
 	rows, err := tx.QueryContext(ctx, `SELECT rowid, body FROM search WHERE rowid IN (SELECT value FROM json_each(?))`, list)
 	if err != nil {
 		return err
@@ -128,6 +132,10 @@ func (sq searchQuery) snippets(ctx context.Context, tx *sql.Tx, hits []store.Sea
 		if err := rows.Scan(&key, &body); err != nil {
 			rows.Close()
 			return err
+		}
+		if len(phrases) == 0 { // nothing to mark: the start of the text
+			hits[index[key]].Snippet = excerpt(strings.ToValidUTF8(body, "\uFFFD"))
+			continue
 		}
 		marked, ok := markText(h, body)
 		if !ok {

@@ -15,12 +15,12 @@ var _ store.IndexProbe = (*Store)(nil)
 // limit rows by rowid, the topic (when given) narrowed by its name in the
 // topics column as Search does, without the exact link check.
 func (s *Store) ProbeIndex(ctx context.Context, q store.SearchQuery, limit int) (int, error) {
-	expr, ok := matchExpr(store.SearchQuery{Must: q.Must})
-	if !ok {
-		return 0, nil
+	shape, expr, err := matchExpr(store.SearchQuery{Must: q.Must})
+	if err != nil || shape != store.ShapeMatch {
+		return 0, err
 	}
 	n := 0
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err = s.read(ctx, func(tx *sql.Tx) error {
 		if q.Filter.TopicID != nil {
 			var name string
 			if err := tx.QueryRowContext(ctx, `SELECT name FROM topics WHERE id = ?`, *q.Filter.TopicID).Scan(&name); err != nil {

@@ -16,38 +16,51 @@ import (
 
 func TestMatchExpr(t *testing.T) {
 	w := func(text string) store.SearchTerm { return store.SearchTerm{Text: text} }
+	tree := func(e store.SearchExpr) store.SearchQuery { return store.SearchQuery{Text: &e} }
 	cases := []struct {
 		name string
 		q    store.SearchQuery
 		want string
 	}{
-		{"words", store.SearchQuery{Must: [][]store.SearchTerm{{w("a")}, {w("b")}}}, `("a") AND ("b")`},
+		{"words", store.SearchQuery{Must: [][]store.SearchTerm{{w("a")}, {w("b")}}}, `("a" AND "b")`},
 		{"or", store.SearchQuery{Must: [][]store.SearchTerm{{w("a"), w("b")}}}, `("a" OR "b")`},
 		{"not", store.SearchQuery{Must: [][]store.SearchTerm{{w("a")}}, Not: []store.SearchTerm{w("b"), w("c")}},
-			`(("a")) NOT ("b" OR "c")`},
-		{"phrase", store.SearchQuery{Must: [][]store.SearchTerm{{{Text: "a b", Phrase: true}}}}, `("a b")`},
-		{"prefix", store.SearchQuery{Must: [][]store.SearchTerm{{{Text: "inv", Prefix: true}}}}, `("inv"*)`},
-		{"words in one term", store.SearchQuery{Must: [][]store.SearchTerm{{w("a b")}}}, `(("a" AND "b"))`},
-		{"quotes doubled", store.SearchQuery{Must: [][]store.SearchTerm{{w(`say "hi"`)}}}, `(("say" AND """hi"""))`},
+			`(("a") NOT ("b" OR "c"))`},
+		{"phrase", store.SearchQuery{Must: [][]store.SearchTerm{{{Text: "a b", Phrase: true}}}}, `"a b"`},
+		{"prefix", store.SearchQuery{Must: [][]store.SearchTerm{{{Text: "inv", Prefix: true}}}}, `"inv"*`},
+		{"words in one term", store.SearchQuery{Must: [][]store.SearchTerm{{w("a b")}}}, `("a" AND "b")`},
+		{"quotes doubled", store.SearchQuery{Must: [][]store.SearchTerm{{w(`say "hi"`)}}}, `("say" AND """hi""")`},
 		{"syntax is data", store.SearchQuery{Must: [][]store.SearchTerm{{w(`NEAR(a`)}, {w(`x:y*`)}, {w("-z^")}}},
-			`("NEAR(a") AND ("x:y*") AND ("-z^")`},
-		{"empty terms dropped", store.SearchQuery{Must: [][]store.SearchTerm{{w("*"), w("a")}, {w("--")}},
-			Not: []store.SearchTerm{w(`"`)}}, `("a")`},
-		{"NUL and bad UTF-8", store.SearchQuery{Must: [][]store.SearchTerm{{w("a\x00b\xff")}}}, `(("a" AND "b"))`},
+			`("NEAR(a" AND "x:y*" AND "-z^")`},
+		{"empty terms dropped", store.SearchQuery{Must: [][]store.SearchTerm{{w("*"), w("a")}, {w("b")}},
+			Not: []store.SearchTerm{w(`"`)}}, `("a" AND "b")`},
+		{"NUL and bad UTF-8", store.SearchQuery{Must: [][]store.SearchTerm{{w("a\x00b\xff")}}}, `("a" AND "b")`},
+		{"name scope", tree(store.Term(store.SearchTerm{Text: "inv", Prefix: true, Field: store.FieldName})), `(name : "inv"*)`},
+		{"text scope", tree(store.Term(store.SearchTerm{Text: "a b", Field: store.FieldText})), `(body : ("a" AND "b"))`},
+		{"nested", tree(store.And(store.Or(store.Term(w("a")), store.And(store.Term(w("b")), store.Not(store.Term(w("c"))))),
+			store.Not(store.Or(store.Term(w("d")), store.Term(w("e")))))),
+			`((("a" OR (("b") NOT ("c")))) NOT (("d" OR "e")))`},
+		{"double negation", tree(store.And(store.Term(w("a")), store.Not(store.Not(store.Term(w("b")))))), `("a" AND "b")`},
 	}
 	for _, tc := range cases {
-		got, ok := matchExpr(tc.q)
-		if !ok || got != tc.want {
-			t.Errorf("%s: matchExpr = %s, %v; want %s", tc.name, got, ok, tc.want)
+		shape, got, err := matchExpr(tc.q)
+		if err != nil || shape != store.ShapeMatch || got != tc.want {
+			t.Errorf("%s: matchExpr = %v %s, %v; want %s", tc.name, shape, got, err, tc.want)
 		}
 	}
-	for _, q := range []store.SearchQuery{
-		{},
-		{Must: [][]store.SearchTerm{{w("📄")}, {w(" ")}}},
-		{Not: []store.SearchTerm{w("a")}},
+	for _, c := range []struct {
+		q    store.SearchQuery
+		want store.Shape
+	}{
+		{store.SearchQuery{}, store.ShapeAll},
+		{store.SearchQuery{Must: [][]store.SearchTerm{{w("📄")}, {w(" ")}}}, store.ShapeNone},
+		{store.SearchQuery{Must: [][]store.SearchTerm{{w("a")}, {w("--")}}}, store.ShapeNone},
+		{store.SearchQuery{Not: []store.SearchTerm{w("a")}}, store.ShapeExclude},
+		{store.SearchQuery{Not: []store.SearchTerm{w("--")}}, store.ShapeAll},
+		{tree(store.Not(store.Or(store.Term(w("a")), store.Term(w("b"))))), store.ShapeExclude},
 	} {
-		if got, ok := matchExpr(q); ok {
-			t.Errorf("matchExpr(%v) = %s, want nothing to search", q, got)
+		if shape, got, err := matchExpr(c.q); err != nil || shape != c.want {
+			t.Errorf("matchExpr(%+v) = %v %s %v, want shape %v", c.q, shape, got, err, c.want)
 		}
 	}
 }
@@ -446,7 +459,7 @@ func TestSnippetsMatchFTS5(t *testing.T) {
 		}
 		for _, h := range p.Hits {
 			var marked string
-			match, _ := matchExpr(q)
+			_, match, _ := matchExpr(q)
 			err := s.r.QueryRowContext(ctx, `SELECT highlight(search, 1, ?, ?) FROM search
 				WHERE search MATCH ? AND rowid = (SELECT seq FROM search_rows WHERE document_id = ?)`,
 				store.HighlightStart, store.HighlightEnd, match, h.Document.ID).Scan(&marked)

@@ -20,13 +20,13 @@ func (sq searchQuery) countBelow(ctx context.Context, tx *sql.Tx, everyDocIsUser
 	from, args := sq.from(everyDocIsUsers, false)
 	args = append([]any(nil), args...)
 	if known > 0 {
-		from += ` AND search.rowid < ?`
+		from += ` AND ` + sq.key() + ` < ?`
 		args = append(args, lowest)
 	}
 	var more int
 	var last sql.NullInt64
 	err = tx.QueryRowContext(ctx, `SELECT count(*), min(k) FROM (
-			SELECT search.rowid AS k FROM `+from+` ORDER BY search.rowid DESC LIMIT ?)`,
+			SELECT `+sq.key()+` AS k FROM `+from+` ORDER BY `+sq.key()+` DESC LIMIT ?)`,
 		append(args, max(sq.tune.exactTotalUpTo+1-known, 1))...).Scan(&more, &last)
 	if last.Valid {
 		lowest = last.Int64

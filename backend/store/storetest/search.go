@@ -37,6 +37,7 @@ func searchTests() []subtest {
 		{"Search/HostileText", testSearchHostile},
 		{"Search/CancelledContext", testSearchCancelled},
 		{"Search/IndexProbe", testIndexProbe},
+		{"Search/Operators", testSearchOperators},
 	}
 }
 

@@ -101,6 +101,10 @@ export interface SearchResult {
   hits: SearchHit[];
   total: number;
   total_is_estimate: boolean;
+  /** A sentence to show above the hits (a topic that does not exist, a capped page). */
+  notice?: string;
+  /** The page size a larger limit was cut to. */
+  capped_at?: number;
 }
 
 /** One of the user's categories. */

@@ -41,6 +41,8 @@ export class LibraryStore {
   /** Whether the first page has arrived for the current filters. */
   loaded = $state(false);
   error = $state<string | null>(null);
+  /** The search's notice (e.g. "There is no topic named …"), shown above the hits. */
+  notice = $state('');
   hasMore = $state(false);
   /** Selected document ids. Replaced, never mutated. */
   selected = $state.raw<Set<string>>(new Set());
@@ -122,6 +124,7 @@ export class LibraryStore {
       this.snippets = new Map();
       this.hasMore = false;
       this.total = 0;
+      this.notice = '';
       this.error = errorSentence(err);
     } finally {
       if (gen === this.#generation) this.loading = false;
@@ -150,7 +153,9 @@ export class LibraryStore {
   async #fetch(): Promise<{ documents: DocumentSummary[]; snippets: Map<string, Segment[]> }> {
     const filter = this.#filter();
     if (this.searching) {
+      const first = this.#offset === 0;
       const res = await this.#api.search(this.query, { ...filter, offset: this.#offset });
+      if (first) this.notice = res.notice ?? '';
       this.#offset += res.hits.length;
       this.total = res.total;
       this.totalIsEstimate = res.total_is_estimate;
@@ -160,6 +165,7 @@ export class LibraryStore {
       return { documents: res.hits.map((h) => h.document), snippets };
     }
     const page = await this.#api.listDocuments({ ...filter, cursor: this.#cursor });
+    this.notice = '';
     this.#cursor = page.next_cursor || undefined;
     this.total = page.total;
     this.totalIsEstimate = false;

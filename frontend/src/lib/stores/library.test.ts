@@ -77,6 +77,20 @@ describe('LibraryStore', () => {
     expect(store.hasMore).toBe(false);
   });
 
+  it("keeps the search's notice for the view, and drops it when listing", async () => {
+    server.reply('GET /api/documents', {
+      hits: [],
+      total: 0,
+      total_is_estimate: false,
+      notice: 'There is no topic named "Foo", so nothing matches.',
+    });
+    await store.setQuery('manual topic:Foo');
+    expect(store.notice).toBe('There is no topic named "Foo", so nothing matches.');
+    server.reply('GET /api/documents', { documents: [], total: 0 });
+    await store.setQuery('');
+    expect(store.notice).toBe('');
+  });
+
   it('drops the answer of a request that a newer one replaced', async () => {
     let release: (() => void) | undefined;
     const slow = doc({ filename: 'slow' });
