@@ -56,6 +56,37 @@ func (r *TopicRows) AddSuggestion(s SuggestionRow) {
 	r.Suggestions[s.TopicID] = s
 }
 
+// Rows is the part of a driver's result rows ReadTopicRows needs
+// (database/sql's *Rows and pgx's Rows both have it).
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ReadTopicRows reads a driver's answer to "the document's links, then its
+// suggestion rows": each row is (is a link, topic id, source or state,
+// confidence). The caller closes rows.
+func ReadTopicRows(rows Rows) (TopicRows, error) {
+	var cur TopicRows
+	for rows.Next() {
+		var (
+			link       bool
+			id, kind   string
+			confidence float64
+		)
+		if err := rows.Scan(&link, &id, &kind, &confidence); err != nil {
+			return cur, err
+		}
+		if link {
+			cur.AddLink(TopicLink{TopicID: id, Source: LinkSource(kind), Confidence: confidence})
+		} else {
+			cur.AddSuggestion(SuggestionRow{TopicID: id, State: SuggestionState(kind), Confidence: confidence})
+		}
+	}
+	return cur, rows.Err()
+}
+
 // clone copies r, so a rule can change the copy and compare.
 func (r TopicRows) clone() TopicRows {
 	c := TopicRows{Links: make(map[string]TopicLink, len(r.Links)), Suggestions: make(map[string]SuggestionRow, len(r.Suggestions))}

@@ -124,22 +124,7 @@ func loadTopicRows(ctx context.Context, q queryer, documentID string) (store.Top
 		return cur, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var (
-			link       bool
-			id, kind   string
-			confidence float64
-		)
-		if err := rows.Scan(&link, &id, &kind, &confidence); err != nil {
-			return cur, err
-		}
-		if link {
-			cur.AddLink(store.TopicLink{TopicID: id, Source: store.LinkSource(kind), Confidence: confidence})
-		} else {
-			cur.AddSuggestion(store.SuggestionRow{TopicID: id, State: store.SuggestionState(kind), Confidence: confidence})
-		}
-	}
-	return cur, rows.Err()
+	return store.ReadTopicRows(rows)
 }
 
 // writeTopicChange writes what a store.Plan* rule decided for a document.
