@@ -1,7 +1,6 @@
 package library
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/docsift/docsift/backend/internal/invalid"
@@ -218,14 +217,10 @@ var (
 	ErrInvalid = invalid.Err
 )
 
-// inputError is a bad-input error whose message is a sentence for a person.
-type inputError struct{ msg string }
-
-func (e *inputError) Error() string        { return e.msg }
-func (e *inputError) Is(target error) bool { return target == ErrInvalid }
-
+// invalidf is a bad-input error (ErrInvalid) whose message is a sentence
+// for a person.
 func invalidf(format string, args ...any) error {
-	return &inputError{msg: fmt.Sprintf(format, args...)}
+	return invalid.Errorf(format, args...)
 }
 
 // ImportResult is the outcome of importing one file.
