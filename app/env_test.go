@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -10,10 +9,10 @@ import (
 
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/events"
-	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/testlib"
 	"github.com/docsift/docsift/internal/teststores"
 )
 
@@ -48,7 +47,7 @@ func profiles(t *testing.T, fn func(t *testing.T, e *env)) {
 func newEnv(t *testing.T, st store.Store, bs blob.Store) *env {
 	t.Helper()
 	bus := events.New()
-	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: t.TempDir(), Bus: bus, Extractors: testExtractors})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: t.TempDir(), Bus: bus, Extractors: testlib.Extractors})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,16 +81,6 @@ func (e *env) startWorkers(t *testing.T) {
 		cancel()
 		<-done
 	})
-}
-
-// testExtractors is extract's default registry with one compilation cache
-// for every test run on this machine: compiling the PDF engine takes seconds.
-func testExtractors(ctx context.Context, s library.Settings) (library.Extractor, error) {
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
-	if err != nil {
-		return nil, err
-	}
-	return reg, nil
 }
 
 // waitDone waits until a document is ready or failed, through the App.

@@ -9,19 +9,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/textproto"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/events"
-	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/httpapi"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/testlib"
 	"github.com/docsift/docsift/internal/teststores"
 )
 
@@ -62,7 +60,7 @@ func newServer(t *testing.T, opt httpapi.Options) *env {
 func build(t testing.TB, st store.Store, bs blob.Store, dir string, opt httpapi.Options) *env {
 	t.Helper()
 	bus := events.New()
-	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Bus: bus, Extractors: testExtractors})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Bus: bus, Extractors: testlib.Extractors})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,16 +86,6 @@ func (e *env) startWorkers(t testing.TB) {
 		cancel()
 		<-done
 	})
-}
-
-// testExtractors is extract's default registry with one compilation cache
-// for every test run on this machine: compiling the PDF engine takes seconds.
-func testExtractors(ctx context.Context, s library.Settings) (library.Extractor, error) {
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
-	if err != nil {
-		return nil, err
-	}
-	return reg, nil
 }
 
 // request is one API call.

@@ -24,6 +24,7 @@ import (
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store/sqlite"
 	"github.com/docsift/docsift/frontend"
+	"github.com/docsift/docsift/internal/testlib"
 )
 
 // Every response carries the security headers, and the CSP allows no
@@ -201,7 +202,7 @@ func TestAPIKeyNeverLeaks(t *testing.T) {
 	}
 	bs, _ := localfs.New(filepath.Join(dir, "objects"))
 	bus := events.New()
-	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Logger: log, Bus: bus, Extractors: testExtractors})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Logger: log, Bus: bus, Extractors: testlib.Extractors})
 	if err != nil {
 		t.Fatal(err)
 	}

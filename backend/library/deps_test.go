@@ -10,6 +10,7 @@ import (
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/testlib"
 	"github.com/docsift/docsift/internal/teststores"
 )
 
@@ -40,7 +41,7 @@ func TestWorkersBuildTheirExtractorFromDeps(t *testing.T) {
 		OCRLanguages: installed("eng", "deu"),
 		Extractors: func(ctx context.Context, s library.Settings) (library.Extractor, error) {
 			asked = append(asked, s.OCRLanguages)
-			ex, err := testExtractors(ctx, s)
+			ex, err := testlib.Extractors(ctx, s)
 			if err != nil {
 				return nil, err
 			}

@@ -7,28 +7,14 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
 )
-
-// testExtractors is extract's default registry with one compilation cache
-// for every test run on this machine, as a data directory's cache would
-// be: compiling the PDF engine takes seconds.
-func testExtractors(ctx context.Context, s library.Settings) (library.Extractor, error) {
-	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
-	if err != nil {
-		return nil, err
-	}
-	return reg, nil
-}
 
 // startWorkers runs the real pipeline (extract registry included) over e.
 func startWorkers(t testing.TB, e *env) {

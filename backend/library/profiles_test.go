@@ -7,6 +7,7 @@ import (
 	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/testlib"
 	"github.com/docsift/docsift/internal/teststores"
 )
 
@@ -46,7 +47,7 @@ func newServer(t *testing.T) *env {
 
 func build(t testing.TB, st store.Store, bs blob.Store, dir string) *env {
 	t.Helper()
-	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Extractors: testExtractors})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Extractors: testlib.Extractors})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,18 +5,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/docsift/docsift/backend/blob"
-	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/maintenance"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/testlib"
 	"github.com/docsift/docsift/internal/teststores"
 )
 
@@ -62,7 +60,7 @@ func newServer(t *testing.T) *env {
 // exists) and a maintainer over the same stores, with d as data directory.
 func build(t testing.TB, st store.Store, bs blob.Store, dir string) *env {
 	t.Helper()
-	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Extractors: testExtractors})
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Extractors: testlib.Extractors})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,13 +105,6 @@ func importText(t *testing.T, e *env, name, body string) store.Document {
 		t.Fatal(err)
 	}
 	return e.document(t, res.Document.ID)
-}
-
-// testExtractors is extract's default registry with one compilation cache
-// for every test run on this machine, as a data directory's cache would
-// be: compiling the PDF engine takes seconds.
-func testExtractors(context.Context, library.Settings) (library.Extractor, error) {
-	return extract.Default(extract.Options{CacheDir: filepath.Join(os.TempDir(), "docsift-test-cache")})
 }
 
 // startWorkers runs the real pipeline (extract registry included) over e.
