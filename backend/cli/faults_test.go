@@ -123,8 +123,8 @@ func writeCorpus(t *testing.T, dir string, n int) []srcFile {
 	return files
 }
 
-// profileVars are the DOCSIFT_* settings of a profile: nil for local, the
-// server settings for a PostgreSQL DSN and a MinIO endpoint.
+// serverVars are the DOCSIFT_* settings of the server profile for a
+// PostgreSQL DSN and a MinIO endpoint (the local profile needs none).
 func serverVars(dsn string, m testenv.S3) map[string]string {
 	return map[string]string{
 		"DOCSIFT_PROFILE": "server", "DOCSIFT_POSTGRES_DSN": dsn,

@@ -141,11 +141,7 @@ func TestExportToServer(t *testing.T) {
 
 	dsn := testenv.Postgres(t)
 	m := testenv.MinIO(t)
-	server := map[string]string{
-		"DOCSIFT_PROFILE": "server", "DOCSIFT_POSTGRES_DSN": dsn,
-		"DOCSIFT_S3_ENDPOINT": m.Endpoint, "DOCSIFT_S3_ACCESS_KEY": m.AccessKey,
-		"DOCSIFT_S3_SECRET_KEY": m.SecretKey, "DOCSIFT_S3_BUCKET": m.Bucket,
-	}
+	server := serverVars(dsn, m)
 	sdata := t.TempDir()
 	code, out, errs = run(t, server, "import-export", "--data-dir", sdata, export)
 	if code != ExitOK || !strings.Contains(out, "restored 6 documents") {

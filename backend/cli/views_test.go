@@ -74,10 +74,6 @@ func TestViewsLocal(t *testing.T) {
 func TestViewsServer(t *testing.T) {
 	dsn := testenv.Postgres(t)
 	m := testenv.MinIO(t)
-	vars := map[string]string{
-		"DOCSIFT_PROFILE": "server", "DOCSIFT_POSTGRES_DSN": dsn,
-		"DOCSIFT_S3_ENDPOINT": m.Endpoint, "DOCSIFT_S3_ACCESS_KEY": m.AccessKey,
-		"DOCSIFT_S3_SECRET_KEY": m.SecretKey, "DOCSIFT_S3_BUCKET": m.Bucket,
-	}
+	vars := serverVars(dsn, m)
 	viewsRoundTrip(t, vars, "--data-dir", t.TempDir())
 }
