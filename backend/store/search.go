@@ -56,23 +56,23 @@ type SearchQuery struct {
 
 // SearchHit is a document that matched, with a highlighted snippet.
 type SearchHit struct {
-	Document Document `json:"document"`
+	Document Document
 	// Snippet is a short excerpt with matches wrapped in HighlightStart /
 	// HighlightEnd; when only the name or topics matched, the start of
 	// the text.
-	Snippet string `json:"snippet"`
+	Snippet string
 	// Rank orders hits by relevance: larger is better. Drivers may rank
 	// only the newest matches of a very common query (documented there).
-	Rank float64 `json:"rank"`
+	Rank float64
 }
 
 // SearchPage is one page of hits.
 type SearchPage struct {
-	Hits []SearchHit `json:"hits"`
+	Hits []SearchHit
 	// Total counts all matches (an estimate above 10,000 when
 	// TotalIsEstimate is set).
-	Total           int  `json:"total"`
-	TotalIsEstimate bool `json:"total_is_estimate"`
+	Total           int
+	TotalIsEstimate bool
 }
 
 // Searcher runs full-text queries over documents' names, extracted text
