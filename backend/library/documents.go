@@ -2,6 +2,7 @@ package library
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -27,6 +28,9 @@ func (l *Library) Documents(ctx context.Context, f Filter) (Page, error) {
 		return Page{}, invalidf("choose either a folder or unfiled documents, not both")
 	}
 	page, err := l.store.Documents(ctx, f.storeFilter(l.user.ID))
+	if errors.Is(err, store.ErrBadCursor) {
+		return Page{}, invalidf("the cursor is not one a listing gave out for this order; start again from the first page")
+	}
 	if err != nil {
 		return Page{}, fmt.Errorf("list documents: %w", err)
 	}

@@ -30,6 +30,9 @@ var (
 	// what it depends on (e.g. delete the object of a document row that
 	// may exist); verify finds an object whose row was lost as an orphan.
 	ErrNotDurable = errors.New("the change may not have reached the disk")
+	// ErrBadCursor: DocumentFilter.Cursor is not a NextCursor this driver
+	// made for the filter's sort order (the caller's input is wrong).
+	ErrBadCursor = errors.New("invalid cursor; start the listing again from the first page")
 )
 
 // Status is a document's place in the processing state machine.

@@ -26,7 +26,7 @@ type cursor struct {
 
 // badCursor is the error for a cursor this driver did not make.
 func badCursor(why string) error {
-	return fmt.Errorf("invalid cursor (%s); pass the next_cursor of the previous page unchanged", why)
+	return fmt.Errorf("%w (%s)", store.ErrBadCursor, why)
 }
 
 func (c cursor) encode() string {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/docsift/docsift/backend/store"
@@ -22,9 +21,6 @@ type cursor struct {
 	ID   string     `json:"id"`
 }
 
-// errBadCursor is wrapped by every cursor decoding error.
-var errBadCursor = errors.New("invalid cursor; start the listing again from the first page")
-
 // encode returns the opaque form of c.
 func (c cursor) encode() string {
 	b, _ := json.Marshal(c) // plain fields always marshal
@@ -35,20 +31,20 @@ func (c cursor) encode() string {
 func decodeCursor(s string, sort store.Sort) (cursor, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return cursor{}, fmt.Errorf("%w (not base64url)", errBadCursor)
+		return cursor{}, fmt.Errorf("%w (not base64url)", store.ErrBadCursor)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var c cursor
 	if err := dec.Decode(&c); err != nil || dec.More() {
-		return cursor{}, fmt.Errorf("%w (not a cursor)", errBadCursor)
+		return cursor{}, fmt.Errorf("%w (not a cursor)", store.ErrBadCursor)
 	}
 	if c.Sort != sort {
-		return cursor{}, fmt.Errorf("%w (it belongs to sort %q, not %q)", errBadCursor, c.Sort, sort)
+		return cursor{}, fmt.Errorf("%w (it belongs to sort %q, not %q)", store.ErrBadCursor, c.Sort, sort)
 	}
 	wantText := sort == store.SortName
 	if c.ID == "" || (c.S != nil) != wantText || (c.N != nil) == wantText {
-		return cursor{}, fmt.Errorf("%w (incomplete)", errBadCursor)
+		return cursor{}, fmt.Errorf("%w (incomplete)", store.ErrBadCursor)
 	}
 	return c, nil
 }

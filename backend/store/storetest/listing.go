@@ -16,6 +16,7 @@ func listingTests() []subtest {
 		{"Documents/Sorts", testListSorts},
 		{"Documents/LimitOffset", testListLimitOffset},
 		{"Documents/LimitDefaultAndCap", testListLimitDefaultAndCap},
+		{"Documents/BadCursor", testListBadCursor},
 		{"Documents/TopicsWithoutText", testListTopicsWithoutText},
 		{"Documents/Empty", func(t *testing.T, s store.Store) {
 			f := newFixture(t, s)
@@ -65,6 +66,28 @@ func testListFilters(t *testing.T, s store.Store) {
 		if !sameSet(ids(p.Documents), c.want) || p.Total != len(c.want) {
 			t.Errorf("%s: got %v (total %d), want %v", c.name, ids(p.Documents), p.Total, c.want)
 		}
+	}
+}
+
+// testListBadCursor: a cursor the driver did not make, or made for another
+// order, is the caller's mistake (ErrBadCursor), never a failure of the
+// store.
+func testListBadCursor(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	f.doc("a.pdf", nil)
+	f.doc("b.pdf", nil)
+	p := f.list(store.DocumentFilter{UserID: f.user.ID, Sort: store.SortNewest, Limit: 1})
+	if p.NextCursor == "" {
+		t.Fatal("no NextCursor after the first of two documents")
+	}
+	for _, c := range []struct{ what, cursor string }{
+		{"not base64url", "!!"},
+		{"a digit", "0"},
+		{"base64 of no cursor", "bm90IGpzb24"},
+		{"another order's cursor", p.NextCursor},
+	} {
+		_, err := s.Documents(f.ctx, store.DocumentFilter{UserID: f.user.ID, Sort: store.SortName, Cursor: c.cursor})
+		wantErr(t, "cursor "+c.what, err, store.ErrBadCursor)
 	}
 }
 
