@@ -336,9 +336,9 @@ type tsPos struct {
 	w   float32
 }
 
-// rankTSRank is PostgreSQL's ts_rank(weights, vector, query) with
-// normalisation 0 (tsrank.c, calc_rank_or and calc_rank_and), in float32
-// as there. A document matches when every part is in it, a phrase at
+// rankTSRank is PostgreSQL's ts_rank(weights, vector, query, 1)
+// (tsrank.c: calc_rank_or and calc_rank_and, then normalisation 1), in
+// float32 as there. A document matches when every part is in it, a phrase at
 // adjacent positions of the concatenated vector.
 func (ix *refIndex) rankTSRank(q refQuery) []refHit {
 	ms := make([]refMatcher, len(q.parts))
@@ -363,12 +363,35 @@ func (ix *refIndex) rankTSRank(q refQuery) []refHit {
 		if !all {
 			continue
 		}
-		hits = append(hits, refHit{doc: d, score: float64(ix.tsRank(q, ms, fs, seq))})
+		hits = append(hits, refHit{doc: d, score: float64(normalizeByLength(ix.tsRank(q, ms, fs, seq), seq))})
 	}
 	return hits
 }
 
-// tsRank computes the rank of one matching document.
+// tsMaxPositions is how many positions a tsvector keeps of one lexeme
+// (MAXNUMPOS in PostgreSQL's ts_type.h); the rest are dropped.
+const tsMaxPositions = 256
+
+// normalizeByLength is ts_rank's normalisation 1: the rank divided by
+// log2(1 + the vector's length), the length being its positions
+// (cnt_length in tsrank.c), computed in double and stored as a float.
+func normalizeByLength(rank float32, seq []int32) float32 {
+	count := map[int32]int{}
+	for _, t := range seq {
+		count[t]++
+	}
+	n := 0
+	for _, c := range count {
+		n += min(c, tsMaxPositions)
+	}
+	if n == 0 {
+		return rank
+	}
+	return float32(float64(rank) / (math.Log(float64(n+1)) / math.Log(2.0)))
+}
+
+// tsRank computes the rank of one matching document, before
+// normalisation.
 func (ix *refIndex) tsRank(q refQuery, ms []refMatcher, fs [3][]int32, seq []int32) float32 {
 	weightAt := func(j int) float32 {
 		switch {

@@ -195,7 +195,7 @@ func engineScores(t *testing.T, profile, dir, dsn string) func(q refQuery) map[s
 			}
 		}
 		tq := "(" + strings.Join(parts, " && ") + ")"
-		rows, err := c.Query(ctx, `SELECT document_id::text, ts_rank('{0.1, 0.2, 0.4, 1.0}'::real[], search, `+tq+`)::float8
+		rows, err := c.Query(ctx, `SELECT document_id::text, ts_rank('{0.1, 0.2, 0.4, 1.0}'::real[], search, `+tq+`, 1)::float8
 			FROM document_search WHERE search @@ `+tq, args...)
 		if err != nil {
 			t.Fatal(err)

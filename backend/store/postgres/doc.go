@@ -39,11 +39,10 @@
 //     English Snowball stems, stop words kept) kept by triggers in the
 //     writing transaction, so it cannot drift, under a GIN index. Queries
 //     are built from SearchTerm data as parameters of plainto_tsquery,
-//     phraseto_tsquery and to_tsquery, never as query syntax. Work is
+//     phraseto_tsquery and to_tsquery, never as query syntax. Relevance
+//     ranks every match (ts_rank, normalised by length); the count is
 //     bounded by the planner's estimate of the matches: up to 10,000 are
-//     all ranked (ts_rank) and counted exactly; beyond, the total is the
-//     estimate and relevance ranks the newest ~2,000 matches (a window on
-//     created_at, intersected with the GIN result in the index). Snippets
+//     counted exactly, beyond that the total is the estimate. Snippets
 //     (ts_headline) are made for the page only, from ~800 characters of
 //     text around the first likely match.
 //   - Lock order, followed by every writer so that none deadlocks: a

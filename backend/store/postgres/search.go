@@ -3,12 +3,10 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -26,14 +24,14 @@ const (
 	// a word repeats, a filename match outranks any number of text
 	// matches, and a topic match any number of text matches.
 	rankWeights = "'{0.1, 0.2, 0.4, 1.0}'::real[]"
+	// rankNormalization 1 divides a rank by 1 + the logarithm of the
+	// document's length, so that a word said once in a long text weighs
+	// less than once in a short one.
+	rankNormalization = "1"
 	// exactLimit: a query the planner expects to match at most this many
-	// documents is ranked over every match and counted exactly; above it
-	// the total is the planner's estimate.
+	// documents is counted exactly with its page; above it the total is
+	// counted up to the limit, or the planner's estimate.
 	exactLimit = 10_000
-	// windowCandidates: a relevance query expected to match more than
-	// exactLimit documents is ranked over about this many of its newest
-	// matches (see searchWindow).
-	windowCandidates = 2_000
 	// headlineOptions make one snippet of about 15 to 35 words with the
 	// matches wrapped in store.HighlightStart / HighlightEnd.
 	headlineOptions = "StartSel=" + store.HighlightStart + ", StopSel=" + store.HighlightEnd +
@@ -42,21 +40,21 @@ const (
 
 // Search runs a full-text query over the user's documents' filenames,
 // topic names and extracted text. Hits come by relevance (ts_rank with
-// rankWeights; ties newest first) or, with ByDate, in q.Filter.Sort order;
+// rankWeights and rankNormalization over every match; ties newest first) or, with ByDate, in q.Filter.Sort order;
 // each carries a snippet. A query with no text to match (filters only,
 // or only excluded words) lists the matching documents in q.Filter.Sort
 // order, with Rank 0 and the start of the text as the snippet.
 //
-// The work is bounded by what the planner expects the query to match
-// (its estimate from the index statistics, read before running it):
+// Relevance ranks every match, however many: the order is exact. The
+// count is bounded by what the planner expects the query to match (its
+// estimate from the index statistics, read before running it):
 //
-//   - up to exactLimit matches: every match is ranked and counted, so
-//     the order and Total are exact;
+//   - up to exactLimit matches: every match is counted with the page, so
+//     Total is exact;
 //   - more (a word in a large share of the library): Total is the
 //     estimate (TotalIsEstimate; counted when the estimate is near the
-//     limit, so that a total up to exactLimit is always exact), date order
-//     reads only the page's rows, and relevance ranks the newest
-//     ~windowCandidates matches only.
+//     limit, so that a total up to exactLimit is always exact), and date
+//     order reads only the page's rows.
 //
 // Snippets are made for the page's rows only (ts_headline parses the text),
 // from a window of the text around the first match.
@@ -86,7 +84,7 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 	var docs []store.Document
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 		func(tx pgx.Tx) error {
-			var expected, userDocs float64
+			var expected float64
 			batch := &pgx.Batch{}
 			// Plan every search for its own words: a generic plan cannot
 			// tell a rare word from a common one. JIT compiling costs more
@@ -95,32 +93,14 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 			batch.Queue("SET LOCAL jit = off")
 			batch.Queue("EXPLAIN (FORMAT JSON) SELECT 1 FROM "+plan.from+" WHERE "+strings.Join(plan.where, " AND "),
 				plan.args...).QueryRow(func(row pgx.Row) error { return scanPlanRows(row, &expected) })
-			batch.Queue("EXPLAIN (FORMAT JSON) SELECT 1 FROM document_search s WHERE "+plan.userWhere,
-				plan.userArgs...).QueryRow(func(row pgx.Row) error { return scanPlanRows(row, &userDocs) })
 			if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 				return fmt.Errorf("estimate matches: %w", err)
 			}
 
 			exact := expected <= exactLimit
-			var window *time.Time
-			if !exact && !byDate {
-				w, err := searchWindow(ctx, tx, plan, expected, userDocs, offset+limit)
-				if err != nil {
-					return err
-				}
-				window = w
-			}
-			total, err := s.searchPage(ctx, tx, plan, byDate, exact, window, limit, offset, &page, &docs)
+			total, err := s.searchPage(ctx, tx, plan, byDate, exact, limit, offset, &page, &docs)
 			if err != nil {
 				return err
-			}
-			if window != nil && len(page.Hits) < limit {
-				// The newest matches were too few for this page (the
-				// words are common in older documents): rank them all.
-				page.Hits, docs = page.Hits[:0], docs[:0]
-				if _, err := s.searchPage(ctx, tx, plan, false, false, nil, limit, offset, &page, &docs); err != nil {
-					return err
-				}
 			}
 			switch {
 			case exact && total >= 0:
@@ -164,17 +144,11 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 
 // searchPage reads one page of hits into page and docs. With counted it
 // also returns the number of matches (-1 when no row came back to carry
-// it). A window keeps only matches created at or after it.
+// it).
 func (s *Store) searchPage(ctx context.Context, tx pgx.Tx, plan searchPlan, byDate, counted bool,
-	window *time.Time, limit, offset int, page *store.SearchPage, docs *[]store.Document) (int, error) {
-	args := plan.args
-	where := plan.where
-	if window != nil {
-		args = append(append([]any(nil), args...), *window)
-		where = append(append([]string(nil), where...), "s.created_at >= $"+strconv.Itoa(len(args)))
-	}
+	limit, offset int, page *store.SearchPage, docs *[]store.Document) (int, error) {
 	total := -1
-	rows, err := tx.Query(ctx, plan.pageSQL(where, byDate, counted, limit, offset), args...)
+	rows, err := tx.Query(ctx, plan.pageSQL(plan.where, byDate, counted, limit, offset), plan.args...)
 	if err != nil {
 		return 0, err
 	}
@@ -198,32 +172,6 @@ func (s *Store) searchPage(ctx context.Context, tx pgx.Tx, plan searchPlan, byDa
 		page.Hits = append(page.Hits, store.SearchHit{Snippet: snippet, Rank: float64(rank)})
 	}
 	return total, rows.Err()
-}
-
-// searchWindow returns the creation time from which about windowCandidates
-// of the expected matches are newer, assuming matches spread evenly over
-// the user's documents, or nil when that would be (nearly) all of them.
-// The cut is read from the (user_id, created_at) index.
-func searchWindow(ctx context.Context, tx pgx.Tx, plan searchPlan, expected, userDocs float64, need int) (*time.Time, error) {
-	candidates := float64(max(windowCandidates, 4*need))
-	if expected <= 0 || userDocs <= 0 {
-		return nil, nil
-	}
-	docs := math.Ceil(candidates * userDocs / expected)
-	if docs >= 0.8*userDocs {
-		return nil, nil
-	}
-	args := append(append([]any(nil), plan.userArgs...), int64(docs))
-	var cut time.Time
-	err := tx.QueryRow(ctx, "SELECT s.created_at FROM document_search s WHERE "+plan.userWhere+
-		" ORDER BY s.created_at DESC, s.document_id DESC LIMIT 1 OFFSET $"+strconv.Itoa(len(args)), args...).Scan(&cut)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("search window: %w", err)
-	}
-	return &cut, nil
 }
 
 // countMatches counts the matches of plan, up to exactLimit+1.

@@ -18,10 +18,6 @@ type searchPlan struct {
 	// k), and order sorts them: by k and document_id, after rank in
 	// relevance order. outer sorts the page joined to documents.
 	key, order, outer string
-	// userWhere and userArgs select the user's documents within the date
-	// bounds, alone: the population the recency window is cut from.
-	userWhere string
-	userArgs  []any
 }
 
 // planSearch builds the SQL pieces of q. ok is false when nothing can
@@ -43,8 +39,6 @@ func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool,
 	}
 	plan.tq = tq
 	plan.where = []string{"s.user_id = $1"}
-	plan.userArgs = []any{user}
-	userWhere := []string{"s.user_id = $1"}
 	joinDocs := false
 	// narrow is what the index is asked besides the query: the names of
 	// the topics every hit is linked to.
@@ -145,14 +139,6 @@ func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool,
 				plan.where = append(plan.where, "NOT ("+strings.Join(parts, " AND ")+")")
 			default:
 				plan.where = append(plan.where, parts...)
-				if flt.From != nil {
-					plan.userArgs = append(plan.userArgs, flt.From.UTC())
-					userWhere = append(userWhere, "s.created_at >= $"+strconv.Itoa(len(plan.userArgs)))
-				}
-				if flt.To != nil {
-					plan.userArgs = append(plan.userArgs, flt.To.UTC())
-					userWhere = append(userWhere, "s.created_at < $"+strconv.Itoa(len(plan.userArgs)))
-				}
 			}
 		default:
 			return plan, false, fmt.Errorf("unknown filter kind %d", flt.Kind)
@@ -168,7 +154,6 @@ func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool,
 	case store.ShapeExclude:
 		plan.where = append(plan.where, "NOT (s.search @@ "+tq.match+")")
 	}
-	plan.userWhere = strings.Join(userWhere, " AND ")
 
 	switch {
 	case !q.ByDate && tq.shape == store.ShapeMatch:
@@ -209,7 +194,7 @@ func planSearch(q store.SearchQuery, sort store.Sort) (plan searchPlan, ok bool,
 func (p searchPlan) pageSQL(where []string, byDate, counted bool, limit, offset int) string {
 	rank := "0::real" // listed, not ranked
 	if p.tq.shape == store.ShapeMatch {
-		rank = "ts_rank(" + rankWeights + ", s.search, " + p.tq.match + ")"
+		rank = "ts_rank(" + rankWeights + ", s.search, " + p.tq.match + ", " + rankNormalization + ")"
 	}
 	cols := "s.document_id, " + p.key + " AS k"
 	outerRank := "h.rank"

@@ -48,8 +48,8 @@
 // same transaction as every change, so it cannot drift from the data, and
 // a small search_rows table that keys it and mirrors the filtered columns.
 // Terms are always FTS5 strings, never query syntax (ftsquery.go).
-// Relevance ranks a window of the newest matches and totals past 10,000
-// are estimated, so that a word found in every document stays fast; see
+// Relevance ranks every match by bm25; totals past 10,000 are estimated,
+// so that counting a word found in every document stays fast; see
 // searchTuning.
 //
 // This package must not know about object storage, extraction or the UI; it

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/docsift/docsift/backend/store"
@@ -21,22 +22,10 @@ const bm25SQL = `bm25(search, 10.0, 1.0, 5.0)`
 // defaultSearchTuning(); tests shrink them to reach every plan with a few
 // documents. The measurements behind the defaults are in
 // search_bench_test.go.
+//
+// Relevance is not tuned: best match ranks every matching document by
+// bm25 (see relevancePage).
 type searchTuning struct {
-	// rankWindow is how many matches, newest first, relevance ranks.
-	// bm25 is computed hit by hit in this pure-Go SQLite, so ranking every
-	// match of a common word does not fit in the search target at 100,000
-	// documents, and FTS5's own ORDER BY rank is slower still (it keeps
-	// every hit's position lists for its sort); a window of the newest
-	// matches bounds the cost whatever the word. The figures
-	// (BenchmarkSearchRankWindow100k): docs/benchmarks-history.md,
-	// "Figures behind choices in the code".
-	//
-	// The trade-off: a query with more matches than the window is ranked
-	// among its newest matches only, so the best older match of a very
-	// common word can be missed (adding the name-only matches to the
-	// window would be the next step); a query with fewer matches is
-	// ranked exactly. A page that reaches deeper widens the window.
-	rankWindow int
 	// exactTotalUpTo is how far Total is counted exactly; above it, Total
 	// is an estimate (see estimateTotal).
 	exactTotalUpTo int
@@ -49,7 +38,7 @@ type searchTuning struct {
 
 // defaultSearchTuning returns the tuning Open gives a store.
 func defaultSearchTuning() searchTuning {
-	return searchTuning{rankWindow: 1_000, exactTotalUpTo: 10_000, walkAbove: 2_000}
+	return searchTuning{exactTotalUpTo: 10_000, walkAbove: 2_000}
 }
 
 // searchQuery is a store.SearchQuery turned into SQL.
@@ -58,6 +47,10 @@ type searchQuery struct {
 	list  listQuery // the validated filter, its paging and order
 	q     store.SearchQuery
 	match string // the FTS5 query; "" when the text is no MATCH (filters only, or only excluded terms)
+	// rankMatch is the FTS5 query that scores a hit: match before
+	// narrowByTopic added the topics' names to it (they would add to
+	// every hit's score, by how many topics it has).
+	rankMatch string
 	// conds and args filter the hits by their search_rows row sr (and
 	// the topic links); userOnly says the user is the only filter.
 	conds    []string
@@ -89,7 +82,7 @@ func newSearchQuery(q store.SearchQuery, tune searchTuning) (sq searchQuery, ok 
 	add("sr.user_id = ?", f.UserID)
 	switch shape {
 	case store.ShapeMatch:
-		sq.match = match
+		sq.match, sq.rankMatch = match, match
 	case store.ShapeExclude:
 		add("sr.seq NOT IN (SELECT rowid FROM search WHERE search MATCH ?)", match)
 	}
@@ -207,8 +200,8 @@ func (sq searchQuery) from(everyDocIsUsers, withDoc bool) (string, []any) {
 }
 
 // Search runs q over names, extracted text and topic names, from one
-// snapshot. Hits come by relevance (larger Rank first; see
-// searchTuning.rankWindow) or, with ByDate, in the order of
+// snapshot. Hits come by relevance (larger Rank first: bm25 over every
+// match; see relevancePage) or, with ByDate, in the order of
 // q.Filter.Sort; each carries its topics, its rank and a snippet of its
 // text. A query with no text lists the documents that pass its filters
 // in the order of q.Filter.Sort (Rank 0, the snippet from the start of
@@ -254,16 +247,7 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 				keys, err = sq.datePage(ctx, tx, everyDocIsUsers, page.Total)
 			}
 		} else {
-			var win windowSpan
-			keys, ranks, win, err = sq.relevancePage(ctx, tx, everyDocIsUsers)
-			switch {
-			case err != nil:
-			case win.n > 0 && win.n < sq.window():
-				page.Total = win.n // the window holds every match
-			case win.n > 0:
-				// The window's matches are counted: go on below them.
-				page.Total, page.TotalIsEstimate, err = sq.countBelow(ctx, tx, everyDocIsUsers, win.n, win.lowest)
-			default:
+			if keys, ranks, err = sq.relevancePage(ctx, tx, everyDocIsUsers); err == nil {
 				page.Total, page.TotalIsEstimate, err = sq.count(ctx, tx, everyDocIsUsers)
 			}
 		}
@@ -279,31 +263,30 @@ func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPa
 	return page, nil
 }
 
-// window is how many of the newest matches relevance ranks.
-func (sq searchQuery) window() int {
-	return max(sq.tune.rankWindow, sq.list.offset+sq.list.limit)
-}
-
-// windowSpan describes the matches relevance ranked: how many (0 when the
-// page is past the end, and nothing is known) and the lowest key among
-// them (every match with a higher key is in the window).
-type windowSpan struct {
-	n      int
-	lowest int64
-}
-
-// relevancePage returns the keys of the page's hits by relevance, their
-// ranks, and the window's span: the newest window() matches are scored,
-// then sorted; bm25 is computed for those alone. A window that is not full
-// holds every match.
-func (sq searchQuery) relevancePage(ctx context.Context, tx *sql.Tx, everyDocIsUsers bool) (keys []int64, ranks []float64, win windowSpan, err error) {
-	from, args := sq.from(everyDocIsUsers, false)
-	rows, err := tx.QueryContext(ctx, `SELECT k, -r, count(*) OVER (), min(k) OVER () FROM (
-			SELECT search.rowid AS k, `+bm25SQL+` AS r FROM `+from+` ORDER BY search.rowid DESC LIMIT ?)
+// relevancePage returns the keys of the page's hits by relevance and
+// their ranks: bm25 over every match, best first, ties newest first.
+// SQLite keeps the best offset+limit in its sorter as the matches stream
+// by, so the cost is reading every match and scoring it (about 1 µs each:
+// docs/benchmarks-history.md, "Ranking engines (issue 17)"); no match is
+// skipped, so the order is exact however common the words. The scores
+// are the rank expression's (rankMatch): with a topic filter the
+// narrowed expression only says which rows may be hits.
+func (sq searchQuery) relevancePage(ctx context.Context, tx *sql.Tx, everyDocIsUsers bool) (keys []int64, ranks []float64, err error) {
+	rq := sq
+	if sq.rankMatch != sq.match {
+		rq.match = sq.rankMatch
+		// Unary +: a filter on the rows FTS5 yields, not a rowid lookup each.
+		rq.conds = append(slices.Clip(sq.conds), "+search.rowid IN (SELECT rowid FROM search WHERE search MATCH ?)")
+		rq.args = append(slices.Clip(sq.args), sq.match)
+		rq.userOnly = false
+	}
+	from, args := rq.from(everyDocIsUsers, false)
+	rows, err := tx.QueryContext(ctx, `SELECT k, -r FROM (
+			SELECT search.rowid AS k, `+bm25SQL+` AS r FROM `+from+`)
 		ORDER BY r, k DESC LIMIT ? OFFSET ?`,
-		append(append([]any(nil), args...), sq.window(), sq.list.limit, sq.list.offset)...)
+		append(append([]any(nil), args...), sq.list.limit, sq.list.offset)...)
 	if err != nil {
-		return nil, nil, windowSpan{}, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -311,10 +294,10 @@ func (sq searchQuery) relevancePage(ctx context.Context, tx *sql.Tx, everyDocIsU
 			k int64
 			r float64
 		)
-		if err := rows.Scan(&k, &r, &win.n, &win.lowest); err != nil {
-			return nil, nil, windowSpan{}, err
+		if err := rows.Scan(&k, &r); err != nil {
+			return nil, nil, err
 		}
 		keys, ranks = append(keys, k), append(ranks, r)
 	}
-	return keys, ranks, win, rows.Err()
+	return keys, ranks, rows.Err()
 }

@@ -340,7 +340,7 @@ func searchCases(d *searchDB) []struct {
 // bm25 (41%). A prefix index
 // (prefix = '2 3' in 0003_search.sql) measured prefix at 20 / 24 ms, but
 // the file grew 18% and indexing a document cost ~25% more; it is left
-// out. Ranking: see searchTuning.rankWindow.
+// out. Ranking: see relevancePage.
 func BenchmarkSearch100k(b *testing.B) {
 	s, d := searchSeeded.get(b)
 	for _, tc := range searchCases(d) {
@@ -370,39 +370,6 @@ func BenchmarkSearch100k(b *testing.B) {
 // describeTerms renders q's terms for messages.
 func describeTerms(q store.SearchQuery) string {
 	return fmt.Sprint(q.Must)
-}
-
-// BenchmarkSearchRankWindow100k weighs searchTuning.rankWindow: how many
-// of the newest matches relevance ranks, for a common word and a word in
-// every document. "all" ranks every match, as plain bm25 would.
-func BenchmarkSearchRankWindow100k(b *testing.B) {
-	s, d := searchSeeded.get(b)
-	for _, w := range []struct {
-		name string
-		word string
-	}{{"common", d.vocab[100]}, {"every-doc-word", d.vocab[3]}} {
-		for _, window := range []int{500, 1000, 2000, 1 << 30} {
-			name := fmt.Sprintf("%s/window-%d", w.name, window)
-			if window == 1<<30 {
-				name = w.name + "/all"
-			}
-			b.Run(name, func(b *testing.B) {
-				s.tune.rankWindow = window
-				defer func() { s.tune = defaultSearchTuning() }()
-				q := store.SearchQuery{Filter: store.DocumentFilter{UserID: d.user.ID, Limit: 50},
-					Must: [][]store.SearchTerm{term(w.word)}}
-				var lat latencies
-				for b.Loop() {
-					lat.begin()
-					if _, err := s.Search(b.Context(), q); err != nil {
-						b.Fatal(err)
-					}
-					lat.end()
-				}
-				lat.report(b)
-			})
-		}
-	}
 }
 
 // BenchmarkIndexDocument is the cost of making a document searchable:

@@ -95,7 +95,7 @@ func (sq searchQuery) rankKeys(ctx context.Context, tx *sql.Tx, keys []int64, li
 	ranks := make([]float64, len(keys))
 	rows, err := tx.QueryContext(ctx, `SELECT rowid, -`+bm25SQL+` FROM search
 		WHERE search MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))`,
-		sq.match, slices.Min(keys), slices.Max(keys), list)
+		sq.rankMatch, slices.Min(keys), slices.Max(keys), list)
 	if err != nil {
 		return nil, err
 	}

@@ -247,11 +247,11 @@ func TestSearchIndexNeverDrifts(t *testing.T) {
 func ptrTo[T any](v T) *T { return &v }
 
 // TestSearchPlansPastTheLimits shrinks the tuning so that a few documents
-// reach every plan: relevance ranked in a window, ByDate pages by walking
-// the documents, and an estimated total.
+// reach every plan: ByDate pages by walking the documents and an estimated
+// total; relevance ranks every match whatever the tuning.
 func TestSearchPlansPastTheLimits(t *testing.T) {
 	s := openTemp(t)
-	s.tune = searchTuning{rankWindow: 3, exactTotalUpTo: 5, walkAbove: 2}
+	s.tune = searchTuning{exactTotalUpTo: 5, walkAbove: 2}
 	ctx := t.Context()
 	u, err := s.DefaultUser(ctx)
 	if err != nil {
@@ -292,12 +292,12 @@ func TestSearchPlansPastTheLimits(t *testing.T) {
 	if !p.TotalIsEstimate || p.Total != 12 {
 		t.Errorf("Total = %d (estimate %v), want an estimate of 12", p.Total, p.TotalIsEstimate)
 	}
-	if len(p.Hits) != 2 || p.Hits[0].Document.ID == docs[0].ID {
-		t.Errorf("relevance: %d hits, first %s; want 2, and not the best match, outside the window",
+	if len(p.Hits) != 2 || p.Hits[0].Document.ID != docs[0].ID {
+		t.Errorf("relevance: %d hits, first %s; want 2, the oldest (best) match first",
 			len(p.Hits), p.Hits[0].Document.Filename)
 	}
 	if p := search(store.SearchQuery{}); len(p.Hits) != 12 || p.Hits[0].Document.ID != docs[0].ID {
-		t.Errorf("relevance, a page deeper than the window: first %s, want the best match", p.Hits[0].Document.Filename)
+		t.Errorf("relevance, every hit: first %s, want the best match", p.Hits[0].Document.Filename)
 	}
 	if p := search(store.SearchQuery{Filter: store.DocumentFilter{Limit: 1, Offset: 11}}); len(p.Hits) != 1 {
 		t.Errorf("deep relevance page: %d hits, want 1", len(p.Hits))
@@ -360,12 +360,11 @@ func sortDocs(docs []store.Document, s store.Sort) []string {
 	return out
 }
 
-// TestSearchTotalCountsOnBelowTheWindow: when the relevance window is
-// full, the total counts on below it: exact up to exactTotalUpTo (with and
-// without a filter), an estimate past it.
-func TestSearchTotalCountsOnBelowTheWindow(t *testing.T) {
+// TestSearchTotalOfARelevancePage: a relevance page's total is exact up to
+// exactTotalUpTo (with and without a filter), an estimate past it.
+func TestSearchTotalOfARelevancePage(t *testing.T) {
 	s := openTemp(t)
-	s.tune = searchTuning{rankWindow: 3, exactTotalUpTo: 6, walkAbove: 100}
+	s.tune = searchTuning{exactTotalUpTo: 6, walkAbove: 100}
 	ctx := t.Context()
 	u, err := s.DefaultUser(ctx)
 	if err != nil {
@@ -392,9 +391,9 @@ func TestSearchTotalCountsOnBelowTheWindow(t *testing.T) {
 		total    int
 		estimate bool
 	}{
-		{"heron", nil, 5, false},                      // window of 3, 2 more below it
-		{"heron", ptrTo(store.StatusReady), 3, false}, // d0 d2 d4: the window holds all
-		{"kite", ptrTo(store.StatusReady), 4, false},  // d2 d4 d6 d8: 1 below the window
+		{"heron", nil, 5, false},
+		{"heron", ptrTo(store.StatusReady), 3, false}, // d0 d2 d4
+		{"kite", ptrTo(store.StatusReady), 4, false},  // d2 d4 d6 d8
 		{"kite", nil, 9, true},                        // 7 > exactTotalUpTo: 7 hits among the newest 7 of 9 keys, extrapolated
 	} {
 		p, err := s.Search(ctx, store.SearchQuery{Must: [][]store.SearchTerm{{{Text: tc.word}}},

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ func searchTests() []subtest {
 		{"Search/TopicFilterNames", testSearchTopicFilterNames},
 		{"Search/UserIsolation", testSearchUsers},
 		{"Search/Ranking", testSearchRanking},
+		{"Search/FilterKeepsRank", testSearchFilterKeepsRank},
 		{"Search/ByDate", testSearchByDate},
 		{"Search/Paging", testSearchPaging},
 		{"Search/Snippet", testSearchSnippet},
@@ -470,6 +472,46 @@ func testSearchRanking(t *testing.T, s store.Store) {
 	if got := f.find("wombat"); !equalStrings(got, []string{named.ID, texted.ID}) {
 		t.Errorf("name vs text ranking = %v, want [%s %s]", got, named.Filename, texted.Filename)
 	}
+}
+
+// testSearchFilterKeepsRank: a filter chooses which documents are hits,
+// never how a hit scores — the same document has the same Rank with and
+// without a topic filter, however many topics it has (a driver may use
+// the topic's name to find the hits faster, not to score them).
+func testSearchFilterKeepsRank(t *testing.T, s store.Store) {
+	f := newSearchFixture(t, s)
+	tax := f.topic("Tax")
+	other := f.topic("Household")
+	one := f.text("one.txt", "the heron flew over the heron lake")
+	two := f.text("two.txt", "a heron in the reeds, a heron on the shore, a heron again")
+	f.text("three.txt", "a heron, but no topic")
+	f.link(one.ID, tax)
+	f.link(two.ID, tax, other)
+	q := store.SearchQuery{Must: all("heron")}
+	ranks := map[string]float64{}
+	for _, h := range f.run(q).Hits {
+		ranks[h.Document.ID] = h.Rank
+	}
+	for _, filtered := range []store.SearchQuery{
+		{Must: all("heron"), Filters: []store.SearchFilter{{Kind: store.FilterTopic, IDs: []string{tax.ID}}}},
+		{Must: all("heron"), Filter: store.DocumentFilter{TopicID: &tax.ID}},
+	} {
+		p := f.run(filtered)
+		if got := hitIDs(p); !sameSet(got, []string{one.ID, two.ID}) {
+			t.Errorf("Search(%s) = %s, want one.txt and two.txt", describeQuery(filtered), names(p))
+		}
+		for _, h := range p.Hits {
+			if !closeTo(h.Rank, ranks[h.Document.ID]) {
+				t.Errorf("Search(%s): %s has Rank %v, %v without the filter",
+					describeQuery(filtered), h.Document.Filename, h.Rank, ranks[h.Document.ID])
+			}
+		}
+	}
+}
+
+// closeTo reports whether two ranks are equal but for rounding.
+func closeTo(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
 }
 
 func testSearchByDate(t *testing.T, s store.Store) {
