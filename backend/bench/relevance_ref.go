@@ -250,6 +250,34 @@ func (ix *refIndex) rank(q refQuery) []refHit {
 	return hits
 }
 
+// bm25Groups compiles q's parts for bm25: each part is a group of
+// phrases of which a hit holds at least one, and FTS5 scores every phrase
+// of the query apart. A part is one phrase, but for a prefix that the
+// local profile expands (store/sqlite's expandPrefixes: the stemmer
+// rewrites the prefix within its letters, "pay" → "pai"): one phrase per
+// index term that starts with the prefix as typed and that the stemmer
+// keeps as it is, and one for the prefix's own stem.
+func (ix *refIndex) bm25Groups(q refQuery) [][]refMatcher {
+	groups := make([][]refMatcher, len(q.parts))
+	for i, p := range q.parts {
+		raw := strings.ToLower(p.words[0])
+		stem := ix.stemOfRaw(p.words[0])
+		if !p.prefix || len(p.words) != 1 || stem == "" || strings.HasPrefix(raw, stem) {
+			groups[i] = []refMatcher{ix.compile(p)}
+			continue
+		}
+		for t, s := range ix.stems {
+			if s == stem || strings.HasPrefix(s, raw) && porterstemmer.StemString(s) == s {
+				groups[i] = append(groups[i], refMatcher{seq: []int32{int32(t)}, ok: true})
+			}
+		}
+		if len(groups[i]) == 0 {
+			groups[i] = []refMatcher{{}} // matches nothing
+		}
+	}
+	return groups
+}
+
 // FTS5's bm25 constants (fts5_aux.c) and the column weights of the local
 // profile's search table (name, topics in the reference's field order,
 // body): bm25(search, 10.0, 1.0, 5.0) over (name, body, topics).
@@ -266,13 +294,18 @@ var bm25Weights = [3]float64{10, 5, 1} // name, topics, body
 // row's length D in tokens (all columns), score = Σ idf·f·(k1+1) /
 // (f + k1·(1 − b + b·D/avgdl)).
 func (ix *refIndex) rankBM25(q refQuery) []refHit {
-	ms := make([]refMatcher, len(q.parts))
-	for i, p := range q.parts {
-		ms[i] = ix.compile(p)
+	groups := ix.bm25Groups(q)
+	var ms []refMatcher
+	var group []int // the group of each phrase
+	for g, alts := range groups {
+		for _, m := range alts {
+			ms = append(ms, m)
+			group = append(group, g)
+		}
 	}
 	n := len(ix.fields)
 	avgdl := float64(ix.totalTokens) / float64(n)
-	freq := make([][]float64, len(ms)) // per part, per document
+	freq := make([][]float64, len(ms)) // per phrase, per document
 	rows := make([]int, len(ms))
 	var pos []int
 	for i, m := range ms {
@@ -302,15 +335,15 @@ func (ix *refIndex) rankBM25(q refQuery) []refHit {
 		idf[i] = v
 	}
 	var hits []refHit
+	held := make([]bool, len(groups))
 	for d := range ix.fields {
-		all := true
+		clear(held)
 		for i := range ms {
-			if freq[i][d] == 0 {
-				all = false
-				break
+			if freq[i][d] > 0 {
+				held[group[i]] = true
 			}
 		}
-		if !all {
+		if slices.Contains(held, false) {
 			continue
 		}
 		dl := float64(len(ix.fields[d][0]) + len(ix.fields[d][1]) + len(ix.fields[d][2]))

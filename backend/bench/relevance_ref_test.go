@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	porterstemmer "github.com/blevesearch/go-porterstemmer"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,9 @@ func TestReferenceScoresAreTheEngines(t *testing.T) {
 		{q: "two", parts: []refPart{{words: []string{vocab[1]}}, {words: []string{vocab[5]}}}},
 		{q: "phrase", parts: []refPart{{words: []string{words[10], words[11]}}}},
 		{q: "prefix", parts: []refPart{{words: []string{vocab[2][:3]}, prefix: true}}},
+		// A prefix the stemmer rewrites ("pay" → "pai"): the local profile
+		// asks for the terms it starts (expandPrefixes).
+		{q: "rewritten prefix", parts: []refPart{{words: []string{rewrittenPrefix(t, vocab)}, prefix: true}}},
 	}
 	var extra []string
 	for _, q := range queries {
@@ -65,10 +69,9 @@ func TestReferenceScoresAreTheEngines(t *testing.T) {
 			var (
 				st  store.Store
 				dsn string
-				dir string
 			)
 			if profile == profileLocal {
-				st, _, dir = teststores.Local(t)
+				st, _, _ = teststores.Local(t)
 			} else {
 				st, _, dsn = teststores.ServerDSN(t)
 			}
@@ -78,7 +81,7 @@ func TestReferenceScoresAreTheEngines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			engine := engineScores(t, profile, dir, dsn)
+			engine := engineScores(t, profile, st, dsn)
 			for _, q := range queries {
 				want := map[string]float64{}
 				for _, h := range ix.rank(q) {
@@ -148,30 +151,32 @@ func loadRefDocs(t *testing.T, st store.Store, docs []refDoc, topicNames []strin
 }
 
 // engineScores returns a function giving every match of a query and its
-// score as the database computes it, by document id (larger is better).
-func engineScores(t *testing.T, profile, dir, dsn string) func(q refQuery) map[string]float64 {
+// score as the database computes it, by document id (larger is better):
+// on the local profile the store's own Search (its Rank is bm25's, and
+// it builds the FTS5 query as the product does, prefixes included); on
+// the server profile ts_rank over the tsquery the parts make.
+func engineScores(t *testing.T, profile string, st store.Store, dsn string) func(q refQuery) map[string]float64 {
 	ctx := context.Background()
 	if profile == profileLocal {
-		db, err := sql.Open("sqlite", filepath.Join(dir, "docsift.db"))
+		u, err := st.DefaultUser(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { db.Close() })
 		return func(q refQuery) map[string]float64 {
-			var parts []string
+			var must [][]store.SearchTerm
 			for _, p := range q.parts {
-				s := `"` + strings.Join(p.words, " ") + `"`
-				if p.prefix {
-					s += "*"
-				}
-				parts = append(parts, s)
+				must = append(must, []store.SearchTerm{{Text: strings.Join(p.words, " "), Phrase: len(p.words) > 1, Prefix: p.prefix}})
 			}
-			rows, err := db.QueryContext(ctx, `SELECT sr.document_id, -bm25(search, 10.0, 1.0, 5.0)
-				FROM search JOIN search_rows sr ON sr.seq = search.rowid WHERE search MATCH ?`, strings.Join(parts, " AND "))
+			page, err := st.(store.Searcher).Search(ctx, store.SearchQuery{Must: must,
+				Filter: store.DocumentFilter{UserID: u.ID, Limit: 1000}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			return scanScores(t, rows.Next, rows.Scan, rows.Close)
+			out := map[string]float64{}
+			for _, h := range page.Hits {
+				out[h.Document.ID] = h.Rank
+			}
+			return out
 		}
 	}
 	c, err := pgx.Connect(ctx, dsn)
@@ -202,6 +207,20 @@ func engineScores(t *testing.T, profile, dir, dsn string) func(q refQuery) map[s
 		}
 		return scanScores(t, rows.Next, func(dest ...any) error { return rows.Scan(dest...) }, func() error { rows.Close(); return nil })
 	}
+}
+
+// rewrittenPrefix returns a three- or four-letter prefix of a frequent
+// vocabulary word that the porter stemmer rewrites within its letters.
+func rewrittenPrefix(t *testing.T, vocab []string) string {
+	for _, w := range vocab[:300] {
+		for n := 3; n <= 4 && n < len(w); n++ {
+			if p := w[:n]; !strings.HasPrefix(p, porterstemmer.StemString(p)) {
+				return p
+			}
+		}
+	}
+	t.Fatal("no frequent word has a prefix the stemmer rewrites")
+	return ""
 }
 
 func scanScores(t *testing.T, next func() bool, scan func(...any) error, close func() error) map[string]float64 {

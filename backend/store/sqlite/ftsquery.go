@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"unicode"
@@ -20,7 +22,10 @@ import (
 // match it; ShapeExclude, those that do not (FTS5 has no NOT without
 // something to take it from, so that is a NOT IN over its matches);
 // ShapeAll, no text condition; ShapeNone, nothing can match.
-func matchExpr(q store.SearchQuery) (shape store.Shape, expr string, err error) {
+//
+// exp holds the expansions of prefix terms (expandPrefixes); nil leaves
+// every prefix to FTS5.
+func matchExpr(q store.SearchQuery, exp prefixTerms) (shape store.Shape, expr string, err error) {
 	shape, e := q.TextCondition(func(t store.SearchTerm) bool {
 		strs, _ := termStrings(t)
 		return len(strs) > 0
@@ -28,16 +33,16 @@ func matchExpr(q store.SearchQuery) (shape store.Shape, expr string, err error) 
 	if shape != store.ShapeMatch && shape != store.ShapeExclude {
 		return shape, "", nil
 	}
-	expr, err = renderExpr(e)
+	expr, err = renderExpr(e, exp)
 	return shape, expr, err
 }
 
 // renderExpr renders a positive expression: an And's Not args become
 // one NOT (…) after its positive ones.
-func renderExpr(e store.SearchExpr) (string, error) {
+func renderExpr(e store.SearchExpr, exp prefixTerms) (string, error) {
 	switch e.Op {
 	case store.OpTerm:
-		s, ok := termExpr(e.Term)
+		s, ok := termExpr(e.Term, exp)
 		if !ok {
 			return "", fmt.Errorf("a term with nothing to search for reached the query")
 		}
@@ -48,7 +53,7 @@ func renderExpr(e store.SearchExpr) (string, error) {
 			if a.Op == store.OpNot {
 				return "", fmt.Errorf("an excluded term cannot be one of the choices of OR")
 			}
-			s, err := renderExpr(a)
+			s, err := renderExpr(a, exp)
 			if err != nil {
 				return "", err
 			}
@@ -62,7 +67,7 @@ func renderExpr(e store.SearchExpr) (string, error) {
 			if a.Op == store.OpNot {
 				x = a.Args[0]
 			}
-			s, err := renderExpr(x)
+			s, err := renderExpr(x, exp)
 			if err != nil {
 				return "", err
 			}
@@ -85,14 +90,22 @@ func renderExpr(e store.SearchExpr) (string, error) {
 }
 
 // termExpr renders one term: a phrase as one string, a prefix as a string
-// followed by *, and several words that are not a phrase as each word
-// ANDed; a term scoped to a field gets that column's filter.
-func termExpr(t store.SearchTerm) (string, bool) {
+// followed by * (or as the terms exp expands it to, ORed), and several
+// words that are not a phrase as each word ANDed; a term scoped to a
+// field gets that column's filter.
+func termExpr(t store.SearchTerm, exp prefixTerms) (string, bool) {
 	strs, prefix := termStrings(t)
 	var expr string
 	switch {
 	case len(strs) == 0:
 		return "", false
+	case prefix && exp[strs[0]] != nil:
+		terms := exp[strs[0]]
+		quoted := make([]string, len(terms))
+		for i, term := range terms {
+			quoted[i] = ftsString(term)
+		}
+		expr = "(" + strings.Join(quoted, " OR ") + ")"
 	case prefix:
 		expr = ftsString(strs[0]) + "*"
 	case len(strs) == 1:
@@ -135,8 +148,9 @@ func termStrings(t store.SearchTerm) (strs []string, prefix bool) {
 // highlightPhrases returns the phrases of q that highlight marks in a
 // hit's text: every string of its terms that are not excluded and may
 // match the text (excluded terms are never in a hit, name: terms are in
-// the name column, and a topic filter's phrase is in the topics column).
-func highlightPhrases(q store.SearchQuery) []fts.Phrase {
+// the name column, and a topic filter's phrase is in the topics column);
+// an expanded prefix is the terms it stands for.
+func highlightPhrases(q store.SearchQuery, exp prefixTerms) []fts.Phrase {
 	var phrases []fts.Phrase
 	shape, e := q.TextCondition(func(t store.SearchTerm) bool {
 		strs, _ := termStrings(t)
@@ -150,6 +164,9 @@ func highlightPhrases(q store.SearchQuery) []fts.Phrase {
 			return
 		}
 		strs, prefix := termStrings(t)
+		if prefix && exp[strs[0]] != nil {
+			strs, prefix = exp[strs[0]], false
+		}
 		for _, s := range strs {
 			if p, ok := fts.NewPhrase(s, prefix); ok {
 				phrases = append(phrases, p)
@@ -198,4 +215,95 @@ func narrowByTopic(expr, topicName string) string {
 		return expr
 	}
 	return "(" + expr + ") AND topics : " + ftsString(name)
+}
+
+// prefixTerms maps the text of a prefix term to the index terms it stands
+// for, where FTS5's own prefix query would miss words (expandPrefixes).
+type prefixTerms map[string][]string
+
+// maxPrefixTerms bounds an expansion: a prefix that starts more index
+// terms than this is left to FTS5 (a very short prefix of a large
+// vocabulary; its stem then stands for it, as before the expansion).
+const maxPrefixTerms = 1_000
+
+// rewrittenPrefix returns a prefix term's folded text and its stem when
+// the porter stemmer rewrites the prefix within its own letters ("pay" →
+// "pai"). FTS5 stems a prefix before looking for the terms that start
+// with it, so it would look for "pai…" and miss "payment". ok is false
+// for a prefix the stemmer keeps or only shortens ("invoice" → "invoic":
+// every term that starts with the prefix starts with its stem too), and
+// for a phrase ending in a prefix, which is left to FTS5.
+func rewrittenPrefix(text string) (prefix, stem string, ok bool) {
+	toks := fts.Tokens(text)
+	if len(toks) != 1 {
+		return "", "", false
+	}
+	prefix = toks[0].Term
+	stem = fts.Stem(prefix)
+	return prefix, stem, !strings.HasPrefix(prefix, stem)
+}
+
+// expandPrefixes expands the prefix terms of q that FTS5 would get wrong
+// (rewrittenPrefix) into what a person means by them: the index terms that
+// start with the prefix as typed, and the prefix's own stem — "pay*"
+// stands for payment, payable, … (terms the index holds unchanged) and
+// pai (pay, pays, paying). Only terms FTS5 can be asked for are used:
+// those the stemmer leaves as they are, since a query's string is
+// stemmed again.
+func expandPrefixes(ctx context.Context, tx *sql.Tx, q store.SearchQuery) (prefixTerms, error) {
+	shape, e := q.TextCondition(func(t store.SearchTerm) bool {
+		strs, _ := termStrings(t)
+		return len(strs) > 0
+	})
+	if shape != store.ShapeMatch && shape != store.ShapeExclude {
+		return nil, nil
+	}
+	var texts []string
+	e.Terms(func(t store.SearchTerm, _ bool) {
+		if strs, prefix := termStrings(t); prefix {
+			texts = append(texts, strs[0])
+		}
+	})
+	var exp prefixTerms
+	for _, text := range texts {
+		prefix, stem, ok := rewrittenPrefix(text)
+		if !ok || exp[text] != nil {
+			continue
+		}
+		terms, err := termsStartingWith(ctx, tx, prefix)
+		if err != nil {
+			return nil, err
+		}
+		if len(terms) > maxPrefixTerms {
+			continue
+		}
+		if exp == nil {
+			exp = prefixTerms{}
+		}
+		exp[text] = append(terms, stem)
+	}
+	return exp, nil
+}
+
+// termsStartingWith returns the index's terms that start with prefix and
+// that the stemmer keeps as they are, up to maxPrefixTerms+1 of them.
+func termsStartingWith(ctx context.Context, tx *sql.Tx, prefix string) ([]string, error) {
+	// U+10FFFF sorts after every character that may follow the prefix.
+	rows, err := tx.QueryContext(ctx, `SELECT term FROM search_terms WHERE term >= ? AND term < ? ORDER BY term`,
+		prefix, prefix+"\U0010FFFF")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var terms []string
+	for rows.Next() && len(terms) <= maxPrefixTerms {
+		var term string
+		if err := rows.Scan(&term); err != nil {
+			return nil, err
+		}
+		if fts.Stem(term) == term {
+			terms = append(terms, term)
+		}
+	}
+	return terms, rows.Err()
 }

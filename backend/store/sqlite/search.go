@@ -46,7 +46,8 @@ type searchQuery struct {
 	tune  searchTuning
 	list  listQuery // the validated filter, its paging and order
 	q     store.SearchQuery
-	match string // the FTS5 query; "" when the text is no MATCH (filters only, or only excluded terms)
+	exp   prefixTerms // the prefixes of q that FTS5 is asked for term by term
+	match string      // the FTS5 query; "" when the text is no MATCH (filters only, or only excluded terms)
 	// rankMatch is the FTS5 query that scores a hit: match before
 	// narrowByTopic added the topics' names to it (they would add to
 	// every hit's score, by how many topics it has).
@@ -63,18 +64,18 @@ type searchQuery struct {
 
 // newSearchQuery validates q and builds its query; ok is false when
 // nothing can match.
-func newSearchQuery(q store.SearchQuery, tune searchTuning) (sq searchQuery, ok bool, err error) {
+func newSearchQuery(q store.SearchQuery, tune searchTuning, exp prefixTerms) (sq searchQuery, ok bool, err error) {
 	f := q.Filter
 	f.Query, f.Cursor = "", ""
 	list, err := newListQuery(f)
 	if err != nil {
 		return searchQuery{}, false, err
 	}
-	shape, match, err := matchExpr(q)
+	shape, match, err := matchExpr(q, exp)
 	if err != nil || shape == store.ShapeNone {
 		return searchQuery{}, false, err
 	}
-	sq = searchQuery{tune: tune, list: list, q: q}
+	sq = searchQuery{tune: tune, list: list, q: q, exp: exp}
 	add := func(cond string, args ...any) {
 		sq.conds = append(sq.conds, cond)
 		sq.args = append(sq.args, args...)
@@ -207,15 +208,16 @@ func (sq searchQuery) from(everyDocIsUsers, withDoc bool) (string, []any) {
 // in the order of q.Filter.Sort (Rank 0, the snippet from the start of
 // the text); one whose terms have nothing to search for finds nothing.
 func (s *Store) Search(ctx context.Context, q store.SearchQuery) (store.SearchPage, error) {
-	sq, ok, err := newSearchQuery(q, s.tune)
-	if err != nil {
-		return store.SearchPage{}, fmt.Errorf("sqlite: search: %w", err)
-	}
 	page := store.SearchPage{Hits: []store.SearchHit{}}
-	if !ok {
-		return page, ctx.Err()
-	}
-	err = s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		exp, err := expandPrefixes(ctx, tx, q)
+		if err != nil {
+			return err
+		}
+		sq, ok, err := newSearchQuery(q, s.tune, exp)
+		if err != nil || !ok {
+			return err
+		}
 		var others int
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM document_tally WHERE user_id <> ?`,
 			q.Filter.UserID).Scan(&others); err != nil {

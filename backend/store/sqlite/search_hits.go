@@ -117,7 +117,7 @@ func (sq searchQuery) rankKeys(ctx context.Context, tx *sql.Tx, keys []int64, li
 // the query's phrases and cut by excerpt. A text that is not valid UTF-8
 // (where SQLite's decoder and Go's disagree) is marked by FTS5 instead.
 func (sq searchQuery) snippets(ctx context.Context, tx *sql.Tx, hits []store.SearchHit, list string, index map[int64]int) error {
-	phrases := highlightPhrases(sq.q)
+	phrases := highlightPhrases(sq.q, sq.exp)
 	h := fts.NewHighlighter(phrases, store.HighlightStart, store.HighlightEnd)
 	rows, err := tx.QueryContext(ctx, `SELECT rowid, body FROM search WHERE rowid IN (SELECT value FROM json_each(?))`, list)
 	if err != nil {

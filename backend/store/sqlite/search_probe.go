@@ -15,7 +15,7 @@ var _ store.IndexProbe = (*Store)(nil)
 // limit rows by rowid, the topic (when given) narrowed by its name in the
 // topics column as Search does, without the exact link check.
 func (s *Store) ProbeIndex(ctx context.Context, q store.SearchQuery, limit int) (int, error) {
-	shape, expr, err := matchExpr(store.SearchQuery{Must: q.Must})
+	shape, expr, err := matchExpr(store.SearchQuery{Must: q.Must}, nil)
 	if err != nil || shape != store.ShapeMatch {
 		return 0, err
 	}

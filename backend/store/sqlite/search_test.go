@@ -43,7 +43,7 @@ func TestMatchExpr(t *testing.T) {
 		{"double negation", tree(store.And(store.Term(w("a")), store.Not(store.Not(store.Term(w("b")))))), `("a" AND "b")`},
 	}
 	for _, tc := range cases {
-		shape, got, err := matchExpr(tc.q)
+		shape, got, err := matchExpr(tc.q, nil)
 		if err != nil || shape != store.ShapeMatch || got != tc.want {
 			t.Errorf("%s: matchExpr = %v %s, %v; want %s", tc.name, shape, got, err, tc.want)
 		}
@@ -59,7 +59,7 @@ func TestMatchExpr(t *testing.T) {
 		{store.SearchQuery{Not: []store.SearchTerm{w("--")}}, store.ShapeAll},
 		{tree(store.Not(store.Or(store.Term(w("a")), store.Term(w("b"))))), store.ShapeExclude},
 	} {
-		if shape, got, err := matchExpr(c.q); err != nil || shape != c.want {
+		if shape, got, err := matchExpr(c.q, nil); err != nil || shape != c.want {
 			t.Errorf("matchExpr(%+v) = %v %s %v, want shape %v", c.q, shape, got, err, c.want)
 		}
 	}
@@ -458,7 +458,7 @@ func TestSnippetsMatchFTS5(t *testing.T) {
 		}
 		for _, h := range p.Hits {
 			var marked string
-			_, match, _ := matchExpr(q)
+			_, match, _ := matchExpr(q, nil)
 			err := s.r.QueryRowContext(ctx, `SELECT highlight(search, 1, ?, ?) FROM search
 				WHERE search MATCH ? AND rowid = (SELECT seq FROM search_rows WHERE document_id = ?)`,
 				store.HighlightStart, store.HighlightEnd, match, h.Document.ID).Scan(&marked)

@@ -250,6 +250,23 @@ func testSearchPrefix(t *testing.T, s store.Store) {
 	f.expect("INVO*", prefix("INVO"), inv, invs)
 	f.expect("invoice*", prefix("invoice"), inv, invs)
 	f.expect("invo as a word", store.SearchQuery{Must: all("invo")})
+
+	// A prefix is what the person typed, even where the stemmer would
+	// rewrite it ("pay" stems to "pai"): pay* finds payment and paying,
+	// not paint; gray* finds grayscale and grays, not grain.
+	payment := f.text("d.txt", "the payment is due")
+	paying := f.text("e.txt", "we are paying today")
+	f.text("f.txt", "fresh paint and some grain")
+	grayscale := f.text("g.txt", "a grayscale scan")
+	grays := f.text("h.txt", "he grays early")
+	f.expect("pay*", prefix("pay"), payment, paying)
+	f.expect("gray*", prefix("Gray"), grayscale, grays)
+	p := f.run(prefix("pay"))
+	for _, h := range p.Hits {
+		if !strings.Contains(h.Snippet, store.HighlightStart) {
+			t.Errorf("pay*: the snippet of %s marks nothing: %q", h.Document.Filename, h.Snippet)
+		}
+	}
 }
 
 func testSearchDiacritics(t *testing.T, s store.Store) {
