@@ -19,6 +19,10 @@ type Options struct {
 	// Quick runs every scenario at a small size with few repeats (a minute
 	// or two): a check that the harness works, not figures to compare.
 	Quick bool
+	// SearchDocs replaces the library sizes of the search, relevance and
+	// list scenarios (nil: 10,000 and 100,000; --quick 2,000); the last is
+	// the large library.
+	SearchDocs []int
 	// Out is the folder of the JSON reports ("" : build/bench).
 	Out string
 	// Profiles to measure: local, server or both (nil: both).
@@ -170,7 +174,11 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &harness{opt: opt, size: sizesFor(opt.Quick), exe: opt.Exe, self: opt.Self, log: opt.Log, seeded: map[int]*seededLib{}}
+	size := sizesFor(opt.Quick)
+	if len(opt.SearchDocs) > 0 {
+		size.searchDocs = opt.SearchDocs
+	}
+	h := &harness{opt: opt, size: size, exe: opt.Exe, self: opt.Self, log: opt.Log, seeded: map[int]*seededLib{}}
 	if h.exe, h.self, err = binaries(opt.Exe, opt.Self); err != nil {
 		return nil, err
 	}

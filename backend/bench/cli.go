@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/docsift/docsift/backend/config"
@@ -57,6 +58,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	out := fs.String("out", "build/bench", "folder for the JSON report (<timestamp>.json and latest.json)")
 	only := fs.String("only", "", "comma-separated scenarios to run: "+strings.Join(names, ",")+" (default: all)")
 	profile := fs.String("profile", "both", "profile to measure: local, server or both (DOCSIFT_PROFILE does not narrow a run)")
+	docs := fs.String("docs", "", "comma-separated library sizes of the search, relevance and list scenarios; the last is the large one (default 10000,100000; e.g. 1000000 for the million-document targets)")
 	exe := fs.String("docsift", "", "the docsift binary to measure (default: docsift beside this program, build/bin/docsift)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: docsift-bench [flags]\n"+
@@ -82,15 +84,28 @@ func Main(ctx context.Context, args []string, env Env) int {
 			selected = append(selected, s)
 		}
 	}
+	var searchDocs []int
+	for _, d := range strings.Split(*docs, ",") {
+		if d = strings.TrimSpace(d); d == "" {
+			continue
+		}
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 100 {
+			fmt.Fprintf(env.Stderr, "docsift-bench: --docs %q: each size must be a whole number of documents, at least 100\n", d)
+			return ExitUsage
+		}
+		searchDocs = append(searchDocs, n)
+	}
 	_, err := Run(ctx, Options{
-		Quick:    *quick,
-		Out:      *out,
-		Profiles: []string{*profile},
-		Only:     selected,
-		Exe:      *exe,
-		Stdout:   env.Stdout,
-		Log:      env.Stderr,
-		Getenv:   env.Getenv,
+		Quick:      *quick,
+		SearchDocs: searchDocs,
+		Out:        *out,
+		Profiles:   []string{*profile},
+		Only:       selected,
+		Exe:        *exe,
+		Stdout:     env.Stdout,
+		Log:        env.Stderr,
+		Getenv:     env.Getenv,
 	})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "docsift-bench: %v\n", err)

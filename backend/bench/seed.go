@@ -48,6 +48,14 @@ func (h *harness) seededLibrary(ctx context.Context, profile string, n int) (*se
 	}
 	s.took = time.Since(start)
 	h.logf("  seeded %s documents in %s", count(n), s.took.Round(time.Second))
+	h.add(Figure{Scenario: "search", Profile: profile, Measure: "bulk load and index @" + count(n), Unit: "s",
+		Summary: summarize([]float64{s.took.Seconds()}), Note: "the driver's BulkLoader, search index included"})
+	if size, err := t.diskSize(ctx); err != nil {
+		h.logf("  size of the library: %v", err)
+	} else {
+		h.add(Figure{Scenario: "search", Profile: profile, Measure: "library on disk @" + count(n), Unit: "MiB",
+			Summary: summarize([]float64{float64(size) / (1 << 20)}), Note: t.sizeNote()})
+	}
 	h.seeded[n] = s
 	return s, nil
 }

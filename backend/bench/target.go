@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -199,4 +200,40 @@ func (h *harness) warmCache(ctx context.Context) error {
 	h.logf("  warmed the PDF engine's cache in %s", time.Since(start).Round(100*time.Millisecond))
 	h.warm = true
 	return nil
+}
+
+// diskSize is the size of the library's database on disk: the data
+// folder (SQLite and its search index) on the local profile, the
+// database (tables, indexes, TOAST) on the server profile. The seeded
+// libraries have no objects.
+func (t *target) diskSize(ctx context.Context) (int64, error) {
+	if t.profile == profileServer {
+		c, err := pgx.Connect(ctx, t.dsn)
+		if err != nil {
+			return 0, err
+		}
+		defer c.Close(ctx)
+		var n int64
+		err = c.QueryRow(ctx, "SELECT pg_database_size(current_database())").Scan(&n)
+		return n, err
+	}
+	var n int64
+	err := filepath.WalkDir(t.dataDir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if info, err := d.Info(); err == nil && d.Type().IsRegular() {
+			n += info.Size()
+		}
+		return nil
+	})
+	return n, err
+}
+
+// sizeNote says what diskSize measured.
+func (t *target) sizeNote() string {
+	if t.profile == profileServer {
+		return "pg_database_size"
+	}
+	return "the data folder (database, WAL, search index)"
 }
