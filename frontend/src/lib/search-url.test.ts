@@ -27,7 +27,7 @@ describe('library state in the address', () => {
     const queries = ['', 'invoice', '"car insurance" -draft', '(a OR b) 2024', 'topic:"Health & Care" #1', 'café+müller=10%', 'name:x?y'];
     for (const view of views) {
       for (const q of queries) {
-        for (const sort of ['newest', 'oldest', 'name', 'size'] as const) {
+        for (const sort of ['best', 'newest', 'oldest', 'name', 'size'] as const) {
           const s: LibraryState = { view, q, sort };
           const back = parseHash(stateHash(s));
           expect(back).toEqual({ name: 'library', state: s });
@@ -58,14 +58,17 @@ describe('library state in the address', () => {
       lib({ q: 'x', view: { kind: 'inbox' } }),
       lib({ q: 'x', view: { kind: 'failed' } }),
       lib({ q: 'x', sort: 'size', view: { kind: 'unfiled' } }),
+      lib({ q: 'x', sort: 'newest' }), // newest first, not best match
     ];
     for (const s of states) {
       const input = viewInputOf('  Name ', s);
       expect(input.name).toBe('Name');
       expect(savedViewState(input)).toEqual(s);
     }
-    // Best match is the order "" of a saved view.
+    // Best match is the order "" of a saved view; newest is newest.
     expect(viewInputOf('n', lib({ q: 'x' })).sort).toBe('');
+    expect(savedViewState({ query: 'x', sort: 'newest', filter: {} }).sort).toBe('newest');
+    expect(stateHash(lib({ q: 'x', sort: 'newest' }))).toBe('#/search?q=x&sort=newest');
     expect(viewInputOf('n', lib({ q: 'x', view: { kind: 'failed' } })).filter).toEqual({ status: 'failed' });
   });
 });

@@ -3,7 +3,7 @@
 // that a search can be bookmarked and reloaded and Back and Forward step
 // through searches. A saved view is the same state with a name.
 
-import type { ListQuery, SavedView, Sort, ViewFilter, ViewInput } from './types';
+import type { ListQuery, Order, SavedView, Sort, ViewFilter, ViewInput } from './types';
 
 /** What the sidebar selected. */
 export type View =
@@ -19,12 +19,12 @@ export interface LibraryState {
   view: View;
   /** The search text ("" lists). */
   q: string;
-  /** During a search "newest" means best match (the order the UI offers). */
-  sort: Sort;
+  /** "best": a search by relevance, a listing newest first (the default). */
+  sort: Order;
 }
 
 /** All documents, newest first, no search. */
-export const DEFAULT_STATE: LibraryState = Object.freeze({ view: { kind: 'all' }, q: '', sort: 'newest' }) as LibraryState;
+export const DEFAULT_STATE: LibraryState = Object.freeze({ view: { kind: 'all' }, q: '', sort: 'best' }) as LibraryState;
 
 const SORTS: readonly Sort[] = ['newest', 'oldest', 'name', 'size'];
 
@@ -63,7 +63,7 @@ export function stateHash(s: LibraryState): string {
   const p = new URLSearchParams();
   const q = s.q.trim();
   if (q) p.set('q', q);
-  if (s.sort !== 'newest') p.set('sort', s.sort);
+  if (s.sort !== 'best') p.set('sort', s.sort);
   switch (s.view.kind) {
     case 'topic':
     case 'folder':
@@ -94,7 +94,7 @@ export function parseState(params: URLSearchParams): LibraryState {
   if (topic) view = { kind: 'topic', id: topic };
   else if (folder) view = { kind: 'folder', id: folder };
   else if (named === 'inbox' || named === 'failed' || named === 'unfiled') view = { kind: named };
-  return { view, q: (params.get('q') ?? '').trim(), sort: sort && SORTS.includes(sort) ? sort : 'newest' };
+  return { view, q: (params.get('q') ?? '').trim(), sort: sort && SORTS.includes(sort) ? sort : 'best' };
 }
 
 /** The state a saved view opens. */
@@ -106,11 +106,11 @@ export function savedViewState(v: Pick<SavedView, 'query' | 'sort' | 'filter'>):
   else if (f.inbox) view = { kind: 'inbox' };
   else if (f.status === 'failed') view = { kind: 'failed' };
   else if (f.unfiled) view = { kind: 'unfiled' };
-  return { view, q: v.query, sort: v.sort === '' ? 'newest' : v.sort };
+  return { view, q: v.query, sort: v.sort === '' ? 'best' : v.sort };
 }
 
-/** A saved view of a state (best match is the order "" of a search). */
+/** A saved view of a state (best match is the order ""). */
 export function viewInputOf(name: string, s: LibraryState): ViewInput {
   const filter: ViewFilter = viewFilter(s.view);
-  return { name: name.trim(), query: s.q.trim(), sort: s.sort === 'newest' ? '' : s.sort, filter };
+  return { name: name.trim(), query: s.q.trim(), sort: s.sort === 'best' ? '' : s.sort, filter };
 }

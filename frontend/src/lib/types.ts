@@ -10,6 +10,12 @@ export type Status = 'stored' | 'extracting' | 'classifying' | 'ready' | 'failed
 /** Orders of a listing; every order breaks ties by id. */
 export type Sort = 'newest' | 'oldest' | 'name' | 'size';
 
+/**
+ * The order the library is shown in: best match (a search by relevance;
+ * a listing, which has no relevance, newest first) or an explicit order.
+ */
+export type Order = 'best' | Sort;
+
 /** Who put a topic on a document. */
 export type LinkSource = 'user' | 'classifier' | 'rule';
 

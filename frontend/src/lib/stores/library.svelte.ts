@@ -6,7 +6,7 @@
 import { errorSentence, type Api } from '../api';
 import { highlightSegments, type Segment } from '../highlight';
 import { sameState, sameView, viewFilter, type LibraryState, type View } from '../search-url';
-import type { DocumentDetail, DocumentSummary, ListQuery, Sort } from '../types';
+import type { DocumentDetail, DocumentSummary, ListQuery, Order, Sort } from '../types';
 
 export { sameView, viewFilter, type View } from '../search-url';
 
@@ -28,7 +28,7 @@ function newestFirst(a: DocumentSummary, b: DocumentSummary): number {
 
 export class LibraryStore {
   view = $state<View>({ kind: 'all' });
-  sort = $state<Sort>('newest');
+  sort = $state<Order>('best');
   /** The search text in force ("" lists). */
   query = $state('');
   /** The loaded documents, in order. Replaced, never mutated. */
@@ -65,8 +65,10 @@ export class LibraryStore {
 
   /** The filters, order and page size of the next request. */
   #filter(): ListQuery {
-    // A search is ordered by relevance unless the user picked an order.
-    const sort = this.searching && this.sort === 'newest' ? undefined : this.sort;
+    // Best match is relevance for a search; a listing has none, and
+    // shows the newest first.
+    let sort: Sort | undefined = this.sort === 'best' ? 'newest' : this.sort;
+    if (this.searching && this.sort === 'best') sort = undefined;
     return { ...viewFilter(this.view), sort, limit: PAGE_SIZE };
   }
 
@@ -94,7 +96,7 @@ export class LibraryStore {
     return this.reload();
   }
 
-  setSort(s: Sort): Promise<void> {
+  setSort(s: Order): Promise<void> {
     this.sort = s;
     return this.reload();
   }
@@ -179,7 +181,7 @@ export class LibraryStore {
    * uploads finish and when other importers report documents.
    */
   async refreshHead(): Promise<void> {
-    if (this.searching || this.sort !== 'newest' || !this.loaded) {
+    if (this.searching || (this.sort !== 'best' && this.sort !== 'newest') || !this.loaded) {
       return;
     }
     const gen = this.#generation;
