@@ -93,6 +93,9 @@ func newListQuery(f store.DocumentFilter) (listQuery, error) {
 	if f.Inbox {
 		q.where = append(q.where, inboxCond("d", "id"))
 	}
+	if f.ErrorPrefix != "" {
+		q.add("instr(d.error, ?) = 1", f.ErrorPrefix)
+	}
 	if f.Query != "" {
 		// instr, not LIKE: a plain substring of the folded name, so '%', '_'
 		// and '\' in the query are just characters.
@@ -165,8 +168,8 @@ func (q listQuery) pageSQL(drive bool) (string, []any) {
 func (q listQuery) countSQL() (string, []any) {
 	f := q.f
 	switch {
-	case f.Query != "":
-		// No tally counts substrings.
+	case f.Query != "", f.ErrorPrefix != "":
+		// No tally counts substrings or notes.
 	case f.TopicID == nil && f.FolderID == nil:
 		sql := `SELECT coalesce(sum(n), 0) FROM document_tally WHERE user_id = ?`
 		args := []any{f.UserID}
