@@ -52,16 +52,16 @@ type Document struct {
 	PageCount     int    `json:"page_count"`
 	// Language is the language detected in the text (ISO 639-1: "en"),
 	// "" when unknown.
-	Language  string    `json:"language"`
-	Status    Status    `json:"status"`
-	Error     string    `json:"error,omitempty"`
+	Language string `json:"language"`
+	Status   Status `json:"status"`
+	Error    string `json:"error,omitempty"`
 	// ClassifyError is set on a ready document the classifier could not
 	// sort (a wrong key, no credit, a missing model, the provider down):
 	// the provider's sentence. "Classify again" (Reclassify,
 	// ReclassifyUnclassified) retries it.
-	ClassifyError string `json:"classify_error,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ClassifyError string    `json:"classify_error,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 	// Topics are ordered by name (case-insensitively); never nil.
 	Topics []DocumentTopic `json:"topics"`
 	// Suggestions are pending topic suggestions, highest confidence first
