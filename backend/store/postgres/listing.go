@@ -99,7 +99,8 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 		where = append(where, inboxCond)
 	}
 	if f.ErrorPrefix != "" {
-		where = append(where, "starts_with(d.error, "+arg(f.ErrorPrefix)+")")
+		// error <> '' as the partial index documents_user_noted says it.
+		where = append(where, "d.error <> '' AND starts_with(d.error, "+arg(f.ErrorPrefix)+")")
 	}
 	if f.Query != "" {
 		where = append(where, "d.filename_key LIKE "+arg("%"+escapeLike(store.FoldKey(f.Query))+"%"))

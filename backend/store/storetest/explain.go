@@ -154,6 +154,15 @@ func testExplainErrorPrefix(t *testing.T, s store.Store) {
 	if !slices.Equal(got, want) || p.Total != len(want) {
 		t.Errorf("documents with the note = %v (total %d), want %v", got, p.Total, want)
 	}
+	// With a topic filter too, in both of its query shapes' reach.
+	tp := f.topic("Bills")
+	f.link(want[0], tp)
+	for _, sort := range []store.Sort{store.SortNewest, store.SortName, store.SortSize} {
+		p := f.list(store.DocumentFilter{ErrorPrefix: note, TopicID: &tp.ID, Sort: sort})
+		if p.Total != 1 || len(p.Documents) != 1 || p.Documents[0].ID != want[0] {
+			t.Errorf("noted documents of a topic, by %s = %d (total %d), want %s", sort, len(p.Documents), p.Total, want[0])
+		}
+	}
 	// '%' and '_' are characters, not patterns.
 	if p := f.list(store.DocumentFilter{ErrorPrefix: "not%"}); p.Total != 0 || len(p.Documents) != 0 {
 		t.Errorf("prefix %q matched %d documents, want none", "not%", p.Total)

@@ -8,6 +8,10 @@
 -- the classifier's work: an applied topic kept or removed, a suggestion
 -- accepted or rejected. The measures in Settings read its last rows.
 -- document_id and topic_id are plain values: the log outlives them.
+-- documents_user_noted finds the few documents with a note (the ones
+-- the classifier could not sort) without reading the others.
+CREATE INDEX documents_user_noted ON documents (user_id, created_at, id) WHERE error <> '';
+
 ALTER TABLE classifications ADD COLUMN reasons text NOT NULL DEFAULT '{}';
 
 CREATE TABLE classifier_decisions (
