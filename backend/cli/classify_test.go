@@ -142,9 +142,16 @@ func TestClassifyFailedCommand(t *testing.T) {
 		!strings.Contains(errs, "key") || !strings.Contains(errs, "1 document(s) could not be classified") {
 		t.Fatalf("classify --failed with the provider refusing the key: exit %d, %q", code, errs)
 	}
+	code, out, errs := run(t, vars, "ls", "--unclassified", "--json")
+	if code != ExitOK || !strings.Contains(out, `"classify_error":`) || !strings.Contains(out, "refund.txt") {
+		t.Errorf("ls --unclassified --json: exit %d, %s %s", code, out, errs)
+	}
 	up.Store(true)
 	if code, _, errs := run(t, vars, "classify", "--failed"); code != ExitOK || !strings.Contains(errs, "1 document(s) queued") {
 		t.Fatalf("classify --failed with the provider back: exit %d, %q", code, errs)
+	}
+	if code, out, _ := run(t, vars, "ls", "--unclassified", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Errorf("ls --unclassified after the retry: exit %d, %s", code, out)
 	}
 	if code, _, errs := run(t, vars, "classify", "--failed"); code != ExitOK || !strings.Contains(errs, "0 document(s) queued") {
 		t.Errorf("classify --failed with nothing left: exit %d, %q", code, errs)
