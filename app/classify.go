@@ -1,5 +1,7 @@
 package app
 
+import "github.com/docsift/docsift/backend/library"
+
 // ClassifyDocument queues one document for classification again
 // (POST /api/documents/{id}/classify).
 func (a *App) ClassifyDocument(id string) error {
@@ -26,4 +28,19 @@ func (a *App) AcceptSuggestion(id, topicID string) error {
 func (a *App) RejectSuggestion(id, topicID string) error {
 	_, err := a.lib.RejectSuggestion(a.ctx, id, topicID)
 	return a.fail("RejectSuggestion", err)
+}
+
+// ClassifyUnclassified queues documents the classifier could not sort for
+// classification again: those of ids, or all of them when ids is empty;
+// it returns how many (POST /api/classify/unclassified).
+func (a *App) ClassifyUnclassified(ids []string) (int, error) {
+	n, err := a.lib.ReclassifyUnclassified(a.ctx, ids)
+	return n, a.fail("ClassifyUnclassified", err)
+}
+
+// ClassifierStats says how the classifier is doing on this library
+// (GET /api/classifier/stats).
+func (a *App) ClassifierStats() (library.ClassifierStats, error) {
+	st, err := a.lib.ClassifierStats(a.ctx)
+	return st, a.fail("ClassifierStats", err)
 }

@@ -18,22 +18,25 @@ type ListQuery struct {
 	Unfiled bool   `json:"unfiled,omitempty"`
 	Status  string `json:"status,omitempty"`
 	// Inbox selects documents with pending suggestions or no topics.
-	Inbox  bool   `json:"inbox,omitempty"`
-	Sort   string `json:"sort,omitempty"`
-	Limit  int    `json:"limit,omitempty"`
-	Cursor string `json:"cursor,omitempty"`
-	Offset int    `json:"offset,omitempty"`
+	Inbox bool `json:"inbox,omitempty"`
+	// Unclassified selects ready documents the classifier could not sort.
+	Unclassified bool   `json:"unclassified,omitempty"`
+	Sort         string `json:"sort,omitempty"`
+	Limit        int    `json:"limit,omitempty"`
+	Cursor       string `json:"cursor,omitempty"`
+	Offset       int    `json:"offset,omitempty"`
 }
 
 // filter converts q as the REST handler converts its query string.
 func (q ListQuery) filter() library.Filter {
 	f := library.Filter{
-		Unfiled: q.Unfiled,
-		Inbox:   q.Inbox,
-		Sort:    library.Sort(q.Sort),
-		Limit:   q.Limit,
-		Offset:  q.Offset,
-		Cursor:  q.Cursor,
+		Unfiled:      q.Unfiled,
+		Inbox:        q.Inbox,
+		Unclassified: q.Unclassified,
+		Sort:         library.Sort(q.Sort),
+		Limit:        q.Limit,
+		Offset:       q.Offset,
+		Cursor:       q.Cursor,
 	}
 	if q.Topic != "" {
 		f.TopicID = &q.Topic

@@ -71,10 +71,13 @@ func (b *Builtin) Classify(ctx context.Context, text string, topics []Topic) (Re
 	if len(topics) == 0 {
 		return res, nil
 	}
-	conf, examples := b.confidencesAndExamples(text, topics)
+	toks := tokens(text)
+	tops := newReasonTops(len(topics))
+	conf, examples := b.scoreText(countTerms(toks), topics, tops)
 	for k, c := range conf {
 		if c >= b.p.threshold {
-			res.Topics = append(res.Topics, Match{TopicID: topics[k].ID, Name: topics[k].Name, Confidence: c, Examples: examples[k]})
+			res.Topics = append(res.Topics, Match{TopicID: topics[k].ID, Name: topics[k].Name, Confidence: c,
+				Examples: examples[k], Reasons: tops.words(k, toks)})
 		}
 	}
 	SortMatches(res.Topics)
@@ -91,11 +94,16 @@ func (b *Builtin) confidences(text string, topics []Topic) []float64 {
 // confidencesAndExamples is confidences and, for each topic, how many
 // documents filed under it the model learned from.
 func (b *Builtin) confidencesAndExamples(text string, topics []Topic) ([]float64, []int) {
-	counts := termCounts(text) // outside the lock: the slow part
+	return b.scoreText(termCounts(text), topics, nil)
+}
+
+// scoreText is confidencesAndExamples for a text's term counts; tops, when
+// not nil, collects the terms that weighed most for each topic.
+func (b *Builtin) scoreText(counts map[uint64]int32, topics []Topic, tops *reasonTops) ([]float64, []int) {
 	seeds := b.seedsFor(topics)
 
 	b.mu.RLock()
-	sc := b.scoreLocked(counts, topics, seeds)
+	sc := b.scoreTermsLocked(counts, topics, seeds, tops)
 	multi := b.multiShareLocked()
 	cal := b.cal.fit(b.p.calWeight)
 	examples := make([]int, len(topics))
@@ -243,6 +251,12 @@ type topicScores struct {
 // scoreLocked returns each given topic's score for a text, reading the model under b.mu (read-locked). It costs
 // O(distinct terms in the text × topics).
 func (b *Builtin) scoreLocked(counts map[uint64]int32, topics []Topic, seeds map[uint64][]topicSeed) topicScores {
+	return b.scoreTermsLocked(counts, topics, seeds, nil)
+}
+
+// scoreTermsLocked is scoreLocked that also hands each term's weight for
+// the topics it occurs with to tops (when not nil; builtin_explain.go).
+func (b *Builtin) scoreTermsLocked(counts map[uint64]int32, topics []Topic, seeds map[uint64][]topicSeed, tops *reasonTops) topicScores {
 	K := len(topics)
 	// at[i] is the position among the given topics of the model's topic i.
 	at := make([]int, len(b.topics))
@@ -325,8 +339,15 @@ func (b *Builtin) scoreLocked(counts map[uint64]int32, topics []Topic, seeds map
 			logPool := math.Log(pool + a)
 			for _, k := range touched {
 				if pos[k] != neg[k] {
-					sc.score[k] += tf * (logPool - math.Log(pool-pos[k]+neg[k]+a))
+					c := tf * (logPool - math.Log(pool-pos[k]+neg[k]+a))
+					sc.score[k] += c
+					if tops != nil {
+						tops.term(k, c)
+					}
 				}
+			}
+			if tops != nil {
+				tops.endTerm(h, K)
 			}
 		}
 		// else no given topic has evidence for the term: it says nothing

@@ -22,7 +22,11 @@ const (
 // termCounts returns how often each term (unigram and bigram hash) occurs
 // in text.
 func termCounts(text string) map[uint64]int32 {
-	toks := tokens(text)
+	return countTerms(tokens(text))
+}
+
+// countTerms returns how often each term occurs among a text's tokens.
+func countTerms(toks []string) map[uint64]int32 {
 	counts := make(map[uint64]int32, 2*len(toks))
 	for i, t := range toks {
 		counts[hashTerm(t)]++

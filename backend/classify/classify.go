@@ -39,6 +39,10 @@ type Match struct {
 	// Examples is how many documents the person filed under the topic
 	// that the builtin classifier learned from (0 from LLM providers).
 	Examples int `json:"-"`
+	// Reasons say why the topic was chosen: the few words of the text
+	// that weighed most for it (builtin), or the provider's own short
+	// reason when its answer has one (LLM). Empty when there is none.
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Automatic application. A topic applied wrongly is worse than none: the
@@ -246,7 +250,7 @@ func NameKey(name string) string {
 
 // Resolve matches names answered by a provider to the user's topics. Names
 // that match no topic are dropped and counted; a topic named twice keeps its
-// highest confidence. Confidences are clamped to [0,1]. The result is
+// highest confidence (and that answer's reasons). Confidences are clamped to [0,1]. The result is
 // ordered by confidence, highest first, then by name.
 func Resolve(answer []Match, topics []Topic) (matches []Match, dropped int) {
 	byKey := make(map[string]Topic, len(topics))
@@ -262,11 +266,13 @@ func Resolve(answer []Match, topics []Topic) (matches []Match, dropped int) {
 		}
 		c := clamp01(a.Confidence)
 		if i, seen := best[t.ID]; seen {
-			matches[i].Confidence = max(matches[i].Confidence, c)
+			if c > matches[i].Confidence {
+				matches[i].Confidence, matches[i].Reasons = c, a.Reasons
+			}
 			continue
 		}
 		best[t.ID] = len(matches)
-		matches = append(matches, Match{TopicID: t.ID, Name: t.Name, Confidence: c})
+		matches = append(matches, Match{TopicID: t.ID, Name: t.Name, Confidence: c, Reasons: a.Reasons})
 	}
 	SortMatches(matches)
 	return matches, dropped

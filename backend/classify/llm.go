@@ -25,6 +25,10 @@ const (
 	// suggestion (runes): it is shown in the UI as it is.
 	maxSuggestedName        = 60
 	maxSuggestedDescription = 300
+	// maxReason bounds a provider's reason for a topic (runes), when its
+	// answer gives one: the schema does not ask for it, but models without
+	// a grammar sometimes add one, and it is worth showing.
+	maxReason = 160
 )
 
 // prompt is one request to a model: the rules (system), the document
@@ -224,6 +228,7 @@ type answer struct {
 	Topics []struct {
 		Name       string     `json:"name"`
 		Confidence confidence `json:"confidence"`
+		Reason     string     `json:"reason"`
 	} `json:"topics"`
 	NewTopicName        *string `json:"new_topic_name"`
 	NewTopicDescription *string `json:"new_topic_description"`
@@ -232,7 +237,11 @@ type answer struct {
 func (a answer) matches() []Match {
 	m := make([]Match, 0, len(a.Topics))
 	for _, t := range a.Topics {
-		m = append(m, Match{Name: t.Name, Confidence: float64(t.Confidence)})
+		x := Match{Name: t.Name, Confidence: float64(t.Confidence)}
+		if r := clip(oneLine(stripControl(t.Reason)), maxReason); r != "" {
+			x.Reasons = []string{r}
+		}
+		m = append(m, x)
 	}
 	return m
 }

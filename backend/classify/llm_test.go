@@ -2,8 +2,10 @@ package classify
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,34 @@ import (
 )
 
 // The rules every LLM provider keeps, run against each provider's wire.
+
+// A reason the model gives with a topic is kept, on one line and short;
+// without one there is none.
+func TestLLMReasonIsKeptWhenGiven(t *testing.T) {
+	long := "Mentions an amount due,\n\tVAT and\u0007 a payment date. " + strings.Repeat("More words. ", 40)
+	quoted, _ := json.Marshal(long)
+	ans := `{"topics":[{"name":"Finance","confidence":0.9,"reason":` + string(quoted) + `},{"name":"Health","confidence":0.5}]}`
+	for _, w := range wires() {
+		t.Run(w.name, func(t *testing.T) {
+			f := newFakeLLM(t, always(w.ok(ans)))
+			res, err := w.open(t, f, &sleepLog{}, nil).Classify(context.Background(), "text", testTopics)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Topics) != 2 {
+				t.Fatalf("topics = %+v", res.Topics)
+			}
+			r := res.Topics[0].Reasons
+			if len(r) != 1 || !strings.HasPrefix(r[0], "Mentions an amount due, VAT and a payment date.") ||
+				utf8.RuneCountInString(r[0]) > maxReason {
+				t.Errorf("reasons = %q", r)
+			}
+			if res.Topics[1].Reasons != nil {
+				t.Errorf("reasons without a reason = %q", res.Topics[1].Reasons)
+			}
+		})
+	}
+}
 
 func TestLLMAnswerIsMatchedToTopics(t *testing.T) {
 	for _, w := range wires() {
@@ -31,7 +61,7 @@ func TestLLMAnswerIsMatchedToTopics(t *testing.T) {
 				{TopicID: "t-travel", Name: "Travel Plans", Confidence: 1},
 				{TopicID: "t-fin", Name: "Finance", Confidence: 0.9},
 			}
-			if len(res.Topics) != len(want) || res.Topics[0] != want[0] || res.Topics[1] != want[1] {
+			if !reflect.DeepEqual(res.Topics, want) {
 				t.Fatalf("topics = %+v, want %+v", res.Topics, want)
 			}
 			if res.Dropped != 2 || res.Suggested != nil || res.Provider != w.provider || res.Model != w.model {

@@ -6,20 +6,22 @@ import (
 	"fmt"
 
 	"github.com/docsift/docsift/backend/jobs"
+	"github.com/docsift/docsift/backend/library"
 )
 
 type classifyOpts struct {
-	all, test, noWait *bool
+	all, failed, test, noWait *bool
 }
 
 func classifyCommand() command {
 	return command{
 		name:    "classify",
-		args:    "[ID... | --all | --test]",
+		args:    "[ID... | --all | --failed [ID...] | --test]",
 		summary: "Sort documents into topics again, or test the AI provider.",
 		flags: func(fs *flag.FlagSet) any {
 			return &classifyOpts{
 				all:    fs.Bool("all", false, "classify every ready document again (after the topics or the provider changed)"),
+				failed: fs.Bool("failed", false, "classify again the documents the provider could not sort (all, or the IDs given)"),
 				test:   fs.Bool("test", false, "check that the configured AI provider answers (key, model, address)"),
 				noWait: fs.Bool("no-wait", false, "queue the work and return; workers (serve, worker) do it"),
 			}
@@ -32,7 +34,7 @@ func runClassify(ctx context.Context, r *runner, o any, args []string) int {
 	opts := o.(*classifyOpts)
 	switch {
 	case *opts.test:
-		if *opts.all || len(args) > 0 {
+		if *opts.all || *opts.failed || len(args) > 0 {
 			fmt.Fprintln(r.env.Stderr, "docsift classify: --test takes no documents")
 			return ExitUsage
 		}
@@ -45,11 +47,21 @@ func runClassify(ctx context.Context, r *runner, o any, args []string) int {
 		}
 		fmt.Fprintf(r.env.Stdout, "%s answers\n", s.AIProvider)
 		return ExitOK
-	case *opts.all == (len(args) > 0):
-		fmt.Fprintln(r.env.Stderr, "docsift classify: name documents, or give --all")
+	case *opts.all && *opts.failed:
+		fmt.Fprintln(r.env.Stderr, "docsift classify: give --all or --failed, not both")
+		return ExitUsage
+	case !*opts.failed && *opts.all == (len(args) > 0):
+		fmt.Fprintln(r.env.Stderr, "docsift classify: name documents, or give --all or --failed")
 		return ExitUsage
 	}
 	queued := 0
+	if *opts.failed {
+		n, err := r.lib.ReclassifyUnclassified(ctx, args)
+		if err != nil {
+			return r.fail(err)
+		}
+		queued, args = n, nil
+	}
 	if *opts.all {
 		n, err := r.lib.ReclassifyAll(ctx)
 		if err != nil {
@@ -75,5 +87,25 @@ func runClassify(ctx context.Context, r *runner, o any, args []string) int {
 	if err := r.waitIdle(ctx, pool); err != nil {
 		return r.fail(err)
 	}
-	return ExitOK
+	return reportUnclassified(ctx, r)
+}
+
+// reportUnclassified lists the documents the provider still could not
+// sort, each with its sentence, and fails when there are some.
+func reportUnclassified(ctx context.Context, r *runner) int {
+	page, err := r.lib.Documents(ctx, library.Filter{Unclassified: true, Sort: library.Sort("oldest"), Limit: 20})
+	if err != nil {
+		return r.fail(err)
+	}
+	if page.Total == 0 {
+		return ExitOK
+	}
+	for _, d := range page.Documents {
+		fmt.Fprintf(r.env.Stderr, "%s %s: %s\n", d.ID, d.Filename, d.ClassifyError)
+	}
+	if more := page.Total - len(page.Documents); more > 0 {
+		fmt.Fprintf(r.env.Stderr, "… and %d more\n", more)
+	}
+	fmt.Fprintf(r.env.Stderr, "%d document(s) could not be classified; fix the provider, then run docsift classify --failed\n", page.Total)
+	return ExitFailed
 }

@@ -3,10 +3,16 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/docsift/docsift/backend/library"
 )
 
 // TestClassifyCommand sorts imported documents with the builtin classifier,
@@ -92,5 +98,65 @@ func TestClassifyCommand(t *testing.T) {
 	}
 	if code, _, _ := run(t, vars, "classify"); code != ExitUsage {
 		t.Errorf("classify with nothing to do: exit %d, want usage", code)
+	}
+}
+
+// TestClassifyFailedCommand: a document the provider could not sort is
+// named with the provider's sentence, and classify --failed sorts it once
+// the provider answers again.
+func TestClassifyFailedCommand(t *testing.T) {
+	data := t.TempDir()
+	vars := map[string]string{"DOCSIFT_DATA_DIR": data}
+	var up atomic.Bool
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if !up.Load() {
+			w.WriteHeader(401)
+			fmt.Fprint(w, `{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}}`)
+			return
+		}
+		fmt.Fprint(w, `{"id":"c1","object":"chat.completion","model":"gpt-test","choices":[{"index":0,`+
+			`"message":{"role":"assistant","content":"{\"topics\":[{\"name\":\"Taxes\",\"confidence\":0.95}],`+
+			`\"new_topic_name\":null,\"new_topic_description\":null}"},"finish_reason":"stop"}]}`)
+	}))
+	defer fake.Close()
+	lib, _ := openLibrary(t, vars, data)
+	ctx := context.Background()
+	if _, err := lib.CreateTopic(ctx, library.TopicInput{Name: "Taxes"}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := lib.Settings(ctx)
+	s.AIProvider, s.AIModel, s.AIBaseURL, s.APIKey = "openai", "gpt-test", fake.URL+"/v1", "sk-test-failed-0123456789"
+	if _, err := lib.SaveSettings(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "refund.txt"), []byte("income tax refund"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, vars, "import", dir); code != ExitOK {
+		t.Fatalf("import: exit %d: %s", code, errs)
+	}
+	code, _, errs := run(t, vars, "classify", "--failed")
+	if code != ExitFailed || !strings.Contains(errs, "1 document(s) queued") || !strings.Contains(errs, "refund.txt: ") ||
+		!strings.Contains(errs, "key") || !strings.Contains(errs, "1 document(s) could not be classified") {
+		t.Fatalf("classify --failed with the provider refusing the key: exit %d, %q", code, errs)
+	}
+	code, out, errs := run(t, vars, "ls", "--unclassified", "--json")
+	if code != ExitOK || !strings.Contains(out, `"classify_error":`) || !strings.Contains(out, "refund.txt") {
+		t.Errorf("ls --unclassified --json: exit %d, %s %s", code, out, errs)
+	}
+	up.Store(true)
+	if code, _, errs := run(t, vars, "classify", "--failed"); code != ExitOK || !strings.Contains(errs, "1 document(s) queued") {
+		t.Fatalf("classify --failed with the provider back: exit %d, %q", code, errs)
+	}
+	if code, out, _ := run(t, vars, "ls", "--unclassified", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Errorf("ls --unclassified after the retry: exit %d, %s", code, out)
+	}
+	if code, _, errs := run(t, vars, "classify", "--failed"); code != ExitOK || !strings.Contains(errs, "0 document(s) queued") {
+		t.Errorf("classify --failed with nothing left: exit %d, %q", code, errs)
+	}
+	if code, _, _ := run(t, vars, "classify", "--failed", "--all"); code != ExitUsage {
+		t.Errorf("classify --failed --all: exit %d, want usage", code)
 	}
 }

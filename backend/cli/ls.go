@@ -16,7 +16,7 @@ import (
 type lsOpts struct {
 	topic, folder, status, sort, query *string
 	limit                              *int
-	json, inbox                        *bool
+	json, inbox, unclassified          *bool
 }
 
 func lsCommand() command {
@@ -34,6 +34,8 @@ func lsCommand() command {
 				limit:  fs.Int("limit", 0, "print at most this many (0: all)"),
 				json:   fs.Bool("json", false, "print a JSON array"),
 				inbox:  fs.Bool("inbox", false, "only ready documents waiting for you: with suggestions, or with no topic"),
+				unclassified: fs.Bool("unclassified", false,
+					"only ready documents the AI provider could not sort (docsift classify --failed tries again)"),
 			}
 		},
 		run: runLs,
@@ -42,16 +44,18 @@ func lsCommand() command {
 
 // lsRow is what `ls --json` prints per document.
 type lsRow struct {
-	ID          string   `json:"id"`
-	Filename    string   `json:"filename"`
-	ContentType string   `json:"content_type"`
-	SizeBytes   int64    `json:"size_bytes"`
-	SHA256      string   `json:"sha256"`
-	Status      string   `json:"status"`
-	Error       string   `json:"error,omitempty"`
-	Topics      []string `json:"topics"`
-	FolderID    *string  `json:"folder_id"`
-	CreatedAt   string   `json:"created_at"`
+	ID          string `json:"id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	SizeBytes   int64  `json:"size_bytes"`
+	SHA256      string `json:"sha256"`
+	Status      string `json:"status"`
+	Error       string `json:"error,omitempty"`
+	// ClassifyError is the provider's sentence for a document it could not sort.
+	ClassifyError string   `json:"classify_error,omitempty"`
+	Topics        []string `json:"topics"`
+	FolderID      *string  `json:"folder_id"`
+	CreatedAt     string   `json:"created_at"`
 }
 
 func runLs(ctx context.Context, r *runner, o any, args []string) int {
@@ -85,6 +89,7 @@ func runLs(ctx context.Context, r *runner, o any, args []string) int {
 		f.Status = &s
 	}
 	f.Inbox = *opts.inbox
+	f.Unclassified = *opts.unclassified
 	rows := []lsRow{}
 	for {
 		page, err := r.lib.Documents(ctx, f)
@@ -123,7 +128,7 @@ func runLs(ctx context.Context, r *runner, o any, args []string) int {
 func toRow(d library.Document) lsRow {
 	row := lsRow{
 		ID: d.ID, Filename: d.Filename, ContentType: d.ContentType, SizeBytes: d.SizeBytes,
-		SHA256: d.SHA256, Status: string(d.Status), Error: d.Error, FolderID: d.FolderID,
+		SHA256: d.SHA256, Status: string(d.Status), Error: d.Error, ClassifyError: d.ClassifyError, FolderID: d.FolderID,
 		CreatedAt: d.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), Topics: []string{},
 	}
 	for _, t := range d.Topics {

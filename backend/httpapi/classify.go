@@ -48,6 +48,40 @@ func (s *server) classifyAll(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, map[string]int{"queued": n})
 }
 
+// classifierStats returns how the classifier is doing on this library.
+func (s *server) classifierStats(w http.ResponseWriter, r *http.Request) {
+	st, err := s.lib.ClassifierStats(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// retryBody is POST /api/classify/unclassified's body: the documents to
+// classify again; none (or no body) means every unclassified document.
+type retryBody struct {
+	IDs []string `json:"ids"`
+}
+
+// classifyUnclassified queues documents the classifier could not sort
+// for classification again ("Classify again").
+func (s *server) classifyUnclassified(w http.ResponseWriter, r *http.Request) {
+	var in retryBody
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, &in); err != nil && !errors.Is(err, io.EOF) {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	n, err := s.lib.ReclassifyUnclassified(r.Context(), in.IDs)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]int{"queued": n})
+}
+
 // testSettings runs the AI provider's health check: of the saved settings
 // with the changes in the body (the form being edited; a masked key means
 // the stored one), or of the saved settings when the body is empty.

@@ -38,8 +38,8 @@ func (s *server) listDocuments(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page)
 }
 
-// filterFromQuery reads topic, folder, unfiled, status, sort, limit,
-// offset and cursor.
+// filterFromQuery reads topic, folder, unfiled, inbox, unclassified,
+// status, sort, limit, offset and cursor.
 func filterFromQuery(r *http.Request) (library.Filter, error) {
 	q := r.URL.Query()
 	var f library.Filter
@@ -62,6 +62,13 @@ func filterFromQuery(r *http.Request) (library.Filter, error) {
 			return f, invalidError("inbox must be true or false")
 		}
 		f.Inbox = b
+	}
+	if v := q.Get("unclassified"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, invalidError("unclassified must be true or false")
+		}
+		f.Unclassified = b
 	}
 	if v := q.Get("status"); v != "" {
 		st := library.Status(v)

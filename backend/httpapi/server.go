@@ -121,6 +121,8 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/documents/{id}/suggestions/{topic}/reject", s.rejectSuggestion)
 	mux.HandleFunc("POST /api/documents/{id}/classify", s.classifyDocument)
 	mux.HandleFunc("POST /api/classify", s.classifyAll)
+	mux.HandleFunc("POST /api/classify/unclassified", s.classifyUnclassified)
+	mux.HandleFunc("GET /api/classifier/stats", s.classifierStats)
 
 	mux.HandleFunc("GET /api/topics", s.listTopics)
 	mux.HandleFunc("POST /api/topics", s.createTopic)

@@ -142,7 +142,10 @@ func (l *Library) ClassifyDocument(ctx context.Context, job store.Job, doc store
 			out.Applied = append(out.Applied, link)
 		case m.Confidence >= minSuggestion:
 			out.Suggested = append(out.Suggested, link)
+		default:
+			continue
 		}
+		out.Record.Reasons = withReasons(out.Record.Reasons, m)
 	}
 	if res.Suggested != nil && len(res.Topics) == 0 {
 		if s.CreateSuggestedTopics {
@@ -164,6 +167,18 @@ func (l *Library) ClassifyDocument(ctx context.Context, job store.Job, doc store
 		note = new(string) // classified now: the old reason goes
 	}
 	return out, note, nil
+}
+
+// withReasons adds m's reasons, when it has some, to reasons (by topic id).
+func withReasons(reasons map[string][]string, m classify.Match) map[string][]string {
+	if len(m.Reasons) == 0 {
+		return reasons
+	}
+	if reasons == nil {
+		reasons = map[string][]string{}
+	}
+	reasons[m.TopicID] = m.Reasons
+	return reasons
 }
 
 // notClassifiedPrefix starts the note of a document the classifier could

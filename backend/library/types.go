@@ -1,6 +1,7 @@
 package library
 
 import (
+	"strings"
 	"time"
 
 	"github.com/docsift/docsift/backend/internal/invalid"
@@ -51,11 +52,16 @@ type Document struct {
 	PageCount     int    `json:"page_count"`
 	// Language is the language detected in the text (ISO 639-1: "en"),
 	// "" when unknown.
-	Language  string    `json:"language"`
-	Status    Status    `json:"status"`
-	Error     string    `json:"error,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Language string `json:"language"`
+	Status   Status `json:"status"`
+	Error    string `json:"error,omitempty"`
+	// ClassifyError is set on a ready document the classifier could not
+	// sort (a wrong key, no credit, a missing model, the provider down):
+	// the provider's sentence. "Classify again" (Reclassify,
+	// ReclassifyUnclassified) retries it.
+	ClassifyError string    `json:"classify_error,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 	// Topics are ordered by name (case-insensitively); never nil.
 	Topics []DocumentTopic `json:"topics"`
 	// Suggestions are pending topic suggestions, highest confidence first
@@ -72,6 +78,10 @@ type DocumentTopic struct {
 	Color      string     `json:"color"`
 	Source     LinkSource `json:"source"`
 	Confidence float64    `json:"confidence"`
+	// Reasons say why the classifier chose the topic, when it did (the
+	// words that weighed most, or the provider's short reason); filled by
+	// Document only.
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Suggestion is a topic the classifier proposes but did not apply.
@@ -80,6 +90,8 @@ type Suggestion struct {
 	Name       string  `json:"name"`
 	Color      string  `json:"color"`
 	Confidence float64 `json:"confidence"`
+	// Reasons say why it was suggested (see DocumentTopic.Reasons).
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // TopicProposal is a topic the classifier would create (none of the
@@ -141,6 +153,9 @@ type Filter struct {
 	// Inbox keeps ready documents that wait for the person: with pending
 	// suggestions, or with no topic at all.
 	Inbox bool
+	// Unclassified keeps ready documents the classifier could not sort
+	// (Document.ClassifyError says why).
+	Unclassified bool
 	// Query keeps documents whose name contains it (case-insensitive).
 	Query string
 	Sort  Sort
@@ -154,10 +169,18 @@ type Filter struct {
 
 // storeFilter is f for the store, as the user's.
 func (f Filter) storeFilter(userID string) store.DocumentFilter {
-	return store.DocumentFilter{
+	sf := store.DocumentFilter{
 		UserID: userID, TopicID: f.TopicID, FolderID: f.FolderID, Unfiled: f.Unfiled, Status: f.Status,
 		Inbox: f.Inbox, Query: f.Query, Sort: f.Sort, Limit: f.Limit, Offset: f.Offset, Cursor: f.Cursor,
 	}
+	if f.Unclassified {
+		sf.ErrorPrefix = notClassifiedPrefix
+		if sf.Status == nil {
+			ready := store.StatusReady
+			sf.Status = &ready
+		}
+	}
+	return sf
 }
 
 // documentOut is a stored document as the faces see it.
@@ -168,13 +191,27 @@ func documentOut(d store.Document) Document {
 		Language: d.Language, Status: d.Status, Error: d.Error, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 		Topics: make([]DocumentTopic, len(d.Topics)),
 	}
+	if d.Status == store.StatusReady {
+		if msg, ok := strings.CutPrefix(d.Error, notClassifiedPrefix); ok {
+			out.ClassifyError = Sentence(msg)
+		}
+	}
+	var reasons map[string][]string
+	if d.Classification != nil {
+		reasons = d.Classification.Reasons
+	}
 	for i, t := range d.Topics {
-		out.Topics[i] = DocumentTopic(t)
+		out.Topics[i] = DocumentTopic{TopicID: t.TopicID, Name: t.Name, Color: t.Color, Source: t.Source,
+			Confidence: t.Confidence}
+		if t.Source == store.SourceClassifier {
+			out.Topics[i].Reasons = reasons[t.TopicID]
+		}
 	}
 	if d.Suggestions != nil {
 		out.Suggestions = make([]Suggestion, len(d.Suggestions))
 		for i, s := range d.Suggestions {
-			out.Suggestions[i] = Suggestion(s)
+			out.Suggestions[i] = Suggestion{TopicID: s.TopicID, Name: s.Name, Color: s.Color,
+				Confidence: s.Confidence, Reasons: reasons[s.TopicID]}
 		}
 	}
 	if c := d.Classification; c != nil {

@@ -33,6 +33,10 @@ type Classification struct {
 	Dropped      int
 	NewTopic     *TopicProposal
 	ClassifiedAt time.Time
+	// Reasons say, per applied or suggested topic id, why the classifier
+	// chose it: the words that weighed most, or the provider's short
+	// reason. nil when there are none.
+	Reasons map[string][]string
 }
 
 // ClassificationOutcome is what a classify job writes, in the same
@@ -98,6 +102,11 @@ type Classifications interface {
 	ClassifierModel(ctx context.Context, userID, name string) (ClassifierModel, error)
 	// SaveClassifierModel stores m, replacing the previous one.
 	SaveClassifierModel(ctx context.Context, m ClassifierModel) error
+	// ClassifierDecisions counts the kinds among the user's last (at most)
+	// last decisions on a classifier's work, which AcceptSuggestion,
+	// RejectSuggestion and SetDocumentTopics record as PersonDecisions
+	// says, with the time they were made.
+	ClassifierDecisions(ctx context.Context, userID string, last int) (DecisionCounts, error)
 	// EnqueueForAll queues a job of kind for every document of the user in
 	// one of the given statuses that has no queued or running job of that
 	// kind, and returns how many were queued.

@@ -178,6 +178,10 @@ type DocumentFilter struct {
 	// Inbox keeps ready documents that wait for the person: with pending
 	// suggestions, or with no topic at all.
 	Inbox bool
+	// ErrorPrefix keeps documents whose Error starts with it (the
+	// library's "not classified: " note); empty means any. Documents
+	// only: Search does not read it.
+	ErrorPrefix string
 	// Query is a plain substring match on the filename (case-insensitive).
 	// Full-text search over content comes with the processing pipeline.
 	Query string
@@ -306,7 +310,8 @@ type Store interface {
 
 	// SetDocumentTopics replaces every topic link of a document; a topic
 	// linked now leaves its suggestions (see PlanSetTopics). Every topic
-	// must be the document owner's (ErrNotFound).
+	// must be the document owner's (ErrNotFound). The person's decisions
+	// on the classifier's links it makes are logged (PersonDecisions).
 	SetDocumentTopics(ctx context.Context, documentID string, links []TopicLink) error
 
 	// CreateTopic inserts t; a name already used by the user (any case)

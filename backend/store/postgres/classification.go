@@ -55,12 +55,13 @@ func loadSuggestions(ctx context.Context, q dbtx, id string) ([]store.Suggestion
 		return nil, nil, err
 	}
 	var (
-		rec        store.Classification
-		name, desc string
+		rec                 store.Classification
+		name, desc, reasons string
 	)
-	err = q.QueryRow(ctx, `SELECT provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at
+	err = q.QueryRow(ctx, `SELECT provider, model, truncated, dropped, new_topic_name, new_topic_description,
+			classified_at, reasons
 		FROM classifications WHERE document_id = $1`, id).
-		Scan(&rec.Provider, &rec.Model, &rec.Truncated, &rec.Dropped, &name, &desc, &rec.ClassifiedAt)
+		Scan(&rec.Provider, &rec.Model, &rec.Truncated, &rec.Dropped, &name, &desc, &rec.ClassifiedAt, &reasons)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return sugs, nil, nil
 	}
@@ -68,6 +69,7 @@ func loadSuggestions(ctx context.Context, q dbtx, id string) ([]store.Suggestion
 		return nil, nil, err
 	}
 	rec.ClassifiedAt = rec.ClassifiedAt.UTC()
+	rec.Reasons = store.DecodeReasons(reasons)
 	if name != "" {
 		rec.NewTopic = &store.TopicProposal{Name: name, Description: desc}
 	}
@@ -141,12 +143,14 @@ func (s *Store) applyClassification(ctx context.Context, tx pgx.Tx, docID string
 		name, desc = cleanText(r.NewTopic.Name), cleanText(r.NewTopic.Description)
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO classifications
-			(document_id, provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			(document_id, provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at, reasons)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (document_id) DO UPDATE SET provider = excluded.provider, model = excluded.model,
 			truncated = excluded.truncated, dropped = excluded.dropped, new_topic_name = excluded.new_topic_name,
-			new_topic_description = excluded.new_topic_description, classified_at = excluded.classified_at`,
-		docID, cleanText(r.Provider), cleanText(r.Model), r.Truncated, r.Dropped, name, desc, s.timestamp(r.ClassifiedAt))
+			new_topic_description = excluded.new_topic_description, classified_at = excluded.classified_at,
+			reasons = excluded.reasons`,
+		docID, cleanText(r.Provider), cleanText(r.Model), r.Truncated, r.Dropped, name, desc, s.timestamp(r.ClassifiedAt),
+		cleanText(store.EncodeReasons(r.Reasons)))
 	return err
 }
 
@@ -188,9 +192,53 @@ func (s *Store) decide(ctx context.Context, op, documentID, topicID string,
 		if err != nil {
 			return fmt.Errorf("document %q: %w", documentID, err)
 		}
-		return writeTopicChange(ctx, tx, docID, change)
+		if err := writeTopicChange(ctx, tx, docID, change); err != nil {
+			return err
+		}
+		return s.logDecisions(ctx, tx, docID, store.PersonDecisions(cur, change))
 	})
 	return wrap(op, err)
+}
+
+// logDecisions appends the person's decisions on a document (canonical
+// id) to the decision log, as its owner's, inside the change's
+// transaction.
+func (s *Store) logDecisions(ctx context.Context, tx pgx.Tx, docID string, ds []store.Decision) error {
+	at := s.timestamp(time.Time{})
+	for _, d := range ds {
+		if _, err := tx.Exec(ctx, `INSERT INTO classifier_decisions (user_id, document_id, topic_id, kind, decided_at)
+			SELECT user_id, id, $2, $3, $4 FROM documents WHERE id = $1`, docID, d.TopicID, string(d.Kind), at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClassifierDecisions counts the kinds among the user's last decisions.
+func (s *Store) ClassifierDecisions(ctx context.Context, userID string, last int) (store.DecisionCounts, error) {
+	const op = "classifier decisions"
+	var c store.DecisionCounts
+	user, ok := parseID(userID)
+	if !ok || last <= 0 {
+		return c, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT kind, count(*) FROM (
+			SELECT kind FROM classifier_decisions WHERE user_id = $1
+			ORDER BY decided_at DESC, id DESC LIMIT $2) last
+		GROUP BY kind`, user, last)
+	if err != nil {
+		return c, wrap(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return c, wrap(op, err)
+		}
+		c.Add(store.DecisionKind(kind), n)
+	}
+	return c, wrap(op, rows.Err())
 }
 
 // TrainingExamples walks the documents that carry a decision.

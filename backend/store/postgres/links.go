@@ -78,7 +78,10 @@ func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links 
 		if err != nil {
 			return err
 		}
-		return writeTopicChange(ctx, tx, docID, change)
+		if err := writeTopicChange(ctx, tx, docID, change); err != nil {
+			return err
+		}
+		return s.logDecisions(ctx, tx, docID, store.PersonDecisions(cur, change))
 	})
 	return wrap(op, err)
 }

@@ -98,6 +98,10 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 	if f.Inbox {
 		where = append(where, inboxCond)
 	}
+	if f.ErrorPrefix != "" {
+		// error <> '' as the partial index documents_user_noted says it.
+		where = append(where, "d.error <> '' AND starts_with(d.error, "+arg(f.ErrorPrefix)+")")
+	}
 	if f.Query != "" {
 		where = append(where, "d.filename_key LIKE "+arg("%"+escapeLike(store.FoldKey(f.Query))+"%"))
 	}

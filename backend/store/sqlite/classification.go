@@ -58,11 +58,13 @@ func loadSuggestions(ctx context.Context, q queryer, documentID string) ([]store
 		truncated int
 		name      string
 		desc      string
+		reasons   string
 		at        int64
 	)
-	err = q.QueryRowContext(ctx, `SELECT provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at
+	err = q.QueryRowContext(ctx, `SELECT provider, model, truncated, dropped, new_topic_name, new_topic_description,
+			classified_at, reasons
 		FROM classifications WHERE document_id = ?`, documentID).
-		Scan(&rec.Provider, &rec.Model, &truncated, &rec.Dropped, &name, &desc, &at)
+		Scan(&rec.Provider, &rec.Model, &truncated, &rec.Dropped, &name, &desc, &at, &reasons)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sugs, nil, nil
 	}
@@ -71,6 +73,7 @@ func loadSuggestions(ctx context.Context, q queryer, documentID string) ([]store
 	}
 	rec.Truncated = truncated == 1
 	rec.ClassifiedAt = fromMicros(at)
+	rec.Reasons = store.DecodeReasons(reasons)
 	if name != "" {
 		rec.NewTopic = &store.TopicProposal{Name: name, Description: desc}
 	}
@@ -106,12 +109,13 @@ func applyClassification(ctx context.Context, tx *sql.Tx, docID string, c *store
 		at = r.ClassifiedAt.UnixMicro()
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO classifications
-			(document_id, provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			(document_id, provider, model, truncated, dropped, new_topic_name, new_topic_description, classified_at, reasons)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (document_id) DO UPDATE SET provider = excluded.provider, model = excluded.model,
 			truncated = excluded.truncated, dropped = excluded.dropped, new_topic_name = excluded.new_topic_name,
-			new_topic_description = excluded.new_topic_description, classified_at = excluded.classified_at`,
-		docID, r.Provider, r.Model, boolInt(r.Truncated), r.Dropped, name, desc, at)
+			new_topic_description = excluded.new_topic_description, classified_at = excluded.classified_at,
+			reasons = excluded.reasons`,
+		docID, r.Provider, r.Model, boolInt(r.Truncated), r.Dropped, name, desc, at, store.EncodeReasons(r.Reasons))
 	return err
 }
 
@@ -153,8 +157,52 @@ func (s *Store) decide(ctx context.Context, documentID, topicID string,
 		if err != nil {
 			return fmt.Errorf("document %q: %w", documentID, err)
 		}
-		return writeTopicChange(ctx, tx, documentID, change)
+		if err := writeTopicChange(ctx, tx, documentID, change); err != nil {
+			return err
+		}
+		return s.logDecisions(ctx, tx, documentID, store.PersonDecisions(cur, change))
 	})
+}
+
+// logDecisions appends the person's decisions on a document to the
+// decision log, as its owner's, inside the change's transaction.
+func (s *Store) logDecisions(ctx context.Context, tx *sql.Tx, documentID string, ds []store.Decision) error {
+	at := s.stamp().UnixMicro()
+	for _, d := range ds {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO classifier_decisions (user_id, document_id, topic_id, kind, decided_at)
+			SELECT user_id, id, ?, ?, ? FROM documents WHERE id = ?`, d.TopicID, string(d.Kind), at, documentID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClassifierDecisions counts the kinds among the user's last decisions.
+func (s *Store) ClassifierDecisions(ctx context.Context, userID string, last int) (store.DecisionCounts, error) {
+	var c store.DecisionCounts
+	if last <= 0 {
+		return c, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT kind, count(*) FROM (
+			SELECT kind FROM classifier_decisions WHERE user_id = ?
+			ORDER BY decided_at DESC, id DESC LIMIT ?)
+		GROUP BY kind`, userID, last)
+	if err != nil {
+		return c, fmt.Errorf("sqlite: classifier decisions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return c, fmt.Errorf("sqlite: classifier decisions: %w", err)
+		}
+		c.Add(store.DecisionKind(kind), n)
+	}
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("sqlite: classifier decisions: %w", err)
+	}
+	return c, nil
 }
 
 // TrainingExamples walks the documents that carry a decision.

@@ -82,7 +82,10 @@ func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links 
 		if err != nil {
 			return err
 		}
-		return writeTopicChange(ctx, tx, documentID, change)
+		if err := writeTopicChange(ctx, tx, documentID, change); err != nil {
+			return err
+		}
+		return s.logDecisions(ctx, tx, documentID, store.PersonDecisions(cur, change))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: set document topics: %w", err)

@@ -93,6 +93,10 @@ func newListQuery(f store.DocumentFilter) (listQuery, error) {
 	if f.Inbox {
 		q.where = append(q.where, inboxCond("d", "id"))
 	}
+	if f.ErrorPrefix != "" {
+		// error <> '' as the partial index documents_user_noted says it.
+		q.add("d.error <> '' AND instr(d.error, ?) = 1", f.ErrorPrefix)
+	}
 	if f.Query != "" {
 		// instr, not LIKE: a plain substring of the folded name, so '%', '_'
 		// and '\' in the query are just characters.
@@ -122,6 +126,10 @@ func (q listQuery) from(drive bool) (string, []any) {
 	where := append([]string(nil), q.where...)
 	args := append([]any(nil), q.args...)
 	from := "documents d"
+	if q.f.ErrorPrefix != "" && q.f.TopicID == nil {
+		// The few documents with a note, whatever the statistics say.
+		from = "documents d INDEXED BY documents_user_noted"
+	}
 	if q.f.TopicID != nil {
 		if drive {
 			from = "document_topics dt CROSS JOIN documents d ON d.id = dt.document_id"
@@ -165,8 +173,8 @@ func (q listQuery) pageSQL(drive bool) (string, []any) {
 func (q listQuery) countSQL() (string, []any) {
 	f := q.f
 	switch {
-	case f.Query != "":
-		// No tally counts substrings.
+	case f.Query != "", f.ErrorPrefix != "":
+		// No tally counts substrings or notes.
 	case f.TopicID == nil && f.FolderID == nil:
 		sql := `SELECT coalesce(sum(n), 0) FROM document_tally WHERE user_id = ?`
 		args := []any{f.UserID}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		jobTests(),
 		searchTests(),
 		classificationTests(),
+		explainTests(),
 		verifyTests(),
 		bulkTests(),
 		viewTests(),

@@ -6,6 +6,7 @@ import { ApiError, errorFromBody, fallbackSentence } from './api-errors';
 import {
   EVENT_TYPES,
   type About,
+  type ClassifierStats,
   type DocumentDetail,
   type DocumentPage,
   type DocumentPatch,
@@ -53,6 +54,7 @@ export function listParams(query: ListQuery, text?: string): URLSearchParams {
   if (query.unfiled) p.set('unfiled', 'true');
   if (query.status) p.set('status', query.status);
   if (query.inbox) p.set('inbox', 'true');
+  if (query.unclassified) p.set('unclassified', 'true');
   if (query.sort) p.set('sort', query.sort);
   if (query.limit) p.set('limit', String(query.limit));
   if (query.cursor) p.set('cursor', query.cursor);
@@ -200,6 +202,9 @@ export function createHttpApi(overrides: Partial<HttpDeps> = {}): Api {
 
     classify: (id) => call<unknown>('POST', `/api/documents/${enc(id)}/classify`).then(() => undefined),
     classifyAll: () => call<{ queued: number }>('POST', '/api/classify').then((r) => r.queued),
+    classifyUnclassified: (ids = []) =>
+      call<{ queued: number }>('POST', '/api/classify/unclassified', { ids }).then((r) => r.queued),
+    classifierStats: () => call<ClassifierStats>('GET', '/api/classifier/stats'),
     acceptSuggestion: (id, topicId) =>
       call<unknown>('POST', `/api/documents/${enc(id)}/suggestions/${enc(topicId)}/accept`).then(() => undefined),
     rejectSuggestion: (id, topicId) =>

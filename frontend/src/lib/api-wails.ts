@@ -20,6 +20,8 @@
 //   ChooseFolder() (string, error)                     desktop only; "" when cancelled
 //   ClassifyDocument(id string) error
 //   ClassifyAll() (int, error)
+//   ClassifyUnclassified(ids []string) (int, error)   none: all of them
+//   ClassifierStats() (ClassifierStats, error)
 //   AcceptSuggestion(id, topicID string) error
 //   RejectSuggestion(id, topicID string) error
 //   ListTopics() ([]Topic, error)
@@ -52,6 +54,7 @@ import type { Api, EventHandlers, UploadProgress } from './api';
 import { ApiError, asSentence } from './api-errors';
 import type {
   About,
+  ClassifierStats,
   DocumentDetail,
   DocumentPage,
   DocumentPatch,
@@ -161,6 +164,8 @@ export function createWailsApi(win: WailsWindow): Api {
 
     classify: (id) => call<void>('ClassifyDocument', id),
     classifyAll: () => call<number>('ClassifyAll'),
+    classifyUnclassified: (ids = []) => call<number>('ClassifyUnclassified', ids),
+    classifierStats: () => call<ClassifierStats>('ClassifierStats'),
     acceptSuggestion: (id, topicId) => call<void>('AcceptSuggestion', id, topicId),
     rejectSuggestion: (id, topicId) => call<void>('RejectSuggestion', id, topicId),
 

@@ -130,6 +130,19 @@ describe('HTTP adapter', () => {
     expect(await api().classifyAll()).toBe(7);
   });
 
+  it('lists and classifies again the unclassified documents, and reads the measures', async () => {
+    server.reply('GET /api/documents', { documents: [], total: 0 });
+    server.reply('POST /api/classify/unclassified', { queued: 2 }, 202);
+    server.reply('GET /api/classifier/stats', { window: 100, decisions: 4, kept: 1, removed: 1, accepted: 1, rejected: 1, kept_share: 0.5, accepted_share: 0.5, unclassified: 2 });
+    await api().listDocuments({ unclassified: true, limit: 20 });
+    expect(server.calls[0]!.query.get('unclassified')).toBe('true');
+    expect(await api().classifyUnclassified(['a', 'b'])).toBe(2);
+    expect(server.calls[1]!.body).toEqual({ ids: ['a', 'b'] });
+    await api().classifyUnclassified();
+    expect(server.calls[2]!.body).toEqual({ ids: [] });
+    expect((await api().classifierStats()).kept_share).toBe(0.5);
+  });
+
   it('uploads one file as multipart field "file" and reports progress', async () => {
     const progress = vi.fn();
     const file = new File(['hello world'], '<b>x</b>.txt', { type: 'text/plain' });
@@ -212,6 +225,17 @@ describe('Wails adapter', () => {
     expect(ListDocuments).toHaveBeenCalledWith({ topic: 't' });
     expect(await api.moveDocuments(['a'], null)).toBe(3);
     expect(MoveDocuments).toHaveBeenCalledWith(['a'], null);
+  });
+
+  it('classifies again and reads the measures through the bindings', async () => {
+    const ClassifyUnclassified = vi.fn().mockResolvedValue(3);
+    const ClassifierStats = vi.fn().mockResolvedValue({ window: 100, decisions: 0 });
+    const api = createApi({ go: { app: { App: { ClassifyUnclassified, ClassifierStats } } } });
+    expect(await api.classifyUnclassified()).toBe(3);
+    expect(ClassifyUnclassified).toHaveBeenCalledWith([]);
+    await api.classifyUnclassified(['x']);
+    expect(ClassifyUnclassified).toHaveBeenLastCalledWith(['x']);
+    expect((await api.classifierStats()).window).toBe(100);
   });
 
   it('saves the settings whole or changes some, as the HTTP adapter does', async () => {

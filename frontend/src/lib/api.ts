@@ -12,6 +12,7 @@ export * from './api-errors';
 
 import type {
   About,
+  ClassifierStats,
   DocumentDetail,
   DocumentPage,
   DocumentPatch,
@@ -94,6 +95,13 @@ export interface Api {
   classify(id: string): Promise<void>;
   /** Queues every document for classification; resolves to how many. */
   classifyAll(): Promise<number>;
+  /**
+   * Queues documents the classifier could not sort for classification
+   * again: those of ids, or all of them when ids is empty; resolves to how many.
+   */
+  classifyUnclassified(ids?: string[]): Promise<number>;
+  /** How the classifier does on this library (the last 100 decisions). */
+  classifierStats(): Promise<ClassifierStats>;
   acceptSuggestion(id: string, topicId: string): Promise<void>;
   rejectSuggestion(id: string, topicId: string): Promise<void>;
 

@@ -26,6 +26,8 @@ export interface DocumentTopic {
   color: string;
   source: LinkSource;
   confidence: number;
+  /** Why the classifier applied it (its words, or the provider's reason); document view only. */
+  reasons?: string[];
 }
 
 /** A document as listed (no extracted text). */
@@ -42,6 +44,8 @@ export interface DocumentSummary {
   status: Status;
   /** Why processing failed, as a sentence. */
   error?: string;
+  /** Set on a ready document the classifier could not sort: the provider's sentence. */
+  classify_error?: string;
   created_at: string;
   updated_at: string;
   topics: DocumentTopic[];
@@ -53,6 +57,8 @@ export interface Suggestion {
   name: string;
   color: string;
   confidence: number;
+  /** Why it was suggested (the words that weighed most, or the provider's reason). */
+  reasons?: string[];
 }
 
 /** A topic the classifier would create (it does not exist yet). */
@@ -226,6 +232,24 @@ export interface About {
   version: string;
 }
 
+/** How the classifier does on this library (GET /api/classifier/stats). */
+export interface ClassifierStats {
+  /** The most decisions counted (the last 100). */
+  window: number;
+  /** Decisions counted. */
+  decisions: number;
+  kept: number;
+  removed: number;
+  accepted: number;
+  rejected: number;
+  /** kept / (kept + removed); null when there is none. */
+  kept_share: number | null;
+  /** accepted / (accepted + rejected); null when there is none. */
+  accepted_share: number | null;
+  /** Ready documents the classifier could not sort. */
+  unclassified: number;
+}
+
 /** The pipeline's queue. */
 export interface JobCounts {
   queued: number;
@@ -258,6 +282,8 @@ export interface ListQuery {
   status?: Status;
   /** Documents with pending suggestions or no topics. */
   inbox?: boolean;
+  /** Ready documents the classifier could not sort. */
+  unclassified?: boolean;
   sort?: Sort;
   limit?: number;
   cursor?: string;

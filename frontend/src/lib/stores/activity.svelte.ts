@@ -1,6 +1,8 @@
 // Background work: the job queue's counts, the live event stream, the
-// documents whose processing failed (with a retry), files a watched folder
-// could not import, each watched folder's state, and the library check.
+// documents whose processing failed (with a retry), the documents the
+// classifier could not sort (with "Classify again"), files a watched
+// folder could not import, each watched folder's state, and the library
+// check.
 
 import { errorSentence, type Api } from '../api';
 import { batcher } from '../timing';
@@ -33,6 +35,9 @@ export class ActivityStore {
   /** Documents with status failed, newest first (at most FAILURES_SHOWN). */
   failures = $state.raw<DocumentSummary[]>([]);
   failedTotal = $state(0);
+  /** Ready documents the classifier could not sort, oldest first (at most FAILURES_SHOWN). */
+  unclassified = $state.raw<DocumentSummary[]>([]);
+  unclassifiedTotal = $state(0);
   watchFailures = $state.raw<WatchFileEvent[]>([]);
   watchStatus = $state.raw<Map<string, FolderStatus>>(new Map());
   /** Files the desktop imports from disk (a drop on the window, the dialog). */
@@ -147,16 +152,20 @@ export class ActivityStore {
     for (const l of this.#listeners) l(batch);
   }
 
-  /** Loads the counts and the failed documents. */
+  /** Loads the counts, the failed documents and the unclassified ones. */
   async refresh(): Promise<void> {
     try {
-      const [counts, failed] = await Promise.all([
+      const [counts, failed, unclassified] = await Promise.all([
         this.#api.jobCounts(),
         this.#api.listDocuments({ status: 'failed', limit: FAILURES_SHOWN }),
+        this.#api.listDocuments({ unclassified: true, sort: 'oldest', limit: FAILURES_SHOWN }),
       ]);
       this.counts = counts;
       this.failures = failed.documents;
       this.failedTotal = failed.total;
+      // An older server ignores the filter: keep only what it says failed.
+      this.unclassified = unclassified.documents.filter((d) => d.classify_error);
+      this.unclassifiedTotal = this.unclassified.length === unclassified.documents.length ? unclassified.total : this.unclassified.length;
       this.error = null;
     } catch (err) {
       this.error = errorSentence(err);
@@ -179,6 +188,19 @@ export class ActivityStore {
     this.failures = this.failures.filter((d) => d.id !== id);
     this.failedTotal = Math.max(0, this.failedTotal - 1);
     this.#refresh.add('retry');
+  }
+
+  /**
+   * Classifies again documents the classifier could not sort: those of
+   * ids, or all of them when ids is empty. Resolves to how many were queued.
+   */
+  async classifyAgain(ids: string[] = []): Promise<number> {
+    const n = await this.#api.classifyUnclassified(ids);
+    const gone = new Set(ids);
+    this.unclassified = ids.length === 0 ? [] : this.unclassified.filter((d) => !gone.has(d.id));
+    this.unclassifiedTotal = ids.length === 0 ? 0 : Math.max(0, this.unclassifiedTotal - n);
+    this.#refresh.add('classify-again');
+    return n;
   }
 
   dismissWatchFailures(): void {

@@ -100,4 +100,42 @@ describe('ActivityStore', () => {
     expect(store.failures).toEqual([]);
     expect(server.to('POST', `/api/documents/${d.id}/reprocess`)).toHaveLength(1);
   });
+
+  it('lists the documents the classifier could not sort and classifies them again', async () => {
+    const failed = doc({ status: 'failed', error: 'The PDF is damaged.' });
+    const a = doc({ classify_error: 'The API key was refused; check it in Settings.' });
+    const b = doc({ classify_error: 'The API key was refused; check it in Settings.' });
+    server.on('GET /api/documents', (c) =>
+      c.query.get('unclassified') === 'true'
+        ? { body: { documents: [a, b], total: 2 } }
+        : { body: { documents: [failed], total: 1 } },
+    );
+    server.on('POST /api/classify/unclassified', (c) => {
+      const ids = (c.body as { ids: string[] }).ids;
+      return { status: 202, body: { queued: ids.length === 0 ? 2 : ids.length } };
+    });
+    const store = new ActivityStore(createApi({}, fakeDeps(server)));
+    await store.refresh();
+    expect(store.unclassified.map((d) => d.id)).toEqual([a.id, b.id]);
+    expect(store.unclassifiedTotal).toBe(2);
+    expect(store.failures.map((d) => d.id)).toEqual([failed.id]);
+    expect(server.to('GET', '/api/documents').find((c) => c.query.get('unclassified'))!.query.get('sort')).toBe('oldest');
+
+    expect(await store.classifyAgain([a.id])).toBe(1);
+    expect(server.to('POST', '/api/classify/unclassified')[0]!.body).toEqual({ ids: [a.id] });
+    expect(store.unclassified.map((d) => d.id)).toEqual([b.id]);
+    expect(store.unclassifiedTotal).toBe(1);
+
+    expect(await store.classifyAgain()).toBe(2);
+    expect(server.to('POST', '/api/classify/unclassified')[1]!.body).toEqual({ ids: [] });
+    expect(store.unclassified).toEqual([]);
+    expect(store.unclassifiedTotal).toBe(0);
+  });
+
+  it('keeps no unclassified documents from a server that ignores the filter', async () => {
+    const store = new ActivityStore(createApi({}, fakeDeps(server)));
+    await store.refresh();
+    expect(store.unclassified).toEqual([]);
+    expect(store.unclassifiedTotal).toBe(0);
+  });
 });

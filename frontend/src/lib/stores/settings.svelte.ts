@@ -1,13 +1,15 @@
 // The user's settings and what the server says about itself.
 
 import { errorSentence, type Api } from '../api';
-import type { About, Settings } from '../types';
+import type { About, ClassifierStats, Settings } from '../types';
 
 export class SettingsStore {
   /** As last read or saved; the API key is masked. */
   current = $state.raw<Settings | null>(null);
   about = $state.raw<About | null>(null);
   error = $state<string | null>(null);
+  /** How the classifier does on this library; null until loaded (or on an older server). */
+  stats = $state.raw<ClassifierStats | null>(null);
 
   #api: Api;
 
@@ -36,6 +38,15 @@ export class SettingsStore {
   /** Checks the provider with s (unsaved edits) or the saved settings. */
   testConnection(s?: Settings): Promise<void> {
     return this.#api.testConnection(s);
+  }
+
+  /** Loads the classifier's measures; an older server without them leaves none. */
+  async loadStats(): Promise<void> {
+    try {
+      this.stats = await this.#api.classifierStats();
+    } catch {
+      this.stats = null;
+    }
   }
 
   /** Queues every document for classification; resolves to how many. */
