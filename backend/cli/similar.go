@@ -39,10 +39,11 @@ func runSimilar(ctx context.Context, r *runner, o any, args []string) int {
 		fmt.Fprintln(r.env.Stderr, "docsift similar: give exactly one document id")
 		return ExitUsage
 	}
-	hits, err := r.lib.Similar(ctx, args[0])
+	res, err := r.lib.Similar(ctx, args[0])
 	if err != nil {
 		return r.fail(err)
 	}
+	hits := res.Hits
 	if *opts.json {
 		rows := make([]similarRow, 0, len(hits))
 		for _, h := range hits {

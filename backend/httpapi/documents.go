@@ -94,19 +94,14 @@ func (s *server) getDocument(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, d)
 }
 
-// similarResponse is GET /api/documents/{id}/similar's body.
-type similarResponse struct {
-	Hits []library.SearchHit `json:"hits"`
-}
-
 // similarDocuments lists the documents most like one ("more like this").
 func (s *server) similarDocuments(w http.ResponseWriter, r *http.Request) {
-	hits, err := s.lib.Similar(r.Context(), r.PathValue("id"))
+	res, err := s.lib.Similar(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, similarResponse{Hits: hits})
+	writeJSON(w, http.StatusOK, res)
 }
 
 // documentPatch is PATCH /api/documents/{id}'s body. FolderID is raw so

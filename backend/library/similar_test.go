@@ -23,10 +23,11 @@ func TestSimilar(t *testing.T) {
 		for _, d := range []library.Document{lease, renewal, recipe} {
 			waitDone(t, e, d.ID)
 		}
-		hits, err := e.lib.Similar(ctx, lease.ID)
+		res, err := e.lib.Similar(ctx, lease.ID)
 		if err != nil {
 			t.Fatalf("Similar: %v", err)
 		}
+		hits := res.Hits
 		if len(hits) == 0 || hits[0].Document.ID != renewal.ID {
 			t.Fatalf("Similar(lease) = %v, want the renewal first", hitNamesOf(hits))
 		}
