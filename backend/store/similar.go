@@ -18,10 +18,11 @@ const (
 	// SimilarTermCount is how many terms of a document are looked for.
 	SimilarTermCount = 16
 	// SimilarMaxShare: a term found in more than this share of the
-	// library's documents says little about a document and would make
-	// the lookup read a long posting list; it is not picked (unless the
-	// library is small, see similarCommonFloor).
+	// library's documents, or in more than similarMaxDocs, says little
+	// about a document and would make the lookup read a long posting
+	// list; it is not picked (see SimilarMaxDF).
 	SimilarMaxShare = 0.05
+	similarMaxDocs  = 1_000
 	// similarCommonFloor keeps small libraries usable: a term in up to
 	// this many documents is never too common.
 	similarCommonFloor = 50
@@ -52,7 +53,7 @@ type WeightedTerm struct {
 // no other document has (DF < 2) cannot find anything and is skipped, as
 // is one too common to say much (see SimilarMaxShare).
 func PickSimilarTerms(stats []TermStat, docs int) []WeightedTerm {
-	maxDF := max(int(SimilarMaxShare*float64(docs)), similarCommonFloor)
+	maxDF := SimilarMaxDF(docs)
 	var picked []WeightedTerm
 	for _, s := range stats {
 		if s.TF < 1 || s.DF < 2 || s.DF > maxDF {
@@ -68,6 +69,13 @@ func PickSimilarTerms(stats []TermStat, docs int) []WeightedTerm {
 		return cmp.Compare(a.Term, b.Term)
 	})
 	return picked[:min(len(picked), SimilarTermCount)]
+}
+
+// SimilarMaxDF is the most documents a picked term may be in, in a
+// library of docs documents: a driver that counts a term's documents may
+// stop counting above it (and report DF = SimilarMaxDF + 1).
+func SimilarMaxDF(docs int) int {
+	return max(min(int(SimilarMaxShare*float64(docs)), similarMaxDocs), similarCommonFloor)
 }
 
 // SimilarCandidate is a document that has some of the picked terms: its
