@@ -29,6 +29,11 @@ const (
 	// SimilarNameWeight is how many occurrences one word of the
 	// filename counts for: the name says what a document is about.
 	SimilarNameWeight = 3
+	// SimilarPostings bounds the work of one lookup: terms are picked,
+	// the most distinctive first, while the documents they are in add up
+	// to at most this many (the first term is always picked). Each of
+	// those documents is one posting to read, a heap row in PostgreSQL.
+	SimilarPostings = 1_000
 	// SimilarLimit is how many similar documents the faces show.
 	SimilarLimit = 10
 )
@@ -49,10 +54,18 @@ type WeightedTerm struct {
 }
 
 // PickSimilarTerms picks up to SimilarTermCount of a document's terms,
-// the most distinctive first, out of a library of docs documents. A term
-// no other document has (DF < 2) cannot find anything and is skipped, as
-// is one too common to say much (see SimilarMaxShare).
+// the most distinctive first, out of a library of docs documents, while
+// their documents add up to at most SimilarPostings (see RankSimilarTerms).
 func PickSimilarTerms(stats []TermStat, docs int) []WeightedTerm {
+	ranked := RankSimilarTerms(stats, docs)
+	return withinBudget(ranked[:min(len(ranked), SimilarTermCount)], stats)
+}
+
+// RankSimilarTerms weighs every term of a document that may be picked,
+// the most distinctive first. A term no other document has (DF < 2)
+// cannot find anything and is left out, as is one too common to say much
+// (see SimilarMaxShare).
+func RankSimilarTerms(stats []TermStat, docs int) []WeightedTerm {
 	maxDF := SimilarMaxDF(docs)
 	var picked []WeightedTerm
 	for _, s := range stats {
@@ -68,7 +81,24 @@ func PickSimilarTerms(stats []TermStat, docs int) []WeightedTerm {
 		}
 		return cmp.Compare(a.Term, b.Term)
 	})
-	return picked[:min(len(picked), SimilarTermCount)]
+	return picked
+}
+
+// withinBudget keeps the first terms whose documents add up to at most
+// SimilarPostings (at least one term).
+func withinBudget(picked []WeightedTerm, stats []TermStat) []WeightedTerm {
+	df := make(map[string]int, len(stats))
+	for _, s := range stats {
+		df[s.Term] = s.DF
+	}
+	total := 0
+	for i, t := range picked {
+		total += df[t.Term]
+		if i > 0 && total > SimilarPostings {
+			return picked[:i]
+		}
+	}
+	return picked
 }
 
 // SimilarMaxDF is the most documents a picked term may be in, in a

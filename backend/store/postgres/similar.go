@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -21,10 +20,9 @@ const (
 	// frequent in it first, are looked up at all: a book's vector may
 	// hold tens of thousands.
 	similarMaxTerms = 2_000
-	// similarGuessedTerms is how many terms are looked for when their
-	// frequencies are estimated: a term absent from the statistics may be
-	// in this document only and find nothing, so more are taken (each
-	// costs one index lookup, a rare one next to nothing).
+	// similarGuessedTerms is how many of the terms whose frequencies are
+	// estimates dropLoners checks: a term absent from the statistics may
+	// be in this document only and find nothing.
 	similarGuessedTerms = 3 * store.SimilarTermCount
 )
 
@@ -48,6 +46,10 @@ func (s *Store) Similar(ctx context.Context, userID, documentID string, limit in
 	hits := []store.SearchHit{}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 		func(tx pgx.Tx) error {
+			// As Search: JIT compiling costs more than these queries run.
+			if _, err := tx.Exec(ctx, "SET LOCAL jit = off"); err != nil {
+				return err
+			}
 			var owner string
 			if err := tx.QueryRow(ctx, `SELECT user_id FROM document_search WHERE document_id = $1`, id).Scan(&owner); err != nil {
 				return err
@@ -59,14 +61,16 @@ func (s *Store) Similar(ctx context.Context, userID, documentID string, limit in
 			if err != nil {
 				return err
 			}
-			stats, docs, guessed, err := similarStats(ctx, tx, tf)
+			stats, docs, guessed, err := s.similarStats(ctx, tx, tf)
 			if err != nil {
 				return err
 			}
-			terms := store.PickSimilarTerms(stats, docs)
-			if guessed {
-				terms = pickGuessed(stats, docs)
+			if len(guessed) > 0 {
+				if err := dropLoners(ctx, tx, stats, docs, guessed); err != nil {
+					return err
+				}
 			}
+			terms := store.PickSimilarTerms(stats, docs)
 			if len(terms) == 0 {
 				return nil
 			}
@@ -119,12 +123,13 @@ func documentLexemes(ctx context.Context, tx pgx.Tx, id string) (map[string]int,
 // similarStats returns the document frequency of each lexeme of tf and
 // the number of documents in the library. In a small library they are
 // exact (ts_stat). In a larger one they are the planner's statistics of
-// the search column (ANALYZE's most common lexemes and their shares):
-// a lexeme that is not among them is rarer than the least common that
-// is, and guessed says so: its frequency is an estimate below that.
-func similarStats(ctx context.Context, tx pgx.Tx, tf map[string]int) (stats []store.TermStat, docs int, guessed bool, err error) {
+// the search column (ANALYZE's most common lexemes and their shares; see
+// lexemeStats): a lexeme that is not among them is rarer than the least
+// common that is, and is in guessed: its frequency is an estimate below
+// that.
+func (s *Store) similarStats(ctx context.Context, tx pgx.Tx, tf map[string]int) (stats []store.TermStat, docs int, guessed map[string]bool, err error) {
 	if len(tf) == 0 {
-		return nil, 0, false, nil
+		return nil, 0, nil, nil
 	}
 	lexemes := make([]string, 0, len(tf))
 	for l := range tf {
@@ -132,90 +137,98 @@ func similarStats(ctx context.Context, tx pgx.Tx, tf map[string]int) (stats []st
 	}
 	var estimate float64
 	if err := tx.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'document_search'::regclass`).Scan(&estimate); err != nil {
-		return nil, 0, false, err
+		return nil, 0, nil, err
 	}
-	if estimate <= similarExactUpTo {
+	if estimate <= s.similarExactUpTo {
 		return exactStats(ctx, tx, tf, lexemes)
 	}
-	docs = int(estimate)
-	var (
-		elems []string
-		freqs []float64
-	)
-	err = tx.QueryRow(ctx, `SELECT coalesce(most_common_elems::text::text[], '{}'), coalesce(most_common_elem_freqs::float8[], '{}')
-		FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'document_search' AND attname = 'search'`).
-		Scan(&elems, &freqs)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return nil, 0, false, err
+	shares, minShare, ok, err := s.stats.snapshot(ctx, tx)
+	if err != nil {
+		return nil, 0, nil, err
 	}
-	// most_common_elem_freqs ends with the least and the greatest share
-	// and the share of empty vectors, after one share per element.
-	if len(freqs) < len(elems)+2 || len(elems) == 0 {
+	if !ok {
 		return exactStats(ctx, tx, tf, lexemes) // never analyzed: count
 	}
-	share := make(map[string]float64, len(elems))
-	for i, e := range elems {
-		share[e] = freqs[i]
-	}
-	rare := max(2, int(freqs[len(elems)]*float64(docs)/2))
+	docs = int(estimate)
+	// A lexeme outside the statistics is in fewer documents than the
+	// least common one in them: half that, within what may be picked.
+	rare := min(max(2, int(minShare*float64(docs)/2)), store.SimilarMaxDF(docs))
+	guessed = make(map[string]bool)
 	for _, l := range lexemes {
 		df := rare
-		if f, ok := share[l]; ok {
-			df = max(2, int(f*float64(docs)))
+		if share, ok := shares[l]; ok {
+			df = max(2, int(share*float64(docs)))
+		} else {
+			guessed[l] = true
 		}
 		stats = append(stats, store.TermStat{Term: l, TF: tf[l], DF: df})
 	}
-	return stats, docs, true, nil
+	return stats, docs, guessed, nil
+}
+
+// dropLoners checks the terms whose frequencies are estimates (guessed;
+// those store.PickSimilarTerms would pick first, up to
+// similarGuessedTerms) for a second document, reading at most two rows
+// each, and marks the other guessed ones as in this document alone
+// (DF 1), so that they are not picked.
+func dropLoners(ctx context.Context, tx pgx.Tx, stats []store.TermStat, docs int, guessed map[string]bool) error {
+	var only []store.TermStat
+	for _, st := range stats {
+		if guessed[st.Term] {
+			only = append(only, st)
+		}
+	}
+	var lexemes, queries []string
+	ranked := store.RankSimilarTerms(only, docs)
+	for _, t := range ranked[:min(len(ranked), similarGuessedTerms)] {
+		lexemes, queries = append(lexemes, t.Term), append(queries, lexemeQuery(t.Term))
+	}
+	rows, err := tx.Query(ctx, `SELECT t.l FROM unnest($1::text[], $2::text[]::tsquery[]) AS t(l, q)
+		WHERE (SELECT count(*) FROM (SELECT 1 FROM document_search s WHERE s.search @@ t.q LIMIT 2) x) = 2`,
+		lexemes, queries)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	shared := make(map[string]bool, len(lexemes))
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return err
+		}
+		shared[l] = true
+	}
+	for i := range stats {
+		if guessed[stats[i].Term] && !shared[stats[i].Term] {
+			stats[i].DF = 1
+		}
+	}
+	return rows.Err()
 }
 
 // exactStats counts the documents that hold each lexeme, reading every
 // vector of the library.
-func exactStats(ctx context.Context, tx pgx.Tx, tf map[string]int, lexemes []string) ([]store.TermStat, int, bool, error) {
+func exactStats(ctx context.Context, tx pgx.Tx, tf map[string]int, lexemes []string) ([]store.TermStat, int, map[string]bool, error) {
 	var docs int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM document_search`).Scan(&docs); err != nil {
-		return nil, 0, false, err
+		return nil, 0, nil, err
 	}
 	rows, err := tx.Query(ctx, `SELECT word, ndoc FROM ts_stat('SELECT search FROM document_search')
 		WHERE word = ANY($1::text[])`, lexemes)
 	if err != nil {
-		return nil, 0, false, err
+		return nil, 0, nil, err
 	}
 	defer rows.Close()
 	var stats []store.TermStat
 	for rows.Next() {
 		var st store.TermStat
 		if err := rows.Scan(&st.Term, &st.DF); err != nil {
-			return nil, 0, false, err
+			return nil, 0, nil, err
 		}
 		st.TF = tf[st.Term]
 		stats = append(stats, st)
 	}
-	return stats, docs, false, rows.Err()
-}
-
-// pickGuessed picks terms when the rarer frequencies are estimates: up to
-// similarGuessedTerms, as store.PickSimilarTerms orders them.
-func pickGuessed(stats []store.TermStat, docs int) []store.WeightedTerm {
-	var picked []store.WeightedTerm
-	for len(stats) > 0 && len(picked) < similarGuessedTerms {
-		round := store.PickSimilarTerms(stats, docs)
-		if len(round) == 0 {
-			break
-		}
-		picked = append(picked, round...)
-		taken := make(map[string]bool, len(round))
-		for _, t := range round {
-			taken[t.Term] = true
-		}
-		rest := stats[:0:0]
-		for _, st := range stats {
-			if !taken[st.Term] {
-				rest = append(rest, st)
-			}
-		}
-		stats = rest
-	}
-	return picked[:min(len(picked), similarGuessedTerms)]
+	return stats, docs, nil, rows.Err()
 }
 
 // similarPage scores the user's documents that hold any of terms (the
