@@ -97,6 +97,7 @@ func TestCallsAsThePageMakesThem(t *testing.T) {
 	}
 	wantKeys("ListDocuments", ok("ListDocuments", `{}`), "documents", "total")
 	wantKeys("SearchDocuments", ok("SearchDocuments", `"hello"`, `{"limit":20}`), "hits", "total", "total_is_estimate")
+	wantKeys("SimilarDocuments", ok("SimilarDocuments", `"`+id+`"`), "hits")
 	folder := wantKeys("CreateFolder", ok("CreateFolder", `"Home"`, `null`), "id", "parent_id", "name")
 	fid, _ := json.Marshal(folder["id"])
 	if got := ok("MoveDocuments", `["`+id+`"]`, string(fid)); got != "1" {

@@ -128,6 +128,13 @@ func (a *App) SearchDocuments(text string, q ListQuery) (library.SearchResult, e
 	return res, nil
 }
 
+// SimilarDocuments lists the documents most like one, "more like this"
+// (GET /api/documents/{id}/similar).
+func (a *App) SimilarDocuments(id string) (library.SimilarResult, error) {
+	res, err := a.lib.Similar(a.ctx, id)
+	return res, a.fail("SimilarDocuments", err)
+}
+
 // GetDocument returns one document with its text (GET /api/documents/{id}).
 func (a *App) GetDocument(id string) (library.Document, error) {
 	d, err := a.lib.Document(a.ctx, id)

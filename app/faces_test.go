@@ -27,6 +27,7 @@ var restCounterpart = map[string]string{
 	"ListDocuments":        "GET /api/documents",
 	"SearchDocuments":      "GET /api/documents?q=x",
 	"GetDocument":          "GET /api/documents/{id}",
+	"SimilarDocuments":     "GET /api/documents/{id}/similar",
 	"UpdateDocument":       "PATCH /api/documents/{id}",
 	"DeleteDocument":       "DELETE /api/documents/{id}",
 	"ReprocessDocument":    "POST /api/documents/{id}/reprocess",

@@ -91,6 +91,7 @@ func commands() []command {
 		catCommand(),
 		rmCommand(),
 		searchCommand(),
+		similarCommand(),
 		tagCommand(),
 		classifyCommand(),
 		verifyCommand(),

@@ -101,6 +101,16 @@ func (s *server) getDocument(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, d)
 }
 
+// similarDocuments lists the documents most like one ("more like this").
+func (s *server) similarDocuments(w http.ResponseWriter, r *http.Request) {
+	res, err := s.lib.Similar(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
 // documentPatch is PATCH /api/documents/{id}'s body. FolderID is raw so
 // that null (move to the root) differs from absent (keep).
 type documentPatch struct {

@@ -117,6 +117,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/documents/{id}/reprocess", s.reprocess)
 	mux.HandleFunc("GET /api/documents/{id}/file", s.file)
 	mux.HandleFunc("GET /api/documents/{id}/thumbnail", s.thumbnail)
+	mux.HandleFunc("GET /api/documents/{id}/similar", s.similarDocuments)
 	mux.HandleFunc("POST /api/documents/{id}/suggestions/{topic}/accept", s.acceptSuggestion)
 	mux.HandleFunc("POST /api/documents/{id}/suggestions/{topic}/reject", s.rejectSuggestion)
 	mux.HandleFunc("POST /api/documents/{id}/classify", s.classifyDocument)

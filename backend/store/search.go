@@ -79,6 +79,14 @@ type SearchPage struct {
 // and topic names: diacritics-insensitive, with English stemming.
 type Searcher interface {
 	Search(ctx context.Context, q SearchQuery) (SearchPage, error)
+	// Similar returns up to limit of userID's documents most like
+	// documentID by their words (see PickSimilarTerms), most similar
+	// first, without documentID itself. Each hit carries its topics, its
+	// score as Rank and the start of its text as Snippet (nothing
+	// marked). A document with no term another document shares has no
+	// similar documents: an empty list. A missing document, or one that
+	// is not userID's, gives ErrNotFound.
+	Similar(ctx context.Context, userID, documentID string, limit int) ([]SearchHit, error)
 }
 
 // IndexProbe asks the full-text index alone, as a baseline for Search: the

@@ -3,7 +3,8 @@
 // headless Chromium through what a person does: upload (file input and a
 // drop), watch documents get processed with thumbnails, create a topic,
 // assign it, filter by it, search (kept in the address), save the search
-// as a view and step Back and Forward, open a document, change settings,
+// as a view and step Back and Forward, open a document and its "More like
+// this", change settings,
 // and upload a file with a hostile name. Screenshots go to build/e2e/.
 //
 // Fails on any console error, uncaught exception or CSP violation. Exits
@@ -304,6 +305,41 @@ try {
     await page.locator('dd', { hasText: 'English' }).waitFor();
     await page.waitForTimeout(1000); // let the PDF viewer paint for the screenshot
     await snap('document-view');
+  });
+
+  await step('"More like this" on the document view lists the similar report and opens it', async () => {
+    await page.goto(server.base + '/#/');
+    await page.locator('header.top input[type=file]').setInputFiles([
+      {
+        name: 'bakery-report-2023.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from(
+          'Quarterly report 2023\nThe quarterly revenue of the bakery grew by nine percent.\nFlour prices rose; the old oven needed repairs.\n',
+        ),
+      },
+    ]);
+    await card('bakery-report-2023.txt').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('article.card [data-status]').length === 0, null, {
+      timeout: 60_000,
+    });
+    await page.getByTestId('upload-summary').locator('..').getByRole('button', { name: 'Close upload summary' }).click();
+    await card('bakery-report.pdf').getByRole('link').click();
+    await page.getByRole('heading', { name: 'bakery-report.pdf', level: 1 }).waitFor();
+    const similar = page.getByRole('region', { name: 'More like this' });
+    await similar.getByRole('listitem').first().waitFor();
+    const first = similar.getByRole('link').first();
+    check((await first.textContent()) === 'bakery-report-2023.txt', `the most similar is ${await first.textContent()}`);
+    const names = await similar.getByRole('link').allTextContents();
+    check(!names.includes('bakery-report.pdf'), 'the document lists itself as similar');
+    await snap('more-like-this');
+    await first.click();
+    await page.getByRole('heading', { name: 'bakery-report-2023.txt', level: 1 }).waitFor();
+    await page.waitForFunction(() => location.hash.startsWith('#/documents/'));
+    await similar.getByRole('link', { name: 'bakery-report.pdf' }).first().waitFor();
+    // Leave the library as the next steps expect it.
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Delete this document?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('“bakery-report-2023.txt” was deleted.').waitFor();
   });
 
   await step('change settings; the key is masked after a reload', async () => {

@@ -17,6 +17,11 @@ type Store struct {
 	pool *pgxpool.Pool
 	// now is the clock; tests may replace it.
 	now func() time.Time
+	// stats is Similar's copy of the search column's statistics.
+	stats lexemeStats
+	// similarExactUpTo is the library size up to which Similar counts
+	// terms exactly (similarExactUpTo the constant); tests lower it.
+	similarExactUpTo float64
 }
 
 // Compile-time check that Store satisfies the interface.
@@ -44,7 +49,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: connect to PostgreSQL: %w", err)
 	}
-	s := &Store{pool: pool, now: time.Now}
+	s := &Store{pool: pool, now: time.Now, similarExactUpTo: similarExactUpTo}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -38,6 +38,8 @@ type Store struct {
 	// committed, when set (by tests), is called after every commit with
 	// its ticket, 0 for a redoable one (durability.go).
 	committed func(ticket uint64)
+	// common is what Similar learnt of the commonest terms.
+	common commonTerms
 }
 
 var _ store.Store = (*Store)(nil)

@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		robustnessTests(),
 		jobTests(),
 		searchTests(),
+		similarTests(),
 		classificationTests(),
 		explainTests(),
 		verifyTests(),

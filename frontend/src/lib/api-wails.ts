@@ -9,6 +9,7 @@
 //   ListDocuments(q ListQuery) (DocumentPage, error)
 //   SearchDocuments(text string, q ListQuery) (SearchResult, error)
 //   GetDocument(id string) (DocumentDetail, error)
+//   SimilarDocuments(id string) (SimilarResult, error)
 //   UpdateDocument(id string, p DocumentPatch) (DocumentDetail, error)
 //   DeleteDocument(id string) error
 //   ReprocessDocument(id string) (Document, error)
@@ -64,6 +65,7 @@ import type {
   JobCounts,
   ListQuery,
   SearchResult,
+  SimilarResult,
   ServerEvent,
   Settings,
   Topic,
@@ -152,6 +154,7 @@ export function createWailsApi(win: WailsWindow): Api {
     listDocuments: (q: ListQuery) => call<DocumentPage>('ListDocuments', q),
     search: (text, q) => call<SearchResult>('SearchDocuments', text, q),
     getDocument: (id) => call<DocumentDetail>('GetDocument', id),
+    similar: (id) => call<SimilarResult>('SimilarDocuments', id),
     updateDocument: (id, p: DocumentPatch) => call<DocumentDetail>('UpdateDocument', id, p),
     deleteDocument: (id) => call<void>('DeleteDocument', id),
     reprocess: (id) => call<DocumentSummary>('ReprocessDocument', id),

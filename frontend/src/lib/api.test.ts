@@ -69,6 +69,13 @@ describe('HTTP adapter', () => {
     expect(server.calls[0]!.query.get('folder')).toBe('f1');
   });
 
+  it('asks for similar documents under the document', async () => {
+    server.reply('GET /api/documents/a%2Fb/similar', { hits: [{ document: doc({ id: 'c' }), snippet: 'x', highlights: [], rank: 2 }] });
+    const res = await api().similar('a/b');
+    expect(server.calls[0]!.path).toBe('/api/documents/a%2Fb/similar');
+    expect(res.hits.map((h) => h.document.id)).toEqual(['c']);
+  });
+
   it('omits empty filters', () => {
     expect(listParams({ unfiled: false, sort: undefined }).toString()).toBe('');
   });
@@ -236,6 +243,13 @@ describe('Wails adapter', () => {
     await api.classifyUnclassified(['x']);
     expect(ClassifyUnclassified).toHaveBeenLastCalledWith(['x']);
     expect((await api.classifierStats()).window).toBe(100);
+  });
+
+  it('asks the desktop for similar documents as the HTTP adapter does', async () => {
+    const SimilarDocuments = vi.fn().mockResolvedValue({ hits: [] });
+    const api = createApi({ go: { app: { App: { SimilarDocuments } } } });
+    expect(await api.similar('d1')).toEqual({ hits: [] });
+    expect(SimilarDocuments).toHaveBeenCalledWith('d1');
   });
 
   it('saves the settings whole or changes some, as the HTTP adapter does', async () => {

@@ -22,6 +22,7 @@ import type {
   JobCounts,
   ListQuery,
   SearchResult,
+  SimilarResult,
   ServerEvent,
   Settings,
   SavedView,
@@ -75,6 +76,8 @@ export interface Api {
   /** Full-text search combined with the query's filters; paged by offset. */
   search(text: string, query: ListQuery): Promise<SearchResult>;
   getDocument(id: string): Promise<DocumentDetail>;
+  /** "More like this": the documents most like one, most similar first (at most 10). */
+  similar(id: string): Promise<SimilarResult>;
   updateDocument(id: string, patch: DocumentPatch): Promise<DocumentDetail>;
   deleteDocument(id: string): Promise<void>;
   /** Queues text extraction (and classification) again. */

@@ -119,6 +119,12 @@ export interface SearchResult {
   capped_at?: number;
 }
 
+/** The documents most like one ("more like this"), most similar first; each
+ * snippet is the start of the document's text, with nothing highlighted. */
+export interface SimilarResult {
+  hits: SearchHit[];
+}
+
 /** One of the user's categories. */
 export interface Topic {
   id: string;

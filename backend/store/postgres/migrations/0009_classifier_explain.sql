@@ -1,4 +1,4 @@
--- 0008: why a classifier chose each topic, and what the person decided.
+-- 0009: why a classifier chose each topic, and what the person decided.
 --
 -- classifications.reasons holds, as a JSON object, each applied or
 -- suggested topic's reasons: topic id → the few words that weighed most

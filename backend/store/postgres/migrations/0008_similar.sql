@@ -1,0 +1,14 @@
+-- 0008: statistics for similar documents (store.Searcher's Similar).
+--
+-- Similar weighs a document's lexemes by how many documents hold them and
+-- reads that from the planner's statistics of the search column: ANALYZE
+-- keeps its most common lexemes with their shares (ten per point of the
+-- statistics target). At the default target of 100 those are the 1,000
+-- commonest, down to a share of about 2% at 100,000 documents, so a
+-- lexeme outside them could still be in 2,000 documents, too many to
+-- look up for every "more like this". At 1,000 they are the 10,000
+-- commonest, down to about 0.2%: any lexeme outside them is rare enough.
+-- The cost is ANALYZE's: it reads up to 300,000 rows instead of 30,000
+-- (measured 15 s instead of ~2 s at 100,000 documents, in autovacuum's
+-- background), and the search planner's estimates get finer too.
+ALTER TABLE document_search ALTER COLUMN search SET STATISTICS 1000;
