@@ -217,7 +217,7 @@ describe('LibraryStore.apply', () => {
     await store.apply({ view: { kind: 'all' }, q: '', sort: 'best' });
     await store.apply({ view: { kind: 'all' }, q: ' ', sort: 'best' });
     expect(server.calls).toHaveLength(1);
-    expect(server.calls[0].query.get('sort')).toBe('newest'); // a listing has no relevance
+    expect(server.calls[0]!.query.get('sort')).toBe('newest'); // a listing has no relevance
 
     server.reply('GET /api/documents', { hits: [], total: 0, total_is_estimate: false });
     await store.apply({ view: { kind: 'topic', id: 't1' }, q: ' tax ', sort: 'best' });
