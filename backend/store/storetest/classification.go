@@ -20,6 +20,9 @@ func classificationTests() []subtest {
 		{"Classify/InboxFilter", testClassifyInbox},
 		{"Classify/TrainingExamples", testClassifyTraining},
 		{"Classify/ModelRoundTrip", testClassifyModel},
+		{"Classify/ExampleVersions", testClassifierExamples},
+		{"Classify/ModelFoldsExamples", testClassifierModelFolds},
+		{"Classify/ConcurrentExampleWriters", testClassifierExamplesConcurrent},
 		{"Classify/EnqueueForAll", testClassifyEnqueueForAll},
 		{"Classify/DeletedTopicGoes", testClassifyDeleteTopic},
 	}
