@@ -142,6 +142,13 @@ type Classifications interface {
 	// nothing: the versions it would need may be folded into that model,
 	// which the caller must load instead.
 	ClassifierExamplesAfter(ctx context.Context, userID, name string, after int64, fn func(ClassifierExample) error) error
+	// ReplaceClassifierExamples starts a user's classifier history again
+	// (a model rebuilt from the person's decisions): in one transaction it
+	// deletes every version, appends examples as AppendClassifierExamples
+	// does, and saves m with Generation set to the number of the last one,
+	// which it returns. A process that read the old history learns of it
+	// from ClassifierExamplesAfter's ErrConflict.
+	ReplaceClassifierExamples(ctx context.Context, m ClassifierModel, examples []ClassifierExample) (int64, error)
 	// ClassifierExample returns the newest version of a document's lesson
 	// (Data nil when it was forgotten); ErrNotFound when there is none.
 	ClassifierExample(ctx context.Context, userID, name, documentID string) (ClassifierExample, error)

@@ -22,26 +22,70 @@ func (s *Store) AppendClassifierExamples(ctx context.Context, userID, name strin
 	}
 	var last int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO classifier_counters (user_id, name, last_seq) VALUES ($1, $2, $3)
-			ON CONFLICT (user_id, name) DO UPDATE SET last_seq = classifier_counters.last_seq + excluded.last_seq
-			RETURNING last_seq`, user, name, len(examples)).Scan(&last)
-		if err != nil || len(examples) == 0 {
-			return err
-		}
-		rows := make([][]any, len(examples))
-		seq := last - int64(len(examples))
-		for i, ex := range examples {
-			seq++
-			rows[i] = []any{user, name, seq, cleanText(ex.DocumentID), ex.Data}
-		}
-		_, err = tx.CopyFrom(ctx, pgx.Identifier{"classifier_examples"},
-			[]string{"user_id", "name", "seq", "document_id", "data"}, pgx.CopyFromRows(rows))
+		var err error
+		last, err = appendClassifierExamples(ctx, tx, user, name, examples)
 		return err
 	})
 	if err != nil {
 		return 0, wrap(op, err)
 	}
 	return last, nil
+}
+
+// ReplaceClassifierExamples deletes a classifier's versions, appends new
+// ones and saves the model that takes them in, in one transaction. The
+// counter is locked first, so a writer appending meanwhile numbers its
+// version after the new history.
+func (s *Store) ReplaceClassifierExamples(ctx context.Context, m store.ClassifierModel, examples []store.ClassifierExample) (int64, error) {
+	const op = "replace classifier examples"
+	user, ok := parseID(m.UserID)
+	if !ok {
+		return 0, notFound(op)
+	}
+	var last int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		if last, err = appendClassifierExamples(ctx, tx, user, m.Name, nil); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM classifier_examples WHERE user_id = $1 AND name = $2`, user, m.Name); err != nil {
+			return err
+		}
+		if last, err = appendClassifierExamples(ctx, tx, user, m.Name, examples); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO classifier_models (user_id, name, fingerprint, data, updated_at, generation)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (user_id, name) DO UPDATE SET fingerprint = excluded.fingerprint,
+				data = excluded.data, updated_at = excluded.updated_at, generation = excluded.generation`,
+			user, m.Name, int64(m.Fingerprint), m.Data, s.timestamp(m.UpdatedAt), last)
+		return err
+	})
+	if err != nil {
+		return 0, wrap(op, err)
+	}
+	return last, nil
+}
+
+// appendClassifierExamples numbers and inserts versions in tx; the
+// counter's row stays locked until tx ends.
+func appendClassifierExamples(ctx context.Context, tx pgx.Tx, user, name string, examples []store.ClassifierExample) (int64, error) {
+	var last int64
+	err := tx.QueryRow(ctx, `INSERT INTO classifier_counters (user_id, name, last_seq) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id, name) DO UPDATE SET last_seq = classifier_counters.last_seq + excluded.last_seq
+		RETURNING last_seq`, user, name, len(examples)).Scan(&last)
+	if err != nil || len(examples) == 0 {
+		return last, err
+	}
+	rows := make([][]any, len(examples))
+	seq := last - int64(len(examples))
+	for i, ex := range examples {
+		seq++
+		rows[i] = []any{user, name, seq, cleanText(ex.DocumentID), ex.Data}
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"classifier_examples"},
+		[]string{"user_id", "name", "seq", "document_id", "data"}, pgx.CopyFromRows(rows))
+	return last, err
 }
 
 // ClassifierExamplesAfter reads the versions after a number, each with the

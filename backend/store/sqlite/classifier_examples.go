@@ -15,29 +15,63 @@ import (
 func (s *Store) AppendClassifierExamples(ctx context.Context, userID, name string, examples []store.ClassifierExample) (int64, error) {
 	var last int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO classifier_counters (user_id, name, last_seq) VALUES (?, ?, ?)
-			ON CONFLICT (user_id, name) DO UPDATE SET last_seq = last_seq + excluded.last_seq
-			RETURNING last_seq`, userID, name, len(examples)).Scan(&last)
-		if err != nil {
-			return classify(err)
-		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO classifier_examples (user_id, name, seq, document_id, data)
-			VALUES (?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		seq := last - int64(len(examples))
-		for _, ex := range examples {
-			seq++
-			if _, err := stmt.ExecContext(ctx, userID, name, seq, ex.DocumentID, nullBlob(ex.Data)); err != nil {
-				return classify(err)
-			}
-		}
-		return nil
+		var err error
+		last, err = appendClassifierExamples(ctx, tx, userID, name, examples)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: append classifier examples: %w", err)
+	}
+	return last, nil
+}
+
+// ReplaceClassifierExamples deletes a classifier's versions, appends new
+// ones and saves the model that takes them in, in one transaction.
+func (s *Store) ReplaceClassifierExamples(ctx context.Context, m store.ClassifierModel, examples []store.ClassifierExample) (int64, error) {
+	var last int64
+	at := orNow(m.UpdatedAt, s.stamp())
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM classifier_examples WHERE user_id = ? AND name = ?`, m.UserID, m.Name); err != nil {
+			return err
+		}
+		var err error
+		if last, err = appendClassifierExamples(ctx, tx, m.UserID, m.Name, examples); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO classifier_models (user_id, name, fingerprint, data, updated_at, generation)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (user_id, name) DO UPDATE SET fingerprint = excluded.fingerprint,
+				data = excluded.data, updated_at = excluded.updated_at, generation = excluded.generation`,
+			m.UserID, m.Name, int64(m.Fingerprint), m.Data, at.UnixMicro(), last)
+		return classify(err)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: replace classifier examples: %w", err)
+	}
+	return last, nil
+}
+
+// appendClassifierExamples numbers and inserts versions in tx.
+func appendClassifierExamples(ctx context.Context, tx *sql.Tx, userID, name string, examples []store.ClassifierExample) (int64, error) {
+	var last int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO classifier_counters (user_id, name, last_seq) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, name) DO UPDATE SET last_seq = last_seq + excluded.last_seq
+		RETURNING last_seq`, userID, name, len(examples)).Scan(&last)
+	if err != nil {
+		return 0, classify(err)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO classifier_examples (user_id, name, seq, document_id, data)
+		VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	seq := last - int64(len(examples))
+	for _, ex := range examples {
+		seq++
+		if _, err := stmt.ExecContext(ctx, userID, name, seq, ex.DocumentID, nullBlob(ex.Data)); err != nil {
+			return 0, classify(err)
+		}
 	}
 	return last, nil
 }

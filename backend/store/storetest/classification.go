@@ -23,6 +23,7 @@ func classificationTests() []subtest {
 		{"Classify/ExampleVersions", testClassifierExamples},
 		{"Classify/ModelFoldsExamples", testClassifierModelFolds},
 		{"Classify/ConcurrentExampleWriters", testClassifierExamplesConcurrent},
+		{"Classify/ReplaceExamples", testClassifierReplace},
 		{"Classify/EnqueueForAll", testClassifyEnqueueForAll},
 		{"Classify/DeletedTopicGoes", testClassifyDeleteTopic},
 	}

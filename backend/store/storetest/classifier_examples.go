@@ -208,3 +208,32 @@ func testClassifierExamplesConcurrent(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+// Replacing the history leaves only the new versions, numbered after the
+// old ones, and the model that takes them in.
+func testClassifierReplace(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	a, b := uuid.NewString(), uuid.NewString()
+	f.appendExamples(f.user.ID, a, []byte("a1"), b, []byte("b1"))
+	last, err := s.ReplaceClassifierExamples(f.ctx, store.ClassifierModel{UserID: f.user.ID, Name: "builtin", Fingerprint: 9, Data: []byte("rebuilt")},
+		[]store.ClassifierExample{{DocumentID: a, Data: []byte("a9")}})
+	if err != nil || last != 3 {
+		t.Fatalf("ReplaceClassifierExamples = %d, %v; want 3", last, err)
+	}
+	m, err := s.ClassifierModel(f.ctx, f.user.ID, "builtin")
+	if err != nil || m.Generation != 3 || string(m.Data) != "rebuilt" || m.Fingerprint != 9 {
+		t.Errorf("model after a replace = %q generation %d fingerprint %d, %v; want rebuilt at 3", m.Data, m.Generation, m.Fingerprint, err)
+	}
+	_, err = s.ClassifierExample(f.ctx, f.user.ID, "builtin", b)
+	wantErr(t, "ClassifierExample of a document left out of the new history", err, store.ErrNotFound)
+	if ex, err := s.ClassifierExample(f.ctx, f.user.ID, "builtin", a); err != nil || string(ex.Data) != "a9" || ex.Seq != 3 {
+		t.Errorf("ClassifierExample(a) = %+v, %v; want a9 at 3", ex, err)
+	}
+	_, err = f.examplesAfter(f.user.ID, 2)
+	wantErr(t, "ClassifierExamplesAfter from the old history", err, store.ErrConflict)
+	f.appendExamples(f.user.ID, a, []byte("a10"))
+	tail, err := f.examplesAfter(f.user.ID, 3)
+	if want := []string{"4:" + a + ":a10<a9"}; err != nil || !slices.Equal(versions(tail), want) {
+		t.Errorf("after the replace: %v, %v; want %v", versions(tail), err, want)
+	}
+}
