@@ -74,6 +74,12 @@ type modelKeeper struct {
 	// snapshotEvery is the snapshotEvery constant; tests lower it.
 	snapshotEvery int64
 
+	// bg is cancelled when the library closes; checks is the checks of a
+	// loaded model against the decisions that run in the background.
+	bg     context.Context
+	stopBg context.CancelFunc
+	checks sync.WaitGroup
+
 	mu        sync.Mutex
 	model     *classify.Builtin // nil until loaded
 	gen       int64             // the newest version the model takes in
@@ -83,7 +89,8 @@ type modelKeeper struct {
 }
 
 func newModelKeeper(st modelStore, userID string, clock Clock, log *slog.Logger) *modelKeeper {
-	return &modelKeeper{store: st, userID: userID, clock: clock, log: log, snapshotEvery: snapshotEvery}
+	bg, stop := context.WithCancel(context.Background())
+	return &modelKeeper{store: st, userID: userID, clock: clock, log: log, snapshotEvery: snapshotEvery, bg: bg, stopBg: stop}
 }
 
 // load returns the builtin classifier, loading it on first use.
@@ -121,15 +128,48 @@ func (k *modelKeeper) loadLocked(ctx context.Context) error {
 		k.model = nil
 		return err
 	}
-	want, err := k.decisionsFingerprint(ctx)
-	if err != nil {
-		k.model = nil
-		return err
-	}
-	if k.model.Fingerprint() != want {
-		return k.rebuildLocked(ctx, "the stored model does not match the decisions in the database")
-	}
+	k.checks.Add(1)
+	go func() {
+		defer k.checks.Done()
+		k.checkDecisions(k.bg)
+	}()
 	return nil
+}
+
+// checkDecisions compares the loaded model with the decisions in the
+// database, in the background: walking every decision costs more than
+// loading the model. A decision commits before its lesson is written, so
+// a mismatch is looked at twice, catching up in between, before the
+// model is rebuilt (a lesson a crash kept from being written).
+func (k *modelKeeper) checkDecisions(ctx context.Context) {
+	for attempt := 0; ; attempt++ {
+		want, err := k.decisionsFingerprint(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				k.log.Warn("check the classifier against the decisions", "err", err)
+			}
+			return
+		}
+		k.mu.Lock()
+		if k.model == nil || ctx.Err() != nil {
+			k.mu.Unlock()
+			return
+		}
+		err = k.catchUpLocked(ctx)
+		switch {
+		case err == nil && k.model.Fingerprint() == want:
+		case err == nil && attempt == 0:
+			k.mu.Unlock()
+			continue
+		case err == nil:
+			err = k.rebuildLocked(ctx, "the stored model does not match the decisions in the database")
+		}
+		k.mu.Unlock()
+		if err != nil && ctx.Err() == nil {
+			k.log.Warn("check the classifier against the decisions", "err", err)
+		}
+		return
+	}
 }
 
 // decisionsFingerprint is the fingerprint of the decisions in the
@@ -311,9 +351,12 @@ func (k *modelKeeper) scheduleSaveLocked() {
 	})
 }
 
-// flush saves a snapshot that is due now (the library is closing). The
-// learning itself is already stored, one version per decision.
+// flush saves a snapshot that is due now (the library is closing), after
+// stopping a check against the decisions. The learning itself is already
+// stored, one version per decision.
 func (k *modelKeeper) flush(ctx context.Context) error {
+	k.stopBg()
+	k.checks.Wait()
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.saveTimer != nil {

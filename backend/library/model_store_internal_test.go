@@ -13,6 +13,10 @@ import (
 	"github.com/docsift/docsift/backend/store"
 )
 
+// checked waits for the background check of lib's loaded model against
+// the decisions.
+func checked(lib *Library) { lib.model.checks.Wait() }
+
 // storedGeneration is the newest version number stored for lib's user.
 func storedGeneration(t *testing.T, st store.Store, lib *Library) int64 {
 	t.Helper()
@@ -232,6 +236,7 @@ func TestModelTwoLearnersLoseNothing(t *testing.T) {
 		if _, err := fresh.model.load(ctx); err != nil {
 			t.Fatal(err)
 		}
+		checked(fresh)
 		for name, p := range map[string]*Library{"first": p1, "second": p2, "fresh": fresh} {
 			if fp := fingerprint(t, p); fp != want {
 				t.Errorf("the %s process's model is %x, want every decision (%x)", name, fp, want)
@@ -272,6 +277,7 @@ func TestModelKillBetweenWritesLosesNothing(t *testing.T) {
 		if _, err := second.model.load(ctx); err != nil {
 			t.Fatal(err)
 		}
+		checked(second)
 		if fp := fingerprint(t, second); fp != want {
 			t.Fatalf("the next process's model is %x, want both decisions (%x)", fp, want)
 		}
@@ -286,6 +292,7 @@ func TestModelKillBetweenWritesLosesNothing(t *testing.T) {
 		if _, err := third.model.load(ctx); err != nil {
 			t.Fatal(err)
 		}
+		checked(third)
 		if fp := fingerprint(t, third); fp != want {
 			t.Errorf("the third process's model is %x, want all three decisions (%x)", fp, want)
 		}
@@ -353,6 +360,7 @@ func TestModelUpgradesAFormat2Model(t *testing.T) {
 		if _, err := again.model.load(ctx); err != nil {
 			t.Fatal(err)
 		}
+		checked(again)
 		if _, _, replaces := seen.counts(); replaces != 0 || fingerprint(t, again) != want {
 			t.Errorf("the next load: %d rebuilds, model %x; want none and %x", replaces, fingerprint(t, again), want)
 		}

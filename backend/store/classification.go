@@ -133,7 +133,8 @@ type Classifications interface {
 	// returns the number of the last (or of the newest version, when
 	// examples is empty). Numbers are handed out in commit order: a reader
 	// that sees version n sees every version below n. A missing user is
-	// ErrNotFound.
+	// ErrNotFound. Not durable on return, like the job queue's steps (see
+	// Store): a power loss may take back the last appends, whole.
 	AppendClassifierExamples(ctx context.Context, userID, name string, examples []ClassifierExample) (int64, error)
 	// ClassifierExamplesAfter calls fn for every version numbered above
 	// after, in order, each with the Data of the version of the same

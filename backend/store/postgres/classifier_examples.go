@@ -22,6 +22,11 @@ func (s *Store) AppendClassifierExamples(ctx context.Context, userID, name strin
 	}
 	var last int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Redoable (store.Store's durability exceptions): the commit does
+		// not wait for the WAL flush.
+		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+			return err
+		}
 		var err error
 		last, err = appendClassifierExamples(ctx, tx, user, name, examples)
 		return err

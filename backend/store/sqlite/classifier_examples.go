@@ -11,10 +11,11 @@ import (
 
 // AppendClassifierExamples numbers and writes versions of lessons in one
 // write transaction (SQLite has one writer at a time, so the numbers
-// follow commit order).
+// follow commit order). The commit is redoable: it does not wait for the
+// WAL sync (store.Store's durability exceptions).
 func (s *Store) AppendClassifierExamples(ctx context.Context, userID, name string, examples []store.ClassifierExample) (int64, error) {
 	var last int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeRedoable(ctx, func(tx *sql.Tx) error {
 		var err error
 		last, err = appendClassifierExamples(ctx, tx, userID, name, examples)
 		return err
