@@ -287,6 +287,9 @@ func (s *Store) SaveClassifierModel(ctx context.Context, m store.ClassifierModel
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("generation %d: a newer model is stored: %w", m.Generation, store.ErrConflict)
 		}
+		if err := setModelGeneration(ctx, tx, user, m.Name, m.Generation); err != nil {
+			return err
+		}
 		return foldClassifierExamples(ctx, tx, user, m.Name, m.Generation)
 	})
 	return wrap(op, err)

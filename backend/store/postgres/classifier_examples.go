@@ -64,7 +64,10 @@ func (s *Store) ReplaceClassifierExamples(ctx context.Context, m store.Classifie
 			ON CONFLICT (user_id, name) DO UPDATE SET fingerprint = excluded.fingerprint,
 				data = excluded.data, updated_at = excluded.updated_at, generation = excluded.generation`,
 			user, m.Name, int64(m.Fingerprint), m.Data, s.timestamp(m.UpdatedAt), last)
-		return err
+		if err != nil {
+			return err
+		}
+		return setModelGeneration(ctx, tx, user, m.Name, last)
 	})
 	if err != nil {
 		return 0, wrap(op, err)
@@ -104,7 +107,7 @@ func (s *Store) ClassifierExamplesAfter(ctx context.Context, userID, name string
 	}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var gen int64
-		err := tx.QueryRow(ctx, `SELECT generation FROM classifier_models WHERE user_id = $1 AND name = $2`,
+		err := tx.QueryRow(ctx, `SELECT model_generation FROM classifier_counters WHERE user_id = $1 AND name = $2`,
 			user, name).Scan(&gen)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
@@ -166,6 +169,15 @@ func (s *Store) ClassifierGeneration(ctx context.Context, userID, name string) (
 		return 0, wrap("classifier generation", err)
 	}
 	return last, nil
+}
+
+// setModelGeneration records the stored model's generation beside the
+// counter, where ClassifierExamplesAfter reads it cheaply.
+func setModelGeneration(ctx context.Context, tx pgx.Tx, user, name string, gen int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO classifier_counters (user_id, name, last_seq, model_generation)
+		VALUES ($1, $2, 0, $3)
+		ON CONFLICT (user_id, name) DO UPDATE SET model_generation = excluded.model_generation`, user, name, gen)
+	return err
 }
 
 // foldClassifierExamples deletes the versions a model of generation gen

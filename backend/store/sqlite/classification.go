@@ -251,6 +251,9 @@ func (s *Store) SaveClassifierModel(ctx context.Context, m store.ClassifierModel
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return cmp.Or(err, fmt.Errorf("generation %d: a newer model is stored: %w", m.Generation, store.ErrConflict))
 		}
+		if err := setModelGeneration(ctx, tx, m.UserID, m.Name, m.Generation); err != nil {
+			return err
+		}
 		return foldClassifierExamples(ctx, tx, m.UserID, m.Name, m.Generation)
 	})
 	if err != nil {

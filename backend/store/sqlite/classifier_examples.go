@@ -44,7 +44,10 @@ func (s *Store) ReplaceClassifierExamples(ctx context.Context, m store.Classifie
 			ON CONFLICT (user_id, name) DO UPDATE SET fingerprint = excluded.fingerprint,
 				data = excluded.data, updated_at = excluded.updated_at, generation = excluded.generation`,
 			m.UserID, m.Name, int64(m.Fingerprint), m.Data, at.UnixMicro(), last)
-		return classify(err)
+		if err != nil {
+			return classify(err)
+		}
+		return setModelGeneration(ctx, tx, m.UserID, m.Name, last)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: replace classifier examples: %w", err)
@@ -91,7 +94,7 @@ func nullBlob(data []byte) any {
 func (s *Store) ClassifierExamplesAfter(ctx context.Context, userID, name string, after int64, fn func(store.ClassifierExample) error) error {
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var gen int64
-		err := tx.QueryRowContext(ctx, `SELECT generation FROM classifier_models WHERE user_id = ? AND name = ?`,
+		err := tx.QueryRowContext(ctx, `SELECT model_generation FROM classifier_counters WHERE user_id = ? AND name = ?`,
 			userID, name).Scan(&gen)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -147,6 +150,16 @@ func (s *Store) ClassifierGeneration(ctx context.Context, userID, name string) (
 		return 0, fmt.Errorf("sqlite: classifier generation: %w", err)
 	}
 	return last, nil
+}
+
+// setModelGeneration records the stored model's generation beside the
+// counter, where ClassifierExamplesAfter reads it without reading past
+// the model's bytes.
+func setModelGeneration(ctx context.Context, tx *sql.Tx, userID, name string, gen int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO classifier_counters (user_id, name, last_seq, model_generation)
+		VALUES (?, ?, 0, ?)
+		ON CONFLICT (user_id, name) DO UPDATE SET model_generation = excluded.model_generation`, userID, name, gen)
+	return classify(err)
 }
 
 // foldClassifierExamples deletes the versions a model of generation gen

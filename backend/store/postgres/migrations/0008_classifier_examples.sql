@@ -8,13 +8,15 @@
 -- snapshot of the counts that takes in every version up to its
 -- generation; saving one deletes the versions it made unnecessary.
 -- document_id has no foreign key: a deleted document's forgetting must
--- stay until a snapshot takes it in.
+-- stay until a snapshot takes it in. classifier_counters.model_generation
+-- repeats the snapshot's generation where reading it is cheap.
 ALTER TABLE classifier_models ADD COLUMN generation bigint NOT NULL DEFAULT 0;
 
 CREATE TABLE classifier_counters (
     user_id  uuid   NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name     text   NOT NULL,
     last_seq bigint NOT NULL,
+    model_generation bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (user_id, name)
 );
 

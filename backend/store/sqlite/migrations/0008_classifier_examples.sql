@@ -8,12 +8,15 @@
 -- takes in every version up to its generation; saving one deletes the
 -- versions it made unnecessary. document_id has no foreign key: a deleted
 -- document's forgetting must stay until a snapshot takes it in.
+-- classifier_counters.model_generation repeats the snapshot's generation
+-- where reading it does not mean reading past the snapshot's bytes.
 ALTER TABLE classifier_models ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE classifier_counters (
     user_id  TEXT    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name     TEXT    NOT NULL,
     last_seq INTEGER NOT NULL,
+    model_generation INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (user_id, name)
 ) STRICT, WITHOUT ROWID;
 
