@@ -403,8 +403,32 @@ func (k *modelKeeper) learn(ctx context.Context, documentID string) {
 	}
 }
 
-// forget unlearns a deleted document.
-func (k *modelKeeper) forget(ctx context.Context, documentID string) { k.learn(ctx, documentID) }
+// forget unlearns a deleted document. When this process has not loaded
+// the model (it classifies with another provider), it only writes that
+// the document is forgotten, if the model learned from it.
+func (k *modelKeeper) forget(ctx context.Context, documentID string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	err := k.forgetLocked(ctx, documentID)
+	if err != nil {
+		k.log.Warn("forget a deleted document", "document_id", documentID, "err", err)
+	}
+}
+
+func (k *modelKeeper) forgetLocked(ctx context.Context, documentID string) error {
+	if k.model != nil {
+		return k.learnLocked(ctx, documentID)
+	}
+	stored, err := k.store.ClassifierExample(ctx, k.userID, builtinModelName, documentID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && stored.Data == nil) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = k.store.AppendClassifierExamples(ctx, k.userID, builtinModelName, []store.ClassifierExample{{DocumentID: documentID}})
+	return err
+}
 
 func (k *modelKeeper) learnLocked(ctx context.Context, documentID string) error {
 	if err := k.loadLocked(ctx); err != nil {

@@ -401,3 +401,36 @@ func TestModelFlushesADueSnapshotOnClose(t *testing.T) {
 		}
 	})
 }
+
+// Deleting a document the model learned from writes its forgetting, also
+// in a process that never loaded the model.
+func TestModelForgetsADeletedDocument(t *testing.T) {
+	modelProfiles(t, func(t *testing.T, st store.Store, bs blob.Store) {
+		ctx := context.Background()
+		clock := newFakeClock()
+		editor, _ := openOver(t, st, bs, clock)
+		defer editor.Close()
+		a := importExtracted(t, editor, "a.txt", "Sow the tomato seeds in compost.")
+		b := importExtracted(t, editor, "b.txt", "Water the roses daily.")
+		decide(t, editor, a, "Gardening")
+		want := decide(t, editor, b, "Gardening")
+
+		other, seen := openOver(t, st, bs, clock) // never loads the model
+		defer other.Close()
+		if err := other.Delete(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if _, appends, replaces := seen.counts(); appends != 1 || replaces != 0 || other.model.model != nil {
+			t.Fatalf("deleting in a process without the model: %d lessons, %d rebuilds, loaded %v; want one forgetting, nothing loaded",
+				appends, replaces, other.model.model != nil)
+		}
+		if ex, err := st.ClassifierExample(ctx, editor.UserID(), builtinModelName, a); err != nil || ex.Data != nil {
+			t.Errorf("a's newest version: %+v, %v; want a forgetting", ex, err)
+		}
+		clock.Advance(modelSyncEvery)
+		editor.model.sync(ctx)
+		if fp := fingerprint(t, editor); fp != want {
+			t.Errorf("the editor's model is %x after the other process deleted a, want only b (%x)", fp, want)
+		}
+	})
+}
