@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/docsift/docsift/backend/classify"
 	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/internal/teststores"
 )
@@ -142,6 +143,22 @@ func BenchmarkModelStorage(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Logf("%s: first open (rebuilt from %d decisions) %v; snapshot %d bytes", profile, k.model.Examples(), time.Since(start), len(m.Data))
+			b.Run("read-snapshot", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := st.ClassifierModel(ctx, user, builtinModelName); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("decode-snapshot", func(b *testing.B) {
+				cpu := startCPU(b)
+				for b.Loop() {
+					if _, err := classify.LoadSnapshot(m.Data); err != nil {
+						b.Fatal(err)
+					}
+				}
+				cpu.report(b)
+			})
 
 			// open loads the model; the check against the decisions that
 			// follows in the background is timed only when withCheck.
