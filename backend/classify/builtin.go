@@ -28,12 +28,13 @@ type Builtin struct {
 	mu       sync.RWMutex
 	topicIdx map[string]int32 // topic ID → index in topics
 	topics   []topicStat
-	vocab    map[uint64]uint32 // term hash → index in terms
+	vocab    termTable // term hash → index in terms
 	terms    []termStat
-	free     []uint32 // indexes in terms no document uses, for reuse
-	live     int      // terms used by at least one document
-	docs     map[string]*docEntry
-	fp       uint64 // XOR of the documents' ExampleFingerprint
+	free     []uint32             // indexes in terms no document uses, for reuse
+	live     int                  // terms used by at least one document
+	docs     map[string]*docEntry // the lessons learned through Learn
+	examples int                  // documents counted
+	fp       uint64               // XOR of the documents' ExampleFingerprint
 	// multi counts the documents with two topics or more, single those
 	// with one: whether this person's documents usually carry one topic.
 	single, multi int
@@ -145,7 +146,7 @@ func NewBuiltin() *Builtin {
 	return &Builtin{
 		p:        defaultParams(),
 		topicIdx: map[string]int32{},
-		vocab:    map[uint64]uint32{},
+		vocab:    newTermTable(0),
 		docs:     map[string]*docEntry{},
 	}
 }
@@ -157,7 +158,7 @@ func (b *Builtin) HealthCheck(context.Context) error { return nil }
 func (b *Builtin) Examples() int {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	return len(b.docs)
+	return b.examples
 }
 
 // Checks returns how many held-out checks calibrate the model's
@@ -319,6 +320,7 @@ func (b *Builtin) learnLocked(docID string, topics, rejected []string, calib []b
 	b.cal.add(e.calib, 1)
 	b.docs[docID] = e
 	b.fp ^= e.fp
+	b.examples++
 }
 
 // countLabels counts e among the documents with one topic or several
@@ -351,6 +353,7 @@ func (b *Builtin) removeLocked(e *docEntry) {
 	b.countLabels(e, -1)
 	b.cal.add(e.calib, -1)
 	b.fp ^= e.fp
+	b.examples--
 }
 
 // addTerm adds n occurrences of term i (n < 0 removes them) for every topic
@@ -375,7 +378,7 @@ func (b *Builtin) addTerm(i uint32, e *docEntry, n int32) {
 		ts.refs--
 		if ts.refs == 0 {
 			b.live--
-			delete(b.vocab, ts.hash)
+			b.vocab.del(ts.hash)
 			*ts = termStat{}
 			b.free = append(b.free, i)
 		}
@@ -402,7 +405,7 @@ func (b *Builtin) bump(ts *termStat, topic int32, dpos, dneg int32) {
 
 // termIndex returns the index of the term with hash h, adding it.
 func (b *Builtin) termIndex(h uint64) uint32 {
-	if i, ok := b.vocab[h]; ok {
+	if i, ok := b.vocab.get(h); ok {
 		return i
 	}
 	var i uint32
@@ -414,7 +417,7 @@ func (b *Builtin) termIndex(h uint64) uint32 {
 		b.terms = append(b.terms, termStat{})
 	}
 	b.terms[i].hash = h
-	b.vocab[h] = i
+	b.vocab.put(h, i)
 	return i
 }
 

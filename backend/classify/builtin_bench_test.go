@@ -176,3 +176,77 @@ func BenchmarkBuiltinMarshal(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "model-bytes")
 }
+
+// BenchmarkBuiltinSnapshot writes and loads a snapshot of the counts at
+// 10,000 documents (what opening a library reads), and reports its size.
+func BenchmarkBuiltinSnapshot(b *testing.B) {
+	c := loadBench(b)
+	data, err := c.model.MarshalSnapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("marshal", func(b *testing.B) {
+		cpu, n := startCPU(b), 0
+		for b.Loop() {
+			if _, err := c.model.MarshalSnapshot(); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		cpu.report(b, n)
+		b.ReportMetric(float64(len(data)), "snapshot-bytes")
+	})
+	b.Run("load", func(b *testing.B) {
+		cpu, n := startCPU(b), 0
+		for b.Loop() {
+			if _, err := LoadSnapshot(data); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		cpu.report(b, n)
+		b.ReportMetric(float64(len(data)), "snapshot-bytes")
+	})
+}
+
+// BenchmarkBuiltinLesson is one learning update as the library makes it
+// at 10,000 documents: the lesson of a document learned again (its held-out
+// check made without its previous lesson), encoded, and applied in place
+// of the previous one. It reports the bytes one update writes.
+func BenchmarkBuiltinLesson(b *testing.B) {
+	c := loadBench(b)
+	m := c.model
+	prev := map[string]*Lesson{}
+	for _, l := range m.Lessons() {
+		prev[l.DocumentID] = l
+	}
+	data, err := m.MarshalSnapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if m, err = LoadSnapshot(data); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	cpu := startCPU(b)
+	i, written := 0, 0
+	for b.Loop() {
+		ex := c.fresh[i%len(c.fresh)]
+		ex.DocumentID = c.docs[(i*7919)%len(c.docs)].DocumentID
+		old := prev[ex.DocumentID]
+		next := m.Lesson(ex, old)
+		enc, err := next.MarshalBinary()
+		if err != nil {
+			b.Fatal(err)
+		}
+		written += len(enc)
+		m.Apply(old, next)
+		prev[ex.DocumentID] = next
+		i++
+	}
+	cpu.report(b, i)
+	b.ReportMetric(float64(written)/float64(i), "lesson-bytes")
+	if m.Examples() != benchDocs {
+		b.Fatalf("Examples() = %d, want %d", m.Examples(), benchDocs)
+	}
+}

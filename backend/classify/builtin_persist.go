@@ -96,7 +96,8 @@ func (b *Builtin) MarshalBinary() ([]byte, error) {
 	slices.Sort(hashes)
 	termAt := make([]uint32, len(b.terms))
 	for j, h := range hashes {
-		termAt[b.vocab[h]] = uint32(j)
+		i, _ := b.vocab.get(h)
+		termAt[i] = uint32(j)
 	}
 	body = binary.AppendUvarint(body, uint64(len(hashes)))
 	prev := uint64(0)

@@ -281,7 +281,7 @@ func (b *Builtin) scoreTermsLocked(counts map[uint64]int32, topics []Topic, seed
 		for _, s := range ss {
 			ePos[s.k] += s.w
 		}
-		if _, ok := b.vocab[h]; !ok {
+		if _, ok := b.vocab.get(h); !ok {
 			vocab++
 		}
 	}
@@ -315,7 +315,7 @@ func (b *Builtin) scoreTermsLocked(counts map[uint64]int32, topics []Topic, seed
 	touched := make([]int, 0, K)
 	for _, h := range hashes {
 		touched = touched[:0]
-		if i, ok := b.vocab[h]; ok {
+		if i, ok := b.vocab.get(h); ok {
 			for _, p := range b.terms[i].posts {
 				if k := at[p.topic]; k >= 0 {
 					pos[k], neg[k] = float64(p.pos), float64(p.neg)

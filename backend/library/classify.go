@@ -38,7 +38,7 @@ type providerCache struct {
 func (l *Library) learn(ctx context.Context, documentID string) { l.model.learn(ctx, documentID) }
 
 // forget unlearns a deleted document.
-func (l *Library) forget(documentID string) { l.model.forget(documentID) }
+func (l *Library) forget(ctx context.Context, documentID string) { l.model.forget(ctx, documentID) }
 
 // classifierFor returns the classifier the settings choose: the builtin
 // model the library keeps (which learns whatever provider is chosen, so

@@ -328,16 +328,16 @@ func TestBuiltinClassifierLearnsAndPersists(t *testing.T) {
 		want := classify.ExampleFingerprint(other.ID, []string{garden.ID}, nil)
 		deadline := time.Now().Add(20 * time.Second)
 		for {
-			m, err := e.store.ClassifierModel(ctx, e.lib.UserID(), "builtin")
-			if err == nil && m.Fingerprint == want {
-				b, err := classify.LoadBuiltin(m.Data)
-				if err != nil || b.Examples() != 1 {
-					t.Fatalf("stored model: %v, %d examples; want 1", err, b.Examples())
+			ex, err := e.store.ClassifierExample(ctx, e.lib.UserID(), "builtin", other.ID)
+			if err == nil && ex.Data != nil {
+				l, err := classify.ParseLesson(other.ID, ex.Data)
+				if err != nil || l.Fingerprint() != want || l.Terms() == 0 {
+					t.Fatalf("stored lesson: %v, fingerprint %x, %d terms; want %x with the text's terms", err, l.Fingerprint(), l.Terms(), want)
 				}
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("stored model = %x (%v), want fingerprint %x after the decision", m.Fingerprint, err, want)
+				t.Fatalf("stored lesson = %+v (%v), want one after the decision", ex, err)
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
@@ -345,7 +345,7 @@ func TestBuiltinClassifierLearnsAndPersists(t *testing.T) {
 		// A stale stored model (learning lost in a crash) is rebuilt from
 		// the decisions in the database.
 		if err := e.store.SaveClassifierModel(ctx, store.ClassifierModel{UserID: e.lib.UserID(), Name: "builtin",
-			Fingerprint: 42, Data: []byte("not a model")}); err != nil {
+			Fingerprint: 42, Data: []byte("not a model"), Generation: 1 << 40}); err != nil {
 			t.Fatal(err)
 		}
 		second, err := library.New(ctx, library.Deps{Store: e.store, Blobs: e.blobs, DataDir: e.dataDir})

@@ -118,7 +118,7 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		l.log.Warn("could not list a deleted document's objects; verify will", "document_id", id, "err", err)
 	}
-	l.forget(id)
+	l.forget(ctx, id)
 	l.bus.Publish(events.Event{Type: events.DocumentDeleted, DocumentID: id})
 	return nil
 }

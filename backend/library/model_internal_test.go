@@ -2,6 +2,7 @@ package library
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -92,39 +93,69 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// savesSeen is a metadata store that records the classifier models saved
-// through it. Its Close leaves the store beneath open when shared, so two
-// libraries (two processes) can share one store.
-type savesSeen struct {
+// writesSeen is a metadata store that records what the model keeper
+// writes through it, and can fail the writing of lessons (a process
+// killed after a decision committed, before its lesson was written). Its
+// Close leaves the store beneath open when shared, so two libraries (two
+// processes) can share one store.
+type writesSeen struct {
 	store.Store
 	shared bool
 
-	mu    sync.Mutex
-	saves []store.ClassifierModel
+	mu          sync.Mutex
+	saves       []store.ClassifierModel // snapshots
+	appends     int                     // lessons written
+	appendBytes int
+	replaces    int // histories started again (rebuilds)
+	failAppend  bool
 }
 
-func (s *savesSeen) SaveClassifierModel(ctx context.Context, m store.ClassifierModel) error {
+func (s *writesSeen) SaveClassifierModel(ctx context.Context, m store.ClassifierModel) error {
 	s.mu.Lock()
 	s.saves = append(s.saves, m)
 	s.mu.Unlock()
 	return s.Store.SaveClassifierModel(ctx, m)
 }
 
-func (s *savesSeen) Close() error {
+func (s *writesSeen) AppendClassifierExamples(ctx context.Context, userID, name string, exs []store.ClassifierExample) (int64, error) {
+	s.mu.Lock()
+	if s.failAppend {
+		s.mu.Unlock()
+		return 0, errors.New("killed")
+	}
+	s.appends += len(exs)
+	for _, ex := range exs {
+		s.appendBytes += len(ex.Data)
+	}
+	s.mu.Unlock()
+	return s.Store.AppendClassifierExamples(ctx, userID, name, exs)
+}
+
+func (s *writesSeen) ReplaceClassifierExamples(ctx context.Context, m store.ClassifierModel, exs []store.ClassifierExample) (int64, error) {
+	s.mu.Lock()
+	s.replaces++
+	s.mu.Unlock()
+	return s.Store.ReplaceClassifierExamples(ctx, m, exs)
+}
+
+func (s *writesSeen) Close() error {
 	if s.shared {
 		return nil
 	}
 	return s.Store.Close()
 }
 
-// count is how many saves were seen, and the fingerprint of the last.
-func (s *savesSeen) count() (int, uint64) {
+// counts returns how many snapshots, lessons and rebuilds were written.
+func (s *writesSeen) counts() (saves, appends, replaces int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.saves) == 0 {
-		return 0, 0
-	}
-	return len(s.saves), s.saves[len(s.saves)-1].Fingerprint
+	return len(s.saves), s.appends, s.replaces
+}
+
+func (s *writesSeen) setFailAppend(fail bool) {
+	s.mu.Lock()
+	s.failAppend = fail
+	s.mu.Unlock()
 }
 
 // sharedBlobs is an object store whose Close leaves it open.
@@ -149,10 +180,10 @@ func modelProfiles(t *testing.T, fn func(t *testing.T, st store.Store, bs blob.S
 }
 
 // openOver builds a library over st and bs (left open by its Close) that
-// runs on clock, and the record of the models it saves.
-func openOver(t *testing.T, st store.Store, bs blob.Store, clock Clock) (*Library, *savesSeen) {
+// runs on clock, and the record of the model writes it makes.
+func openOver(t *testing.T, st store.Store, bs blob.Store, clock Clock) (*Library, *writesSeen) {
 	t.Helper()
-	seen := &savesSeen{Store: st, shared: true}
+	seen := &writesSeen{Store: st, shared: true}
 	lib, err := New(context.Background(), Deps{Store: seen, Blobs: sharedBlobs{bs}, DataDir: t.TempDir(), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
@@ -198,144 +229,6 @@ func fingerprint(t *testing.T, lib *Library) uint64 {
 		t.Fatal("the model is not loaded")
 	}
 	return lib.model.model.Fingerprint()
-}
-
-// A burst of decisions is saved once, modelSaveDelay after it began, with
-// all of them; nothing is saved before, and nothing again until the next
-// burst's delay has passed.
-func TestModelSavesABurstOfLearningOnce(t *testing.T) {
-	modelProfiles(t, func(t *testing.T, st store.Store, bs blob.Store) {
-		ctx := context.Background()
-		clock := newFakeClock()
-		lib, seen := openOver(t, st, bs, clock)
-		defer lib.Close()
-		a := importNote(t, lib, "a.txt", "Sow the tomato seeds in compost.")
-		b := importNote(t, lib, "b.txt", "Water the roses daily.")
-		c := importNote(t, lib, "c.txt", "Mulch keeps the soil moist.")
-		d := importNote(t, lib, "d.txt", "Prune the apple tree in winter.")
-		if _, err := lib.model.load(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if n, fp := seen.count(); n != 1 || fp != 0 {
-			t.Fatalf("after the first load: %d saves (last %x), want the rebuilt empty model saved once", n, fp)
-		}
-		start := clock.Now()
-
-		want := decide(t, lib, a, "Gardening")
-		clock.Advance(time.Second)
-		want ^= decide(t, lib, b, "Gardening")
-		decide(t, lib, d, "Gardening")
-		if err := lib.Delete(ctx, d); err != nil { // unlearned within the burst
-			t.Fatal(err)
-		}
-		clock.Advance(modelSaveDelay - time.Second - time.Millisecond)
-		if n, _ := seen.count(); n != 1 {
-			t.Fatalf("%d saves before the delay passed, want none of the burst yet", n-1)
-		}
-		clock.Advance(time.Millisecond)
-		if n, fp := seen.count(); n != 2 || fp != want {
-			t.Fatalf("after the delay: %d saves of the burst (last %x), want one with a and b learned (%x)", n-1, fp, want)
-		}
-		m, err := st.ClassifierModel(ctx, lib.UserID(), builtinModelName)
-		if err != nil || m.Fingerprint != want || !m.UpdatedAt.Equal(start.Add(modelSaveDelay)) {
-			t.Errorf("stored model: %x at %v (%v), want %x at %v", m.Fingerprint, m.UpdatedAt, err, want, start.Add(modelSaveDelay))
-		}
-
-		// The next decision starts a wait of its own: the first burst's
-		// decisions schedule nothing more.
-		clock.Advance(modelSaveDelay / 4)
-		want ^= decide(t, lib, c, "Gardening")
-		clock.Advance(modelSaveDelay - time.Millisecond)
-		if n, _ := seen.count(); n != 2 {
-			t.Fatalf("%d saves before the second burst's delay passed, want one", n-1)
-		}
-		clock.Advance(time.Millisecond)
-		if n, fp := seen.count(); n != 3 || fp != want {
-			t.Fatalf("after the second delay: %d saves (last %x), want a second one with c learned too (%x)", n-1, fp, want)
-		}
-		clock.Advance(time.Minute)
-		if n, _ := seen.count(); n != 3 {
-			t.Errorf("%d saves a minute later, want no more: nothing new was learned", n-1)
-		}
-	})
-}
-
-// A process that classifies picks up the model another process (the one
-// the person edits through) saved, but looks only every modelSyncEvery.
-func TestModelSyncPicksUpAnotherProcesssLearning(t *testing.T) {
-	modelProfiles(t, func(t *testing.T, st store.Store, bs blob.Store) {
-		ctx := context.Background()
-		clock := newFakeClock()
-		worker, _ := openOver(t, st, bs, clock)
-		defer worker.Close()
-		editor, _ := openOver(t, st, bs, clock)
-		defer editor.Close()
-		a := importNote(t, editor, "a.txt", "Sow the tomato seeds in compost.")
-		doc := store.Document{ID: importNote(t, editor, "b.txt", "Water the roses."), ExtractedText: "Water the roses."}
-
-		// The worker classifies: it loads the model, and has looked for a newer one.
-		if _, _, err := worker.ClassifyDocument(ctx, store.Job{}, doc); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := editor.model.load(ctx); err != nil {
-			t.Fatal(err)
-		}
-		clock.Advance(time.Second)
-		want := decide(t, editor, a, "Gardening")
-		clock.Advance(modelSaveDelay) // the editor saves its learning
-		if m, err := st.ClassifierModel(ctx, editor.UserID(), builtinModelName); err != nil || m.Fingerprint != want {
-			t.Fatalf("the editor's saved model: %x (%v), want %x", m.Fingerprint, err, want)
-		}
-
-		// Too soon since the worker last looked: it keeps what it has.
-		if _, _, err := worker.ClassifyDocument(ctx, store.Job{}, doc); err != nil {
-			t.Fatal(err)
-		}
-		if fp := fingerprint(t, worker); fp != 0 {
-			t.Fatalf("the worker's model is %x 3s after it last looked, want the one it loaded (0)", fp)
-		}
-		clock.Advance(modelSyncEvery - time.Second - modelSaveDelay)
-		if _, _, err := worker.ClassifyDocument(ctx, store.Job{}, doc); err != nil {
-			t.Fatal(err)
-		}
-		if fp := fingerprint(t, worker); fp != want {
-			t.Errorf("the worker's model is %x %v after it last looked, want the editor's (%x)", fp, modelSyncEvery, want)
-		}
-	})
-}
-
-// Learning still waiting for its save is saved when the library closes,
-// and the pending save is cancelled.
-func TestModelFlushesPendingLearningOnClose(t *testing.T) {
-	modelProfiles(t, func(t *testing.T, st store.Store, bs blob.Store) {
-		ctx := context.Background()
-		clock := newFakeClock()
-		lib, seen := openOver(t, st, bs, clock)
-		a := importNote(t, lib, "a.txt", "Sow the tomato seeds in compost.")
-		if _, err := lib.model.load(ctx); err != nil {
-			t.Fatal(err)
-		}
-		want := decide(t, lib, a, "Gardening")
-		if n, fp := seen.count(); n != 1 || fp != 0 {
-			t.Fatalf("before Close: %d saves (last %x), want only the first load's", n, fp)
-		}
-		if err := lib.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if n, fp := seen.count(); n != 2 || fp != want {
-			t.Fatalf("after Close: %d saves (last %x), want the decision saved (%x)", n, fp, want)
-		}
-		if m, err := st.ClassifierModel(ctx, lib.UserID(), builtinModelName); err != nil || m.Fingerprint != want {
-			t.Errorf("stored model %x (%v), want %x", m.Fingerprint, err, want)
-		}
-		if n := clock.pending(); n != 0 {
-			t.Errorf("%d calls still pending after Close, want the save cancelled", n)
-		}
-		clock.Advance(time.Minute)
-		if n, _ := seen.count(); n != 2 {
-			t.Errorf("%d saves a minute after Close, want no more", n)
-		}
-	})
 }
 
 // The person's decisions are checked held out before the model learns
@@ -389,7 +282,8 @@ func TestModelChecksDecisionsHeldOut(t *testing.T) {
 			t.Fatal("three decisions learned, no held-out check made")
 		}
 		lib.model.mu.Lock()
-		rebuilt, err := lib.model.rebuildLocked(ctx)
+		err = lib.model.rebuildLocked(ctx, "test")
+		rebuilt := lib.model.model
 		lib.model.mu.Unlock()
 		if err != nil {
 			t.Fatal(err)

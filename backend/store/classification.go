@@ -50,7 +50,9 @@ type ClassificationOutcome struct {
 	Record    Classification
 }
 
-// ClassifierModel is a classifier's persisted state for one user.
+// ClassifierModel is a classifier's persisted state for one user: for
+// the builtin classifier, a snapshot of its counts that takes in every
+// ClassifierExample numbered up to Generation.
 type ClassifierModel struct {
 	UserID string
 	Name   string // "builtin"
@@ -59,6 +61,28 @@ type ClassifierModel struct {
 	Fingerprint uint64
 	Data        []byte
 	UpdatedAt   time.Time
+	// Generation is the number of the last ClassifierExample the model
+	// takes in (0: none, or a model kept whole in Data).
+	Generation int64
+}
+
+// ClassifierExample is one version of what a document taught a user's
+// classifier (its lesson; the store does not read Data). Versions are
+// numbered in the order they were written, per user and classifier; a
+// document's newest version is what the classifier counts. Several
+// processes write them at once without losing any: each learns by
+// appending, and a process catches up by reading the versions after the
+// last it has seen, each with the one it replaced.
+type ClassifierExample struct {
+	// Seq numbers the version, from 1, in the order of writing. Set by
+	// AppendClassifierExamples.
+	Seq        int64
+	DocumentID string
+	// Data is the lesson; nil when the document was forgotten.
+	Data []byte
+	// Prev is, from ClassifierExamplesAfter, the Data of the document's
+	// version before this one (nil: there was none, or it was forgotten).
+	Prev []byte
 }
 
 // TrainingExample is what a person decided about one document: the topics
@@ -100,13 +124,48 @@ type Classifications interface {
 	TrainingExamples(ctx context.Context, q TrainingQuery, fn func(TrainingExample) error) error
 	// ClassifierModel loads a persisted model; ErrNotFound when none.
 	ClassifierModel(ctx context.Context, userID, name string) (ClassifierModel, error)
-	// SaveClassifierModel stores m, replacing the previous one.
+	// SaveClassifierModel stores m, replacing the previous one, unless
+	// that one has a higher Generation (ErrConflict: another process saved
+	// newer learning; nothing changes). In the same transaction the
+	// example versions m takes in and no longer needs are folded into it
+	// (deleted): those numbered up to m.Generation that a version also
+	// numbered up to it replaced, and forgettings up to it.
 	SaveClassifierModel(ctx context.Context, m ClassifierModel) error
 	// ClassifierDecisions counts the kinds among the user's last (at most)
 	// last decisions on a classifier's work, which AcceptSuggestion,
 	// RejectSuggestion and SetDocumentTopics record as PersonDecisions
 	// says, with the time they were made.
 	ClassifierDecisions(ctx context.Context, userID string, last int) (DecisionCounts, error)
+	// AppendClassifierExamples writes versions of documents' lessons for
+	// a user's classifier in one transaction, numbering them after every
+	// version written before (Seq is ignored), in the order given, and
+	// returns the number of the last (or of the newest version, when
+	// examples is empty). Numbers are handed out in commit order: a reader
+	// that sees version n sees every version below n. A missing user is
+	// ErrNotFound. Not durable on return, like the job queue's steps (see
+	// Store): a power loss may take back the last appends, whole.
+	AppendClassifierExamples(ctx context.Context, userID, name string, examples []ClassifierExample) (int64, error)
+	// ClassifierExamplesAfter calls fn for every version numbered above
+	// after, in order, each with the Data of the version of the same
+	// document it replaced (Prev), all read at one instant. When after is
+	// below the stored model's Generation it gives ErrConflict and calls
+	// nothing: the versions it would need may be folded into that model,
+	// which the caller must load instead.
+	ClassifierExamplesAfter(ctx context.Context, userID, name string, after int64, fn func(ClassifierExample) error) error
+	// ReplaceClassifierExamples starts a user's classifier history again
+	// (a model rebuilt from the person's decisions): in one transaction it
+	// deletes every version, appends examples as AppendClassifierExamples
+	// does, and saves m with Generation set to the number of the last one,
+	// which it returns. A process that read the old history learns of it
+	// from ClassifierExamplesAfter's ErrConflict.
+	ReplaceClassifierExamples(ctx context.Context, m ClassifierModel, examples []ClassifierExample) (int64, error)
+	// ClassifierExample returns the newest version of a document's lesson
+	// (Data nil when it was forgotten); ErrNotFound when there is none.
+	ClassifierExample(ctx context.Context, userID, name, documentID string) (ClassifierExample, error)
+	// ClassifierGeneration returns the number of the newest version
+	// written for a user's classifier (0 when none): a cheap way to learn
+	// whether another process learned something.
+	ClassifierGeneration(ctx context.Context, userID, name string) (int64, error)
 	// EnqueueForAll queues a job of kind for every document of the user in
 	// one of the given statuses that has no queued or running job of that
 	// kind, and returns how many were queued.

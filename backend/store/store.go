@@ -238,7 +238,9 @@ type DocumentContent struct {
 // queue's steps, ClaimJobs, FinishJob and ReleaseJobs: a power loss may
 // take back their last commits (whole, never in part), and the job is then
 // claimed and run again, so nothing outside the database may depend on
-// them being permanent. A driver may make those durable too, but must
+// them being permanent. AppendClassifierExamples is one too: a lesson lost
+// with a power loss is found missing (the decision it came from is
+// durable) and learned again. A driver may make those durable too, but must
 // never weaken the others (SQLite: a sync of the write-ahead log after the
 // commit, shared by concurrent writers; PostgreSQL: the server's
 // synchronous_commit, on by default, which the driver leaves alone). A

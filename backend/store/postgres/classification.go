@@ -305,8 +305,8 @@ func (s *Store) ClassifierModel(ctx context.Context, userID, name string) (store
 	}
 	m := store.ClassifierModel{UserID: user, Name: name}
 	var fp int64
-	err := s.pool.QueryRow(ctx, `SELECT fingerprint, data, updated_at FROM classifier_models
-		WHERE user_id = $1 AND name = $2`, user, name).Scan(&fp, &m.Data, &m.UpdatedAt)
+	err := s.pool.QueryRow(ctx, `SELECT fingerprint, data, updated_at, generation FROM classifier_models
+		WHERE user_id = $1 AND name = $2`, user, name).Scan(&fp, &m.Data, &m.UpdatedAt, &m.Generation)
 	if err != nil {
 		return store.ClassifierModel{}, wrap(op, err)
 	}
@@ -314,18 +314,32 @@ func (s *Store) ClassifierModel(ctx context.Context, userID, name string) (store
 	return m, nil
 }
 
-// SaveClassifierModel replaces a persisted model.
+// SaveClassifierModel replaces a persisted model unless the stored one is
+// of a higher generation, and folds the example versions it takes in.
 func (s *Store) SaveClassifierModel(ctx context.Context, m store.ClassifierModel) error {
 	const op = "save classifier model"
 	user, ok := parseID(m.UserID)
 	if !ok {
 		return notFound(op)
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO classifier_models (user_id, name, fingerprint, data, updated_at)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (user_id, name) DO UPDATE SET fingerprint = excluded.fingerprint,
-			data = excluded.data, updated_at = excluded.updated_at`,
-		user, m.Name, int64(m.Fingerprint), m.Data, s.timestamp(m.UpdatedAt))
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO classifier_models (user_id, name, fingerprint, data, updated_at, generation)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (user_id, name) DO UPDATE SET fingerprint = excluded.fingerprint,
+				data = excluded.data, updated_at = excluded.updated_at, generation = excluded.generation
+			WHERE classifier_models.generation <= excluded.generation`,
+			user, m.Name, int64(m.Fingerprint), m.Data, s.timestamp(m.UpdatedAt), m.Generation)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("generation %d: a newer model is stored: %w", m.Generation, store.ErrConflict)
+		}
+		if err := setModelGeneration(ctx, tx, user, m.Name, m.Generation); err != nil {
+			return err
+		}
+		return foldClassifierExamples(ctx, tx, user, m.Name, m.Generation)
+	})
 	return wrap(op, err)
 }
 

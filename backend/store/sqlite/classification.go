@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -272,8 +273,8 @@ func splitIDs(s string) []string {
 func (s *Store) ClassifierModel(ctx context.Context, userID, name string) (store.ClassifierModel, error) {
 	m := store.ClassifierModel{UserID: userID, Name: name}
 	var fp, at int64
-	err := s.r.QueryRowContext(ctx, `SELECT fingerprint, data, updated_at FROM classifier_models
-		WHERE user_id = ? AND name = ?`, userID, name).Scan(&fp, &m.Data, &at)
+	err := s.r.QueryRowContext(ctx, `SELECT fingerprint, data, updated_at, generation FROM classifier_models
+		WHERE user_id = ? AND name = ?`, userID, name).Scan(&fp, &m.Data, &at, &m.Generation)
 	if err != nil {
 		return store.ClassifierModel{}, fmt.Errorf("sqlite: classifier model: %w", notFound(err, "classifier model", name))
 	}
@@ -281,16 +282,27 @@ func (s *Store) ClassifierModel(ctx context.Context, userID, name string) (store
 	return m, nil
 }
 
-// SaveClassifierModel replaces a persisted model.
+// SaveClassifierModel replaces a persisted model unless the stored one is
+// of a higher generation, and folds the example versions it takes in.
 func (s *Store) SaveClassifierModel(ctx context.Context, m store.ClassifierModel) error {
 	at := orNow(m.UpdatedAt, s.stamp())
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO classifier_models (user_id, name, fingerprint, data, updated_at)
-			VALUES (?, ?, ?, ?, ?)
+		res, err := tx.ExecContext(ctx, `INSERT INTO classifier_models (user_id, name, fingerprint, data, updated_at, generation)
+			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (user_id, name) DO UPDATE SET fingerprint = excluded.fingerprint,
-				data = excluded.data, updated_at = excluded.updated_at`,
-			m.UserID, m.Name, int64(m.Fingerprint), m.Data, at.UnixMicro())
-		return classify(err)
+				data = excluded.data, updated_at = excluded.updated_at, generation = excluded.generation
+			WHERE classifier_models.generation <= excluded.generation`,
+			m.UserID, m.Name, int64(m.Fingerprint), m.Data, at.UnixMicro(), m.Generation)
+		if err != nil {
+			return classify(err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, fmt.Errorf("generation %d: a newer model is stored: %w", m.Generation, store.ErrConflict))
+		}
+		if err := setModelGeneration(ctx, tx, m.UserID, m.Name, m.Generation); err != nil {
+			return err
+		}
+		return foldClassifierExamples(ctx, tx, m.UserID, m.Name, m.Generation)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: save classifier model: %w", err)

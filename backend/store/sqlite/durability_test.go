@@ -180,6 +180,14 @@ func TestCommitDurability(t *testing.T) {
 		{"SaveClassifierModel", syncFull, func(ctx context.Context) error {
 			return s.SaveClassifierModel(ctx, store.ClassifierModel{UserID: u.ID, Name: "builtin", Data: []byte{1}})
 		}},
+		{"AppendClassifierExamples", syncNormal, func(ctx context.Context) error {
+			_, err := s.AppendClassifierExamples(ctx, u.ID, "builtin", []store.ClassifierExample{{DocumentID: "d", Data: []byte{1}}})
+			return err
+		}},
+		{"ReplaceClassifierExamples", syncFull, func(ctx context.Context) error {
+			_, err := s.ReplaceClassifierExamples(ctx, store.ClassifierModel{UserID: u.ID, Name: "builtin", Data: []byte{2}}, nil)
+			return err
+		}},
 		{"EnqueueForAll", syncFull, func(ctx context.Context) error {
 			_, err := s.EnqueueForAll(ctx, u.ID, "classify", []store.Status{store.StatusReady})
 			return err

@@ -20,6 +20,10 @@ func classificationTests() []subtest {
 		{"Classify/InboxFilter", testClassifyInbox},
 		{"Classify/TrainingExamples", testClassifyTraining},
 		{"Classify/ModelRoundTrip", testClassifyModel},
+		{"Classify/ExampleVersions", testClassifierExamples},
+		{"Classify/ModelFoldsExamples", testClassifierModelFolds},
+		{"Classify/ConcurrentExampleWriters", testClassifierExamplesConcurrent},
+		{"Classify/ReplaceExamples", testClassifierReplace},
 		{"Classify/EnqueueForAll", testClassifyEnqueueForAll},
 		{"Classify/DeletedTopicGoes", testClassifyDeleteTopic},
 	}
