@@ -145,6 +145,14 @@ type JobCounts struct {
 	Failed  int `json:"failed"`
 }
 
+// JobDepth is how many jobs of one kind are in one state (a running job
+// whose lease expired counts as queued, as in JobCounts).
+type JobDepth struct {
+	Kind  string
+	State JobState
+	Count int
+}
+
 // JobQueue is the durable job queue that lives in the metadata store.
 // EnqueueJob is durable on return like every write of the Store; the
 // steps of a job (ClaimJobs, FinishJob, ReleaseJobs) may be lost on power
@@ -171,6 +179,10 @@ type JobQueue interface {
 	ReleaseJobs(ctx context.Context, owner string) (int, error)
 	// JobCounts counts queued (including expired-lease), running and failed jobs.
 	JobCounts(ctx context.Context) (JobCounts, error)
+	// JobDepths counts queued (including expired-lease), running and
+	// failed jobs by kind, sorted by kind then state; done jobs are left
+	// out.
+	JobDepths(ctx context.Context) ([]JobDepth, error)
 	// DocumentJobs lists a document's jobs, oldest first.
 	DocumentJobs(ctx context.Context, documentID string) ([]Job, error)
 }

@@ -404,6 +404,34 @@ func (s *Store) JobCounts(ctx context.Context) (store.JobCounts, error) {
 	return store.JobCounts{Queued: int(queued), Running: int(running), Failed: int(failed)}, nil
 }
 
+// JobDepths counts unfinished and failed jobs by kind and state.
+func (s *Store) JobDepths(ctx context.Context) ([]store.JobDepth, error) {
+	const op = "count jobs by kind"
+	rows, err := s.pool.Query(ctx, `SELECT kind,
+			CASE WHEN state = 'running' AND lease_until < now() THEN 'queued' ELSE state END AS st,
+			count(*)
+		FROM jobs WHERE state IN ('queued', 'running', 'failed')
+		GROUP BY 1, 2 ORDER BY 1, 2`)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	defer rows.Close()
+	var out []store.JobDepth
+	for rows.Next() {
+		var d store.JobDepth
+		var n int64
+		if err := rows.Scan(&d.Kind, &d.State, &n); err != nil {
+			return nil, wrap(op, err)
+		}
+		d.Count = int(n)
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(op, err)
+	}
+	return out, nil
+}
+
 // DocumentJobs lists a document's jobs, oldest first (none for an unknown
 // document).
 func (s *Store) DocumentJobs(ctx context.Context, documentID string) ([]store.Job, error) {

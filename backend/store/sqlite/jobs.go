@@ -345,6 +345,36 @@ func (s *Store) JobCounts(ctx context.Context) (store.JobCounts, error) {
 	return c, nil
 }
 
+// JobDepths counts unfinished and failed jobs by kind and state, from one
+// snapshot.
+func (s *Store) JobDepths(ctx context.Context) ([]store.JobDepth, error) {
+	var out []store.JobDepth
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		out = nil
+		rows, err := tx.QueryContext(ctx, `SELECT kind,
+				CASE WHEN state = 'running' AND `+claimableAt+` <= ? THEN 'queued' ELSE state END AS st,
+				count(*)
+			FROM jobs WHERE state IN ('queued', 'running', 'failed')
+			GROUP BY 1, 2 ORDER BY 1, 2`, s.stamp().UnixMicro())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var d store.JobDepth
+			if err := rows.Scan(&d.Kind, &d.State, &d.Count); err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: job depths: %w", err)
+	}
+	return out, nil
+}
+
 // DocumentJobs lists a document's jobs, oldest first (an empty list for a
 // document without jobs, or one that does not exist).
 func (s *Store) DocumentJobs(ctx context.Context, documentID string) ([]store.Job, error) {

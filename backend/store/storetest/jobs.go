@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -131,6 +132,15 @@ func (f *jobFixture) counts() store.JobCounts {
 		f.t.Fatalf("JobCounts: %v", err)
 	}
 	return c
+}
+
+// wantDepths fails unless JobDepths is want.
+func (f *jobFixture) wantDepths(what string, want []store.JobDepth) {
+	f.t.Helper()
+	got, err := f.q.JobDepths(f.ctx)
+	if err != nil || !slices.Equal(got, want) {
+		f.t.Errorf("%s: JobDepths = %+v, %v; want %+v", what, got, err, want)
+	}
 }
 
 // wantCounts fails unless JobCounts is want.
@@ -288,6 +298,12 @@ func testJobsClaimRunAtAndLimit(t *testing.T, s store.Store) {
 		t.Errorf("ClaimJobs with limit 0 = %v, %v; want none", jobIDs(got), err)
 	}
 	f.wantCounts("after the claims", store.JobCounts{Queued: 1, Running: 3})
+	f.wantDepths("after the claims", []store.JobDepth{
+		{Kind: "a", State: store.JobRunning, Count: 1},
+		{Kind: "b", State: store.JobRunning, Count: 1},
+		{Kind: "c", State: store.JobRunning, Count: 1},
+		{Kind: "later", State: store.JobQueued, Count: 1},
+	})
 }
 
 func testJobsClaimConcurrent(t *testing.T, s store.Store) {
@@ -360,6 +376,10 @@ func testJobsExpiredLease(t *testing.T, s store.Store) {
 
 	time.Sleep(leaseSleep)
 	f.wantCounts("with one lease expired", store.JobCounts{Queued: 1, Running: 1})
+	f.wantDepths("with one lease expired", []store.JobDepth{
+		{Kind: "extract", State: store.JobQueued, Count: 1},
+		{Kind: "extract", State: store.JobRunning, Count: 1},
+	})
 	got := f.claim("rescuer", 10, longLease)
 	if !equalStrings(jobIDs(got), []string{lostJob.ID}) {
 		t.Fatalf("claim after expiry = %v, want [%s] (not the held %s)", jobIDs(got), lostJob.ID, heldJob.ID)
@@ -647,6 +667,10 @@ func testJobsFail(t *testing.T, s store.Store) {
 		t.Errorf("document = %q %q, want failed with the sentence", doc.Status, doc.Error)
 	}
 	f.wantCounts("after the failure", store.JobCounts{Queued: 1, Failed: 1})
+	f.wantDepths("after the failure", []store.JobDepth{
+		{Kind: "extract", State: store.JobFailed, Count: 1},
+		{Kind: "notify", State: store.JobQueued, Count: 1},
+	})
 	if got := f.claimOne("w", longLease); got.ID == j.ID {
 		t.Error("a failed job was claimed again")
 	}
