@@ -88,9 +88,13 @@ type Options struct {
 	// Backoff gives the delay before retry n (1-based) [2^n s, at most 5 min].
 	Backoff func(attempt int) time.Duration
 	// Owner names this process in leases [hostname/pid/random].
-	Owner  string
-	Bus    *events.Bus
-	Logger *slog.Logger
+	Owner string
+	// Observe, when set, is told how long each run of a job's handler
+	// took and how it ended: "done", "retry" or "failed" (not called for
+	// a run cut short by shutdown).
+	Observe func(kind, outcome string, took time.Duration)
+	Bus     *events.Bus
+	Logger  *slog.Logger
 }
 
 // Pool claims and runs jobs.
@@ -141,6 +145,9 @@ func NewPool(st Store, opt Options) *Pool {
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Observe == nil {
+		opt.Observe = func(string, string, time.Duration) {}
 	}
 	return &Pool{st: st, opt: opt, handlers: map[string]handlerEntry{}, starts: map[string]store.Status{},
 		wake: make(chan struct{}, 1), log: opt.Logger.With("component", "jobs")}
@@ -292,16 +299,21 @@ func (p *Pool) runOne(poolCtx, ctx context.Context, j store.Job) *store.Job {
 			return nil
 		}
 	}
+	start := time.Now()
 	step, err := h.handler.Run(ctx, j, doc)
+	took := time.Since(start)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // shutting down: the job is released, not failed
 		}
 		var later *RetryLater
+		outcome := "retry"
 		switch {
 		case errors.Is(err, ErrPermanent) || errors.Is(err, extract.ErrPermanent):
+			outcome = "failed"
 			p.fail(ctx, j, err.Error(), log)
 		case j.Attempts >= p.opt.MaxAttempts:
+			outcome = "failed"
 			j.LastError = err.Error()
 			p.fail(ctx, j, giveUpSentence(j), log)
 		case errors.As(err, &later):
@@ -309,8 +321,10 @@ func (p *Pool) runOne(poolCtx, ctx context.Context, j store.Job) *store.Job {
 		default:
 			p.retry(ctx, j, err, log)
 		}
+		p.opt.Observe(j.Kind, outcome, took)
 		return nil
 	}
+	p.opt.Observe(j.Kind, "done", took)
 	out := store.JobOutcome{JobID: j.ID, Owner: p.opt.Owner, Document: step.Document, Next: step.Next,
 		Classification: step.Classification}
 	if step.Next != nil && poolCtx.Err() == nil {

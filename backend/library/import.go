@@ -109,8 +109,15 @@ func (l *Library) importStream(ctx context.Context, name, hint string, r io.Read
 }
 
 // importStreamTo is importStream filing a new document in folderID (nil: no
-// folder); a duplicate keeps the folder it has.
+// folder); a duplicate keeps the folder it has. Metrics count it.
 func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Reader, size int64, verify func() error, folderID *string) (ImportResult, error) {
+	res, err := l.storeStream(ctx, name, hint, r, size, verify, folderID)
+	l.metrics.Imported(importOutcome(res, err))
+	return res, err
+}
+
+// storeStream is importStreamTo's body.
+func (l *Library) storeStream(ctx context.Context, name, hint string, r io.Reader, size int64, verify func() error, folderID *string) (ImportResult, error) {
 	if err := naming.CheckFilename(name); err != nil {
 		return ImportResult{}, err
 	}

@@ -44,6 +44,8 @@ type Library struct {
 	ocrLangs func(ctx context.Context) ([]string, error)
 	// now stamps what the library records (Deps.Now).
 	now func() time.Time
+	// metrics receives what the library measures (Deps.Metrics).
+	metrics Metrics
 }
 
 // Deps is what a Library is built from: its opened stores and the
@@ -84,6 +86,9 @@ type Deps struct {
 	// shortly after a burst of decisions, and another process's learning
 	// is looked for now and then (nil: the machine's clock).
 	Clock Clock
+	// Metrics receives job durations, import and search counts (nil:
+	// none are kept).
+	Metrics Metrics
 }
 
 // New builds a Library over d's opened metadata store and object store and
@@ -104,6 +109,9 @@ func New(ctx context.Context, d Deps) (*Library, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Metrics == nil {
+		d.Metrics = noMetrics{}
 	}
 	if d.Clock == nil {
 		d.Clock = systemClock{}
@@ -133,6 +141,7 @@ func New(ctx context.Context, d Deps) (*Library, error) {
 		extractors:  d.Extractors,
 		ocrLangs:    d.OCRLanguages,
 		now:         d.Now,
+		metrics:     d.Metrics,
 	}, nil
 }
 

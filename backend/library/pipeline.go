@@ -60,6 +60,9 @@ func (l *Library) Workers(ctx context.Context, opt jobs.Options) (*jobs.Pool, er
 	if opt.Logger == nil {
 		opt.Logger = l.log
 	}
+	if opt.Observe == nil {
+		opt.Observe = l.metrics.JobFinished
+	}
 	p := jobs.NewPool(l.store, opt)
 	(&jobs.Pipeline{Blobs: l.blobs, Extract: ex, Classify: l, Logger: opt.Logger}).Register(p)
 	return p, nil

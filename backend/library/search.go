@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/docsift/docsift/backend/query"
@@ -66,6 +67,14 @@ const SearchHelp = query.Help
 // by default. A topic or folder that does not exist matches nothing and
 // says so in Notice; excluding one excludes nothing, and says so too.
 func (l *Library) Search(ctx context.Context, text string, opt SearchOptions) (SearchResult, error) {
+	start := time.Now()
+	res, err := l.search(ctx, text, opt)
+	l.metrics.Searched(searchOutcome(err), time.Since(start))
+	return res, err
+}
+
+// search is Search's body.
+func (l *Library) search(ctx context.Context, text string, opt SearchOptions) (SearchResult, error) {
 	q, err := parseQuery(text)
 	if err != nil {
 		return SearchResult{}, err
