@@ -17,6 +17,7 @@ const (
 	codeForbidden    = "forbidden"
 	codeTooLarge     = "too_large"
 	codeInternal     = "internal"
+	codeUnavailable  = "unavailable"
 )
 
 // errorBody is the JSON shape of every error response.

@@ -1,7 +1,7 @@
 package httpapi
 
 import (
-	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -55,6 +55,11 @@ type Options struct {
 	// window has passed (defaults 10 and 1 minute; ratelimit.go).
 	MaxFailedLogins   int
 	FailedLoginWindow time.Duration
+	// Metrics, when set, is served at GET /metrics (Prometheus text
+	// format). It obeys the same Host rules as the API and, like the
+	// API, needs the token when one is set: a scraper sends it as a
+	// bearer token.
+	Metrics http.Handler
 }
 
 // server holds the handler's dependencies; no globals.
@@ -103,6 +108,10 @@ func New(lib *library.Library, bus *events.Bus, opt Options) http.Handler {
 // routes registers every endpoint.
 func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/health", s.health)
+	mux.HandleFunc("GET /api/ready", s.ready)
+	if s.opt.Metrics != nil {
+		mux.Handle("GET /metrics", s.opt.Metrics)
+	}
 	mux.HandleFunc("GET /api/about", s.about)
 	mux.HandleFunc("POST /api/login", s.login)
 	mux.HandleFunc("GET /api/jobs", s.jobs)
@@ -193,13 +202,14 @@ func (s *server) secure(next http.Handler) http.Handler {
 				"This request came from another site and was refused.")
 			return
 		}
-		if strings.HasPrefix(r.URL.Path, "/api/") && s.opt.Token != "" {
+		guarded := s.guarded(r.URL.Path)
+		if guarded && s.opt.Token != "" {
 			if wait, blocked := s.limit.blocked(clientAddr(r)); blocked {
 				tooManyFailures(w, wait)
 				return
 			}
 		}
-		if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/login" && !s.authorized(r) {
+		if guarded && r.URL.Path != "/api/login" && !s.authorized(r) {
 			writeErrorCode(w, http.StatusUnauthorized, codeUnauthorized,
 				"An access token is required: log in or send it as a bearer token.")
 			return
@@ -208,17 +218,32 @@ func (s *server) secure(next http.Handler) http.Handler {
 	})
 }
 
-// health answers 200 when the database and object store answer.
+// guarded reports whether path needs the token (when one is set): the
+// API and the metrics; the web UI's files do not.
+func (s *server) guarded(path string) bool {
+	return strings.HasPrefix(path, "/api/") || (path == "/metrics" && s.opt.Metrics != nil)
+}
+
+// health answers 200 while the process serves requests (liveness); it
+// asks neither store: /api/ready does.
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
-	defer cancel()
-	if err := s.lib.Health(ctx); err != nil {
-		s.log.Warn("health check failed", "err", err)
-		writeErrorCode(w, http.StatusServiceUnavailable, "unavailable",
-			"The database or the object store is not answering.")
-		return
-	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// ready answers 200 when the database and the object store answer, 503
+// with a sentence naming the one that does not (readiness).
+func (s *server) ready(w http.ResponseWriter, r *http.Request) {
+	err := s.lib.Ready(r.Context())
+	var nr *library.NotReadyError
+	switch {
+	case err == nil:
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	case errors.As(err, &nr):
+		s.log.Warn("not ready", "database", nr.Database, "object_store", nr.ObjectStore, "err", errors.Join(nr.Causes...))
+		writeErrorCode(w, http.StatusServiceUnavailable, codeUnavailable, nr.Error())
+	default:
+		s.writeError(w, r, err)
+	}
 }
 
 // jobs reports the pipeline's queue counts.

@@ -68,12 +68,12 @@ func TestUploadStreamsPerPart(t *testing.T) {
 }
 
 // TestInternalErrorsSaySoWithoutDetails closes the stores under the
-// server: health answers 503 and other calls a generic 500 sentence that
+// server: readiness answers 503 and other calls a generic 500 sentence that
 // names no path.
 func TestInternalErrorsSaySoWithoutDetails(t *testing.T) {
 	e := newLocal(t, httpapi.Options{})
 	e.lib.Close()
-	for path, status := range map[string]int{"/api/health": 503, "/api/documents": 500, "/api/topics": 500} {
+	for path, status := range map[string]int{"/api/ready": 503, "/api/documents": 500, "/api/topics": 500} {
 		resp := e.do(t, request{path: path})
 		raw, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
