@@ -18,6 +18,7 @@ import (
 	"github.com/docsift/docsift/backend/config"
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/metrics"
 	"github.com/docsift/docsift/backend/wire"
 )
 
@@ -82,6 +83,8 @@ type runner struct {
 	cfg config.Config
 	lib *library.Library
 	log *slog.Logger
+	// metrics is what the library measures in this process (/metrics).
+	metrics *metrics.Registry
 }
 
 func commands() []command {
@@ -185,15 +188,16 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
-	r := &runner{env: env, cfg: cfg, log: log}
+	r := &runner{env: env, cfg: cfg, log: log, metrics: metrics.New()}
 	if !cmd.noLibrary {
-		lib, err := wire.Open(ctx, cfg, library.Deps{Logger: log, Bus: events.New()})
+		lib, err := wire.Open(ctx, cfg, library.Deps{Logger: log, Bus: events.New(), Metrics: r.metrics})
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "docsift: %v\n", err)
 			return ExitFailed
 		}
 		defer lib.Close()
 		r.lib = lib
+		r.metrics.WatchQueue(lib.JobDepths)
 	}
 	return cmd.run(ctx, r, opts, positional)
 }

@@ -91,6 +91,7 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 			TrustedProxies: r.cfg.Web.BehindProxy,
 
 			WatchStatus: watchStatus,
+			Metrics:     r.metrics.Handler(),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
