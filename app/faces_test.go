@@ -22,7 +22,7 @@ import (
 // method added to App needs a line here, and the line's endpoint must be
 // one httpapi serves.
 var restCounterpart = map[string]string{
-	"Health":               "GET /api/health",
+	"Health":               "GET /api/ready",
 	"About":                "GET /api/about",
 	"ListDocuments":        "GET /api/documents",
 	"SearchDocuments":      "GET /api/documents?q=x",

@@ -9,7 +9,7 @@ import (
 )
 
 // Health answers nil when the database and the object store answer
-// (GET /api/health).
+// (GET /api/ready; GET /api/health only says serve is alive).
 func (a *App) Health() error {
 	ctx, cancel := context.WithTimeout(a.ctx, 5*time.Second)
 	defer cancel()
