@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"bufio"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -166,5 +168,36 @@ func TestReadiness(t *testing.T) {
 	e.call(t, "GET", "/api/health", nil, 200, &body)
 	if body["status"] != "ok" {
 		t.Errorf("/api/health = %v", body)
+	}
+}
+
+// BenchmarkScrape times one GET /metrics over a local library holding a
+// few queued jobs (the queue is counted at every scrape).
+func BenchmarkScrape(b *testing.B) {
+	st, bs, dir := teststores.Local(b)
+	reg := metrics.New()
+	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir, Extractors: testlib.Extractors, Metrics: reg})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer lib.Close()
+	reg.WatchQueue(lib.JobDepths)
+	for i := range 50 {
+		if _, err := lib.Import(context.Background(), fmt.Sprintf("n%d.txt", i), "", strings.NewReader(fmt.Sprintf("note %d", i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(httpapi.New(lib, nil, httpapi.Options{Metrics: reg.Handler()}))
+	defer srv.Close()
+	for b.Loop() {
+		resp, err := srv.Client().Get(srv.URL + "/metrics")
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
 	}
 }
