@@ -16,7 +16,7 @@ const waitPoll = 200 * time.Millisecond
 
 // waitChecksPerPoll bounds the documents WaitProcessed reads per look, so
 // a large import does not turn waiting into a load on the database.
-const waitChecksPerPoll = 256
+const waitChecksPerPoll = 64
 
 // WaitProcessed blocks until every document of ids is ready or failed (a
 // document deleted meanwhile counts as done), whoever processes them and
@@ -76,20 +76,19 @@ func (w *processedWait) event(e events.Event) {
 }
 
 // check drops the documents known or found to be done from pending,
-// reading at most waitChecksPerPoll documents from the store: oldest
-// first, stopping at the first one still being processed (the pipeline
-// takes documents roughly in import order, and events report the others).
+// reading at most waitChecksPerPoll of them from the store, oldest first:
+// the pipeline takes documents roughly in import order, and this
+// process's events report the others.
 func (w *processedWait) check(ctx context.Context) error {
 	before := len(w.pending)
 	kept := w.pending[:0]
 	reads := 0
-	stop := false
 	for _, id := range w.pending {
 		switch {
 		case w.done[id]:
 			delete(w.done, id)
 			continue
-		case stop || reads >= waitChecksPerPoll:
+		case reads >= waitChecksPerPoll:
 			kept = append(kept, id)
 			continue
 		}
@@ -100,7 +99,6 @@ func (w *processedWait) check(ctx context.Context) error {
 		}
 		if !finished {
 			kept = append(kept, id)
-			stop = true
 		}
 	}
 	w.pending = kept

@@ -91,3 +91,4 @@ func zebraDoc(userID, name string, i, mentions int) store.Document {
 		SizeBytes: int64(len(text)), ExtractedText: text, Status: store.StatusReady,
 		CreatedAt: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)}
 }
+
