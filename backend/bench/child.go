@@ -103,8 +103,12 @@ func childWorker(ctx context.Context, cfg config.Config, logPath string) error {
 		return err
 	}
 	defer logFile.Close()
+	cache := extract.UserCacheDir(os.Getenv, "") // the harness's XDG_CACHE_HOME
+	if cache == "" {
+		cache = filepath.Join(cfg.DataDir, "cache")
+	}
 	counting := func(ctx context.Context, s library.Settings) (library.Extractor, error) {
-		reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache"), OCRLanguages: s.OCRLanguages})
+		reg, err := extract.Default(extract.Options{CacheDir: cache, OCRLanguages: s.OCRLanguages})
 		if err != nil {
 			return nil, err
 		}

@@ -96,7 +96,8 @@ func (h *harness) childCommand(ctx context.Context, t *target, args ...string) *
 func (h *harness) commandOf(ctx context.Context, t *target, exe string, args ...string) *exec.Cmd {
 	args = append(args, "--data-dir", t.dataDir)
 	cmd := exec.CommandContext(ctx, exe, args...)
-	cmd.Env = append(childEnviron(), h.opt.ExeEnv...)
+	cmd.Env = append(childEnviron(), "XDG_CACHE_HOME="+h.cacheDir())
+	cmd.Env = append(cmd.Env, h.opt.ExeEnv...)
 	cmd.Env = append(cmd.Env, t.env...)
 	// A cancelled run stops children gently first (they release their jobs).
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }

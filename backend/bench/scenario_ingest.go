@@ -26,6 +26,12 @@ import (
 // latency with nothing queued ahead). Each document's time-to-searchable
 // runs from the start of its upload to the first search for its unique
 // token (which is only in its text, never in its name) that finds it.
+//
+// Every run starts a new library in a new data directory, as a newcomer
+// does, on a machine that has run Docsift before (the PDF engine's
+// compiled code is in the user cache folder, warmCache): the first PDF of
+// each "one at a time" run is its own figure, the time a newcomer waits
+// for their first PDF to be searchable.
 func runIngest(ctx context.Context, h *harness, profile string) error {
 	if err := h.warmCache(ctx); err != nil {
 		return err
@@ -33,8 +39,12 @@ func runIngest(ctx context.Context, h *harness, profile string) error {
 	n := h.size.ingestDocs
 	c := &corpus.Corpus{Vocab: h.vocab, Seed: 13, Batch: "ing", PDFEvery: 10, Topics: seedTopics}
 	docs := make([]corpus.Doc, n)
+	firstPDF := -1
 	for i := range docs {
 		docs[i] = c.Doc(i)
+		if firstPDF < 0 && strings.HasSuffix(docs[i].Name, ".pdf") {
+			firstPDF = i
+		}
 	}
 	modes := []struct {
 		name    string
@@ -46,7 +56,7 @@ func runIngest(ctx context.Context, h *harness, profile string) error {
 		{"one at a time", 1, true},
 	}
 	for _, m := range modes {
-		var rates, lat []float64
+		var rates, lat, first []float64
 		var use Usage
 		for run := range h.size.ingestRuns {
 			rate, l, u, err := h.ingestOnce(ctx, profile, docs, m.clients, m.wait)
@@ -55,6 +65,9 @@ func runIngest(ctx context.Context, h *harness, profile string) error {
 			}
 			h.logf("  %s, run %d: %.1f docs/s", m.name, run+1, rate)
 			rates, lat = append(rates, rate), append(lat, millis(l)...)
+			if firstPDF >= 0 {
+				first = append(first, millis(l[firstPDF:firstPDF+1])...)
+			}
 			use = use.add(u)
 		}
 		what := fmt.Sprintf("%d mixed docs (10%% PDF), %s", n, m.name)
@@ -64,6 +77,7 @@ func runIngest(ctx context.Context, h *harness, profile string) error {
 		switch {
 		case m.name == "sequential, 1 client":
 			f.check(goal{stat: "median", bound: 250, text: "≥ 250 docs/s", docs: 500}, n)
+			g.check(goal{stat: "p95", le: true, bound: 250, text: "p95 ≤ 250 ms", docs: 500}, n)
 		case m.wait:
 			// Latency is the target's when nothing queues ahead of the
 			// document (as BENCHMARKS.md has measured it since issue 3).
@@ -71,6 +85,12 @@ func runIngest(ctx context.Context, h *harness, profile string) error {
 		}
 		h.add(f)
 		h.add(g)
+		if m.wait && len(first) > 0 {
+			p := Figure{Scenario: "ingest", Profile: profile, Unit: "ms", Summary: summarize(first),
+				Measure: "first PDF of a new library (new data directory, warm user cache), one at a time: time-to-searchable"}
+			p.check(goal{stat: "max", le: true, bound: 300, text: "≤ 300 ms"}, n)
+			h.add(p)
+		}
 	}
 	return h.ingestCLI(ctx, profile, docs)
 }

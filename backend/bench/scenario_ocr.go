@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/docsift/docsift/backend/bench/corpus"
@@ -47,7 +48,7 @@ func (h *harness) ocrDocs(ctx context.Context) ([]corpus.Doc, error) {
 	if h.ocr != nil {
 		return h.ocr, nil
 	}
-	reg, err := extract.Default(extract.Options{CacheDir: h.cacheDir()})
+	reg, err := extract.Default(extract.Options{CacheDir: filepath.Join(h.cacheDir(), "docsift")})
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,11 @@ import (
 
 // TestMain lets benchmarks run `docsift` as a child process (the test
 // binary re-executed), so peak RSS is measured for the command alone.
+//
+// Children see the real environment: their caches go to a folder of the
+// test run, never the user's own cache folder.
 func TestMain(m *testing.M) {
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(os.TempDir(), "docsift-cli-test-cache"))
 	switch os.Getenv("DOCSIFT_CLI_CHILD") {
 	case "1":
 		os.Exit(Main(context.Background(), os.Args[1:], OSEnv()))

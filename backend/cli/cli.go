@@ -17,6 +17,7 @@ import (
 
 	"github.com/docsift/docsift/backend/config"
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/extract"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/metrics"
 	"github.com/docsift/docsift/backend/wire"
@@ -57,6 +58,25 @@ func OSEnv() Env {
 		Getenv: os.Getenv, Home: home, Terminal: isTerminal(os.Stderr),
 		Started: time.Now(),
 	}
+}
+
+// cacheDir is the user's cache folder for Docsift (extract.UserCacheDir),
+// created if missing, shared by every library and process of the user; ""
+// when the environment has none or it cannot be created (the library then
+// keeps its caches in its data directory).
+func (env Env) cacheDir(log *slog.Logger) string {
+	if env.Getenv == nil {
+		return ""
+	}
+	dir := extract.UserCacheDir(env.Getenv, env.Home)
+	if dir == "" {
+		return ""
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		log.Debug("no user cache folder; caches stay in the data directory", "dir", dir, "error", err)
+		return ""
+	}
+	return dir
 }
 
 // command is one subcommand.
@@ -190,7 +210,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 	log := newLogger(env.Stderr, cfg.LogLevel)
 	r := &runner{env: env, cfg: cfg, log: log, metrics: metrics.New()}
 	if !cmd.noLibrary {
-		lib, err := wire.Open(ctx, cfg, library.Deps{Logger: log, Bus: events.New(), Metrics: r.metrics})
+		cache := env.cacheDir(log)
+		lib, err := wire.Open(ctx, cfg, library.Deps{Logger: log, Bus: events.New(), Metrics: r.metrics,
+			CacheDir: cache, WarmExtractors: cache != ""})
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "docsift: %v\n", err)
 			return ExitFailed

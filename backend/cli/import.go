@@ -58,15 +58,13 @@ func runImport(ctx context.Context, r *runner, o any, args []string) int {
 		return ExitUsage
 	}
 	paths, walkErrs := collect(args, *opts.hidden)
-	var waitPipeline func() error
 	if !*opts.noWait {
 		// Extraction runs while files are still being imported.
-		pool, stop, err := r.startWorkers(ctx, jobs.Options{Workers: 2})
+		_, stop, err := r.startWorkers(ctx, jobs.Options{Workers: 2})
 		if err != nil {
 			return r.fail(err)
 		}
 		defer stop()
-		waitPipeline = func() error { return r.waitIdle(ctx, pool) }
 	}
 
 	start := time.Now()
@@ -102,6 +100,7 @@ func runImport(ctx context.Context, r *runner, o any, args []string) int {
 	go func() { wg.Wait(); close(results) }()
 
 	var imported, duplicates int
+	var ids []string // the documents this import created, which it waits for
 	failed := walkErrs
 	bar := newProgress(r.env, len(paths))
 	enc := json.NewEncoder(r.env.Stdout)
@@ -118,6 +117,7 @@ func runImport(ctx context.Context, r *runner, o any, args []string) int {
 			duplicates++
 		default:
 			imported++
+			ids = append(ids, out.ID)
 		}
 		if *opts.json {
 			enc.Encode(out)
@@ -129,8 +129,8 @@ func runImport(ctx context.Context, r *runner, o any, args []string) int {
 		fmt.Fprintln(r.env.Stderr, "docsift import: interrupted")
 		return ExitFailed
 	}
-	if waitPipeline != nil {
-		if err := waitPipeline(); err != nil {
+	if !*opts.noWait {
+		if err := r.waitProcessed(ctx, ids); err != nil {
 			fmt.Fprintf(r.env.Stderr, "docsift import: processing interrupted: %v\n", err)
 			return ExitFailed
 		}

@@ -27,6 +27,22 @@ func (r *runner) startWorkers(ctx context.Context, opt jobs.Options) (pool *jobs
 	return pool, stop, nil
 }
 
+// waitProcessed blocks until the documents ids are ready or failed,
+// whatever else is queued, drawing a status line on a terminal.
+func (r *runner) waitProcessed(ctx context.Context, ids []string) error {
+	shown := false
+	err := r.lib.WaitProcessed(ctx, ids, func(done, total int) {
+		if r.env.Terminal {
+			fmt.Fprintf(r.env.Stderr, "\rprocessing: %d of %d documents ready or failed   ", done, total)
+			shown = true
+		}
+	})
+	if shown {
+		fmt.Fprintln(r.env.Stderr)
+	}
+	return err
+}
+
 // waitIdle blocks until no job is queued or running, drawing a status line
 // on a terminal.
 func (r *runner) waitIdle(ctx context.Context, pool *jobs.Pool) error {

@@ -13,5 +13,10 @@ func Default(opts Options) (*Registry, error) {
 	thumbs := append(mediaThumbs, newOfficeThumbnailer(true))
 	r := NewRegistry(opts.Limits, append(media, docs...), thumbs)
 	r.closers = closers
+	for _, e := range media {
+		if w, ok := e.(interface{ warm() }); ok {
+			r.warmers = append(r.warmers, w.warm)
+		}
+	}
 	return r, nil
 }

@@ -34,6 +34,9 @@ func (x *pdfExtractor) Name() string { return "pdf" }
 // not sniffed.
 func (x *pdfExtractor) Accepts(in Input) bool { return isPDF(in) }
 
+// warm starts the PDF engine in the background (Registry.Warm).
+func (x *pdfExtractor) warm() { x.eng.warm() }
+
 func isPDF(in Input) bool {
 	switch in.MediaType() {
 	case "application/pdf", "application/x-pdf":

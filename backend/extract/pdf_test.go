@@ -3,7 +3,9 @@ package extract
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -224,4 +226,57 @@ func mustRead(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestPDFEngineWarmFillsSharedCache warms an engine over an empty cache
+// folder, as the first Docsift on a machine does, and checks that it
+// readies an instance without a document, leaves only whole cache files
+// (no temporary ones) and that a second engine — another process —
+// reads documents from that cache.
+func TestPDFEngineWarmFillsSharedCache(t *testing.T) {
+	dir := t.TempDir()
+	eng := newPDFEngine(pdfEngineConfig{CacheDir: dir, Instances: 1})
+	defer eng.Close()
+	eng.warm()
+	<-eng.started
+	if eng.startErr != nil {
+		t.Fatal(eng.startErr)
+	}
+	for ready := false; !ready; {
+		slot := <-eng.slots
+		ready = slot.inst != nil
+		eng.slots <- slot
+		if !ready {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("warming left the cache folder %s empty", dir)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, ".tmp") {
+			t.Errorf("a temporary cache file was left behind: %s", f)
+		}
+	}
+
+	again := newPDFEngine(pdfEngineConfig{CacheDir: dir, Instances: 1})
+	defer again.Close()
+	again.warm()
+	res, err := (&pdfExtractor{eng: again}).Extract(context.Background(), fileInput(t, "testdata/text.pdf"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(res.Text) == "" {
+		t.Error("the second engine read no text")
+	}
 }

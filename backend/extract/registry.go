@@ -24,6 +24,7 @@ type Registry struct {
 	thumbnailers []Thumbnailer
 	limits       Limits
 	closers      []func() error
+	warmers      []func()
 }
 
 // NewRegistry builds a Registry from explicit extractors (first match wins).
@@ -71,6 +72,16 @@ func (r *Registry) Thumbnail(ctx context.Context, in Input, width int) ([]byte, 
 		}
 	}
 	return nil, "", ErrUnsupported
+}
+
+// Warm starts the engines that are otherwise started by their first
+// document (the PDF engine) in the background and returns at once, so
+// that first document is read as fast as the next ones. Calling it is
+// optional; a process that may never read a PDF can leave it out.
+func (r *Registry) Warm() {
+	for _, w := range r.warmers {
+		w()
+	}
 }
 
 // Close releases engines (e.g. WebAssembly runtimes).

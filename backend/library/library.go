@@ -35,6 +35,8 @@ type Library struct {
 	httpClient *http.Client
 	// extractors builds the pipeline's extractor (Deps.Extractors).
 	extractors func(ctx context.Context, s Settings) (Extractor, error)
+	// warm starts what Workers builds in the background (Deps.WarmExtractors).
+	warm bool
 	// built holds the extractors Workers built, which Close releases.
 	built struct {
 		mu         sync.Mutex
@@ -58,6 +60,16 @@ type Deps struct {
 	Blobs blob.Store
 	// DataDir holds secrets (the API key file). Required.
 	DataDir string
+	// CacheDir holds the default extractors' compiled caches (the PDF
+	// engine's machine code), which any number of libraries and processes
+	// may share: the user's cache folder (extract.UserCacheDir) in an
+	// installed Docsift. "": DataDir/cache, this library's own.
+	CacheDir string
+	// WarmExtractors starts the extractors' engines in the background as
+	// soon as Workers builds them, so the first PDF does not wait for the
+	// PDF engine to start. Worth it with a shared CacheDir, where starting
+	// is loading compiled code; without one it compiles for seconds.
+	WarmExtractors bool
 	// Logger receives warnings (a missing object on delete…). Default: discard.
 	Logger *slog.Logger
 	// Bus receives lifecycle events (document.imported…). nil: none are sent.
@@ -119,8 +131,11 @@ func New(ctx context.Context, d Deps) (*Library, error) {
 	if d.Classifiers == nil {
 		d.Classifiers = classify.Open
 	}
+	if d.CacheDir == "" {
+		d.CacheDir = filepath.Join(d.DataDir, "cache")
+	}
 	if d.Extractors == nil {
-		d.Extractors = defaultExtractors(filepath.Join(d.DataDir, "cache"), d.Logger)
+		d.Extractors = defaultExtractors(d.CacheDir, d.Logger)
 	}
 	u, err := d.Store.DefaultUser(ctx)
 	if err != nil {
@@ -139,6 +154,7 @@ func New(ctx context.Context, d Deps) (*Library, error) {
 		classifiers: d.Classifiers,
 		httpClient:  d.HTTPClient,
 		extractors:  d.Extractors,
+		warm:        d.WarmExtractors,
 		ocrLangs:    d.OCRLanguages,
 		now:         d.Now,
 		metrics:     d.Metrics,

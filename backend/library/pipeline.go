@@ -54,6 +54,9 @@ func (l *Library) Workers(ctx context.Context, opt jobs.Options) (*jobs.Pool, er
 	l.built.mu.Lock()
 	l.built.extractors = append(l.built.extractors, ex)
 	l.built.mu.Unlock()
+	if w, ok := ex.(interface{ Warm() }); ok && l.warm {
+		w.Warm()
+	}
 	if opt.Bus == nil {
 		opt.Bus = l.bus
 	}
