@@ -50,12 +50,18 @@ type Event struct {
 type Bus struct {
 	mu   sync.RWMutex
 	subs map[*Subscription]struct{}
+	// fwds are called with every event published here (not delivered
+	// from elsewhere): the relay to other processes.
+	fwds map[*forwarder]struct{}
 	now  func() time.Time
 }
 
+// forwarder is one function registered with Forward.
+type forwarder struct{ f func(Event) }
+
 // New returns an empty bus.
 func New() *Bus {
-	return &Bus{subs: map[*Subscription]struct{}{}, now: time.Now}
+	return &Bus{subs: map[*Subscription]struct{}{}, fwds: map[*forwarder]struct{}{}, now: time.Now}
 }
 
 // Subscription receives events on C until Close.
@@ -93,8 +99,8 @@ func (b *Bus) Subscribe(buffer int) *Subscription {
 	return s
 }
 
-// Publish sends e to every subscriber without blocking. Time is set when
-// zero.
+// Publish sends e to every subscriber and forwarder without blocking.
+// Time is set when zero.
 func (b *Bus) Publish(e Event) {
 	if b == nil {
 		return
@@ -104,6 +110,41 @@ func (b *Bus) Publish(e Event) {
 	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
+	b.deliver(e)
+	for f := range b.fwds {
+		f.f(e)
+	}
+}
+
+// Deliver sends e to every subscriber, like Publish, but not to the
+// forwarders: it is for an event that happened in another process and
+// must not be sent back there.
+func (b *Bus) Deliver(e Event) {
+	if b == nil {
+		return
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	b.deliver(e)
+}
+
+// Forward registers f to be called with every event published on this
+// bus from now on (not those Delivered). f runs on the publisher's
+// goroutine, so it must not block. remove unregisters it.
+func (b *Bus) Forward(f func(Event)) (remove func()) {
+	fw := &forwarder{f: f}
+	b.mu.Lock()
+	b.fwds[fw] = struct{}{}
+	b.mu.Unlock()
+	return func() {
+		b.mu.Lock()
+		delete(b.fwds, fw)
+		b.mu.Unlock()
+	}
+}
+
+// deliver hands e to the subscribers; b.mu is read-locked.
+func (b *Bus) deliver(e Event) {
 	for s := range b.subs {
 		select {
 		case s.c <- e:
