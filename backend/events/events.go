@@ -33,7 +33,50 @@ const (
 	// few times a second, and once at the end with phase "done"); its Data
 	// is a maintenance.VerifyProgress.
 	VerifyProgress = "verify.progress"
+	// SettingsChanged: the settings were saved; its Data is a
+	// SettingsChange naming the settings that were sent. Other processes
+	// sharing the database hear it too, and apply the change.
+	SettingsChanged = "settings.changed"
 )
+
+// SettingsChange is the Data of a SettingsChanged event.
+type SettingsChange struct {
+	// Keys are the stored names of the settings saved (ai_provider,
+	// watched_folders, ocr_languages…; api_key for the key).
+	Keys []string `json:"keys"`
+}
+
+// Has reports whether the change includes the setting key.
+func (c SettingsChange) Has(key string) bool {
+	for _, k := range c.Keys {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// SettingsChangeOf reads the Data of a SettingsChanged event, whether it
+// was published in this process (a SettingsChange) or came from another
+// one (decoded JSON). ok is false for any other event.
+func SettingsChangeOf(e Event) (c SettingsChange, ok bool) {
+	if e.Type != SettingsChanged {
+		return SettingsChange{}, false
+	}
+	switch d := e.Data.(type) {
+	case SettingsChange:
+		return d, true
+	case map[string]any:
+		keys, _ := d["keys"].([]any)
+		for _, k := range keys {
+			if s, isString := k.(string); isString {
+				c.Keys = append(c.Keys, s)
+			}
+		}
+		return c, true
+	}
+	return SettingsChange{}, true
+}
 
 // Event is one thing that happened.
 type Event struct {
