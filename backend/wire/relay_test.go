@@ -10,6 +10,7 @@ import (
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/wire"
+	"github.com/docsift/docsift/internal/testenv"
 )
 
 // relayWait bounds the wait for an event that must come: a failure, not
@@ -111,4 +112,42 @@ func nextAny(t *testing.T, sub *events.Subscription) events.Event {
 		t.Fatalf("no event within %s", relayWait)
 	}
 	return events.Event{}
+}
+
+// BenchmarkRelayLatency measures how long one event takes from a
+// process's bus to another's over the same database, one at a time (the
+// local profile polls every 100 ms).
+func BenchmarkRelayLatency(b *testing.B) {
+	for _, name := range []string{"local", "server"} {
+		b.Run(name, func(b *testing.B) {
+			var cfg config.Config
+			if name == "local" {
+				cfg = config.Config{Profile: config.ProfileLocal, DataDir: b.TempDir(), Addr: config.DefaultAddr, LogLevel: "warn"}
+			} else {
+				m := testenv.MinIO(b)
+				cfg = config.Config{Profile: config.ProfileServer, DataDir: b.TempDir(), Addr: config.DefaultAddr, LogLevel: "warn",
+					PostgresDSN: testenv.Postgres(b),
+					S3:          config.S3{Endpoint: m.Endpoint, AccessKey: m.AccessKey, SecretKey: m.SecretKey, Bucket: m.Bucket, Region: m.Region}}
+			}
+			busA, busB := events.New(), events.New()
+			for _, bus := range []*events.Bus{busA, busB} {
+				lib, err := wire.Open(b.Context(), cfg, library.Deps{Bus: bus})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { lib.Close() })
+			}
+			sub := busB.Subscribe(16)
+			defer sub.Close()
+			for i := 0; b.Loop(); i++ {
+				id := fmt.Sprint(i)
+				busA.Publish(events.Event{Type: events.DocumentReady, DocumentID: id})
+				for e := range sub.C {
+					if e.DocumentID == id {
+						break
+					}
+				}
+			}
+		})
+	}
 }
