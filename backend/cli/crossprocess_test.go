@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -137,4 +139,26 @@ func uploadNote(t *testing.T, base, name, text string) string {
 		t.Fatalf("upload: HTTP %d, %+v, %v", resp.StatusCode, res, err)
 	}
 	return res.Results[0].Document.ID
+}
+
+// TestServeSeesAnotherProcessWatch runs `docsift watch` beside `docsift
+// serve`: serve's event stream reports the other process's watched
+// folder and the file it imported.
+func TestServeSeesAnotherProcessWatch(t *testing.T) {
+	data, inbox := t.TempDir(), t.TempDir()
+	serve := startChild(t, nil, "serve", "--data-dir", data, "--addr", "127.0.0.1:0", "--no-workers", "--no-watch")
+	base := serveURL(t, serve)
+	stream := openEventStream(t, base)
+	startChild(t, nil, "watch", "--data-dir", data, "--no-workers", inbox)
+	nextStreamed(t, stream, serve, func(e streamedEvent) bool {
+		d, _ := e.Data.(map[string]any)
+		return e.Type == events.WatchStatus && d["path"] == inbox && d["state"] == "watching"
+	})
+	if err := os.WriteFile(filepath.Join(inbox, "seen.txt"), []byte("imported by another process"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	nextStreamed(t, stream, serve, func(e streamedEvent) bool {
+		d, _ := e.Data.(map[string]any)
+		return e.Type == events.DocumentImported && d["path"] == "seen.txt"
+	})
 }
