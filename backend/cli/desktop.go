@@ -104,10 +104,9 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 	defer r.startBackgroundVerify(ctx, "desktop")()
 	var status func() []watch.FolderStatus
 	if !*opts.noWatch {
-		if w := r.startWatcher(ctx); w != nil {
-			defer w.Close()
-			status = w.Status
-		}
+		lw := r.startLiveWatcher(ctx)
+		defer lw.Close()
+		status = lw.Status
 	}
 	about := about(r.cfg)
 	bus := r.lib.Bus()

@@ -68,10 +68,9 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 	defer r.startBackgroundVerify(ctx, "serve")()
 	var watchStatus func() []watch.FolderStatus
 	if !*opts.noWatch {
-		if w := r.startWatcher(ctx); w != nil {
-			defer w.Close()
-			watchStatus = w.Status
-		}
+		lw := r.startLiveWatcher(ctx)
+		defer lw.Close()
+		watchStatus = lw.Status
 	}
 
 	ln, err := net.Listen("tcp", r.cfg.Addr)

@@ -55,7 +55,12 @@ func runWatch(ctx context.Context, r *runner, o any, args []string) int {
 	if code != ExitOK {
 		return code
 	}
-	bus := events.New()
+	// The library's bus: the watcher's events reach the other processes
+	// sharing the library too (a serve's event stream, a desktop window).
+	bus := r.lib.Bus()
+	if bus == nil {
+		bus = events.New()
+	}
 	// Room for a large burst's events: a slow terminal must not make the
 	// bus drop failures (it never slows the watcher down).
 	sub := bus.Subscribe(1 << 16)

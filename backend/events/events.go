@@ -33,7 +33,50 @@ const (
 	// few times a second, and once at the end with phase "done"); its Data
 	// is a maintenance.VerifyProgress.
 	VerifyProgress = "verify.progress"
+	// SettingsChanged: the settings were saved; its Data is a
+	// SettingsChange naming the settings that were sent. Other processes
+	// sharing the database hear it too, and apply the change.
+	SettingsChanged = "settings.changed"
 )
+
+// SettingsChange is the Data of a SettingsChanged event.
+type SettingsChange struct {
+	// Keys are the stored names of the settings saved (ai_provider,
+	// watched_folders, ocr_languages…; api_key for the key).
+	Keys []string `json:"keys"`
+}
+
+// Has reports whether the change includes the setting key.
+func (c SettingsChange) Has(key string) bool {
+	for _, k := range c.Keys {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// SettingsChangeOf reads the Data of a SettingsChanged event, whether it
+// was published in this process (a SettingsChange) or came from another
+// one (decoded JSON). ok is false for any other event.
+func SettingsChangeOf(e Event) (c SettingsChange, ok bool) {
+	if e.Type != SettingsChanged {
+		return SettingsChange{}, false
+	}
+	switch d := e.Data.(type) {
+	case SettingsChange:
+		return d, true
+	case map[string]any:
+		keys, _ := d["keys"].([]any)
+		for _, k := range keys {
+			if s, isString := k.(string); isString {
+				c.Keys = append(c.Keys, s)
+			}
+		}
+		return c, true
+	}
+	return SettingsChange{}, true
+}
 
 // Event is one thing that happened.
 type Event struct {
@@ -50,12 +93,18 @@ type Event struct {
 type Bus struct {
 	mu   sync.RWMutex
 	subs map[*Subscription]struct{}
+	// fwds are called with every event published here (not delivered
+	// from elsewhere): the relay to other processes.
+	fwds map[*forwarder]struct{}
 	now  func() time.Time
 }
 
+// forwarder is one function registered with Forward.
+type forwarder struct{ f func(Event) }
+
 // New returns an empty bus.
 func New() *Bus {
-	return &Bus{subs: map[*Subscription]struct{}{}, now: time.Now}
+	return &Bus{subs: map[*Subscription]struct{}{}, fwds: map[*forwarder]struct{}{}, now: time.Now}
 }
 
 // Subscription receives events on C until Close.
@@ -93,8 +142,8 @@ func (b *Bus) Subscribe(buffer int) *Subscription {
 	return s
 }
 
-// Publish sends e to every subscriber without blocking. Time is set when
-// zero.
+// Publish sends e to every subscriber and forwarder without blocking.
+// Time is set when zero.
 func (b *Bus) Publish(e Event) {
 	if b == nil {
 		return
@@ -104,6 +153,41 @@ func (b *Bus) Publish(e Event) {
 	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
+	b.deliver(e)
+	for f := range b.fwds {
+		f.f(e)
+	}
+}
+
+// Deliver sends e to every subscriber, like Publish, but not to the
+// forwarders: it is for an event that happened in another process and
+// must not be sent back there.
+func (b *Bus) Deliver(e Event) {
+	if b == nil {
+		return
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	b.deliver(e)
+}
+
+// Forward registers f to be called with every event published on this
+// bus from now on (not those Delivered). f runs on the publisher's
+// goroutine, so it must not block. remove unregisters it.
+func (b *Bus) Forward(f func(Event)) (remove func()) {
+	fw := &forwarder{f: f}
+	b.mu.Lock()
+	b.fwds[fw] = struct{}{}
+	b.mu.Unlock()
+	return func() {
+		b.mu.Lock()
+		delete(b.fwds, fw)
+		b.mu.Unlock()
+	}
+}
+
+// deliver hands e to the subscribers; b.mu is read-locked.
+func (b *Bus) deliver(e Event) {
 	for s := range b.subs {
 		select {
 		case s.c <- e:

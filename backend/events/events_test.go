@@ -49,3 +49,22 @@ func TestNilBusAndConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestForwardSeesPublishedNotDelivered(t *testing.T) {
+	b := New()
+	sub := b.Subscribe(4)
+	var forwarded []string
+	remove := b.Forward(func(e Event) { forwarded = append(forwarded, e.DocumentID) })
+	b.Publish(Event{Type: DocumentReady, DocumentID: "local"})
+	b.Deliver(Event{Type: DocumentReady, DocumentID: "remote"})
+	remove()
+	b.Publish(Event{Type: DocumentReady, DocumentID: "after"})
+	if len(forwarded) != 1 || forwarded[0] != "local" {
+		t.Errorf("forwarded %v, want [local]", forwarded)
+	}
+	for _, want := range []string{"local", "remote", "after"} {
+		if e := <-sub.C; e.DocumentID != want {
+			t.Errorf("subscriber got %q, want %q", e.DocumentID, want)
+		}
+	}
+}

@@ -3,10 +3,13 @@ package library_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/docsift/docsift/backend/classify"
+	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
@@ -116,4 +119,74 @@ func TestClassifiersComeFromDeps(t *testing.T) {
 			t.Errorf("TestConnection asked for %+v, want openai at the fake server with the stored key second", asked)
 		}
 	})
+}
+
+// The workers' extractor follows the OCR languages: once they are saved
+// (the settings.changed event, which other processes relay too), the
+// next document is read by an extractor built for them; other settings
+// leave it alone.
+func TestWorkersFollowTheOCRLanguages(t *testing.T) {
+	ctx := context.Background()
+	st, bs, dir := teststores.Local(t)
+	var (
+		mu    sync.Mutex
+		asked [][]string
+	)
+	lib, err := library.New(ctx, library.Deps{Store: st, Blobs: bs, DataDir: dir, Bus: events.New(),
+		OCRLanguages: installed("eng", "deu"),
+		Extractors: func(ctx context.Context, s library.Settings) (library.Extractor, error) {
+			mu.Lock()
+			asked = append(asked, s.OCRLanguages)
+			mu.Unlock()
+			return testlib.Extractors(ctx, s)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	pool, err := lib.Workers(ctx, jobs.Options{Poll: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- pool.Run(runCtx) }()
+	defer func() { stop(); <-done }()
+
+	readOne := func(name string) {
+		t.Helper()
+		res, err := lib.Import(ctx, name, "text/plain", strings.NewReader("a note called "+name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+			d, err := lib.Document(ctx, res.Document.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Status == store.StatusReady || d.Status == store.StatusFailed {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s still %s", name, d.Status)
+			}
+		}
+	}
+	readOne("first.txt")
+	threshold := 0.5
+	if _, err := lib.UpdateSettings(ctx, library.SettingsPatch{AutoApplyThreshold: &threshold}); err != nil {
+		t.Fatal(err)
+	}
+	readOne("second.txt")
+	langs := []string{"eng", "deu"}
+	if _, err := lib.UpdateSettings(ctx, library.SettingsPatch{OCRLanguages: &langs}); err != nil {
+		t.Fatal(err)
+	}
+	readOne("third.txt")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(asked) != 2 || !slices.Equal(asked[1], langs) {
+		t.Fatalf("extractors built for OCR languages %v, want at start and once more for eng+deu", asked)
+	}
 }

@@ -41,6 +41,8 @@ type Library struct {
 	built struct {
 		mu         sync.Mutex
 		extractors []Extractor
+		// subs are the workers' subscriptions to settings changes.
+		subs []*events.Subscription
 	}
 	// ocrLangs lists the installed OCR languages (settings_check.go).
 	ocrLangs func(ctx context.Context) ([]string, error)
@@ -177,6 +179,10 @@ func (l *Library) Close() error {
 		}
 	}
 	l.built.extractors = nil
+	for _, sub := range l.built.subs {
+		sub.Close()
+	}
+	l.built.subs = nil
 	l.built.mu.Unlock()
 	return errors.Join(append(errs, l.store.Close(), l.blobs.Close())...)
 }

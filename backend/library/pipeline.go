@@ -39,9 +39,10 @@ func defaultExtractors(cacheDir string, log *slog.Logger) func(ctx context.Conte
 // Workers builds the background worker pool that takes imported documents
 // through the pipeline (extract → classify → ready), reading text and
 // thumbnails with an extractor Deps.Extractors builds for the current
-// settings; the Library's Close releases it, so stop the pool first. Run
-// it with Pool.Run; several processes may run pools over one
-// server-profile library.
+// settings, and builds again when the OCR languages change (in any
+// process: liveextract.go); the Library's Close releases them, so stop
+// the pool first. Run it with Pool.Run; several processes may run pools
+// over one server-profile library.
 func (l *Library) Workers(ctx context.Context, opt jobs.Options) (*jobs.Pool, error) {
 	s, err := l.Settings(ctx)
 	if err != nil {
@@ -51,8 +52,13 @@ func (l *Library) Workers(ctx context.Context, opt jobs.Options) (*jobs.Pool, er
 	if err != nil {
 		return nil, fmt.Errorf("start text extraction: %w", err)
 	}
+	live := &liveExtractor{l: l, cur: ex}
 	l.built.mu.Lock()
 	l.built.extractors = append(l.built.extractors, ex)
+	if l.bus != nil {
+		live.changes = l.bus.Subscribe(1 << 12)
+		l.built.subs = append(l.built.subs, live.changes)
+	}
 	l.built.mu.Unlock()
 	if w, ok := ex.(interface{ Warm() }); ok && l.warm {
 		w.Warm()
@@ -67,7 +73,7 @@ func (l *Library) Workers(ctx context.Context, opt jobs.Options) (*jobs.Pool, er
 		opt.Observe = l.metrics.JobFinished
 	}
 	p := jobs.NewPool(l.store, opt)
-	(&jobs.Pipeline{Blobs: l.blobs, Extract: ex, Classify: l, Logger: opt.Logger}).Register(p)
+	(&jobs.Pipeline{Blobs: l.blobs, Extract: live, Classify: l, Logger: opt.Logger}).Register(p)
 	return p, nil
 }
 

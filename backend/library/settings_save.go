@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/docsift/docsift/backend/events"
 )
 
 // SaveSettings replaces every setting with s (a Go caller holds them all)
@@ -54,6 +57,7 @@ func (l *Library) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings
 			return Settings{}, fmt.Errorf("save settings: %w", err)
 		}
 	}
+	l.publishSettingsChange(values, p.APIKey != nil && next.APIKey != storedKey)
 	return l.Settings(ctx)
 }
 
@@ -100,4 +104,21 @@ func keepMaskedKey(p *SettingsPatch, stored, applied string) string {
 		return stored
 	}
 	return applied
+}
+
+// publishSettingsChange tells the running parts of every process (the
+// watcher, the workers) which settings were saved.
+func (l *Library) publishSettingsChange(values map[string]string, keyChanged bool) {
+	keys := make([]string, 0, len(values)+1)
+	for k := range values {
+		keys = append(keys, k)
+	}
+	if keyChanged {
+		keys = append(keys, "api_key")
+	}
+	if len(keys) == 0 {
+		return
+	}
+	sort.Strings(keys)
+	l.bus.Publish(events.Event{Type: events.SettingsChanged, Data: events.SettingsChange{Keys: keys}})
 }

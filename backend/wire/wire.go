@@ -3,6 +3,7 @@ package wire
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/docsift/docsift/backend/blob"
@@ -19,6 +20,10 @@ import (
 // profile and returns the Library over them. d carries the rest of the
 // library's dependencies (logger, event bus…); its Store, Blobs and DataDir
 // are taken from cfg. The Library's Close releases both stores.
+//
+// With a Bus, the events published on it reach the buses of the other
+// processes that share the database, and theirs reach it (relay.go),
+// until the Library is closed.
 func Open(ctx context.Context, cfg config.Config, d library.Deps) (*library.Library, error) {
 	st, bs, err := openStores(ctx, cfg)
 	if err != nil {
@@ -30,6 +35,15 @@ func Open(ctx context.Context, cfg config.Config, d library.Deps) (*library.Libr
 		st.Close()
 		bs.Close()
 		return nil, err
+	}
+	if n, ok := st.(store.Notifier); ok && d.Bus != nil {
+		log := d.Logger
+		if log == nil {
+			log = slog.New(slog.DiscardHandler)
+		}
+		if err := startRelay(d.Bus, n, log); err != nil {
+			log.Warn("this process will not see what other Docsift processes sharing the database do, nor they what it does", "err", err)
+		}
 	}
 	return lib, nil
 }

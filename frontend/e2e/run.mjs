@@ -359,6 +359,16 @@ try {
     await snap('settings-key-masked');
   });
 
+  await step('settings saved by another client show without a reload', async () => {
+    const resp = await fetch(server.base + '/api/settings', {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ auto_apply_threshold: 0.55 }),
+    });
+    check(resp.ok, `PATCH /api/settings: HTTP ${resp.status} ${await resp.text()}`);
+    await page.getByText('55% confidence').waitFor();
+  });
+
   await step('a hostile file name renders as text', async () => {
     await page.goto(server.base + '/#/');
     await page.locator('header.top input[type=file]').setInputFiles([

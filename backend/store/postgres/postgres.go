@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,6 +23,11 @@ type Store struct {
 	// similarExactUpTo is the library size up to which Similar counts
 	// terms exactly (similarExactUpTo the constant); tests lower it.
 	similarExactUpTo float64
+	// life ends when Close begins; it stops the listeners (notify.go),
+	// which listening counts.
+	life      context.Context
+	end       context.CancelFunc
+	listening sync.WaitGroup
 }
 
 // Compile-time check that Store satisfies the interface.
@@ -50,6 +56,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("postgres: connect to PostgreSQL: %w", err)
 	}
 	s := &Store{pool: pool, now: time.Now, similarExactUpTo: similarExactUpTo}
+	s.life, s.end = context.WithCancel(context.Background())
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -70,6 +77,8 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the connection pool. It may be called more than once.
 func (s *Store) Close() error {
+	s.end()
+	s.listening.Wait()
 	s.pool.Close()
 	return nil
 }

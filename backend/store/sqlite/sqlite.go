@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	sqlite "modernc.org/sqlite"
@@ -40,6 +41,11 @@ type Store struct {
 	committed func(ticket uint64)
 	// common is what Similar learnt of the commonest terms.
 	common commonTerms
+	// life ends when Close begins; it stops the listeners (notify.go),
+	// which listening counts.
+	life      context.Context
+	end       context.CancelFunc
+	listening sync.WaitGroup
 }
 
 var _ store.Store = (*Store)(nil)
@@ -75,6 +81,7 @@ func open(ctx context.Context, path string, fsys fs.FS) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
 	s := &Store{w: w, wal: wal, now: time.Now, tune: defaultSearchTuning()}
+	s.life, s.end = context.WithCancel(context.Background())
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)
@@ -183,6 +190,8 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes both pools. The writer closes last, so the last connection
 // to go checkpoints the WAL into the database file.
 func (s *Store) Close() error {
+	s.end()
+	s.listening.Wait()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 

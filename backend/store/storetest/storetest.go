@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		verifyTests(),
 		bulkTests(),
 		viewTests(),
+		notifyTests(),
 	}
 	for _, group := range groups {
 		for _, st := range group {

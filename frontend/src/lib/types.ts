@@ -319,6 +319,7 @@ export const EVENT_TYPES = [
   'watch.file_failed',
   'watch.status',
   'verify.progress',
+  'settings.changed',
 ] as const;
 
 /** A watched folder's state (the data of watch.status). */

@@ -40,6 +40,8 @@ export class ActivityStore {
   unclassifiedTotal = $state(0);
   watchFailures = $state.raw<WatchFileEvent[]>([]);
   watchStatus = $state.raw<Map<string, FolderStatus>>(new Map());
+  /** Counts the settings saves heard (in any Docsift process); a settings view reloads when it changes. */
+  settingsChanges = $state(0);
   /** Files the desktop imports from disk (a drop on the window, the dialog). */
   importProgress = $state<ImportProgress | null>(null);
   /** The library check in progress (null: none is running). */
@@ -131,6 +133,11 @@ export class ActivityStore {
           }
         }
         break;
+      case 'settings.changed':
+        this.settingsChanges++;
+        // The watched folders were replaced: forget the old ones' states.
+        if (changedKeys(e.data).includes('watched_folders')) void this.loadWatchStatus();
+        break;
       case 'watch.file_failed':
         if (e.data && typeof e.data === 'object') {
           this.watchFailures = [e.data as WatchFileEvent, ...this.watchFailures].slice(0, WATCH_FAILURES_KEPT);
@@ -216,4 +223,10 @@ function isCounts(v: unknown): v is JobCounts {
 
 function isFolderStatus(v: unknown): v is FolderStatus {
   return !!v && typeof v === 'object' && typeof (v as { path?: unknown }).path === 'string';
+}
+
+/** The keys a settings.changed event names. */
+function changedKeys(data: unknown): string[] {
+  const keys = (data as { keys?: unknown } | undefined)?.keys;
+  return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
 }

@@ -91,6 +91,25 @@ describe('ActivityStore', () => {
     expect(store.watchStatus.get('/in')?.state).toBe('polling');
   });
 
+  it('reloads the watched folders when another process saves them', async () => {
+    server.reply('GET /api/watch', [{ path: '/old', state: 'watching', pending: 0, imported: 0, duplicates: 0, failed: 0 }]);
+    const store = new ActivityStore(createApi({}, fakeDeps(server)));
+    const stop = store.start();
+    await store.loadWatchStatus();
+    expect([...store.watchStatus.keys()]).toEqual(['/old']);
+    const es = FakeEventSource.last!;
+    server.reply('GET /api/watch', [{ path: '/new', state: 'watching', pending: 0, imported: 0, duplicates: 0, failed: 0 }]);
+    es.emit('settings.changed', { type: 'settings.changed', time: 't', data: { keys: ['auto_apply_threshold'] } });
+    await vi.runAllTimersAsync();
+    expect(store.settingsChanges).toBe(1);
+    expect([...store.watchStatus.keys()]).toEqual(['/old']);
+    es.emit('settings.changed', { type: 'settings.changed', time: 't', data: { keys: ['ocr_languages', 'watched_folders'] } });
+    await vi.runAllTimersAsync();
+    expect(store.settingsChanges).toBe(2);
+    expect([...store.watchStatus.keys()]).toEqual(['/new']);
+    stop();
+  });
+
   it('retries a failed document', async () => {
     const d = doc({ status: 'failed' });
     server.reply('GET /api/documents', { documents: [d], total: 1 }).reply(`POST /api/documents/${d.id}/reprocess`, { ...d, status: 'stored' }, 202);
