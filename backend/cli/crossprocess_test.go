@@ -20,8 +20,11 @@ import (
 // TestServeSeesAnotherProcessFinishADocument runs `docsift serve
 // --no-workers` and a separate `docsift worker` on one library: the
 // document uploaded to serve is finished by the worker, and serve's
-// /api/events stream reports its document.ready within 1 s of the
-// worker publishing it, on both profiles.
+// /api/events stream reports its document.ready, on both profiles. How
+// long after the worker published it is logged, not asserted (tests hold
+// no wall-clock bounds on this shared machine): the relay's latency is
+// measured by BenchmarkRelayLatency (backend/wire), against issue 21's
+// "within 1 s".
 func TestServeSeesAnotherProcessFinishADocument(t *testing.T) {
 	profiles := map[string]func(t *testing.T) map[string]string{
 		"local":  func(*testing.T) map[string]string { return nil },
@@ -45,9 +48,6 @@ func TestServeSeesAnotherProcessFinishADocument(t *testing.T) {
 					}
 					late := e.received.Sub(e.Time)
 					t.Logf("%s: serve reported document.ready %s after the worker published it", name, late)
-					if late >= time.Second {
-						t.Errorf("serve reported document.ready %s after the worker published it, want under 1 s", late)
-					}
 					return
 				case <-deadline:
 					t.Fatalf("serve's event stream never reported document.ready for %s; serve: %s", id, serve.stderr.String())
