@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServe } from './server.mjs';
+import { check, stepper } from './steps.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -37,24 +38,10 @@ if (!existsSync(CHROMIUM)) {
   process.exit(0);
 }
 
-let passed = 0;
 const problems = [];
 
-async function step(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`  ok   ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    console.log(`  FAIL ${name}: ${err instanceof Error ? err.message : err}`);
-    throw err;
-  }
-}
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
+const steps = stepper();
+const step = steps.run;
 
 /**
  * A fake OpenAI-compatible server on loopback: it refuses the key until
@@ -242,5 +229,5 @@ try {
   llm.close();
 }
 
-console.log(`e2e explain: ${passed} passed, ${failed ? 1 : 0} failed`);
+console.log(`e2e explain: ${steps.passed} passed, ${failed ? 1 : 0} failed`);
 process.exit(failed ? 1 : 0);

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { makePdf, makePng } from './fixtures.mjs';
 import { startServe } from './server.mjs';
+import { check, stepper } from './steps.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -44,25 +45,10 @@ if (!existsSync(CHROMIUM)) {
 }
 
 const problems = [];
-let passed = 0;
 let shot = 0;
 
-/** Runs one named step; the first failure stops the test. */
-async function step(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`  ok   ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    console.log(`  FAIL ${name}: ${err instanceof Error ? err.message : err}`);
-    throw err;
-  }
-}
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
+const steps = stepper();
+const step = steps.run;
 
 const server = await startServe(BIN);
 const browser = await chromium.launch({
@@ -458,5 +444,5 @@ try {
 }
 
 console.log(`e2e: screenshots in ${SHOTS}`);
-console.log(`${passed} passed, ${failed ? 1 : 0} failed`);
+console.log(`${steps.passed} passed, ${failed ? 1 : 0} failed`);
 process.exit(failed ? 1 : 0);
