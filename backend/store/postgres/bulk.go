@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,41 +21,60 @@ var bulkDocumentColumns = []string{"id", "user_id", "folder_id", "filename", "fi
 	"content_type", "size_bytes", "sha256", "storage_backend", "extracted_text", "page_count", "language",
 	"status", "error", "created_at", "updated_at"}
 
+// bulkConns is how many transactions LoadDocuments runs at once. Most of
+// a batch's time is PostgreSQL computing search vectors, one backend per
+// connection; two keep two cores busy while the next batch is built.
+const bulkConns = 2
+
 // LoadDocuments loads docs with COPY, store.BulkBatch documents per
-// transaction: the same rows CreateDocument and SetDocumentTopics write,
-// so the same triggers index each batch (one statement each) and keep the
-// topic counts. After each batch the search table is vacuumed, as
-// autovacuum would do between batches of a real import, and at the end
-// the database is vacuumed and analyzed, so the planner knows the new
-// sizes before the first query.
+// transaction and up to bulkConns transactions at once: the same rows
+// CreateDocument and SetDocumentTopics write, the same topic counts, and
+// each document's search vector computed once, with its topic names
+// (loadBatch). At the end the database is vacuumed and analyzed, so the
+// planner knows the new sizes before the first query.
 func (s *Store) LoadDocuments(ctx context.Context, docs iter.Seq[store.BulkDocument]) error {
 	const op = "load documents"
-	batch := make([]store.BulkDocument, 0, store.BulkBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.loadBatch(ctx, tx, batch) })
-		batch = batch[:0]
-		if err != nil {
-			return err
-		}
-		_, err = s.pool.Exec(ctx, "VACUUM document_search")
-		return err
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	batches := make(chan []store.BulkDocument)
+	var wg sync.WaitGroup
+	for range bulkConns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range batches {
+				err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.loadBatch(ctx, tx, batch) })
+				if err != nil {
+					cancel(err)
+					return
+				}
+			}
+		}()
 	}
-	var err error
+	send := func(batch []store.BulkDocument) bool {
+		select {
+		case batches <- batch:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	batch := make([]store.BulkDocument, 0, store.BulkBatch)
 	for d := range docs {
 		batch = append(batch, d)
 		if len(batch) == store.BulkBatch {
-			if err = flush(); err != nil {
+			if !send(batch) {
 				break
 			}
+			batch = make([]store.BulkDocument, 0, store.BulkBatch)
 		}
 	}
-	if err == nil {
-		err = flush()
+	if len(batch) > 0 {
+		send(batch)
 	}
-	if err != nil {
+	close(batches)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
 		return wrap(op, err)
 	}
 	if _, err := s.pool.Exec(ctx, "VACUUM ANALYZE"); err != nil {
@@ -124,11 +145,46 @@ func (s *Store) loadBatch(ctx context.Context, tx pgx.Tx, batch []store.BulkDocu
 			links = append(links, []any{id, l.TopicID, string(l.Source), l.Confidence})
 		}
 	}
-	if err := lockTopics(ctx, tx, owners); err != nil {
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i][0].(string)
+	}
+	linkDocs := make([]string, len(links))
+	linkTopics := make([]string, len(links))
+	for i, l := range links {
+		linkDocs[i], linkTopics[i] = l[0].(string), l[1].(string)
+	}
+
+	// The search rows are written here, not by the insert triggers
+	// (0011_bulk_search.sql): the documents' vectors need the names of
+	// topics that can only be linked once the documents exist. Until the
+	// links, nothing locks the topics, so two loading transactions
+	// compute vectors side by side; a topic renamed meanwhile is caught
+	// under the lock below and its documents indexed again.
+	if _, err := tx.Exec(ctx, "SET LOCAL docsift.search_deferred = 'on'"); err != nil {
+		return err
+	}
+	names, err := topicNames(ctx, tx, slices.Collect(maps.Keys(owners)))
+	if err != nil {
 		return err
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"documents"}, bulkDocumentColumns, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("copy documents: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO document_search (document_id, user_id, created_at, search)
+		SELECT d.id, d.user_id, d.created_at,
+		       docsift_search_vector(d.filename_key, coalesce(n.names, ''), d.extracted_text)
+		FROM documents d
+		LEFT JOIN (SELECT x.doc, string_agg(t.name, ' ' ORDER BY t.name_key, t.id) AS names
+		             FROM unnest($2::uuid[], $3::uuid[]) AS x(doc, topic)
+		             JOIN topics t ON t.id = x.topic
+		            GROUP BY x.doc) n ON n.doc = d.id
+		WHERE d.id = ANY ($1::uuid[])`, ids, linkDocs, linkTopics); err != nil {
+		return fmt.Errorf("index documents: %w", err)
+	}
+	locked, err := lockTopics(ctx, tx, owners)
+	if err != nil {
+		return err
 	}
 	if len(links) > 0 {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"document_topics"},
@@ -136,42 +192,65 @@ func (s *Store) loadBatch(ctx context.Context, tx pgx.Tx, batch []store.BulkDocu
 			return fmt.Errorf("copy topic links: %w", err)
 		}
 	}
+	if !maps.Equal(names, locked) {
+		if _, err := tx.Exec(ctx, "SELECT docsift_refresh_search($1::uuid[])", ids); err != nil {
+			return fmt.Errorf("index documents again: %w", err)
+		}
+	}
 	return nil
 }
 
+// topicNames reads the names of the given topics, by id.
+func topicNames(ctx context.Context, tx pgx.Tx, ids []string) (map[string]string, error) {
+	names := map[string]string{}
+	if len(ids) == 0 {
+		return names, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT id, name FROM topics WHERE id = ANY ($1::uuid[])`, ids)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names[id] = name
+	}
+	return names, rows.Err()
+}
+
 // lockTopics locks the topics a batch links in id order, as the count
-// triggers do (0001_init.sql), and checks each belongs to the user whose
-// documents link it.
-func lockTopics(ctx context.Context, tx pgx.Tx, owners map[string]string) error {
+// triggers do (0001_init.sql), checks each belongs to the user whose
+// documents link it, and returns their names as locked.
+func lockTopics(ctx context.Context, tx pgx.Tx, owners map[string]string) (map[string]string, error) {
+	names := map[string]string{}
 	if len(owners) == 0 {
-		return nil
+		return names, nil
 	}
-	ids := make([]string, 0, len(owners))
-	for id := range owners {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	rows, err := tx.Query(ctx, `SELECT id, user_id FROM topics WHERE id = ANY($1::uuid[])
+	ids := slices.Sorted(maps.Keys(owners))
+	rows, err := tx.Query(ctx, `SELECT id, user_id, name FROM topics WHERE id = ANY($1::uuid[])
 		ORDER BY id FOR NO KEY UPDATE`, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	found := map[string]string{}
 	for rows.Next() {
-		var id, user string
-		if err := rows.Scan(&id, &user); err != nil {
+		var id, user, name string
+		if err := rows.Scan(&id, &user, &name); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
-		found[id] = user
+		found[id], names[id] = user, name
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	for _, id := range ids {
 		if found[id] != owners[id] {
-			return fmt.Errorf("topic %s: %w", id, store.ErrNotFound)
+			return nil, fmt.Errorf("topic %s: %w", id, store.ErrNotFound)
 		}
 	}
-	return nil
+	return names, nil
 }
