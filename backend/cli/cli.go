@@ -48,6 +48,12 @@ type Env struct {
 	Desktop DesktopFunc
 	// Started is when the process started (the window's launch figure).
 	Started time.Time
+	// Executable is this program's absolute path (what `docsift service
+	// install` puts in the unit); "" means os.Executable.
+	Executable string
+	// HandOff passes files to a desktop window already open for the same
+	// user (nil without the desktop build): true when one took them.
+	HandOff func(files []string) (bool, error)
 }
 
 // OSEnv is the real process environment.
@@ -126,6 +132,7 @@ func commands() []command {
 		workerCommand(),
 		serveCommand(),
 		desktopCommand(),
+		serviceCommand(),
 		tokenCommand(),
 		configCommand(),
 		versionCommand(),
