@@ -12,6 +12,7 @@ import (
 	"github.com/docsift/docsift/backend/jobs"
 
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/notify"
 	"github.com/docsift/docsift/backend/watch"
 )
 
@@ -107,6 +108,7 @@ func runWatch(ctx context.Context, r *runner, o any, args []string) int {
 		paths[i] = display(f.Path)
 	}
 	fmt.Fprintf(r.env.Stderr, "watching %s (Ctrl-C to stop)\n", strings.Join(paths, ", "))
+	defer r.startNotifications(ctx, w.Status, func(b notify.Batch) { r.openWindowOn(b.Route()) })()
 
 	start := time.Now()
 	live := &liveLine{env: r.env}
