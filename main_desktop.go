@@ -27,6 +27,8 @@ var desktopFace cli.DesktopFunc = func(ctx context.Context, d cli.Desktop) error
 		Open:           d.Open,
 		StateFile:      d.StateFile,
 		SmokeWalk:      d.SmokeWalk,
+		Show:           d.Show,
+		Routes:         d.Routes,
 	}, app.WindowOptions{Frontend: d.Frontend, Files: d.Files, InstanceID: app.InstanceID(d.DataDir)})
 }
 

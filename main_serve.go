@@ -9,4 +9,4 @@ import "github.com/docsift/docsift/backend/cli"
 var desktopFace cli.DesktopFunc
 
 // handOff is nil: without a window there is none to hand files to.
-var handOff func(dataDir string, files []string) (bool, error)
+var handOff func(dataDir, show string, files []string) (bool, error)

@@ -50,6 +50,11 @@ type Options struct {
 	// SmokeWalk, with Smoke, is a folder through which the smoke test
 	// walks the window through every screen (smoke.go).
 	SmokeWalk string
+	// Show is the screen to open on, a route of the page ("#/settings").
+	Show string
+	// Routes bring the window to the front on a screen while it runs (a
+	// clicked notification).
+	Routes <-chan string
 }
 
 // App is bound to the window: its exported methods are what the web UI
@@ -113,6 +118,7 @@ func (a *App) startup(rt Runtime) {
 			}
 		}()
 	}
+	go a.followRoutes(rt)
 	if len(a.opt.Open) > 0 {
 		go func() {
 			// After the page listens, so that it shows the progress.

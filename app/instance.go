@@ -33,8 +33,9 @@ func instanceBusName(id string) (name string, path dbus.ObjectPath) {
 	return "org." + safe + ".SingleInstance", dbus.ObjectPath("/org/" + safe + "/SingleInstance")
 }
 
-// HandOff gives files (absolute paths; none just raises the window) to a
-// window already open on the library in dataDir, over the session bus,
+// HandOff gives files (absolute paths; none just raises the window) and
+// a screen to show (a route of the page; "" for none) to a window
+// already open on the library in dataDir, over the session bus,
 // in the message Wails' single-instance lock expects. It returns false
 // when no such window runs (or there is no session bus), and the caller
 // opens its own window.
@@ -43,7 +44,7 @@ func instanceBusName(id string) (name string, path dbus.ObjectPath) {
 // process opened the library and started its workers, and it then ends
 // the process with exit status 1; handing off first lets `docsift FILE`
 // exit 0 without starting anything.
-func HandOff(dataDir string, files []string) (bool, error) {
+func HandOff(dataDir, show string, files []string) (bool, error) {
 	conn, err := dbus.ConnectSessionBus()
 	if err != nil {
 		return false, nil // no session bus: no window to find
@@ -55,7 +56,7 @@ func HandOff(dataDir string, files []string) (bool, error) {
 		return false, nil
 	}
 	wd, _ := os.Getwd()
-	args := append([]string{handOffMarker}, files...)
+	args := append([]string{handOffMarker, show}, files...)
 	msg, err := json.Marshal(options.SecondInstanceData{Args: args, WorkingDirectory: wd})
 	if err != nil {
 		return false, err
@@ -72,7 +73,7 @@ func HandOff(dataDir string, files []string) (bool, error) {
 // line. The window comes to the front and imports the files named, with
 // progress, as for a drop.
 func (a *App) secondInstance(data options.SecondInstanceData) {
-	files := instanceFiles(data)
+	files, show := instanceFiles(data)
 	a.log.Info("files from another docsift", "count", len(files))
 	if a.opt.Smoke {
 		fmt.Fprintf(a.opt.Stderr, "smoke: second instance handed %d file(s)\n", len(files))
@@ -80,13 +81,16 @@ func (a *App) secondInstance(data options.SecondInstanceData) {
 	if rt, err := a.runtime(); err == nil {
 		rt.Raise()
 	}
+	if strings.HasPrefix(show, "#/") {
+		a.navigate(show)
+	}
 	if len(files) > 0 {
 		go func() { _, _ = a.ImportPaths(files) }()
 	}
 }
 
-// handOffMarker starts the arguments HandOff sends: what follows are the
-// files and folders to import, already resolved.
+// handOffMarker starts the arguments HandOff sends: then the screen to
+// show ("" for none), then the files and folders to import, resolved.
 const handOffMarker = "--docsift-import"
 
 // instanceFiles picks the files out of a second instance's arguments.
@@ -95,15 +99,15 @@ const handOffMarker = "--docsift-import"
 // against its working folder, file:// URLs (what a file manager may pass)
 // are decoded, and only regular files count, so that a flag's value (a
 // --data-dir folder) is never imported.
-func instanceFiles(data options.SecondInstanceData) []string {
-	if len(data.Args) > 0 && data.Args[0] == handOffMarker {
+func instanceFiles(data options.SecondInstanceData) (files []string, show string) {
+	if len(data.Args) > 1 && data.Args[0] == handOffMarker {
 		var out []string
-		for _, p := range data.Args[1:] {
+		for _, p := range data.Args[2:] {
 			if filepath.IsAbs(p) {
 				out = append(out, filepath.Clean(p))
 			}
 		}
-		return out
+		return out, data.Args[1]
 	}
 	var out []string
 	for _, arg := range data.Args {
@@ -124,5 +128,5 @@ func instanceFiles(data options.SecondInstanceData) []string {
 		}
 		out = append(out, filepath.Clean(arg))
 	}
-	return out
+	return out, ""
 }

@@ -26,11 +26,11 @@ func TestSecondInstanceFiles(t *testing.T) {
 		in   options.SecondInstanceData
 		want []string
 	}{
-		{"hand-off", options.SecondInstanceData{Args: []string{handOffMarker, abs, data}, WorkingDirectory: "/"}, []string{abs, data}},
+		{"hand-off", options.SecondInstanceData{Args: []string{handOffMarker, "", abs, data}, WorkingDirectory: "/"}, []string{abs, data}},
 		{"raw", options.SecondInstanceData{Args: []string{"--data-dir", data, "a.pdf", "missing.pdf", "file://" + abs}, WorkingDirectory: wd}, []string{abs, abs}},
 		{"nothing", options.SecondInstanceData{Args: nil}, nil},
 	} {
-		if got := instanceFiles(c.in); !reflect.DeepEqual(got, c.want) {
+		if got, _ := instanceFiles(c.in); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
@@ -49,7 +49,7 @@ func TestSecondInstanceImports(t *testing.T) {
 	if err := os.WriteFile(p, []byte("handed over by another docsift"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	e.app.secondInstance(options.SecondInstanceData{Args: []string{handOffMarker, p}})
+	e.app.secondInstance(options.SecondInstanceData{Args: []string{handOffMarker, "#/settings", p}})
 	e.rt.waitEvent(t, EventImportFinished)
 	if len(e.rt.events(EventImportProgress)) == 0 {
 		t.Fatal("no import.progress event")
@@ -59,5 +59,8 @@ func TestSecondInstanceImports(t *testing.T) {
 	e.rt.mu.Unlock()
 	if raised != 1 {
 		t.Fatalf("raised %d times", raised)
+	}
+	if nav := e.rt.events(EventNavigate); len(nav) != 1 || nav[0].Data.(Navigate).Hash != "#/settings" {
+		t.Fatalf("navigate events %+v", nav)
 	}
 }

@@ -63,6 +63,31 @@ func (a *App) menuAddFolder() {
 	}
 }
 
+// followRoutes shows Options.Show once the page listens, then brings the
+// window up on each of Options.Routes, until the window closes.
+func (a *App) followRoutes(rt Runtime) {
+	select {
+	case <-a.pageReady:
+	case <-a.ctx.Done():
+		return
+	}
+	if a.opt.Show != "" {
+		a.navigate(a.opt.Show)
+	}
+	if a.opt.Routes == nil {
+		return
+	}
+	for {
+		select {
+		case <-a.ctx.Done():
+			return
+		case route := <-a.opt.Routes:
+			rt.Raise()
+			a.navigate(route)
+		}
+	}
+}
+
 // navigate shows a screen of the page (window.navigate).
 func (a *App) navigate(hash string) {
 	a.emit(events.Event{Type: EventNavigate, Data: Navigate{Hash: hash}})

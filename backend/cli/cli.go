@@ -54,7 +54,7 @@ type Env struct {
 	// HandOff passes files to a desktop window already open on the
 	// library in dataDir (nil without the desktop build): true when one
 	// took them.
-	HandOff func(dataDir string, files []string) (bool, error)
+	HandOff func(dataDir, show string, files []string) (bool, error)
 }
 
 // OSEnv is the real process environment.

@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/httpapi"
 	"github.com/docsift/docsift/backend/jobs"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/notify"
 	"github.com/docsift/docsift/backend/watch"
 	"github.com/docsift/docsift/frontend"
 )
@@ -54,11 +56,17 @@ type Desktop struct {
 	StateFile string
 	// SmokeWalk is DOCSIFT_SMOKE_WALK (scripts/smoke-desktop.sh).
 	SmokeWalk string
+	// Show is the screen to open on (--show), a route of the page.
+	Show string
+	// Routes are screens to bring the window up on while it runs (a
+	// clicked notification).
+	Routes <-chan string
 }
 
 type desktopOpts struct {
 	workers *int
 	noWatch *bool
+	show    *string
 }
 
 func desktopCommand() command {
@@ -70,6 +78,7 @@ func desktopCommand() command {
 			return &desktopOpts{
 				workers: fs.Int("workers", 2, "background jobs (text extraction, classification) run at once"),
 				noWatch: fs.Bool("no-watch", false, "do not watch the watched folders from the settings"),
+				show:    fs.String("show", "", "the screen to show, a route of the page such as #/settings or #/documents/ID"),
 			}
 		},
 		run: runDesktop,
@@ -103,6 +112,10 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 	if !ok {
 		return ExitUsage
 	}
+	if *opts.show != "" && !strings.HasPrefix(*opts.show, "#/") {
+		fmt.Fprintln(r.env.Stderr, "docsift desktop: --show takes a route of the page, such as #/settings")
+		return ExitUsage
+	}
 	if r.env.Desktop == nil {
 		fmt.Fprintln(r.env.Stderr, "docsift desktop: this binary was built without the desktop window (`make desktop` builds build/bin/docsift-desktop); `docsift serve` serves the same UI")
 		return ExitFailed
@@ -114,7 +127,7 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 	// A window already open on this library takes the files (and comes
 	// to the front) before this process starts anything.
 	if r.env.HandOff != nil {
-		handed, err := r.env.HandOff(r.cfg.DataDir, open)
+		handed, err := r.env.HandOff(r.cfg.DataDir, *opts.show, open)
 		if err != nil {
 			r.log.Warn("could not reach the open window; opening another", "err", err)
 		}
@@ -130,10 +143,18 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 	defer stop()
 	defer r.startBackgroundVerify(ctx, "desktop")()
 	var status func() []watch.FolderStatus
+	// A click on a notification shows its batch in this window.
+	routes := make(chan string, 4)
 	if !*opts.noWatch {
 		lw := r.startLiveWatcher(ctx)
 		defer lw.Close()
 		status = lw.Status
+		defer r.startNotifications(ctx, lw.Status, func(b notify.Batch) {
+			select {
+			case routes <- b.Route():
+			default:
+			}
+		})()
 	}
 	about := about(r.cfg)
 	bus := r.lib.Bus()
@@ -157,6 +178,8 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 		Open:           open,
 		StateFile:      windowStateFile(r.env),
 		SmokeWalk:      r.env.Getenv("DOCSIFT_SMOKE_WALK"),
+		Show:           *opts.show,
+		Routes:         routes,
 	})
 	if err != nil {
 		return r.fail(err)

@@ -127,7 +127,7 @@ func TestFilesOpenInTheWindow(t *testing.T) {
 		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &errb,
 		Getenv: func(k string) string { return vars[k] }, Home: home,
 		Desktop: func(ctx context.Context, d Desktop) error { opened++; got = d; return nil },
-		HandOff: func(dataDir string, files []string) (bool, error) {
+		HandOff: func(dataDir, _ string, files []string) (bool, error) {
 			if dataDir != data {
 				t.Errorf("hand-off for data dir %s, want %s", dataDir, data)
 			}
