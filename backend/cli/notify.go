@@ -69,4 +69,3 @@ func (r *runner) openWindowOn(route string) {
 	}
 	go func() { _ = cmd.Wait() }()
 }
-
