@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/docsift/docsift/internal/teststores"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -62,5 +63,39 @@ func TestSecondInstanceImports(t *testing.T) {
 	}
 	if nav := e.rt.events(EventNavigate); len(nav) != 1 || nav[0].Data.(Navigate).Hash != "#/settings" {
 		t.Fatalf("navigate events %+v", nav)
+	}
+}
+
+// TestRoutesRaiseTheWindow: a clicked notification's route brings the
+// window up on that screen (once the page listens), as does --show.
+func TestRoutesRaiseTheWindow(t *testing.T) {
+	st, bs, _ := teststores.Local(t)
+	e := newEnv(t, st, bs)
+	routes := make(chan string, 1)
+	a := New(t.Context(), Options{Library: e.lib, Show: "#/settings", Routes: routes})
+	rt := &fakeRuntime{}
+	a.startup(rt)
+	defer a.shutdown()
+	if _, err := a.ListDocuments(ListQuery{}); err != nil { // the page's first call
+		t.Fatal(err)
+	}
+	rt.waitEvent(t, EventNavigate)
+	routes <- "#/documents/abc"
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		nav := rt.events(EventNavigate)
+		rt.mu.Lock()
+		raised := rt.raised
+		rt.mu.Unlock()
+		if len(nav) == 2 && raised == 1 {
+			if nav[0].Data.(Navigate).Hash != "#/settings" || nav[1].Data.(Navigate).Hash != "#/documents/abc" {
+				t.Fatalf("navigated to %+v", nav)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("navigate events %+v, raised %d", nav, raised)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -1,11 +1,7 @@
 package notify_test
 
 import (
-	"bufio"
 	"context"
-	"os"
-	"os/exec"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,124 +9,8 @@ import (
 	"github.com/docsift/docsift/backend/events"
 	"github.com/docsift/docsift/backend/notify"
 	"github.com/docsift/docsift/backend/watch"
-	"github.com/godbus/dbus/v5"
+	"github.com/docsift/docsift/internal/testdbus"
 )
-
-// sessionBus starts a private dbus-daemon (the real message bus) for the
-// test and returns its address. Without dbus-daemon the test is skipped,
-// except under CI=true, where it fails.
-func sessionBus(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("dbus-daemon"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("dbus-daemon is missing under CI=true (scripts/setup.sh installs dbus)")
-		}
-		t.Skip("dbus-daemon is not installed")
-	}
-	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1",
-		"--address=unix:dir="+t.TempDir())
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon printed no address: %v", err)
-	}
-	return strings.TrimSpace(line)
-}
-
-// server is a notification server on the bus: it owns
-// org.freedesktop.Notifications and answers Notify as a desktop's
-// notification daemon does, recording what it was asked to show.
-type server struct {
-	conn *dbus.Conn
-	mu   sync.Mutex
-	next uint32
-	got  []shown
-}
-
-type shown struct {
-	id            uint32
-	app, summary  string
-	body, icon    string
-	actions       []string
-	desktopEntry  string
-	expireTimeout int32
-}
-
-func (s *server) Notify(app string, replaces uint32, icon, summary, body string, actions []string,
-	hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.next++
-	entry, _ := hints["desktop-entry"].Value().(string)
-	s.got = append(s.got, shown{id: s.next, app: app, summary: summary, body: body, icon: icon,
-		actions: actions, desktopEntry: entry, expireTimeout: timeout})
-	return s.next, nil
-}
-
-func (s *server) GetCapabilities() ([]string, *dbus.Error) {
-	return []string{"actions", "body"}, nil
-}
-
-func (s *server) GetServerInformation() (string, string, string, string, *dbus.Error) {
-	return "docsift-test", "docsift", "1", "1.2", nil
-}
-
-func (s *server) CloseNotification(id uint32) *dbus.Error {
-	if err := s.conn.Emit("/org/freedesktop/Notifications", "org.freedesktop.Notifications.NotificationClosed", id, uint32(3)); err != nil {
-		return dbus.MakeFailedError(err)
-	}
-	return nil
-}
-
-// click does what the daemon does when the notification is clicked.
-func (s *server) click(t *testing.T, id uint32) {
-	t.Helper()
-	for _, sig := range []struct {
-		name string
-		args []any
-	}{
-		{"ActionInvoked", []any{id, "default"}},
-		{"NotificationClosed", []any{id, uint32(2)}},
-	} {
-		if err := s.conn.Emit("/org/freedesktop/Notifications", "org.freedesktop.Notifications."+sig.name, sig.args...); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func (s *server) shown() []shown {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]shown(nil), s.got...)
-}
-
-func startServer(t *testing.T, addr string) *server {
-	t.Helper()
-	conn, err := dbus.Connect(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	s := &server{conn: conn}
-	if err := conn.Export(s, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
-		t.Fatal(err)
-	}
-	reply, err := conn.RequestName("org.freedesktop.Notifications", dbus.NameFlagDoNotQueue)
-	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
-		t.Fatalf("own org.freedesktop.Notifications: %v %v", reply, err)
-	}
-	return s
-}
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -146,8 +26,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // TestNotifyAndClick sends a notification over a real session bus to a
 // notification server and clicks it there: the click action runs once.
 func TestNotifyAndClick(t *testing.T) {
-	addr := sessionBus(t)
-	srv := startServer(t, addr)
+	addr := testdbus.SessionBus(t)
+	srv := testdbus.StartServer(t, addr)
 	n, err := notify.Connect(addr, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -159,23 +39,23 @@ func TestNotifyAndClick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := srv.shown()
+	got := srv.Shown()
 	if len(got) != 1 {
 		t.Fatalf("the server was asked %d times, want 1", len(got))
 	}
 	g := got[0]
-	if g.id != id || g.app != "Docsift" || g.summary != "Docsift" || g.body != "2 documents imported, 1 failed" ||
-		g.desktopEntry != "docsift" || g.expireTimeout != -1 || len(g.actions) != 2 || g.actions[0] != "default" {
+	if g.ID != id || g.App != "Docsift" || g.Summary != "Docsift" || g.Body != "2 documents imported, 1 failed" ||
+		g.DesktopEntry != "docsift" || g.ExpireTimeout != -1 || len(g.Actions) != 2 || g.Actions[0] != "default" {
 		t.Fatalf("the server got %+v (id %d)", g, id)
 	}
-	srv.click(t, id)
+	srv.Click(t, id)
 	select {
 	case <-clicked:
 	case <-time.After(20 * time.Second):
 		t.Fatal("the click did not reach the notifier")
 	}
 	// A second click of the same (now closed) notification does nothing.
-	srv.click(t, id)
+	srv.Click(t, id)
 	select {
 	case <-clicked:
 		t.Fatal("the click action ran twice")
@@ -183,7 +63,7 @@ func TestNotifyAndClick(t *testing.T) {
 	}
 
 	// No server on the bus: Notify says so, it does not hang.
-	other := sessionBus(t)
+	other := testdbus.SessionBus(t)
 	n2, err := notify.Connect(other, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -199,8 +79,8 @@ func TestNotifyAndClick(t *testing.T) {
 // a click opens the batch, another process's events (decoded JSON) are
 // not counted, and with the setting off the batch passes silently.
 func TestWatchBatches(t *testing.T) {
-	addr := sessionBus(t)
-	srv := startServer(t, addr)
+	addr := testdbus.SessionBus(t)
+	srv := testdbus.StartServer(t, addr)
 	n, err := notify.Connect(addr, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -244,11 +124,11 @@ func TestWatchBatches(t *testing.T) {
 	if b.Imported != 2 || b.Duplicates != 1 || b.Failed != 1 || len(b.Documents) != 2 || !sent {
 		t.Fatalf("batch %+v notified %v", b, sent)
 	}
-	got := srv.shown()
-	if len(got) != 1 || got[0].body != "2 documents imported, 1 already in the library, 1 failed" {
+	got := srv.Shown()
+	if len(got) != 1 || got[0].Body != "2 documents imported, 1 already in the library, 1 failed" {
 		t.Fatalf("the server showed %+v", got)
 	}
-	srv.click(t, got[0].id)
+	srv.Click(t, got[0].ID)
 	select {
 	case c := <-clicked:
 		if c.Route() != "#/" || len(c.Documents) != 2 {
@@ -267,8 +147,8 @@ func TestWatchBatches(t *testing.T) {
 	mu.Lock()
 	b, sent = batches[1], notified[1]
 	mu.Unlock()
-	if b.Imported != 1 || sent || len(srv.shown()) != 1 {
-		t.Fatalf("with notifications off: batch %+v notified %v, server showed %d", b, sent, len(srv.shown()))
+	if b.Imported != 1 || sent || len(srv.Shown()) != 1 {
+		t.Fatalf("with notifications off: batch %+v notified %v, server showed %d", b, sent, len(srv.Shown()))
 	}
 	if b.Route() != "#/documents/d3" || b.Message() != "1 document imported" {
 		t.Fatalf("one document: route %s, message %q", b.Route(), b.Message())
