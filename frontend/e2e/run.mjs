@@ -246,11 +246,16 @@ try {
       await page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Search documents'),
       'Ctrl+F did not focus the search box',
     );
+    // Escape in the search box empties it and leaves it (the search box's
+    // own rule); the search is typed again for the steps after this one.
     await page.keyboard.press('Escape');
     check(
       await page.evaluate(() => document.activeElement?.getAttribute('aria-label') !== 'Search documents'),
       'Escape did not leave the search box',
     );
+    await page.getByLabel('Search documents').fill('quarterly');
+    await page.getByRole('heading', { name: /Results for “quarterly”/ }).waitFor();
+    await page.locator('main').click({ position: { x: 5, y: 5 } });
     // Ctrl+O is Add files: in a browser, the file chooser.
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Control+o')]);
     check(chooser.isMultiple(), 'Ctrl+O opened a chooser for one file only');
