@@ -20,8 +20,9 @@ func serviceCommand() command {
 		name:    "service",
 		args:    "install|status|uninstall",
 		summary: "Keep the drop folders working while the window is closed: a systemd user service that runs `docsift watch`.",
-		help: "install writes ~/.config/systemd/user/" + ServiceUnit + ", which runs `docsift watch` over this\n" +
-			"library's watched folders (from the settings), then enables and starts it when a user systemd runs.\n" +
+		help: "install writes ~/.config/systemd/user/" + ServiceUnit + ", which runs `docsift watch --follow-settings`\n" +
+			"over this library's watched folders (from the settings, following changes), then enables and starts it\n" +
+			"when a user systemd runs.\n" +
 			"status says whether it is installed, enabled and running; uninstall stops, disables and removes it.\n" +
 			"The window and the service share the library: what the service imports appears in the window.",
 		run: runService,
@@ -99,7 +100,7 @@ Documentation=man:docsift(1)
 
 [Service]
 Type=simple
-ExecStart=%s watch --data-dir %s
+ExecStart=%s watch --follow-settings --data-dir %s
 Restart=on-failure
 RestartSec=10
 # Quiet unless something goes wrong; "journalctl --user -u %s" shows it.
@@ -145,10 +146,6 @@ func serviceInstall(ctx context.Context, r *runner, s serviceSetup) int {
 	if err != nil {
 		return r.fail(err)
 	}
-	if len(set.WatchedFolders) == 0 {
-		fmt.Fprintln(r.env.Stderr, "docsift service: there are no watched folders in the settings yet; add one (Settings → Watched folders) and install again")
-		return ExitUsage
-	}
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		fmt.Fprintf(r.env.Stderr, "docsift service: create %s: %v\n", display(s.dir), err)
 		return ExitFailed
@@ -164,7 +161,10 @@ func serviceInstall(ctx context.Context, r *runner, s serviceSetup) int {
 		fmt.Fprintf(r.env.Stderr, "docsift service: write %s: %v\n", display(path), err)
 		return ExitFailed
 	}
-	fmt.Fprintf(r.env.Stdout, "wrote %s (docsift watch over %d watched folder(s))\n", display(path), len(set.WatchedFolders))
+	fmt.Fprintf(r.env.Stdout, "wrote %s (docsift watch over the %d watched folder(s) in the settings, following changes)\n", display(path), len(set.WatchedFolders))
+	if len(set.WatchedFolders) == 0 {
+		fmt.Fprintln(r.env.Stdout, "there are no watched folders yet: the service starts watching one as soon as it is added (Settings → Watched folders)")
+	}
 	if s.systemctl == nil {
 		fmt.Fprintf(r.env.Stdout, "no user systemd is running here: start it with `systemctl --user enable --now %s` where one runs\n", ServiceUnit)
 		return ExitOK
