@@ -22,7 +22,8 @@
 #      shows the screen and called Go for it); each is screenshotted
 #      (SCREENSHOT's folder/desktop-NAME.png) and must not be blank;
 #   6. SIGTERM closes the window, the process exits 0, and the window's
-#      size and position were saved (XDG_CONFIG_HOME/docsift/window.json).
+#      size and position were saved (XDG_CONFIG_HOME/docsift/window.json);
+#   7. the next window opens at a saved size and position.
 #
 # It prints the launch figure (process start → first page of documents
 # answered) and the idle RSS of the process (and of WebKit's helpers).
@@ -215,6 +216,27 @@ inside() {
 	[[ -s $state ]] || die "the window did not save its size and position ($state)"
 	grep -q '"width":[0-9]' "$state" || die "the saved window state has no size: $(cat "$state")"
 	say "window state saved: $(cat "$state")"
+
+	# 7. The next window opens with the saved size and position.
+	printf '{"x":120,"y":90,"width":900,"height":640}' >"$state"
+	: >"$work/app2.log"
+	DOCSIFT_DATA_DIR=$data DOCSIFT_SMOKE=1 "$bin" desktop --no-watch >"$work/app2.log" 2>&1 &
+	app=$!
+	trap 'kill "$app" 2>/dev/null || true' EXIT
+	deadline=$((SECONDS + timeout))
+	until grep -q '^smoke: bridge ok' "$work/app2.log"; do
+		kill -0 "$app" 2>/dev/null || { cat "$work/app2.log" >&2; die "the second window exited"; }
+		((SECONDS < deadline)) || die "the second window did not start"
+		sleep 0.05
+	done
+	wid=$(xdotool search --onlyvisible --name '^Docsift$' | head -n1)
+	eval "$(xdotool getwindowgeometry --shell "$wid")"
+	kill -TERM "$app"
+	wait "$app" || true
+	trap - EXIT
+	[[ $WIDTH == 900 && $HEIGHT == 640 && $X == 120 && $Y == 90 ]] ||
+		die "the window opened at ${WIDTH}x${HEIGHT}+${X}+${Y}, not at the saved 900x640+120+90"
+	say "window state restored: ${WIDTH}x${HEIGHT}+${X}+${Y}"
 
 	local gomem answered
 	gomem=$(sed -n 's/^smoke: go memory idle: //p' "$log" | head -n1)
