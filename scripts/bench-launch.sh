@@ -53,6 +53,7 @@ inside() {
 		done
 		ms=$(sed -n 's/^smoke: first page of all \([0-9]*\) documents answered \([0-9]*\) ms after start.*/\2/p' "$log" | head -n1)
 		echo "$ms" >>"$work/times"
+		sed -n 's/^smoke: first page of all .*(the query took \(.*\) ms)$/\1/p' "$log" | head -n1 >>"$work/queries"
 		say "launch $i: first page of all $(sed -n 's/^smoke: first page of all \([0-9]*\) documents.*/\1/p' "$log" | head -n1) documents answered $ms ms after start"
 		if ((i == 1)); then
 			# Idle: the App prints the Go heap 2 s after the first call.
@@ -123,6 +124,7 @@ read -r own helpers <"$work/rss-docsift"
 read -r eown ehelpers <"$work/rss-empty"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 say "launch to first page answered, $launches launches at $docs documents: p50 ${p50} ms, p95 ${p95} ms (all: $(tr '\n' ' ' <"$work/times"))"
+say "the first page's query itself (in Go, of the above): p50 $(percentile 50 <"$work/queries") ms"
 say "idle RSS, Docsift window: process $((own / 1024)) MiB, WebKit helpers $((helpers / 1024)) MiB; Go runtime: $(cat "$work/gomem")"
 say "idle RSS, empty Wails window: process $((eown / 1024)) MiB, WebKit helpers $((ehelpers / 1024)) MiB (page loaded $(cat "$work/empty-ready") ms after start)"
 say "Docsift adds: process $(((own - eown) / 1024)) MiB, helpers $(((helpers - ehelpers) / 1024)) MiB"

@@ -132,7 +132,11 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 			r.log.Warn("could not reach the open window; opening another", "err", err)
 		}
 		if handed {
-			fmt.Fprintf(r.env.Stderr, "handed %d file(s) to the open Docsift window\n", len(open))
+			if len(open) == 0 {
+				fmt.Fprintln(r.env.Stderr, "Docsift is already open on this library: its window was brought to the front")
+			} else {
+				fmt.Fprintf(r.env.Stderr, "handed %d file(s) to the open Docsift window\n", len(open))
+			}
 			return ExitOK
 		}
 	}

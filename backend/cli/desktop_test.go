@@ -153,6 +153,13 @@ func TestFilesOpenInTheWindow(t *testing.T) {
 		t.Fatalf("handed %v: %s", handed, errb.String())
 	}
 
+	// `docsift` alone with a window open brings that window up.
+	errb.Reset()
+	if code := Main(context.Background(), nil, env); code != ExitOK || opened != 1 || len(handed) != 0 ||
+		!strings.Contains(errb.String(), "already open on this library") {
+		t.Fatalf("docsift with a window open: exit %d, opened %d, handed %v: %s", code, opened, handed, errb.String())
+	}
+
 	// A name that is not a file is neither a command nor something to open.
 	errb.Reset()
 	if code := Main(context.Background(), []string{filepath.Join(home, "missing.pdf")}, env); code != ExitUsage || !strings.Contains(errb.String(), "unknown command") {
