@@ -15,6 +15,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	env := cli.OSEnv()
 	env.Desktop = desktopFace // nil unless built with the desktop tags
+	env.HandOff = handOff
 	code := cli.Main(ctx, os.Args[1:], env)
 	stop()
 	os.Exit(code)

@@ -24,5 +24,13 @@ var desktopFace cli.DesktopFunc = func(ctx context.Context, d cli.Desktop) error
 		Started:     d.Started,
 
 		MaxUploadBytes: d.MaxUploadBytes,
-	}, app.WindowOptions{Frontend: d.Frontend, Files: d.Files})
+		Open:           d.Open,
+		StateFile:      d.StateFile,
+		SmokeWalk:      d.SmokeWalk,
+		Show:           d.Show,
+		Routes:         d.Routes,
+	}, app.WindowOptions{Frontend: d.Frontend, Files: d.Files, InstanceID: app.InstanceID(d.DataDir)})
 }
+
+// handOff gives files to a window already open on the same library.
+var handOff = app.HandOff

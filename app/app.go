@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -40,6 +41,20 @@ type Options struct {
 	// MaxUploadBytes bounds a file the page sends to ImportFile
 	// (max_upload_size; default 2 GiB).
 	MaxUploadBytes int64
+	// Open are files and folders to import once the window is up
+	// (`docsift FILE...`, "Open with Docsift").
+	Open []string
+	// StateFile keeps the window's size and position between runs ("":
+	// not kept).
+	StateFile string
+	// SmokeWalk, with Smoke, is a folder through which the smoke test
+	// walks the window through every screen (smoke.go).
+	SmokeWalk string
+	// Show is the screen to open on, a route of the page ("#/settings").
+	Show string
+	// Routes bring the window to the front on a screen while it runs (a
+	// clicked notification).
+	Routes <-chan string
 }
 
 // App is bound to the window: its exported methods are what the web UI
@@ -64,6 +79,10 @@ type App struct {
 	tempDir string
 	// events forwards the bus to the window (nil before startup).
 	events *forwarder
+	// pageReady is closed when the page first called a bound method.
+	pageReady chan struct{}
+	// calls counts the bound calls the smoke walk checks.
+	calls smokeCalls
 }
 
 // New builds the App over opt.Library. ctx bounds every call the window
@@ -81,7 +100,7 @@ func New(ctx context.Context, opt Options) *App {
 	if opt.Started.IsZero() {
 		opt.Started = time.Now()
 	}
-	return &App{lib: opt.Library, opt: opt, log: opt.Logger.With("component", "app"), ctx: ctx}
+	return &App{lib: opt.Library, opt: opt, log: opt.Logger.With("component", "app"), ctx: ctx, pageReady: make(chan struct{})}
 }
 
 // startup runs when the window exists (Wails' OnStartup): from now on the
@@ -92,6 +111,26 @@ func (a *App) startup(rt Runtime) {
 	a.events = newForwarder(a.ctx, rt, a.opt.Bus, a.opt.ProgressEvery)
 	a.mu.Unlock()
 	rt.OnFileDrop(a.onFileDrop)
+	if a.opt.Smoke && a.opt.SmokeWalk != "" {
+		go func() {
+			if err := a.smokeWalk(rt, a.opt.SmokeWalk); err != nil {
+				fmt.Fprintf(a.opt.Stderr, "smoke: walk failed: %v\n", err)
+			}
+		}()
+	}
+	go a.followRoutes(rt)
+	if len(a.opt.Open) > 0 {
+		go func() {
+			// After the page listens, so that it shows the progress.
+			select {
+			case <-a.pageReady:
+			case <-time.After(10 * time.Second):
+			case <-a.ctx.Done():
+				return
+			}
+			_, _ = a.ImportPaths(a.opt.Open)
+		}()
+	}
 }
 
 // closing stops forwarding events (Wails' OnBeforeClose, on the close
@@ -102,7 +141,11 @@ func (a *App) closing() {
 	a.mu.Lock()
 	fw := a.events
 	a.events = nil
+	rt := a.rt
 	a.mu.Unlock()
+	if fw != nil && rt != nil {
+		a.rememberGeometry(rt) // the first close only
+	}
 	if fw != nil {
 		fw.close()
 	}

@@ -85,6 +85,9 @@ func (a *App) firstListing(q ListQuery, total int, took time.Duration) {
 	a.firstPage = a.firstPage || all
 	a.mu.Unlock()
 	ms := time.Since(a.opt.Started).Milliseconds()
+	if firstCall {
+		close(a.pageReady)
+	}
 	if firstCall && a.opt.Smoke {
 		fmt.Fprintf(a.opt.Stderr, "smoke: bridge ok %d documents, first call answered %d ms after start\n", total, ms)
 		go a.smokeMemory()
@@ -117,6 +120,7 @@ func (a *App) smokeMemory() {
 // SearchDocuments runs a full-text search combined with q's filters
 // (GET /api/documents?q=…).
 func (a *App) SearchDocuments(text string, q ListQuery) (library.SearchResult, error) {
+	a.noteCall("SearchDocuments")
 	f := q.filter()
 	res, err := a.lib.Search(a.ctx, text, library.SearchOptions{Filter: f, ByDate: f.Sort != ""})
 	if err != nil {
@@ -137,6 +141,7 @@ func (a *App) SimilarDocuments(id string) (library.SimilarResult, error) {
 
 // GetDocument returns one document with its text (GET /api/documents/{id}).
 func (a *App) GetDocument(id string) (library.Document, error) {
+	a.noteCall("GetDocument")
 	d, err := a.lib.Document(a.ctx, id)
 	return d, a.fail("GetDocument", err)
 }

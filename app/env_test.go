@@ -132,6 +132,11 @@ type fakeRuntime struct {
 	dir     string   // what the folder chooser "picks"
 	dlgErr  error
 	opened  []string
+	raised  int
+	// geometry is what Geometry answers.
+	geometry Geometry
+	js       []string
+	quit     bool
 }
 
 func (f *fakeRuntime) Emit(name string, data any) {
@@ -166,6 +171,32 @@ func (f *fakeRuntime) OpenPath(path string) error {
 	defer f.mu.Unlock()
 	f.opened = append(f.opened, path)
 	return nil
+}
+
+func (f *fakeRuntime) Raise() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.raised++
+}
+
+func (f *fakeRuntime) Geometry() Geometry {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.geometry
+}
+
+func (f *fakeRuntime) ExecJS(js string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.js = append(f.js, js)
+}
+
+func (f *fakeRuntime) On(string, func(...any)) {}
+
+func (f *fakeRuntime) Quit() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.quit = true
 }
 
 // events returns the events of type typ the window received so far.

@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"os"
 	"regexp"
+	"strings"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/logger"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
+	"github.com/wailsapp/wails/v2/pkg/options/windows"
 )
 
 // Title is the window's title (the smoke test finds the window by it).
@@ -25,6 +29,10 @@ type WindowOptions struct {
 	// GET /api/documents/{id}/file and /thumbnail (the serve face's
 	// handler; nothing else is passed to it).
 	Files http.Handler
+	// InstanceID is the single-instance lock's id (InstanceID(dataDir)):
+	// a second `docsift` for the same library hands its files to this
+	// window. "": no lock.
+	InstanceID string
 }
 
 // Run opens the window and blocks until it is closed or ctx ends. Built
@@ -32,17 +40,37 @@ type WindowOptions struct {
 // returns its error.
 func Run(ctx context.Context, opt Options, win WindowOptions) error {
 	a := New(ctx, opt)
+	geo, restore := loadGeometry(opt.StateFile)
+	if !restore {
+		geo = Geometry{Width: defaultWidth, Height: defaultHeight}
+	}
+	startState := options.Normal
+	if geo.Maximised {
+		startState = options.Maximised
+	}
+	var lock *options.SingleInstanceLock
+	if win.InstanceID != "" {
+		lock = &options.SingleInstanceLock{UniqueId: win.InstanceID, OnSecondInstanceLaunch: a.secondInstance}
+	}
+	bg := &options.RGBA{R: 255, G: 255, B: 255, A: 255}
+	if prefersDark(os.Getenv) {
+		bg = &options.RGBA{R: 0x14, G: 0x17, B: 0x1c, A: 255} // --bg of the dark theme (app.css)
+	}
 	err := wails.Run(&options.App{
-		Title:     Title,
-		Width:     1200,
-		Height:    800,
-		MinWidth:  720,
-		MinHeight: 480,
+		Title:            Title,
+		Width:            geo.Width,
+		Height:           geo.Height,
+		MinWidth:         minWidth,
+		MinHeight:        minHeight,
+		WindowStartState: startState,
+		Menu:             a.appMenu(),
+		// Where a second `docsift FILE...` sends its files (instance.go).
+		SingleInstanceLock: lock,
 		AssetServer: &assetserver.Options{
 			Assets:  win.Frontend,
 			Handler: filesOnly(win.Files),
 		},
-		BackgroundColour: &options.RGBA{R: 255, G: 255, B: 255, A: 255},
+		BackgroundColour: bg,
 		// Real paths of files dropped from the file manager reach
 		// onFileDrop: through Wails' file drop, or on Linux through our
 		// own GTK handlers (drop_gtk.go), which replace it. The page must
@@ -53,7 +81,13 @@ func Run(ctx context.Context, opt Options, win WindowOptions) error {
 		// handle: it closes the window and Run returns, and the caller
 		// then drains the workers. Quitting from here as well would call
 		// into GTK twice from a goroutine while the window is destroyed.
-		OnStartup: func(wctx context.Context) { a.startup(newWailsRuntime(wctx)) },
+		OnStartup: func(wctx context.Context) {
+			rt := newWailsRuntime(wctx)
+			if restore && !geo.Maximised {
+				rt.setPosition(geo.X, geo.Y)
+			}
+			a.startup(rt)
+		},
 		OnBeforeClose: func(context.Context) bool {
 			a.closing()
 			return false // close
@@ -63,6 +97,10 @@ func Run(ctx context.Context, opt Options, win WindowOptions) error {
 		LogLevel:           logger.ERROR,
 		LogLevelProduction: logger.ERROR,
 		Linux:              &linux.Options{ProgramName: "docsift", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
+		// The dark theme follows the system: the page through
+		// prefers-color-scheme, the window frame through these.
+		Windows: &windows.Options{Theme: windows.SystemDefault},
+		Mac:     &mac.Options{Appearance: mac.DefaultAppearance},
 	})
 	if err != nil {
 		return fmt.Errorf("desktop window: %w", err)
@@ -85,4 +123,13 @@ func filesOnly(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// prefersDark reports whether the desktop asks for a dark theme where it
+// can be read without a round trip to a settings daemon (GTK_THEME's
+// ":dark" variant or a "-dark" theme name): the window's background is
+// then dark before the page paints, instead of a white flash.
+func prefersDark(getenv func(string) string) bool {
+	t := strings.ToLower(getenv("GTK_THEME"))
+	return strings.HasSuffix(t, ":dark") || strings.HasSuffix(t, "-dark")
 }

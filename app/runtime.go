@@ -22,6 +22,17 @@ type Runtime interface {
 	// OpenPath hands a local file or folder to the desktop's default
 	// application (xdg-open on Linux).
 	OpenPath(path string) error
+	// Raise brings the window to the front (unminimised and shown).
+	Raise()
+	// Geometry is the window's size and position now.
+	Geometry() Geometry
+	// ExecJS runs JavaScript in the page (the smoke test's walk).
+	ExecJS(js string)
+	// Quit closes the window and ends the application.
+	Quit()
+	// On calls cb with the data of each event name the page emits
+	// (runtime.EventsEmit in JavaScript).
+	On(name string, cb func(data ...any))
 }
 
 // wailsRuntime is the real Runtime over the context Wails gave OnStartup.
@@ -70,3 +81,25 @@ func (w *wailsRuntime) OpenPath(path string) error {
 	go func() { _ = cmd.Wait() }()
 	return nil
 }
+
+func (w *wailsRuntime) Raise() {
+	runtime.WindowUnminimise(w.ctx)
+	runtime.WindowShow(w.ctx)
+}
+
+func (w *wailsRuntime) Geometry() Geometry {
+	var g Geometry
+	g.Width, g.Height = runtime.WindowGetSize(w.ctx)
+	g.X, g.Y = runtime.WindowGetPosition(w.ctx)
+	g.Maximised = runtime.WindowIsMaximised(w.ctx)
+	return g
+}
+
+func (w *wailsRuntime) ExecJS(js string) { runtime.WindowExecJS(w.ctx, js) }
+
+func (w *wailsRuntime) Quit() { runtime.Quit(w.ctx) }
+
+func (w *wailsRuntime) On(name string, cb func(data ...any)) { runtime.EventsOn(w.ctx, name, cb) }
+
+// setPosition moves the window (a restored position, before it shows).
+func (w *wailsRuntime) setPosition(x, y int) { runtime.WindowSetPosition(w.ctx, x, y) }

@@ -12,7 +12,18 @@
 #      here with gcc against gtk3) offers a file as text/uri-list, xdotool
 #      drags it onto the window, and `docsift ls --json` on the same data
 #      directory (a second process) must list it;
-#   4. SIGTERM closes the window and the process exits 0.
+#   4. one instance: a second `docsift FILE` for the same library hands
+#      the file to the open window over the session bus (Wails'
+#      single-instance lock; the test runs under dbus-run-session), exits
+#      0 at once, and the window imports the file;
+#   5. every screen through the real bridge: with DOCSIFT_SMOKE_WALK the
+#      App walks the window through library, search, a document, topics
+#      and settings (setting the page's address, waiting until the page
+#      shows the screen and called Go for it); each is screenshotted
+#      (SCREENSHOT's folder/desktop-NAME.png) and must not be blank;
+#   6. SIGTERM closes the window, the process exits 0, and the window's
+#      size and position were saved (XDG_CONFIG_HOME/docsift/window.json);
+#   7. the next window opens at a saved size and position.
 #
 # It prints the launch figure (process start → first page of documents
 # answered) and the idle RSS of the process (and of WebKit's helpers).
@@ -41,10 +52,13 @@ inside() {
 	local drop=$work/smoke-drop-$$.txt
 	printf 'Dropped onto the Docsift window by the desktop smoke test (%s).\n' "$(date +%s%N)" >"$drop"
 
-	local start app
+	local start app walk=$work/walk
+	mkdir -p "$walk"
+	# The window's state file goes to the test's own config folder.
+	export XDG_CONFIG_HOME=$work/config
 	start=$(date +%s%N)
 	# No command: with a display, the desktop build opens the window.
-	DOCSIFT_DATA_DIR=$data DOCSIFT_SMOKE=1 DOCSIFT_LOG_LEVEL=info "$bin" >"$log" 2>&1 &
+	DOCSIFT_DATA_DIR=$data DOCSIFT_SMOKE=1 DOCSIFT_SMOKE_WALK=$walk DOCSIFT_LOG_LEVEL=info "$bin" >"$log" 2>&1 &
 	app=$!
 	# Whatever happens, the window goes away with the test.
 	trap 'kill "$app" 2>/dev/null || true' EXIT
@@ -73,11 +87,7 @@ inside() {
 	sleep 1 # the first page renders after its data arrives
 	import -window "$wid" "$shot"
 	local sd colors
-	sd=$(identify -format '%[fx:standard_deviation]' "$shot")
-	colors=$(identify -format '%k' "$shot")
-	say "screenshot $shot: standard deviation $sd, $colors colours"
-	awk -v sd="$sd" -v c="$colors" 'BEGIN { exit !(sd > 0.02 && c > 16) }' ||
-		die "the window looks blank (standard deviation $sd, $colors colours): see $shot"
+	not_blank "$shot"
 
 	# Idle memory: the process's RSS (Go, GTK and WebKit's UI side), WebKit's
 	# helper processes (web content, network), and what the Go runtime
@@ -153,18 +163,97 @@ inside() {
 	say "OS file drop: $name imported (docsift ls --json lists it)"
 	kill "$source" 2>/dev/null || true
 
-	# 4. SIGTERM closes the window; the process exits cleanly.
+	# 4. One instance: a second docsift for the same library hands its file
+	# to the open window and exits 0 without opening another.
+	local second=$work/smoke-second-$$.txt second_out=$work/second.log code2=0
+	printf 'Handed to the open Docsift window by a second docsift, smoke test (%s).\n' "$(date +%s%N)" >"$second"
+	(cd "$work" && DOCSIFT_DATA_DIR=$data timeout 60 "$bin" "$(basename "$second")") >"$second_out" 2>&1 || code2=$?
+	[[ $code2 == 0 ]] || { cat "$second_out" >&2; die "the second docsift exited with $code2"; }
+	grep -q '^handed 1 file(s) to the open Docsift window' "$second_out" ||
+		die "the second docsift did not hand its file over: $(cat "$second_out")"
+	name=$(basename "$second")
+	deadline=$((SECONDS + 30))
+	until DOCSIFT_DATA_DIR=$data "$bin" ls --json --limit 20 >"$work/ls.json" 2>/dev/null &&
+		grep -qF "\"$name\"" "$work/ls.json"; do
+		((SECONDS < deadline)) || { cat "$log" >&2; die "the handed file was not imported ($name)"; }
+		sleep 0.2
+	done
+	grep -q '^smoke: second instance handed 1 file(s)' "$log" || die "the window did not receive the file from the second docsift"
+	say "one instance: a second \`docsift FILE\` handed $name to the open window, which imported it"
+
+	# 5. Every screen, through the real bridge, screenshotted.
+	local screen dir
+	dir=$(dirname "$shot")
+	: >"$walk/start"
+	for screen in library search document topics settings; do
+		deadline=$((SECONDS + 90))
+		until grep -q "^smoke: screen $screen shown" "$log"; do
+			if grep -q '^smoke: walk failed' "$log"; then
+				cat "$log" >&2
+				die "$(grep -m1 '^smoke: walk failed' "$log")"
+			fi
+			((SECONDS < deadline)) || { cat "$log" >&2; die "the window never showed the $screen screen"; }
+			sleep 0.1
+		done
+		import -window "$wid" "$dir/desktop-$screen.png"
+		not_blank "$dir/desktop-$screen.png"
+		: >"$walk/$screen.done"
+	done
+	deadline=$((SECONDS + 10))
+	until grep -q '^smoke: walk done' "$log"; do
+		((SECONDS < deadline)) || die "the walk did not finish"
+		sleep 0.1
+	done
+	say "every screen: library, search, document, topics, settings shown through the bridge (screenshots in $dir)"
+
+	# 6. SIGTERM closes the window; the process exits cleanly.
 	kill -TERM "$app"
 	local code=0
 	wait "$app" || code=$?
 	trap - EXIT
 	[[ $code == 0 ]] || { cat "$log" >&2; die "the desktop binary exited with $code after SIGTERM"; }
+	local state=$XDG_CONFIG_HOME/docsift/window.json
+	[[ -s $state ]] || die "the window did not save its size and position ($state)"
+	grep -q '"width":[0-9]' "$state" || die "the saved window state has no size: $(cat "$state")"
+	say "window state saved: $(cat "$state")"
+
+	# 7. The next window opens with the saved size and position.
+	printf '{"x":120,"y":90,"width":900,"height":640}' >"$state"
+	: >"$work/app2.log"
+	DOCSIFT_DATA_DIR=$data DOCSIFT_SMOKE=1 "$bin" desktop --no-watch >"$work/app2.log" 2>&1 &
+	app=$!
+	trap 'kill "$app" 2>/dev/null || true' EXIT
+	deadline=$((SECONDS + timeout))
+	until grep -q '^smoke: bridge ok' "$work/app2.log"; do
+		kill -0 "$app" 2>/dev/null || { cat "$work/app2.log" >&2; die "the second window exited"; }
+		((SECONDS < deadline)) || die "the second window did not start"
+		sleep 0.05
+	done
+	wid=$(xdotool search --onlyvisible --name '^Docsift$' | head -n1)
+	eval "$(xdotool getwindowgeometry --shell "$wid")"
+	kill -TERM "$app"
+	wait "$app" || true
+	trap - EXIT
+	[[ $WIDTH == 900 && $HEIGHT == 640 && $X == 120 && $Y == 90 ]] ||
+		die "the window opened at ${WIDTH}x${HEIGHT}+${X}+${Y}, not at the saved 900x640+120+90"
+	say "window state restored: ${WIDTH}x${HEIGHT}+${X}+${Y}"
 
 	local gomem answered
 	gomem=$(sed -n 's/^smoke: go memory idle: //p' "$log" | head -n1)
 	answered=$(sed -n 's/^smoke: first page of all \([0-9]*\) documents answered \([0-9]*\) ms after start (the query took \(.*\) ms)$/\2 ms for \1 documents (the query \3 ms)/p' "$log" | head -n1)
 	say "figures: launch (process start) to the bridge's first answer: ${launched_ms} ms measured here; to the first page of all documents: ${answered:-not seen} by the process itself; idle RSS: $((rss / 1024)) MiB (the Go process with GTK and WebKit's UI side), WebKit helper processes $((helpers / 1024)) MiB; Go runtime: ${gomem:-not reported}"
 	say "ok"
+}
+
+# not_blank fails unless a screenshot has colour variance and more than
+# a handful of colours.
+not_blank() {
+	local sd colors
+	sd=$(identify -format '%[fx:standard_deviation]' "$1")
+	colors=$(identify -format '%k' "$1")
+	say "screenshot $1: standard deviation $sd, $colors colours"
+	awk -v sd="$sd" -v c="$colors" 'BEGIN { exit !(sd > 0.02 && c > 16) }' ||
+		die "the window looks blank (standard deviation $sd, $colors colours): see $1"
 }
 
 if [[ ${1:-} == --inside ]]; then
@@ -184,7 +273,7 @@ shot=$(realpath -m "$2")
 [[ -x $bin ]] || die "$1 is not an executable (build it with \`make desktop\`)"
 
 missing=()
-for tool in xvfb-run xauth Xvfb xdotool import identify gcc pkg-config; do
+for tool in xvfb-run xauth Xvfb xdotool import identify gcc pkg-config dbus-run-session; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if command -v pkg-config >/dev/null 2>&1 && ! pkg-config --exists gtk+-3.0; then
@@ -256,4 +345,5 @@ if ((seed > 0)); then
 fi
 
 # -nolisten tcp: the display is reachable only from this machine's sockets.
-xvfb-run -a -s "-screen 0 1280x900x24 -nolisten tcp" "$0" --inside "$bin" "$shot" "$work"
+# A private session bus: the single-instance lock lives on it.
+xvfb-run -a -s "-screen 0 1280x900x24 -nolisten tcp" dbus-run-session -- "$0" --inside "$bin" "$shot" "$work"

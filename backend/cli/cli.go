@@ -48,6 +48,13 @@ type Env struct {
 	Desktop DesktopFunc
 	// Started is when the process started (the window's launch figure).
 	Started time.Time
+	// Executable is this program's absolute path (what `docsift service
+	// install` puts in the unit); "" means os.Executable.
+	Executable string
+	// HandOff passes files to a desktop window already open on the
+	// library in dataDir (nil without the desktop build): true when one
+	// took them.
+	HandOff func(dataDir, show string, files []string) (bool, error)
 }
 
 // OSEnv is the real process environment.
@@ -126,6 +133,7 @@ func commands() []command {
 		workerCommand(),
 		serveCommand(),
 		desktopCommand(),
+		serviceCommand(),
 		tokenCommand(),
 		configCommand(),
 		versionCommand(),
@@ -164,6 +172,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 			c := c
 			cmd = &c
 		}
+	}
+	if cmd == nil && openableFile(env, args[0]) {
+		// `docsift FILE...`: open them in the window.
+		return Main(ctx, append([]string{"desktop"}, args...), env)
 	}
 	if cmd == nil {
 		fmt.Fprintf(env.Stderr, "docsift: unknown command %q\n\n", args[0])

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -102,5 +104,69 @@ func TestDesktopCommandExplainsWhatIsMissing(t *testing.T) {
 	}
 	if code := Main(context.Background(), []string{"desktop"}, env); code != ExitFailed || !strings.Contains(errb.String(), "no display") {
 		t.Fatalf("no display: exit %d: %s", code, errb.String())
+	}
+}
+
+// TestFilesOpenInTheWindow runs `docsift FILE` (what "Open with Docsift"
+// runs): the window is given the file to import, or, when a window is
+// already open on the library, the file is handed to it and nothing else
+// starts.
+func TestFilesOpenInTheWindow(t *testing.T) {
+	data, home := t.TempDir(), t.TempDir()
+	doc := filepath.Join(t.TempDir(), "letter.pdf")
+	if err := os.WriteFile(doc, []byte("%PDF-1.4\n%%EOF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"DOCSIFT_DATA_DIR": data, "DISPLAY": ":99"}
+	var got Desktop
+	opened := 0
+	var handed []string
+	windowOpen := false
+	var errb bytes.Buffer
+	env := Env{
+		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &errb,
+		Getenv: func(k string) string { return vars[k] }, Home: home,
+		Desktop: func(ctx context.Context, d Desktop) error { opened++; got = d; return nil },
+		HandOff: func(dataDir, _ string, files []string) (bool, error) {
+			if dataDir != data {
+				t.Errorf("hand-off for data dir %s, want %s", dataDir, data)
+			}
+			handed = files
+			return windowOpen, nil
+		},
+	}
+	if code := Main(context.Background(), []string{doc}, env); code != ExitOK || opened != 1 {
+		t.Fatalf("docsift FILE: exit %d, window opened %d times: %s", code, opened, errb.String())
+	}
+	if len(got.Open) != 1 || got.Open[0] != doc || got.DataDir != data ||
+		got.StateFile != filepath.Join(home, ".config", "docsift", "window.json") {
+		t.Fatalf("the window got Open %v, DataDir %s, StateFile %s", got.Open, got.DataDir, got.StateFile)
+	}
+
+	// A window is open on this library: it takes the file.
+	windowOpen = true
+	errb.Reset()
+	if code := Main(context.Background(), []string{doc}, env); code != ExitOK || opened != 1 {
+		t.Fatalf("with a window open: exit %d, window opened %d times: %s", code, opened, errb.String())
+	}
+	if len(handed) != 1 || handed[0] != doc || !strings.Contains(errb.String(), "handed 1 file(s) to the open Docsift window") {
+		t.Fatalf("handed %v: %s", handed, errb.String())
+	}
+
+	// `docsift` alone with a window open brings that window up.
+	errb.Reset()
+	if code := Main(context.Background(), nil, env); code != ExitOK || opened != 1 || len(handed) != 0 ||
+		!strings.Contains(errb.String(), "already open on this library") {
+		t.Fatalf("docsift with a window open: exit %d, opened %d, handed %v: %s", code, opened, handed, errb.String())
+	}
+
+	// A name that is not a file is neither a command nor something to open.
+	errb.Reset()
+	if code := Main(context.Background(), []string{filepath.Join(home, "missing.pdf")}, env); code != ExitUsage || !strings.Contains(errb.String(), "unknown command") {
+		t.Fatalf("missing file: exit %d: %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := Main(context.Background(), []string{"desktop", filepath.Join(home, "missing.pdf")}, env); code != ExitUsage || !strings.Contains(errb.String(), "no such file or folder") {
+		t.Fatalf("desktop with a missing file: exit %d: %s", code, errb.String())
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/docsift/docsift/backend/jobs"
 
 	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/notify"
 	"github.com/docsift/docsift/backend/watch"
 )
 
@@ -24,6 +25,7 @@ type watchOpts struct {
 	quiet        *time.Duration
 	retryFailed  *bool
 	noWorkers    *bool
+	follow       *bool
 }
 
 func watchCommand() command {
@@ -41,6 +43,7 @@ func watchCommand() command {
 				quiet:        fs.Duration("quiet", 0, "how long a file must see no change before it is taken (default 200ms)"),
 				noWorkers:    fs.Bool("no-workers", false, "only import; leave text extraction to a separate docsift worker"),
 				retryFailed:  fs.Bool("retry-failed", false, "first move the files in each folder's failed/ back to be tried again"),
+				follow:       fs.Bool("follow-settings", false, "watch the folders in the settings and follow changes to them, even while there are none (what `docsift service` runs)"),
 			}
 		},
 		run: runWatch,
@@ -51,6 +54,13 @@ func watchCommand() command {
 // settings) in the foreground until ctx ends (SIGINT/SIGTERM).
 func runWatch(ctx context.Context, r *runner, o any, args []string) int {
 	opts := o.(*watchOpts)
+	if *opts.follow {
+		if len(args) > 0 {
+			fmt.Fprintln(r.env.Stderr, "docsift watch: --follow-settings watches the folders in the settings; name no folder")
+			return ExitUsage
+		}
+		return runWatchFollowing(ctx, r, opts)
+	}
 	folders, code := watchFolders(ctx, r, opts, args)
 	if code != ExitOK {
 		return code
@@ -107,6 +117,7 @@ func runWatch(ctx context.Context, r *runner, o any, args []string) int {
 		paths[i] = display(f.Path)
 	}
 	fmt.Fprintf(r.env.Stderr, "watching %s (Ctrl-C to stop)\n", strings.Join(paths, ", "))
+	defer r.startNotifications(ctx, w.Status, func(b notify.Batch) { r.openWindowOn(b.Route()) })()
 
 	start := time.Now()
 	live := &liveLine{env: r.env}
@@ -283,5 +294,49 @@ func (l *liveLine) clear() {
 	if l.shown {
 		fmt.Fprint(l.env.Stderr, "\r\033[K")
 		l.shown = false
+	}
+}
+
+// runWatchFollowing watches the settings' watched folders and starts over
+// whenever they are saved, in any process sharing the library (the
+// service's `docsift watch --follow-settings`: the window's settings
+// screen changes what it watches, without a restart).
+func runWatchFollowing(ctx context.Context, r *runner, opts *watchOpts) int {
+	bus := r.lib.Bus()
+	if bus == nil {
+		bus = events.New()
+	}
+	sub := bus.Subscribe(1 << 16)
+	defer sub.Close()
+	if !*opts.noWorkers {
+		_, stop, err := r.startWorkers(ctx, jobs.Options{Workers: 2})
+		if err != nil {
+			return r.fail(err)
+		}
+		defer stop()
+	}
+	lw := r.startLiveWatcher(ctx)
+	defer lw.Close()
+	defer r.startNotifications(ctx, lw.Status, func(b notify.Batch) { r.openWindowOn(b.Route()) })()
+	fmt.Fprintln(r.env.Stderr, "watching the watched folders in the settings, following changes to them (Ctrl-C to stop)")
+	states := map[string]watch.State{}
+	for {
+		select {
+		case <-ctx.Done():
+			t := totals(lw.Status())
+			fmt.Fprintf(r.env.Stdout, "stopped: imported %d, duplicates %d, failed %d, pending %d\n", t.Imported, t.Duplicates, t.Failed, t.Pending)
+			return ExitOK
+		case e, ok := <-sub.C:
+			if !ok {
+				return ExitOK
+			}
+			if line, toErr := watchEventLine(Env{}, e, states); line != "" {
+				out := r.env.Stdout
+				if toErr {
+					out = r.env.Stderr
+				}
+				fmt.Fprintln(out, line)
+			}
+		}
 	}
 }

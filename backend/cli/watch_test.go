@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/docsift/docsift/backend/events"
+	"github.com/docsift/docsift/backend/library"
 )
 
 // `docsift watch` imports a file dropped into the folder, files it under a
@@ -76,5 +79,63 @@ func TestWatchCommandImportsDroppedFiles(t *testing.T) {
 	}
 	if !strings.Contains(out.String()+errb.String(), "scan.txt") {
 		t.Errorf("no per-file line in the output:\n%s%s", out.String(), errb.String())
+	}
+}
+
+// TestWatchFollowsSettings runs what the service runs, `docsift watch
+// --follow-settings`, before any folder is watched; another process
+// sharing the library (the window's settings screen) adds a watched
+// folder; a file dropped there is imported, and that process hears of it
+// (the window shows what the service imported).
+func TestWatchFollowsSettings(t *testing.T) {
+	data, drop := t.TempDir(), t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb lockedBuffer
+	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Home: "/nonexistent"}
+	exit := make(chan int, 1)
+	go func() { exit <- Main(ctx, []string{"watch", "--follow-settings", "--data-dir", data}, env) }()
+	wait := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; watch said:\n%s%s", what, out.String(), errb.String())
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+	}
+	wait("watch to start", func() bool { return strings.Contains(errb.String(), "following changes") })
+
+	window, _ := openLibrary(t, nil, data)
+	heard := window.Bus().Subscribe(1024)
+	defer heard.Close()
+	folders := []library.WatchedFolder{{Path: drop, AfterImport: "move"}}
+	if _, err := window.UpdateSettings(t.Context(), library.SettingsPatch{WatchedFolders: &folders}); err != nil {
+		t.Fatal(err)
+	}
+	// The file goes in once the watcher watches the new folder: written
+	// elsewhere and renamed in, as a scanner does.
+	wait("the new folder to be watched", func() bool { return strings.Contains(errb.String(), display(drop)+": watching") })
+	tmp := filepath.Join(t.TempDir(), "scan.txt")
+	os.WriteFile(tmp, []byte("followed settings"), 0o644)
+	if err := os.Rename(tmp, filepath.Join(drop, "scan.txt")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(60 * time.Second)
+	for imported := false; !imported; {
+		select {
+		case e := <-heard.C:
+			imported = e.Type == events.DocumentImported
+		case <-deadline:
+			t.Fatalf("the window's process never heard of the import; watch said:\n%s%s", out.String(), errb.String())
+		}
+	}
+	cancel()
+	if code := <-exit; code != ExitOK || !strings.Contains(out.String(), "imported 1") {
+		t.Fatalf("watch exit %d:\n%s%s", code, out.String(), errb.String())
+	}
+	if code, _, stderr := run(t, nil, "watch", "--follow-settings", "--data-dir", data, drop); code != ExitUsage || !strings.Contains(stderr, "name no folder") {
+		t.Fatalf("--follow-settings with a folder: exit %d %s", code, stderr)
 	}
 }

@@ -22,6 +22,7 @@ type SettingsPatch struct {
 	AIMaxChars            *int             `json:"ai_max_chars,omitempty"`
 	WatchedFolders        *[]WatchedFolder `json:"watched_folders,omitempty"`
 	OCRLanguages          *[]string        `json:"ocr_languages,omitempty"`
+	DesktopNotifications  *bool            `json:"desktop_notifications,omitempty"`
 }
 
 // Patch returns a change that sets every field to s's value (a whole
@@ -37,6 +38,7 @@ func (s Settings) Patch() SettingsPatch {
 		AIMaxChars:            &s.AIMaxChars,
 		WatchedFolders:        &s.WatchedFolders,
 		OCRLanguages:          &s.OCRLanguages,
+		DesktopNotifications:  &s.DesktopNotifications,
 	}
 }
 
@@ -63,6 +65,7 @@ func (p SettingsPatch) apply(s *Settings) {
 	set(&s.AutoApplyThreshold, p.AutoApplyThreshold)
 	set(&s.CreateSuggestedTopics, p.CreateSuggestedTopics)
 	set(&s.AIMaxChars, p.AIMaxChars)
+	set(&s.DesktopNotifications, p.DesktopNotifications)
 	if p.WatchedFolders != nil {
 		s.WatchedFolders = append([]WatchedFolder(nil), (*p.WatchedFolders)...)
 	}

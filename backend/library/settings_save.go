@@ -90,6 +90,9 @@ func (p SettingsPatch) storedValues(s Settings) (map[string]string, error) {
 		}
 		values["watched_folders"] = string(folders)
 	}
+	if p.DesktopNotifications != nil {
+		values["desktop_notifications"] = strconv.FormatBool(s.DesktopNotifications)
+	}
 	if p.OCRLanguages != nil {
 		values["ocr_languages"] = strings.Join(s.OCRLanguages, "+")
 	}

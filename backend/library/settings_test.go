@@ -215,3 +215,33 @@ func TestAZeroedStoredThresholdIsRepaired(t *testing.T) {
 		}
 	})
 }
+
+// TestDesktopNotificationsSetting: on until turned off; the choice is
+// kept, and a replacement must send it.
+func TestDesktopNotificationsSetting(t *testing.T) {
+	profiles(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		s, err := e.lib.Settings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.DesktopNotifications {
+			t.Fatal("desktop notifications are off before anyone chose")
+		}
+		if _, err := e.lib.UpdateSettings(ctx, patchJSON(t, `{"desktop_notifications":false}`)); err != nil {
+			t.Fatal(err)
+		}
+		if s, err = e.lib.Settings(ctx); err != nil || s.DesktopNotifications {
+			t.Fatalf("after turning them off: %v %v", s.DesktopNotifications, err)
+		}
+		// Another setting saved keeps the choice.
+		if s, err = e.lib.UpdateSettings(ctx, patchJSON(t, `{"ai_max_chars":0}`)); err != nil || s.DesktopNotifications {
+			t.Fatalf("after saving another setting: %v %v", s.DesktopNotifications, err)
+		}
+		p := s.Patch()
+		p.DesktopNotifications = nil
+		if _, err := e.lib.ReplaceSettings(ctx, p); err == nil || !strings.Contains(err.Error(), "desktop_notifications") {
+			t.Fatalf("a replacement without the setting: %v", err)
+		}
+	})
+}

@@ -239,6 +239,40 @@ try {
     await help.waitFor({ state: 'detached' });
   });
 
+  await step('keyboard shortcuts: Ctrl+F, Ctrl+O, Delete and Escape', async () => {
+    await page.locator('main').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+f');
+    check(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Search documents'),
+      'Ctrl+F did not focus the search box',
+    );
+    // Escape in the search box empties it and leaves it (the search box's
+    // own rule); the search is typed again for the steps after this one.
+    await page.keyboard.press('Escape');
+    check(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label') !== 'Search documents'),
+      'Escape did not leave the search box',
+    );
+    await page.getByLabel('Search documents').fill('quarterly');
+    await page.getByRole('heading', { name: /Results for “quarterly”/ }).waitFor();
+    await page.locator('main').click({ position: { x: 5, y: 5 } });
+    // Ctrl+O is Add files: in a browser, the file chooser.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Control+o')]);
+    check(chooser.isMultiple(), 'Ctrl+O opened a chooser for one file only');
+    await chooser.setFiles([]);
+    // Delete asks before deleting the selection; Escape answers no.
+    await card('bakery-report.pdf').getByRole('checkbox').check();
+    await page.keyboard.press('Delete');
+    const confirm = page.getByRole('dialog', { name: /Delete 1 document/ });
+    await confirm.waitFor();
+    await snap('delete-shortcut');
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden' });
+    await card('bakery-report.pdf').waitFor();
+    await page.keyboard.press('Escape'); // clears the selection
+    await page.getByRole('toolbar', { name: 'Selected documents' }).waitFor({ state: 'detached' });
+  });
+
   await step('save the search as a view; it shows in the sidebar with its count', async () => {
     await page.getByRole('button', { name: 'Save view' }).click();
     const form = page.getByRole('form', { name: 'Save this search as a view' });

@@ -8,7 +8,7 @@ import { FoldersStore } from './stores/folders.svelte';
 import { LibraryStore } from './stores/library.svelte';
 import { NoticesStore } from './stores/notices.svelte';
 import type { LibraryState } from './search-url';
-import { Router } from './stores/router.svelte';
+import { parseHash, Router } from './stores/router.svelte';
 import { observeErrors, SessionStore } from './stores/session.svelte';
 import { SettingsStore } from './stores/settings.svelte';
 import { TopicsStore } from './stores/topics.svelte';
@@ -79,8 +79,11 @@ export function startApp(ctx: AppContext): () => void {
     ctx.uploads.addResults(results);
     void ctx.library.refreshHead();
   });
+  // The desktop's menu and notifications ask for a screen.
+  const stopNavigate = ctx.activity.onNavigate((hash) => ctx.router.go(parseHash(hash)));
   return () => {
     ctx.views.stop();
+    stopNavigate();
     stopImports();
     stopListening();
     stopActivity();

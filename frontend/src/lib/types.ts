@@ -226,6 +226,8 @@ export interface Settings {
   ai_create_suggested_topics?: boolean;
   /** classification: how much of a document's text goes to an LLM (0: the default). */
   ai_max_chars?: number;
+  /** A desktop notification when drop-folder files were imported (an older server has none). */
+  desktop_notifications?: boolean;
   [key: string]: unknown;
 }
 

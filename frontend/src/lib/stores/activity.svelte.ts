@@ -53,6 +53,7 @@ export class ActivityStore {
   #api: Api;
   #listeners = new Set<(events: DocumentEvent[]) => void>();
   #importListeners = new Set<(results: UploadResult[]) => void>();
+  #navigateListeners = new Set<(hash: string) => void>();
   #pending: DocumentEvent[] = [];
   // Events come in floods during an import: pass them on in batches
   // (at most ten a second) and refresh the counts at most twice a second.
@@ -99,6 +100,12 @@ export class ActivityStore {
     return () => this.#importListeners.delete(listener);
   }
 
+  /** Calls listener with each screen the desktop asks to show (its menu, a clicked notification). */
+  onNavigate(listener: (hash: string) => void): () => void {
+    this.#navigateListeners.add(listener);
+    return () => this.#navigateListeners.delete(listener);
+  }
+
   /** Applies one event (public for tests and for the desktop's own events). */
   handle(e: ServerEvent): void {
     switch (e.type) {
@@ -115,6 +122,11 @@ export class ActivityStore {
       case 'import.progress': {
         const p = e.data as ImportProgress | undefined;
         this.importProgress = p && p.done < p.total ? p : null;
+        break;
+      }
+      case 'window.navigate': {
+        const hash = (e.data as { hash?: unknown } | undefined)?.hash;
+        if (typeof hash === 'string' && hash.startsWith('#/')) for (const l of this.#navigateListeners) l(hash);
         break;
       }
       case 'import.finished': {

@@ -157,4 +157,17 @@ describe('ActivityStore', () => {
     expect(store.unclassified).toEqual([]);
     expect(store.unclassifiedTotal).toBe(0);
   });
+
+  it("passes the desktop's screen requests on, and only routes of the page", () => {
+    const store = new ActivityStore(createApi({}, fakeDeps(server)));
+    const shown: string[] = [];
+    const stop = store.onNavigate((h) => shown.push(h));
+    store.handle({ type: 'window.navigate', time: 't', data: { hash: '#/documents/abc' } });
+    store.handle({ type: 'window.navigate', time: 't', data: { hash: 'javascript:alert(1)' } });
+    store.handle({ type: 'window.navigate', time: 't', data: { hash: 42 } });
+    store.handle({ type: 'window.navigate', time: 't' });
+    stop();
+    store.handle({ type: 'window.navigate', time: 't', data: { hash: '#/settings' } });
+    expect(shown).toEqual(['#/documents/abc']);
+  });
 });
