@@ -51,6 +51,13 @@ APT_PACKAGES=(
 	xauth
 	imagemagick
 	xdotool
+	# The desktop's single-instance hand-off and notifications go over the
+	# session bus: the smoke test runs under dbus-run-session and the
+	# notification tests start their own dbus-daemon.
+	dbus
+	# `docsift service install` writes a systemd user unit; its test checks
+	# the unit with systemd-analyze where no user systemd runs.
+	systemd
 	# Later issues append here.
 )
 # Installed only when no PostgreSQL answers (services.sh then runs a private
