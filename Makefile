@@ -155,7 +155,7 @@ services-status:
 
 ## clean: remove build outputs (build/ itself holds Wails assets and stays)
 clean:
-	rm -rf build/bin build/bench build/e2e frontend/dist/web
+	rm -rf build/bin build/bench build/e2e build/package frontend/dist/web
 
 # Fuzz targets of every parser the project owns (package:Target): the
 # config file, the search query, the extractors, the API's request decoding.
