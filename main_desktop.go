@@ -24,5 +24,6 @@ var desktopFace cli.DesktopFunc = func(ctx context.Context, d cli.Desktop) error
 		Started:     d.Started,
 
 		MaxUploadBytes: d.MaxUploadBytes,
+		Open:           d.Open,
 	}, app.WindowOptions{Frontend: d.Frontend, Files: d.Files})
 }

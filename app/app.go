@@ -40,6 +40,9 @@ type Options struct {
 	// MaxUploadBytes bounds a file the page sends to ImportFile
 	// (max_upload_size; default 2 GiB).
 	MaxUploadBytes int64
+	// Open are files and folders to import once the page is up: the
+	// files of `docsift FILE...`, the desktop entry's "Open with".
+	Open []string
 }
 
 // App is bound to the window: its exported methods are what the web UI
@@ -64,6 +67,8 @@ type App struct {
 	tempDir string
 	// events forwards the bus to the window (nil before startup).
 	events *forwarder
+	// opened makes domReady import Options.Open once, not on every reload.
+	opened sync.Once
 }
 
 // New builds the App over opt.Library. ctx bounds every call the window
@@ -92,6 +97,20 @@ func (a *App) startup(rt Runtime) {
 	a.events = newForwarder(a.ctx, rt, a.opt.Bus, a.opt.ProgressEvery)
 	a.mu.Unlock()
 	rt.OnFileDrop(a.onFileDrop)
+}
+
+// domReady runs when the page has loaded (Wails' OnDomReady), so it
+// hears the progress events: the files the window was opened with are
+// imported then, once, on their own goroutine.
+func (a *App) domReady() {
+	a.opened.Do(func() {
+		if len(a.opt.Open) == 0 {
+			return
+		}
+		a.log.Info("files opened with Docsift", "count", len(a.opt.Open))
+		paths := append([]string(nil), a.opt.Open...)
+		go func() { _, _ = a.ImportPaths(paths) }()
+	})
 }
 
 // closing stops forwarding events (Wails' OnBeforeClose, on the close

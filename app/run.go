@@ -53,7 +53,8 @@ func Run(ctx context.Context, opt Options, win WindowOptions) error {
 		// handle: it closes the window and Run returns, and the caller
 		// then drains the workers. Quitting from here as well would call
 		// into GTK twice from a goroutine while the window is destroyed.
-		OnStartup: func(wctx context.Context) { a.startup(newWailsRuntime(wctx)) },
+		OnStartup:  func(wctx context.Context) { a.startup(newWailsRuntime(wctx)) },
+		OnDomReady: func(context.Context) { a.domReady() },
 		OnBeforeClose: func(context.Context) bool {
 			a.closing()
 			return false // close

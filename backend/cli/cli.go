@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -158,12 +159,15 @@ func Main(ctx context.Context, args []string, env Env) int {
 		usage(env.Stdout)
 		return ExitOK
 	}
-	var cmd *command
-	for _, c := range commands() {
-		if c.name == args[0] {
-			c := c
-			cmd = &c
+	cmd := findCommand(args[0])
+	if cmd == nil && looksLikePath(args[0]) {
+		// `docsift FILE...`, as the desktop entry's "Open with" runs it.
+		if env.Desktop == nil || !hasDisplay(env) {
+			fmt.Fprintf(env.Stderr, "docsift: %s is not a command; to import files, run `docsift import %s`\n", display(args[0]), display(args[0]))
+			return ExitUsage
 		}
+		args = append([]string{"desktop"}, args...)
+		cmd = findCommand("desktop")
 	}
 	if cmd == nil {
 		fmt.Fprintf(env.Stderr, "docsift: unknown command %q\n\n", args[0])
@@ -222,6 +226,28 @@ func Main(ctx context.Context, args []string, env Env) int {
 		r.metrics.WatchQueue(lib.JobDepths)
 	}
 	return cmd.run(ctx, r, opts, positional)
+}
+
+// findCommand returns the command called name, or nil.
+func findCommand(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return &c
+		}
+	}
+	return nil
+}
+
+// looksLikePath reports whether a first argument that is no command's
+// name names a file: it exists, or it has a path separator (a file
+// manager passes absolute paths; one it passes may be gone by now, and
+// the window then says so).
+func looksLikePath(arg string) bool {
+	if strings.ContainsRune(arg, filepath.Separator) {
+		return true
+	}
+	_, err := os.Stat(arg)
+	return err == nil
 }
 
 // hoistGlobalFlags lets the settings' flags come before the command, as

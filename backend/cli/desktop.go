@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/docsift/docsift/backend/events"
@@ -44,6 +45,9 @@ type Desktop struct {
 	Started time.Time
 	// MaxUploadBytes bounds a file the page sends (max_upload_size).
 	MaxUploadBytes int64
+	// Open are files and folders to import once the window is up
+	// (`docsift FILE...`, the desktop entry's "Open with"), absolute.
+	Open []string
 }
 
 type desktopOpts struct {
@@ -54,7 +58,8 @@ type desktopOpts struct {
 func desktopCommand() command {
 	return command{
 		name:    "desktop",
-		summary: "Open the desktop window (what `docsift` alone does when a display is available).",
+		args:    "[FILE...]",
+		summary: "Open the desktop window (what `docsift` alone does when a display is available) and import the files given, if any (what `docsift FILE...` does).",
 		flags: func(fs *flag.FlagSet) any {
 			return &desktopOpts{
 				workers: fs.Int("workers", 2, "background jobs (text extraction, classification) run at once"),
@@ -84,9 +89,17 @@ func defaultCommand(env Env) string {
 // then runs the window until it is closed; shutdown drains them.
 func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 	opts := o.(*desktopOpts)
-	if len(args) > 0 || *opts.workers < 1 {
-		fmt.Fprintln(r.env.Stderr, "docsift desktop: takes no arguments; --workers must be at least 1")
+	if *opts.workers < 1 {
+		fmt.Fprintln(r.env.Stderr, "docsift desktop: --workers must be at least 1")
 		return ExitUsage
+	}
+	open := make([]string, 0, len(args))
+	for _, a := range args {
+		p, err := filepath.Abs(a)
+		if err != nil {
+			return r.fail(fmt.Errorf("open %s: %w", display(a), err))
+		}
+		open = append(open, p)
 	}
 	if r.env.Desktop == nil {
 		fmt.Fprintln(r.env.Stderr, "docsift desktop: this binary was built without the desktop window (`make desktop` builds build/bin/docsift-desktop); `docsift serve` serves the same UI")
@@ -126,6 +139,7 @@ func runDesktop(ctx context.Context, r *runner, o any, args []string) int {
 		Started:     r.env.Started,
 
 		MaxUploadBytes: r.cfg.MaxUploadBytes,
+		Open:           open,
 	})
 	if err != nil {
 		return r.fail(err)

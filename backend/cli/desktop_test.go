@@ -7,6 +7,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -102,5 +105,57 @@ func TestDesktopCommandExplainsWhatIsMissing(t *testing.T) {
 	}
 	if code := Main(context.Background(), []string{"desktop"}, env); code != ExitFailed || !strings.Contains(errb.String(), "no display") {
 		t.Fatalf("no display: exit %d: %s", code, errb.String())
+	}
+}
+
+// TestFilesOpenTheWindow: `docsift FILE...` (the desktop entry's
+// "Open with") opens the window with the files to import; without a
+// window it says how to import them; a word that is neither a command
+// nor a file stays an unknown command.
+func TestFilesOpenTheWindow(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "bill.pdf")
+	if err := os.WriteFile(file, []byte("%PDF-1.4\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	gone := filepath.Join(dir, "moved away.pdf")
+	vars := map[string]string{"DOCSIFT_DATA_DIR": filepath.Join(dir, "data"), "DISPLAY": ":99"}
+	var opened [][]string
+	var errb bytes.Buffer
+	env := Env{
+		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &errb,
+		Getenv: func(k string) string { return vars[k] }, Home: "/nonexistent-home",
+		Desktop: func(ctx context.Context, d Desktop) error {
+			opened = append(opened, d.Open)
+			return nil
+		},
+	}
+	if code := Main(context.Background(), []string{file, gone, "--no-watch"}, env); code != ExitOK {
+		t.Fatalf("docsift FILE FILE: exit %d: %s", code, errb.String())
+	}
+	if code := Main(context.Background(), nil, env); code != ExitOK {
+		t.Fatalf("docsift: exit %d: %s", code, errb.String())
+	}
+	if len(opened) != 2 || !slices.Equal(opened[0], []string{file, gone}) || len(opened[1]) != 0 {
+		t.Fatalf("the window was given %q", opened)
+	}
+
+	// A word that is neither a command nor a file is an unknown command.
+	errb.Reset()
+	if code := Main(context.Background(), []string{"frobnicate"}, env); code != ExitUsage || !strings.Contains(errb.String(), `unknown command "frobnicate"`) {
+		t.Fatalf("docsift frobnicate: exit %d: %s", code, errb.String())
+	}
+	if len(opened) != 2 {
+		t.Fatalf("a word that is no file opened the window")
+	}
+
+	// Without a display there is no window to import into.
+	delete(vars, "DISPLAY")
+	errb.Reset()
+	if code := Main(context.Background(), []string{file}, env); code != ExitUsage || !strings.Contains(errb.String(), "docsift import "+file) {
+		t.Fatalf("docsift FILE without a display: exit %d: %s", code, errb.String())
+	}
+	if len(opened) != 2 {
+		t.Fatalf("the window opened without a display")
 	}
 }
