@@ -6,6 +6,7 @@
 #      `docsift version` with VERSION, man finds docsift(1), the desktop
 #      database (update-desktop-database, run by the desktop-file-utils
 #      trigger) offers Docsift for PDFs, and the icon is in hicolor;
+#      and without a display it serves the web UI;
 #   3. the desktop smoke test (scripts/smoke-desktop.sh) against the
 #      installed /usr/bin/docsift under Xvfb: window, bridge, screenshot
 #      (build/e2e/package-window.png), OS file drop, clean exit;
@@ -67,7 +68,6 @@ open_with() {
 		sleep 0.1
 	done
 	trap - EXIT
-	say "ok"
 }
 
 if [[ ${1:-} == --open-with ]]; then
@@ -85,7 +85,7 @@ deb=$(realpath "$1")
 version=$(tr -d ' \n' <VERSION)
 
 missing=()
-for tool in apt-get dpkg-query man gio xvfb-run xdotool; do
+for tool in apt-get dpkg-query man gio xvfb-run xdotool curl; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if ((${#missing[@]} > 0)); then
@@ -138,6 +138,23 @@ grep -q "^application/pdf=.*$ID.desktop" /usr/share/applications/mimeinfo.cache 
 [[ -f /usr/share/icons/hicolor/48x48/apps/$ID.png && -f /usr/share/icons/hicolor/scalable/apps/$ID.svg ]] ||
 	die "the icon is not in the hicolor theme"
 say "installed: docsift $version, docsift(1), \"Open with\" for PDFs in mimeinfo.cache, hicolor icons"
+
+# Without a display, the same binary serves the web UI.
+env -u DISPLAY -u WAYLAND_DISPLAY DOCSIFT_DATA_DIR="$work/serve" DOCSIFT_ADDR=127.0.0.1:0 /usr/bin/docsift >"$work/serve.log" 2>&1 &
+server=$!
+deadline=$((SECONDS + 60))
+until url=$(sed -n 's|^docsift serve: listening on \(http://[^ ]*\)$|\1|p' "$work/serve.log" | head -n1) && [[ -n $url ]]; do
+	kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; die "/usr/bin/docsift without a display exited instead of serving"; }
+	((SECONDS < deadline)) || { kill "$server"; die "/usr/bin/docsift without a display did not start serving within 60 s"; }
+	sleep 0.1
+done
+page=$(curl -fsS "$url/") || { kill "$server"; die "GET $url/ failed"; }
+kill -TERM "$server"
+code=0
+wait "$server" || code=$?
+[[ $page == *"<title>Docsift"* ]] || die "GET $url/ is not Docsift's page"
+[[ $code == 0 ]] || die "docsift serve exited with $code after SIGTERM"
+say "without a display: /usr/bin/docsift serves the web UI ($url)"
 
 # 3. The desktop smoke test against the installed binary.
 mkdir -p build/e2e
