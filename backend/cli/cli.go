@@ -355,7 +355,10 @@ func configFlags(fs *flag.FlagSet) map[string]string {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Docsift — a local-first document manager.")
-	fmt.Fprintln(w, "\nUsage: docsift [settings flags] COMMAND [flags] [arguments]\n\nCommands:")
+	fmt.Fprintln(w, "\nUsage: docsift [settings flags] COMMAND [flags] [arguments]")
+	fmt.Fprintln(w, "       docsift [settings flags]            the window when there is a display, otherwise serve")
+	fmt.Fprintln(w, "       docsift [settings flags] FILE...    the window, importing the files (Open with Docsift)")
+	fmt.Fprintln(w, "\nCommands:")
 	cs := commands()
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
