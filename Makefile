@@ -14,6 +14,9 @@ export GOFLAGS := $(strip $(GOFLAGS) -tags=nodynamic)
 
 GO ?= go
 BIN := build/bin/docsift
+# The release (VERSION): `docsift version`, the About box, the package.
+VERSION := $(shell cat VERSION)
+VERSION_LDFLAGS := -X github.com/docsift/docsift/backend/cli.Version=$(VERSION)
 BENCH_BIN := build/bin/docsift-bench
 TEST_TIMEOUT ?= 20m
 BENCH ?= .
@@ -46,7 +49,7 @@ all: build
 ## build: build the web UI, then compile the docsift binary (which embeds it) into build/bin/
 build: frontend
 	mkdir -p $(dir $(BIN))
-	$(GO) build -o $(BIN) .
+	$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o $(BIN) .
 
 ## frontend: build the web UI into frontend/dist/web (and print its gzipped size)
 frontend: $(UI_BUILD)
@@ -76,7 +79,7 @@ run:
 setup:
 	scripts/setup.sh
 
-## test: setup, start PostgreSQL + MinIO, vet, run every Go test, then the UI's unit tests and the browser E2E (CI=true: missing services or chromium fail)
+## test: setup, start PostgreSQL + MinIO, vet, run every Go test, then the UI's unit tests, the browser E2E, the desktop smoke test, and the Debian package's validators and install test (CI=true: missing services or tools fail)
 test:
 	scripts/setup.sh
 	scripts/services.sh start
@@ -88,6 +91,7 @@ test:
 	$(MAKE) --no-print-directory frontend-test
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory smoke-desktop
+	$(MAKE) --no-print-directory package-validate package-test
 
 ## frontend-test: type-check the web UI and run its unit tests (Vitest)
 frontend-test: $(UI_DEPS)
@@ -113,9 +117,11 @@ DESKTOP_TAGS := production,webkit2_41,nodynamic
 .PHONY: desktop run-desktop smoke-desktop
 
 ## desktop: build the web UI, then the desktop binary (window + every CLI command) into build/bin/docsift-desktop
+# A position-independent executable, as Debian builds its binaries (the
+# package ships this one as /usr/bin/docsift).
 desktop: frontend
 	mkdir -p $(dir $(DESKTOP_BIN))
-	$(GO) build -tags $(DESKTOP_TAGS) -ldflags "-w -s" -o $(DESKTOP_BIN) .
+	$(GO) build -tags $(DESKTOP_TAGS) -buildmode=pie -ldflags "-w -s $(VERSION_LDFLAGS)" -o $(DESKTOP_BIN) .
 
 ## run-desktop: build and open the desktop window (needs a display; without one `docsift` serves instead)
 run-desktop: desktop
@@ -124,6 +130,23 @@ run-desktop: desktop
 ## smoke-desktop: start the desktop binary under Xvfb: bridge call, screenshot (build/e2e/desktop-window.png), an OS file drop (CI=true: missing tools fail)
 smoke-desktop: desktop
 	scripts/smoke-desktop.sh $(DESKTOP_BIN) build/e2e/desktop-window.png
+
+# The Debian package of the desktop application (scripts/package.sh).
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+PACKAGE_DEB := build/package/docsift_$(VERSION)_$(DEB_ARCH).deb
+.PHONY: package package-validate package-test
+
+## package: build build/package/docsift_VERSION_ARCH.deb: the desktop build as /usr/bin/docsift, desktop entry, metainfo, hicolor icons, docsift(1) from the commands' help
+package: desktop
+	scripts/package.sh $(DESKTOP_BIN)
+
+## package-validate: desktop-file-validate, appstreamcli validate-tree and lintian on the package; any error fails (CI=true: missing tools fail)
+package-validate: package
+	scripts/package-validate.sh $(PACKAGE_DEB)
+
+## package-test: apt-get install the package, check what it installed, run the desktop smoke test against /usr/bin/docsift and an "Open with" through its desktop entry, then apt-get remove it (needs root or sudo)
+package-test: package
+	scripts/package-test.sh $(PACKAGE_DEB)
 
 ## bench: build docsift and docsift-bench (cmd/docsift-bench, not part of the product), then measure both profiles against the real services: every target vs its baseline (table; JSON in build/bench/). BENCH_FLAGS=--quick for a short run
 bench: build
@@ -155,7 +178,7 @@ services-status:
 
 ## clean: remove build outputs (build/ itself holds Wails assets and stays)
 clean:
-	rm -rf build/bin build/bench build/e2e frontend/dist/web
+	rm -rf build/bin build/bench build/e2e build/package frontend/dist/web
 
 # Fuzz targets of every parser the project owns (package:Target): the
 # config file, the search query, the extractors, the API's request decoding.

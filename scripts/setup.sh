@@ -58,6 +58,18 @@ APT_PACKAGES=(
 	# `docsift service install` writes a systemd user unit; its test checks
 	# the unit with systemd-analyze where no user systemd runs.
 	systemd
+	# The Debian package (`make package`: scripts/package.sh renders the
+	# icons with rsvg-convert, finds Depends with dpkg-shlibdeps) and its
+	# checks in `make test`: the three validators
+	# (scripts/package-validate.sh), man for docsift(1), gio to open a file
+	# through the installed desktop entry (scripts/package-test.sh).
+	dpkg-dev
+	librsvg2-bin
+	desktop-file-utils
+	appstream
+	lintian
+	man-db
+	libglib2.0-bin
 	# Later issues append here.
 )
 # Installed only when no PostgreSQL answers (services.sh then runs a private

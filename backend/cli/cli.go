@@ -166,13 +166,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		usage(env.Stdout)
 		return ExitOK
 	}
-	var cmd *command
-	for _, c := range commands() {
-		if c.name == args[0] {
-			c := c
-			cmd = &c
-		}
-	}
+	cmd := findCommand(args[0])
 	if cmd == nil && openableFile(env, args[0]) {
 		// `docsift FILE...`: open them in the window.
 		return Main(ctx, append([]string{"desktop"}, args...), env)
@@ -234,6 +228,16 @@ func Main(ctx context.Context, args []string, env Env) int {
 		r.metrics.WatchQueue(lib.JobDepths)
 	}
 	return cmd.run(ctx, r, opts, positional)
+}
+
+// findCommand returns the command called name, or nil.
+func findCommand(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return &c
+		}
+	}
+	return nil
 }
 
 // hoistGlobalFlags lets the settings' flags come before the command, as
@@ -341,7 +345,10 @@ func configFlags(fs *flag.FlagSet) map[string]string {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Docsift — a local-first document manager.")
-	fmt.Fprintln(w, "\nUsage: docsift [settings flags] COMMAND [flags] [arguments]\n\nCommands:")
+	fmt.Fprintln(w, "\nUsage: docsift [settings flags] COMMAND [flags] [arguments]")
+	fmt.Fprintln(w, "       docsift [settings flags]            the window when there is a display, otherwise serve")
+	fmt.Fprintln(w, "       docsift [settings flags] FILE...    the window, importing the files (Open with Docsift)")
+	fmt.Fprintln(w, "\nCommands:")
 	cs := commands()
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
