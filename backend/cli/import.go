@@ -25,12 +25,15 @@ type importOpts struct {
 }
 
 // Files imported at once when --jobs is not given, per profile. Each file
-// waits on I/O most of its time (an fsync of its object and of the
-// database on the local profile; a PUT to the object store and a commit on
-// the server profile), and the rows of files waiting together commit in
-// one transaction, so more files than cores help; past these numbers the
-// shared 2-core reference machine measured no gain, only more memory
-// (docs/benchmarks-history.md, "Concurrent import (issue 21, item 5)").
+// waits on I/O most of its time (fsyncs of its object and of the database
+// on the local profile; a PUT to the object store and a database round
+// trip on the server profile), and the rows of files waiting together
+// commit in one transaction, so more files than cores help. Local keeps
+// the 8 of the earlier --workers default (measured in
+// docs/benchmarks-history.md); the server profile's waits are network
+// round trips, longer than a local fsync, so it keeps more files in
+// flight. Neither is tuned on a quiet machine yet: see "Concurrent import
+// (issue 21, item 5)" in the history.
 const (
 	defaultImportJobsLocal  = 8
 	defaultImportJobsServer = 16
@@ -177,8 +180,8 @@ func runImport(ctx context.Context, r *runner, o any, args []string) int {
 	if !*opts.json {
 		elapsed := time.Since(start)
 		total, _ := found.get()
-		fmt.Fprintf(r.env.Stdout, "imported %d, duplicates %d, failed %d (%d files in %s)\n",
-			imported, duplicates, len(failed), total, elapsed.Round(time.Millisecond))
+		fmt.Fprintf(r.env.Stdout, "imported %d, duplicates %d, failed %d (%d files in %s, %d at once)\n",
+			imported, duplicates, len(failed), total, elapsed.Round(time.Millisecond), n)
 		for _, f := range failed {
 			fmt.Fprintf(r.env.Stdout, "  failed: %s: %s\n", display(f.Path), f.Error)
 		}
