@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -148,7 +149,16 @@ func (l *Library) stage(ctx context.Context, name, hint string, r io.Reader, siz
 		return staged{}, nil, err
 	}
 	docID := uuid.NewString()
-	key, ctype, put, err := l.putChecked(ctx, docID, name, hint, r, size, verify)
+	var (
+		key, ctype string
+		put        blob.PutResult
+		err        error
+	)
+	// The step labels let a CPU profile (DOCSIFT_CPUPROFILE) say what
+	// storing the bytes and committing the row each cost.
+	pprof.Do(ctx, pprof.Labels("step", "upload"), func(ctx context.Context) {
+		key, ctype, put, err = l.putChecked(ctx, docID, name, hint, r, size, verify)
+	})
 	if err != nil {
 		return staged{}, nil, err
 	}
@@ -182,7 +192,10 @@ func (l *Library) stage(ctx context.Context, name, hint string, r io.Reader, siz
 // exist.
 func (l *Library) commitStaged(ctx context.Context, st staged) (ImportResult, error) {
 	doc := st.doc
-	err := l.store.CreateDocument(ctx, &doc, store.Job{Kind: jobs.KindExtract, DocumentID: doc.ID})
+	var err error
+	pprof.Do(ctx, pprof.Labels("step", "commit"), func(ctx context.Context) {
+		err = l.store.CreateDocument(ctx, &doc, store.Job{Kind: jobs.KindExtract, DocumentID: doc.ID})
+	})
 	if err != nil {
 		return l.afterFailedCommit(ctx, doc, err)
 	}

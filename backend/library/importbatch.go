@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"runtime/pprof"
 	"sync"
 
 	"github.com/docsift/docsift/backend/jobs"
@@ -168,7 +169,10 @@ func (im *Importer) commit(batch []pending) {
 		news[i] = store.NewDocument{Document: &docs[i], Jobs: []store.Job{{Kind: jobs.KindExtract, DocumentID: p.st.doc.ID}}}
 	}
 	ctx := rows[0].ctx
-	err := l.store.CreateDocuments(ctx, news)
+	var err error
+	pprof.Do(ctx, pprof.Labels("step", "commit"), func(ctx context.Context) {
+		err = l.store.CreateDocuments(ctx, news)
+	})
 	for i, p := range rows {
 		var r batchResult
 		switch {
