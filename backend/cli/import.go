@@ -166,7 +166,7 @@ func runImport(ctx context.Context, r *runner, o any, args []string) int {
 		}
 		bar.update(imported, duplicates, len(failed))
 	}
-	bar.done()
+	bar.done(imported, duplicates, len(failed))
 	if ctx.Err() != nil {
 		fmt.Fprintln(r.env.Stderr, "docsift import: interrupted")
 		return ExitFailed
@@ -275,13 +275,16 @@ type progress struct {
 
 func newProgress(env Env, found *walkCount) *progress { return &progress{env: env, found: found} }
 
-func (p *progress) update(imported, dup, failed int) {
+func (p *progress) update(imported, dup, failed int) { p.draw(imported, dup, failed, false) }
+
+// draw shows the counts, at most every 100 ms unless final or complete.
+func (p *progress) draw(imported, dup, failed int, final bool) {
 	if !p.env.Terminal {
 		return
 	}
 	total, ended := p.found.get()
 	n := imported + dup + failed
-	if (n != total || !ended) && time.Since(p.last) < 100*time.Millisecond {
+	if !final && (n != total || !ended) && time.Since(p.last) < 100*time.Millisecond {
 		return
 	}
 	p.last = time.Now()
@@ -298,7 +301,10 @@ func (p *progress) update(imported, dup, failed int) {
 	p.shown = true
 }
 
-func (p *progress) done() {
+// done draws the final counts (the last update may have been held back,
+// or drawn before the walk ended) and ends the line.
+func (p *progress) done(imported, dup, failed int) {
+	p.draw(imported, dup, failed, true)
 	if p.shown {
 		fmt.Fprintln(p.env.Stderr)
 	}

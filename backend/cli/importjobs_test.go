@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -136,5 +138,26 @@ func TestImportJobsUsage(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errs, flag+" must be at least 1") {
 			t.Errorf("%s -1: exit %d, %q", flag, code, errs)
 		}
+	}
+}
+
+// TestImportProgressOnATerminal draws the bar on a terminal: it ends on
+// every file found, each counted once.
+func TestImportProgressOnATerminal(t *testing.T) {
+	src := t.TempDir()
+	for i := range 5 {
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("n%d.txt", i)), []byte(fmt.Sprintf("note %d", i)), 0o644)
+	}
+	os.WriteFile(filepath.Join(src, "again.txt"), []byte("note 0"), 0o644)
+	var out, errb bytes.Buffer
+	env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Terminal: true,
+		Getenv: func(string) string { return "" }, Home: "/nonexistent-home"}
+	if code := Main(context.Background(), []string{"import", "--no-wait", "--jobs", "3", "--data-dir", t.TempDir(), src}, env); code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errb.String())
+	}
+	frames := strings.Split(errb.String(), "\r")
+	last := strings.TrimSpace(frames[len(frames)-1])
+	if !strings.Contains(last, "] 6/6  imported 5  duplicates 1  failed 0") {
+		t.Errorf("last progress frame %q, want every file counted once", last)
 	}
 }
