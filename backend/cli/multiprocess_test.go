@@ -175,7 +175,9 @@ func testWorkersShareTheQueue(t *testing.T, procs int) {
 	// not be: a process relays its events after the commit, and SIGKILL
 	// takes those still on their way (the relay's queue) with it.
 	var missing []string
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	// Every document is ready in the database by now: the events of the
+	// live processes are at most a relay's trip behind.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		readyMu.Lock()
 		missing = missing[:0]
 		for _, id := range all {
