@@ -65,7 +65,7 @@ type scenario struct {
 func scenarios() []scenario {
 	both := []string{profileLocal, profileServer}
 	return []scenario{
-		{"import", "docsift import of small files vs copy+fsync", both, runImport},
+		{"import", "docsift import of small files vs the raw store (copy+fsync; PUT+INSERT) at the same concurrency", both, runImport},
 		{"stream", "docsift import of 1 KB–50 MB files: MB/s and peak RSS", both, runStream},
 		{"ingest", "upload → searchable through docsift serve, 1 and 4 clients", both, runIngest},
 		{"ocr", "page images (scans) upload → searchable; full mode only", both, runOCR},

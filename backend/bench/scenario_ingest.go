@@ -96,7 +96,7 @@ func runIngest(ctx context.Context, h *harness, profile string) error {
 }
 
 // ingestCLI measures the same documents through the command line:
-// `docsift import --workers 1 DIR` stores them one after another while
+// `docsift import --jobs 1 DIR` stores them one after another while
 // two workers extract, classify and index, and returns once every
 // document is processed — so searchable (the text and its index entry
 // are one commit). From exec to exit, process start included. Afterwards
@@ -120,7 +120,7 @@ func (h *harness) ingestCLI(ctx context.Context, profile string, docs []corpus.D
 			return err
 		}
 		start := time.Now()
-		u, out, err := h.run(ctx, t, "import", "--workers", "1", dir)
+		u, out, err := h.run(ctx, t, "import", "--jobs", "1", dir)
 		elapsed := time.Since(start)
 		if err == nil && !strings.Contains(out, fmt.Sprintf("imported %d, duplicates 0, failed 0", n)) {
 			err = fmt.Errorf("unexpected import result: %s", lastLines(out, 5))
@@ -135,13 +135,56 @@ func (h *harness) ingestCLI(ctx context.Context, profile string, docs []corpus.D
 		rate := float64(n) / elapsed.Seconds()
 		rates = append(rates, rate)
 		use = use.add(u)
-		h.logf("  docsift import --workers 1, run %d: %.1f docs/s", run+1, rate)
+		h.logf("  docsift import --jobs 1, run %d: %.1f docs/s", run+1, rate)
 	}
 	f := Figure{Scenario: "ingest", Profile: profile, Unit: "docs/s", Summary: summarize(rates),
-		Measure: fmt.Sprintf("%d mixed docs (10%% PDF), docsift import --workers 1 (sequential) → processed, searchable", n)}
+		Measure: fmt.Sprintf("%d mixed docs (10%% PDF), docsift import --jobs 1 (sequential) → processed, searchable", n)}
 	f.withUsage(use)
 	f.check(goal{stat: "median", bound: 250, text: "≥ 250 docs/s", docs: 500}, n)
 	h.add(f)
+	return h.ingestSteps(ctx, profile, dir, n)
+}
+
+// ingestSteps runs `docsift import --jobs 1 DIR` once more, untimed, with
+// a CPU profile, and reports the docsift process's CPU per document for
+// each step of the way in, as the product labels them: upload (reading,
+// hashing and storing the bytes), commit (the row and its job), extract,
+// index (the extract job's commit: the text and its search-index entry
+// together), classify. A CPU profile samples (100 Hz), so a step is known
+// to a few samples' time; what runs unlabelled (the runtime, the garbage
+// collector, start-up) is shown as such, not spread over the steps. On the
+// server profile the database's own work (the index on PostgreSQL) runs in
+// PostgreSQL's processes and is not in these figures.
+func (h *harness) ingestSteps(ctx context.Context, profile, dir string, n int) error {
+	t, err := h.newTarget(ctx, profile)
+	if err != nil {
+		return err
+	}
+	defer t.remove()
+	path := filepath.Join(h.tmp, "ingest-steps.pprof")
+	t.env = append(t.env, "DOCSIFT_CPUPROFILE="+path)
+	if _, out, err := h.run(ctx, t, "import", "--jobs", "1", dir); err != nil {
+		return err
+	} else if !strings.Contains(out, fmt.Sprintf("imported %d, duplicates 0, failed 0", n)) {
+		return fmt.Errorf("unexpected import result: %s", lastLines(out, 5))
+	}
+	by, err := cpuByLabel(path, "step")
+	os.Remove(path)
+	if err != nil {
+		return err
+	}
+	var total time.Duration
+	for _, d := range by {
+		total += d
+	}
+	note := stepNote(by, n)
+	if profile == profileServer {
+		note += "; PostgreSQL's and MinIO's CPU not included"
+	}
+	h.logf("  CPU per document by step: %s", note)
+	per := total.Seconds() * 1000 / float64(n)
+	h.add(Figure{Scenario: "ingest", Profile: profile, Unit: "ms CPU/doc", Summary: Summary{N: 1, Median: per, P95: per, Max: per},
+		Measure: fmt.Sprintf("%d mixed docs (10%% PDF), docsift import --jobs 1: CPU per document by step (CPU profile)", n), Note: note})
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -300,7 +301,12 @@ func (p *Pool) runOne(poolCtx, ctx context.Context, j store.Job) *store.Job {
 		}
 	}
 	start := time.Now()
-	step, err := h.handler.Run(ctx, j, doc)
+	var step Step
+	// The step label lets a CPU profile (DOCSIFT_CPUPROFILE) say what each
+	// kind of job costs; the bench's ingest scenario reads it.
+	pprof.Do(ctx, pprof.Labels("step", j.Kind), func(ctx context.Context) {
+		step, err = h.handler.Run(ctx, j, doc)
+	})
 	took := time.Since(start)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -330,7 +336,10 @@ func (p *Pool) runOne(poolCtx, ctx context.Context, j store.Job) *store.Job {
 	if step.Next != nil && poolCtx.Err() == nil {
 		out.ContinueLease = p.opt.Lease
 	}
-	if err := p.st.FinishJob(ctx, out); err != nil {
+	pprof.Do(ctx, pprof.Labels("step", j.Kind+" commit"), func(ctx context.Context) {
+		err = p.st.FinishJob(ctx, out)
+	})
+	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			log.Warn("record job outcome", "err", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -118,29 +119,58 @@ func (l *Library) importStreamTo(ctx context.Context, name, hint string, r io.Re
 
 // storeStream is importStreamTo's body.
 func (l *Library) storeStream(ctx context.Context, name, hint string, r io.Reader, size int64, verify func() error, folderID *string) (ImportResult, error) {
+	st, dup, err := l.stage(ctx, name, hint, r, size, verify, folderID)
+	if err != nil || dup != nil {
+		return orResult(dup), err
+	}
+	return l.commitStaged(ctx, st)
+}
+
+// staged is a new file whose object is stored and whose row is not
+// committed yet. Whoever holds it commits it or removes its object.
+type staged struct {
+	doc store.Document
+}
+
+// orResult is *res, or the zero result when res is nil.
+func orResult(res *ImportResult) ImportResult {
+	if res == nil {
+		return ImportResult{}
+	}
+	return *res
+}
+
+// stage stores the bytes of a new file as an object and checks them
+// against the user's documents: a duplicate is returned as its existing
+// document (the new object removed), anything else as a staged document
+// to commit.
+func (l *Library) stage(ctx context.Context, name, hint string, r io.Reader, size int64, verify func() error, folderID *string) (staged, *ImportResult, error) {
 	if err := naming.CheckFilename(name); err != nil {
-		return ImportResult{}, err
+		return staged{}, nil, err
 	}
 	docID := uuid.NewString()
-	key, ctype, put, err := l.putChecked(ctx, docID, name, hint, r, size, verify)
+	var (
+		key, ctype string
+		put        blob.PutResult
+		err        error
+	)
+	// The step labels let a CPU profile (DOCSIFT_CPUPROFILE) say what
+	// storing the bytes and committing the row each cost.
+	pprof.Do(ctx, pprof.Labels("step", "upload"), func(ctx context.Context) {
+		key, ctype, put, err = l.putChecked(ctx, docID, name, hint, r, size, verify)
+	})
 	if err != nil {
-		return ImportResult{}, err
-	}
-	// From here on the object exists; every failure path removes it, but
-	// for a commit not known to be durable (its row may exist).
-	fail := func(err error) (ImportResult, error) {
-		l.removeObject(ctx, key)
-		return ImportResult{}, err
+		return staged{}, nil, err
 	}
 	if existing, err := l.store.DocumentBySHA256(ctx, l.user.ID, put.SHA256); err == nil {
 		l.removeObject(ctx, key)
-		return ImportResult{Document: documentOut(existing), Duplicate: true}, nil
+		return staged{}, &ImportResult{Document: documentOut(existing), Duplicate: true}, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return fail(fmt.Errorf("store %s: database: %w", quoteName(name), err))
+		l.removeObject(ctx, key)
+		return staged{}, nil, fmt.Errorf("store %s: database: %w", quoteName(name), err)
 	}
-
 	now := l.now().UTC()
-	doc := store.Document{
+	return staged{doc: store.Document{
 		ID:             docID,
 		UserID:         l.user.ID,
 		FolderID:       folderID,
@@ -153,31 +183,53 @@ func (l *Library) storeStream(ctx context.Context, name, hint string, r io.Reade
 		Status:         store.StatusStored,
 		CreatedAt:      now,
 		UpdatedAt:      now,
+	}}, nil, nil
+}
+
+// commitStaged commits one staged document with its extraction job (the
+// row and the job together: a document can never be stored and forgotten
+// by the pipeline), and removes its object when the row is known not to
+// exist.
+func (l *Library) commitStaged(ctx context.Context, st staged) (ImportResult, error) {
+	doc := st.doc
+	var err error
+	pprof.Do(ctx, pprof.Labels("step", "commit"), func(ctx context.Context) {
+		err = l.store.CreateDocument(ctx, &doc, store.Job{Kind: jobs.KindExtract, DocumentID: doc.ID})
+	})
+	if err != nil {
+		return l.afterFailedCommit(ctx, doc, err)
 	}
-	// The row and its extraction job commit together: a document can never
-	// be stored and forgotten by the pipeline.
-	if err := l.store.CreateDocument(ctx, &doc, store.Job{Kind: jobs.KindExtract, DocumentID: docID}); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			// Someone committed the same bytes between our check and insert.
-			l.removeObject(ctx, key)
-			existing, gerr := l.store.DocumentBySHA256(ctx, l.user.ID, put.SHA256)
-			if gerr != nil {
-				return ImportResult{}, fmt.Errorf("store %s: database: %w", quoteName(name), gerr)
-			}
-			return ImportResult{Document: documentOut(existing), Duplicate: true}, nil
-		}
-		if errors.Is(err, store.ErrNotDurable) {
-			// The row may exist: its object stays (verify removes it as
-			// an orphan if the row is lost).
-			return ImportResult{}, fmt.Errorf("store %s: database: %w", quoteName(name), err)
-		}
-		return fail(fmt.Errorf("store %s: database: %w", quoteName(name), err))
-	}
+	return l.committed(doc), nil
+}
+
+// committed announces a document whose row committed and returns it.
+func (l *Library) committed(doc store.Document) ImportResult {
 	if doc.Topics == nil {
 		doc.Topics = []store.DocumentTopic{}
 	}
 	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID})
-	return ImportResult{Document: documentOut(doc)}, nil
+	return ImportResult{Document: documentOut(doc)}
+}
+
+// afterFailedCommit handles a staged document whose commit failed with
+// err: the same bytes committed by someone else between the check and the
+// insert make it a duplicate; a commit not known to be durable keeps the
+// object (its row may exist: verify removes the object as an orphan if the
+// row is lost); any other failure removes the object.
+func (l *Library) afterFailedCommit(ctx context.Context, doc store.Document, err error) (ImportResult, error) {
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		l.removeObject(ctx, doc.ObjectKey)
+		existing, gerr := l.store.DocumentBySHA256(ctx, l.user.ID, doc.SHA256)
+		if gerr != nil {
+			return ImportResult{}, fmt.Errorf("store %s: database: %w", quoteName(doc.Filename), gerr)
+		}
+		return ImportResult{Document: documentOut(existing), Duplicate: true}, nil
+	case errors.Is(err, store.ErrNotDurable):
+		return ImportResult{}, fmt.Errorf("store %s: database: %w", quoteName(doc.Filename), err)
+	}
+	l.removeObject(ctx, doc.ObjectKey)
+	return ImportResult{}, fmt.Errorf("store %s: database: %w", quoteName(doc.Filename), err)
 }
 
 // putChecked streams r to a new object of document docID while hashing,

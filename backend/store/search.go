@@ -99,3 +99,15 @@ type Searcher interface {
 type IndexProbe interface {
 	ProbeIndex(ctx context.Context, q SearchQuery, limit int) (int, error)
 }
+
+// InsertProbe is the server profile's baseline for an import: one bare
+// row per file (name, size, hash), one INSERT committed on its own, in a
+// table of the probe's own outside the schema (PrepareInsertProbe makes
+// it). The benchmarks compare `docsift import` with the same files put to
+// the object store and inserted here, at the same concurrency. Only the
+// PostgreSQL driver implements it; only the benchmarks' throwaway
+// databases should see it.
+type InsertProbe interface {
+	PrepareInsertProbe(ctx context.Context) error
+	ProbeInsert(ctx context.Context, name, sha256 string, size int64) error
+}

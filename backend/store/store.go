@@ -281,6 +281,13 @@ type Store interface {
 	// Durable on return: the library answers "imported", and a watched
 	// folder moves or deletes the source file, only after it.
 	CreateDocument(ctx context.Context, d *Document, jobs ...Job) error
+	// CreateDocuments inserts several new documents, each with its jobs,
+	// in one transaction: all of them or none (one commit, and one wait
+	// for the disk, for the lot). Each is written, defaulted and written
+	// back as CreateDocument does one. A duplicate SHA256 of the same user,
+	// against a stored document or another of docs, gives ErrConflict and
+	// inserts nothing. Durable on return, like CreateDocument.
+	CreateDocuments(ctx context.Context, docs []NewDocument) error
 	// Document returns one document with its topics and extracted text.
 	Document(ctx context.Context, id string) (Document, error)
 	// DocumentBySHA256 finds a user's document by content hash.
@@ -352,4 +359,11 @@ type Store interface {
 	// SaveSettings replaces the given keys of a user's settings; keys not in
 	// values are kept.
 	SaveSettings(ctx context.Context, userID string, values map[string]string) error
+}
+
+// NewDocument is one document for CreateDocuments and the jobs enqueued
+// with it; the stored values are written back to Document.
+type NewDocument struct {
+	Document *Document
+	Jobs     []Job
 }

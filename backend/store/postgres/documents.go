@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -57,67 +58,108 @@ func scanDocument(row pgx.Row, withText bool, extra ...any) (store.Document, err
 // defaults to the new document's): either the document and its jobs exist,
 // or none of them.
 func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...store.Job) error {
-	const op = "create document"
+	return s.CreateDocuments(ctx, []store.NewDocument{{Document: d, Jobs: jobs}})
+}
+
+// newDocument is one document of CreateDocuments with its values checked
+// and defaulted.
+type newDocument struct {
+	d                *store.Document
+	id, userID       string
+	folderID         *string
+	status           store.Status
+	text, errText    string
+	created, updated time.Time
+	jobs             []store.Job
+}
+
+// prepareDocument checks and defaults one new document and its jobs.
+func (s *Store) prepareDocument(op string, d *store.Document, jobs []store.Job, now time.Time) (newDocument, error) {
 	id, err := newID(op, d.ID)
 	if err != nil {
-		return err
+		return newDocument{}, err
 	}
 	userID, ok := parseID(d.UserID)
 	if !ok {
-		return notFound(op + ": user")
+		return newDocument{}, notFound(op + ": user")
 	}
 	var folderID *string
 	if d.FolderID != nil {
 		f, ok := parseID(*d.FolderID)
 		if !ok {
-			return notFound(op + ": folder")
+			return newDocument{}, notFound(op + ": folder")
 		}
 		folderID = &f
 	}
 	status, err := store.NewStatus(d.Status)
 	if err != nil {
-		return fmt.Errorf("postgres: %s: %w", op, err)
+		return newDocument{}, fmt.Errorf("postgres: %s: %w", op, err)
 	}
-	now := s.timestamp(s.now())
-	created, updated := now, now
+	p := newDocument{d: d, id: id, userID: userID, folderID: folderID, status: status,
+		text: cleanText(d.ExtractedText), errText: cleanText(d.Error), created: now, updated: now}
 	if !d.CreatedAt.IsZero() {
-		created = s.timestamp(d.CreatedAt)
+		p.created = s.timestamp(d.CreatedAt)
 	}
 	if !d.UpdatedAt.IsZero() {
-		updated = s.timestamp(d.UpdatedAt)
+		p.updated = s.timestamp(d.UpdatedAt)
 	}
-	text, errText := cleanText(d.ExtractedText), cleanText(d.Error)
-
-	prepared := make([]store.Job, len(jobs))
+	p.jobs = make([]store.Job, len(jobs))
 	for i, j := range jobs {
 		if j.DocumentID == "" {
 			j.DocumentID = id
 		}
-		if prepared[i], err = s.prepareJob(op, j); err != nil {
-			return err
+		if p.jobs[i], err = s.prepareJob(op, j); err != nil {
+			return newDocument{}, err
 		}
 	}
+	return p, nil
+}
 
-	insert := func(ctx context.Context, q dbtx) error {
-		_, err := q.Exec(ctx, `INSERT INTO documents (id, user_id, folder_id, filename,
-			filename_key, object_key, content_type, size_bytes, sha256, storage_backend,
-			extracted_text, page_count, language, status, error, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-			id, userID, folderID, []byte(d.Filename), store.FoldKey(d.Filename), d.ObjectKey,
-			d.ContentType, d.SizeBytes, d.SHA256, d.StorageBackend, text, d.PageCount, cleanText(d.Language),
-			string(status), errText, created, updated)
+// insert writes the document's row and its jobs through q.
+func (p *newDocument) insert(ctx context.Context, q dbtx) error {
+	d := p.d
+	if _, err := q.Exec(ctx, `INSERT INTO documents (id, user_id, folder_id, filename,
+		filename_key, object_key, content_type, size_bytes, sha256, storage_backend,
+		extracted_text, page_count, language, status, error, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		p.id, p.userID, p.folderID, []byte(d.Filename), store.FoldKey(d.Filename), d.ObjectKey,
+		d.ContentType, d.SizeBytes, d.SHA256, d.StorageBackend, p.text, d.PageCount, cleanText(d.Language),
+		string(p.status), p.errText, p.created, p.updated); err != nil {
 		return err
 	}
-	if len(prepared) == 0 {
-		err = insert(ctx, s.pool)
+	for i := range p.jobs {
+		if err := insertJob(ctx, q, &p.jobs[i]); err != nil {
+			return fmt.Errorf("enqueue %s job: %w", p.jobs[i].Kind, err)
+		}
+	}
+	return nil
+}
+
+// CreateDocuments inserts every document with its jobs in one transaction
+// (one commit for the lot): all of them or none. A single document without
+// jobs is one statement, as before.
+func (s *Store) CreateDocuments(ctx context.Context, docs []store.NewDocument) error {
+	const op = "create document"
+	if len(docs) == 0 {
+		return nil
+	}
+	now := s.timestamp(s.now())
+	prepared := make([]newDocument, len(docs))
+	for i, nd := range docs {
+		p, err := s.prepareDocument(op, nd.Document, nd.Jobs, now)
+		if err != nil {
+			return err
+		}
+		prepared[i] = p
+	}
+	var err error
+	if len(prepared) == 1 && len(prepared[0].jobs) == 0 {
+		err = prepared[0].insert(ctx, s.pool)
 	} else {
 		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			if err := insert(ctx, tx); err != nil {
-				return err
-			}
 			for i := range prepared {
-				if err := insertJob(ctx, tx, &prepared[i]); err != nil {
-					return fmt.Errorf("enqueue %s job: %w", prepared[i].Kind, err)
+				if err := prepared[i].insert(ctx, tx); err != nil {
+					return err
 				}
 			}
 			return nil
@@ -126,10 +168,13 @@ func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...s
 	if err != nil {
 		return wrap(op, err)
 	}
-	d.ID, d.UserID, d.FolderID = id, userID, folderID
-	d.Status, d.ExtractedText, d.Error = status, text, errText
-	d.CreatedAt, d.UpdatedAt = created, updated
-	d.Topics = []store.DocumentTopic{} // links are made by SetDocumentTopics
+	for _, p := range prepared {
+		d := p.d
+		d.ID, d.UserID, d.FolderID = p.id, p.userID, p.folderID
+		d.Status, d.ExtractedText, d.Error = p.status, p.text, p.errText
+		d.CreatedAt, d.UpdatedAt = p.created, p.updated
+		d.Topics = []store.DocumentTopic{} // links are made by SetDocumentTopics
+	}
 	return nil
 }
 

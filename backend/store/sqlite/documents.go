@@ -67,37 +67,40 @@ func getDocument(ctx context.Context, q queryer, where string, args ...any) (sto
 // new UUID, Status to stored, CreatedAt and UpdatedAt to now; the values
 // stored are written back to d. A job's DocumentID defaults to d's.
 func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...store.Job) error {
-	if d.ID == "" {
-		d.ID = uuid.NewString()
+	return s.CreateDocuments(ctx, []store.NewDocument{{Document: d, Jobs: jobs}})
+}
+
+// CreateDocuments inserts every document with its jobs in one transaction
+// and one sync of the write-ahead log: all of them or none. Each is
+// written as CreateDocument writes one.
+func (s *Store) CreateDocuments(ctx context.Context, docs []store.NewDocument) error {
+	if len(docs) == 0 {
+		return nil
 	}
-	status, err := store.NewStatus(d.Status)
-	if err != nil {
-		return fmt.Errorf("sqlite: create document: %w", err)
-	}
-	d.Status = status
+	type stamped struct{ created, updated time.Time }
+	times := make([]stamped, len(docs))
 	now := s.stamp()
-	created, updated := orNow(d.CreatedAt, now), orNow(d.UpdatedAt, now)
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		if d.FolderID != nil {
-			if err := folderOwnedBy(ctx, tx, *d.FolderID, d.UserID); err != nil {
+	for i, nd := range docs {
+		d := nd.Document
+		if d.ID == "" {
+			d.ID = uuid.NewString()
+		}
+		status, err := store.NewStatus(d.Status)
+		if err != nil {
+			return fmt.Errorf("sqlite: create document: %w", err)
+		}
+		d.Status = status
+		times[i] = stamped{orNow(d.CreatedAt, now), orNow(d.UpdatedAt, now)}
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for i, nd := range docs {
+			if err := insertDocument(ctx, tx, nd.Document, times[i].created, times[i].updated); err != nil {
 				return err
 			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (
-				id, user_id, folder_id, filename, filename_key, object_key, content_type,
-				size_bytes, sha256, storage_backend, page_count, language, status, error, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.ID, d.UserID, d.FolderID, d.Filename, store.FoldKey(d.Filename), d.ObjectKey, d.ContentType,
-			d.SizeBytes, d.SHA256, d.StorageBackend, d.PageCount, d.Language,
-			string(d.Status), d.Error, created.UnixMicro(), updated.UnixMicro()); err != nil {
-			return classify(err)
-		}
-		if err := saveText(ctx, tx, d.ID, d.ExtractedText); err != nil {
-			return err
-		}
-		for _, j := range jobs {
-			if err := insertJob(ctx, tx, &j, d.ID, now); err != nil {
-				return err
+			for _, j := range nd.Jobs {
+				if err := insertJob(ctx, tx, &j, nd.Document.ID, now); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -105,8 +108,29 @@ func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...s
 	if err != nil {
 		return fmt.Errorf("sqlite: create document: %w", err)
 	}
-	d.CreatedAt, d.UpdatedAt = created, updated
+	for i, nd := range docs {
+		nd.Document.CreatedAt, nd.Document.UpdatedAt = times[i].created, times[i].updated
+	}
 	return nil
+}
+
+// insertDocument writes one new document's row and text in tx.
+func insertDocument(ctx context.Context, tx *sql.Tx, d *store.Document, created, updated time.Time) error {
+	if d.FolderID != nil {
+		if err := folderOwnedBy(ctx, tx, *d.FolderID, d.UserID); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO documents (
+			id, user_id, folder_id, filename, filename_key, object_key, content_type,
+			size_bytes, sha256, storage_backend, page_count, language, status, error, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.UserID, d.FolderID, d.Filename, store.FoldKey(d.Filename), d.ObjectKey, d.ContentType,
+		d.SizeBytes, d.SHA256, d.StorageBackend, d.PageCount, d.Language,
+		string(d.Status), d.Error, created.UnixMicro(), updated.UnixMicro()); err != nil {
+		return classify(err)
+	}
+	return saveText(ctx, tx, d.ID, d.ExtractedText)
 }
 
 // saveText stores a document's extracted text; empty text is no row.

@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		basicTests(),
 		userTests(),
 		documentTests(),
+		createManyTests(),
 		updateTests(),
 		contentTests(),
 		listingTests(),
