@@ -1,0 +1,372 @@
+package meta
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// monthNames maps a lower-case month name or abbreviation of the six
+// languages to its month. Names shared by languages agree on the month.
+var monthNames = func() map[string]time.Month {
+	lists := []string{
+		// en
+		"january february march april may june july august september october november december",
+		"jan feb mar apr may jun jul aug sep oct nov dec",
+		// de
+		"januar februar märz april mai juni juli august september oktober november dezember",
+		"jan feb mär apr mai jun jul aug sep okt nov dez",
+		// fr
+		"janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+		"janv févr mars avr mai juin juil août sept oct nov déc",
+		// es
+		"enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+		"ene feb mar abr may jun jul ago sep oct nov dic",
+		// it
+		"gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+		"gen feb mar apr mag giu lug ago set ott nov dic",
+		// nl
+		"januari februari maart april mei juni juli augustus september oktober november december",
+		"jan feb mrt apr mei jun jul aug sep okt nov dec",
+	}
+	m := map[string]time.Month{"jänner": 1, "maerz": 3, "sept": 9, "setiembre": 9, "fév": 2, "janv.": 1}
+	for _, l := range lists {
+		for i, w := range strings.Fields(l) {
+			m[w] = time.Month(i + 1)
+		}
+	}
+	return m
+}()
+
+var (
+	monthAlt = func() string {
+		var names []string
+		for n := range monthNames {
+			names = append(names, regexp.QuoteMeta(n))
+		}
+		// Longest first so "march" wins over "mar".
+		sort.Slice(names, func(i, j int) bool {
+			if len(names[i]) != len(names[j]) {
+				return len(names[i]) > len(names[j])
+			}
+			return names[i] < names[j]
+		})
+		return strings.Join(names, "|")
+	}()
+	reISO      = regexp.MustCompile(`(\d{4})-(\d{1,2})-(\d{1,2})`)
+	reNumeric  = regexp.MustCompile(`(\d{1,2})([./-])(\d{1,2})([./-])(\d{4}|\d{2})`)
+	reDayMonth = regexp.MustCompile(`(?i)(\d{1,2})(?:st|nd|rd|th|er|º|°|\.)?\s*(?:de\s+|di\s+)?(` + monthAlt + `)\.?,?\s+(?:de\s+|del\s+)?(\d{4})`)
+	reMonthDay = regexp.MustCompile(`(?i)(` + monthAlt + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
+)
+
+// dateCand is one date written in the text.
+type dateCand struct {
+	date  Date
+	off   int
+	end   int
+	text  string
+	score float64
+	// ambiguous numeric date whose day and month could swap.
+	ambiguous bool
+	numeric   bool
+}
+
+// Cue words, lower case. A document-date cue before a date on its line
+// raises it; the others mark a date that is not the document's.
+var (
+	dateCues = []string{
+		"date", "dated", "invoice date", "issued", "issue date", "sent:",
+		"datum", "rechnungsdatum", "belegdatum", "ausstellungsdatum",
+		"date de facture", "fait le",
+		"fecha", "fecha de emisión", "fecha de factura",
+		"data", "data fattura", "data di emissione", "lì",
+		"datum factuur", "factuurdatum", "factuur datum",
+	}
+	notDocDateCues = []string{
+		// due dates
+		"due", "payable", "pay by", "payment by", "fällig", "zahlbar", "zahlungsziel", "bis zum", "bis spätestens",
+		"échéance", "à payer avant", "avant le", "payable avant", "vencimiento", "vence", "pagar antes", "antes del",
+		"scadenza", "scade", "entro il", "pagare entro", "vervaldatum", "te betalen voor", "uiterlijk", "betalen vóór", "betalen voor",
+		// births
+		"born", "birth", "dob", "geboren", "geburtsdatum", "geb.", "né le", "née le", "naissance",
+		"nacimiento", "nacido", "nacida", "nascita", "nato il", "nata il", "geboortedatum",
+		// periods and validity
+		"period", "valid until", "valid through", "expires", "expiry", "zeitraum", "leistungszeitraum", "gültig bis", "laufzeit",
+		"période", "valable jusqu", "periodo", "válido hasta", "valido fino", "periode", "geldig tot", "t/m",
+		// other dates on the page
+		"delivery", "shipped", "order date", "lieferdatum", "liefertermin", "bestelldatum", "date de livraison", "fecha de entrega",
+		"data di consegna", "leverdatum", "leveringsdatum", "since", "seit", "depuis", "desde", "sinds",
+		"last updated", "stand:", "member since", "kunde seit",
+	}
+	rangeSeps = []string{"-", "–", "—", "to", "until", "till", "bis", "au", "al", "a", "tot", "t/m", "through", "thru", "y", "und", "and", "et", "e", "en"}
+)
+
+// findDates lists every date written in s.
+func findDates(s string, lang string) []dateCand {
+	var out []dateCand
+	add := func(c dateCand) {
+		if c.date.Year < 1900 || c.date.Year > 2200 || !validDay(c.date) {
+			return
+		}
+		// A date glued to more digits or letters is part of a reference
+		// number ("INV-2024-03-12-0042", "12.03.2024/17").
+		if c.off > 0 {
+			p := s[c.off-1]
+			if isDigit(p) || p == '-' || p == '/' || (p == '.' && c.off > 1 && isDigit(s[c.off-2])) || (p >= 'A' && p <= 'Z') || (p >= 'a' && p <= 'z') {
+				return
+			}
+		}
+		if c.end < len(s) {
+			n := s[c.end]
+			if isDigit(n) || ((n == '-' || n == '/' || n == '.' || n == '_') && c.end+1 < len(s) && isDigit(s[c.end+1])) {
+				return
+			}
+			if c.numeric && (n >= 'A' && n <= 'Z' || n >= 'a' && n <= 'z') {
+				return
+			}
+		}
+		for _, o := range out {
+			if c.off < o.end && o.off < c.end {
+				return // overlaps a date already read
+			}
+		}
+		out = append(out, c)
+	}
+	for _, m := range reISO.FindAllStringSubmatchIndex(s, -1) {
+		y, _ := strconv.Atoi(s[m[2]:m[3]])
+		mo, _ := strconv.Atoi(s[m[4]:m[5]])
+		d, _ := strconv.Atoi(s[m[6]:m[7]])
+		add(dateCand{date: Date{y, time.Month(mo), d}, off: m[0], end: m[1], text: s[m[0]:m[1]], numeric: true})
+	}
+	for _, m := range reDayMonth.FindAllStringSubmatchIndex(s, -1) {
+		d, _ := strconv.Atoi(s[m[2]:m[3]])
+		mo := monthNames[strings.ToLower(s[m[4]:m[5]])]
+		y, _ := strconv.Atoi(s[m[6]:m[7]])
+		add(dateCand{date: Date{y, mo, d}, off: m[0], end: m[1], text: s[m[0]:m[1]]})
+	}
+	for _, m := range reMonthDay.FindAllStringSubmatchIndex(s, -1) {
+		mo := monthNames[strings.ToLower(s[m[2]:m[3]])]
+		d, _ := strconv.Atoi(s[m[4]:m[5]])
+		y, _ := strconv.Atoi(s[m[6]:m[7]])
+		add(dateCand{date: Date{y, mo, d}, off: m[0], end: m[1], text: s[m[0]:m[1]]})
+	}
+	// Numeric dates last: their order depends on the document.
+	type num struct {
+		a, b, y  int
+		sep      string
+		off, end int
+	}
+	var nums []num
+	for _, m := range reNumeric.FindAllStringSubmatchIndex(s, -1) {
+		if s[m[4]:m[5]] != s[m[8]:m[9]] {
+			continue // 12.03/2024 is not a date
+		}
+		a, _ := strconv.Atoi(s[m[2]:m[3]])
+		b, _ := strconv.Atoi(s[m[6]:m[7]])
+		y, _ := strconv.Atoi(s[m[10]:m[11]])
+		if m[11]-m[10] == 2 {
+			y += 2000
+		}
+		nums = append(nums, num{a, b, y, s[m[4]:m[5]], m[0], m[1]})
+	}
+	monthFirst := monthFirstOrder(s, lang, func(yield func(a, b int, sep string)) {
+		for _, n := range nums {
+			yield(n.a, n.b, n.sep)
+		}
+	})
+	for _, n := range nums {
+		day, mo := n.a, n.b
+		if monthFirst(n.sep) {
+			day, mo = n.b, n.a
+		}
+		if mo > 12 && day <= 12 {
+			day, mo = mo, day
+		}
+		add(dateCand{date: Date{n.y, time.Month(mo), day}, off: n.off, end: n.end, text: s[n.off:n.end],
+			numeric: true, ambiguous: n.a <= 12 && n.b <= 12 && n.a != n.b})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].off < out[j].off })
+	return out
+}
+
+// monthFirstOrder decides, per separator, whether numeric dates in this
+// text are written month first (03/12/2024 for March 12). An unambiguous
+// date in the text (13/03/2024 or 03/13/2024) decides; else the language:
+// English with "/" is month first unless the text is British (£, GBP, Ltd,
+// VAT); every other language and every "." date is day first.
+func monthFirstOrder(s, lang string, each func(func(a, b int, sep string))) func(sep string) bool {
+	dayFirst, monFirst := 0, 0
+	each(func(a, b int, sep string) {
+		if a > 12 && b <= 12 {
+			dayFirst++
+		} else if b > 12 && a <= 12 {
+			monFirst++
+		}
+	})
+	switch {
+	case dayFirst > monFirst:
+		return func(string) bool { return false }
+	case monFirst > dayFirst:
+		return func(string) bool { return true }
+	}
+	if lang != "en" && lang != "" {
+		return func(string) bool { return false }
+	}
+	british := strings.Contains(s, "£") || strings.Contains(s, "GBP") || strings.Contains(s, " Ltd") ||
+		strings.Contains(s, "VAT") || strings.Contains(s, "Limited")
+	if lang == "" && !strings.Contains(s, "$") && !strings.Contains(s, "USD") {
+		british = true
+	}
+	return func(sep string) bool { return sep == "/" && !british }
+}
+
+func validDay(d Date) bool {
+	if d.Month < 1 || d.Month > 12 || d.Day < 1 {
+		return false
+	}
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	return t.Day() == d.Day
+}
+
+// documentDate picks the most likely document date.
+func (d *doc) documentDate() *DocumentDate {
+	cands := findDates(d.text, d.opt.Language)
+	if len(cands) == 0 {
+		return d.filenameDate()
+	}
+	for i := range cands {
+		cands[i].score = d.scoreDate(cands, i)
+	}
+	best, second := -1, -1
+	for i, c := range cands {
+		if best < 0 || c.score > cands[best].score {
+			best, second = i, best
+		} else if second < 0 || c.score > cands[second].score {
+			second = i
+		}
+	}
+	b := cands[best]
+	if b.score < 0 {
+		// Every date is a due date, a birthday or a period bound: none is
+		// the document's.
+		if fd := d.filenameDate(); fd != nil {
+			return fd
+		}
+		return nil
+	}
+	margin := b.score
+	if second >= 0 && cands[second].date != b.date {
+		margin = b.score - max(cands[second].score, 0)
+	}
+	conf := 0.4 + 0.12*margin
+	if b.ambiguous {
+		conf -= 0.1
+	}
+	return &DocumentDate{Date: b.date, Confidence: clamp(conf, 0.05, 0.98), Offset: b.off, Text: b.text}
+}
+
+// scoreDate weighs candidate i: where it is, what is written before it on
+// its line, and whether it bounds a period.
+func (d *doc) scoreDate(cands []dateCand, i int) float64 {
+	c := cands[i]
+	score := 1.0
+	// Earlier on the first page is better; later pages count little.
+	if c.off < d.page1 {
+		score += 1.5 * (1 - float64(c.off)/float64(max(d.page1, 1500)))
+	} else {
+		score -= 0.5
+	}
+	li := d.lineAt(c.off)
+	ln := d.lines[li]
+	before := strings.ToLower(d.text[ln.off:c.off])
+	if len(before) > 60 {
+		before = before[len(before)-60:]
+	}
+	// Cues of the previous line count too, for "Date\n12.03.2024" tables.
+	prev := ""
+	if strings.TrimSpace(before) == "" && li > 0 {
+		prev = strings.ToLower(strings.TrimSpace(d.lines[li-1].text))
+		if len(prev) > 40 {
+			prev = ""
+		}
+	}
+	neg := hasAny(before, notDocDateCues) || (prev != "" && hasAny(prev, notDocDateCues))
+	if neg {
+		score -= 5
+	} else if hasAny(tail(before, 30), dateCues) || (prev != "" && hasAny(prev, dateCues)) {
+		score += 3
+	} else if t := strings.TrimSpace(before); strings.HasSuffix(t, " le") || strings.HasSuffix(t, " den") || strings.HasSuffix(t, " el") ||
+		strings.HasSuffix(t, " il") || strings.HasSuffix(t, " op") || strings.HasSuffix(t, " on") {
+		score += 1
+	}
+	if strings.HasPrefix(strings.TrimSpace(before), "date:") && li < 8 {
+		score += 1 // an e-mail header or a form's first field
+	}
+	// "Berlin, 12. März 2024", "Paris, le 12 mars 2024", "Madrid, a 12 de
+	// marzo de 2024": a place and the date, alone on a line.
+	if t := strings.TrimSpace(before); strings.HasSuffix(t, ",") || strings.HasSuffix(t, ", le") || strings.HasSuffix(t, ", den") ||
+		strings.HasSuffix(t, ", a") || strings.HasSuffix(t, ", lì") || strings.HasSuffix(t, ", il") {
+		words := strings.Fields(t)
+		if len(words) <= 4 && len(words) >= 1 && !neg {
+			score += 2.5
+		}
+	}
+	// The rest of the line after the date: a lone date is a heading's.
+	after := strings.TrimSpace(d.text[c.end : ln.off+len(ln.text)])
+	if after == "" && strings.TrimSpace(before) == "" {
+		score += 0.5
+	}
+	// Either end of a period: "01.01.2024 - 31.01.2024", "from X to Y".
+	if i+1 < len(cands) && cands[i+1].off-c.end < 12 && isRangeSep(d.text[c.end:cands[i+1].off]) {
+		score -= 4
+	}
+	if i > 0 && c.off-cands[i-1].end < 12 && isRangeSep(d.text[cands[i-1].end:c.off]) {
+		score -= 4
+	}
+	if !d.opt.Now.IsZero() {
+		t := time.Date(c.date.Year, c.date.Month, c.date.Day, 0, 0, 0, 0, time.UTC)
+		if t.After(d.opt.Now.AddDate(0, 2, 0)) {
+			score -= 4
+		} else if t.Before(d.opt.Now.AddDate(-80, 0, 0)) {
+			score -= 2
+		}
+	}
+	return score
+}
+
+func isRangeSep(s string) bool {
+	t := strings.ToLower(strings.TrimSpace(s))
+	for _, sep := range rangeSeps {
+		if t == sep {
+			return true
+		}
+	}
+	return false
+}
+
+// filenameDate reads an ISO or numeric date in the file name.
+func (d *doc) filenameDate() *DocumentDate {
+	if d.opt.Filename == "" {
+		return nil
+	}
+	name := strings.NewReplacer("_", " ").Replace(d.opt.Filename)
+	cands := findDates(name, d.opt.Language)
+	if len(cands) == 0 {
+		return nil
+	}
+	return &DocumentDate{Date: cands[0].date, Confidence: 0.3, Offset: -1, Text: cands[0].text}
+}
+
+func clamp(v, lo, hi float64) float64 {
+	return min(max(v, lo), hi)
+}
+
+// tail gives the last n bytes of s (whole, if shorter).
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
