@@ -116,3 +116,7 @@ func SameName(a, b string) bool {
 	fa, fb := fold(a), fold(b)
 	return fa != "" && fa == fb
 }
+
+// CoreName is a name folded (lower case, no punctuation) without its
+// company form: "ACME Gesellschaft mbH" gives "acme".
+func CoreName(s string) string { return core(fold(s)) }
