@@ -104,9 +104,11 @@ func (d *doc) correspondent() *CorrespondentGuess {
 	}
 	rcpt := d.recipientLines(n)
 	fromName, fromAddr, fromLine := d.mailFrom()
+	// Folded lines padded with spaces, so a whole-word search is one
+	// strings.Contains.
 	folded := make([]string, n)
 	for i := 0; i < n; i++ {
-		folded[i] = fold(d.lines[i].text)
+		folded[i] = " " + fold(d.lines[i].text) + " "
 	}
 	if k := d.knownMatch(n, folded, rcpt, fromAddr, fromLine); k != nil {
 		return k
@@ -167,15 +169,21 @@ func (d *doc) knownMatch(n int, folded []string, rcpt []bool, fromAddr string, f
 			} else {
 				f := fold(alias)
 				c := core(f)
+				if f == "" {
+					continue
+				}
 				if len(c) < 3 {
 					c = "" // too short to find alone
+				} else {
+					c = " " + c + " "
 				}
+				f = " " + f + " "
 				for i := 0; i < n; i++ {
 					s := 0.0
 					switch {
-					case containsWords(folded[i], f) >= 0:
+					case strings.Contains(folded[i], f):
 						s = 4
-					case c != "" && containsWords(folded[i], c) >= 0:
+					case c != "" && strings.Contains(folded[i], c):
 						s = 3
 					default:
 						continue

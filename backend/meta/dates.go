@@ -134,19 +134,50 @@ func findDates(s string, lang string) []dateCand {
 		}
 		out = append(out, c)
 	}
-	for _, m := range reISO.FindAllStringSubmatchIndex(s, -1) {
+	// The regular expressions run only on lines with a year-like run of
+	// digits (four, or two after a separator): most lines have none.
+	var iso, dm, md, nm [][]int
+	for start := 0; start < len(s); {
+		end := strings.IndexByte(s[start:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start + 1
+		}
+		ln := s[start:end]
+		if y4, y2 := digitRuns(ln); y4 || y2 {
+			shift := func(ms [][]int) [][]int {
+				for _, m := range ms {
+					for k := range m {
+						if m[k] >= 0 {
+							m[k] += start
+						}
+					}
+				}
+				return ms
+			}
+			nm = append(nm, shift(reNumeric.FindAllStringSubmatchIndex(ln, -1))...)
+			if y4 {
+				iso = append(iso, shift(reISO.FindAllStringSubmatchIndex(ln, -1))...)
+				dm = append(dm, shift(reDayMonth.FindAllStringSubmatchIndex(ln, -1))...)
+				md = append(md, shift(reMonthDay.FindAllStringSubmatchIndex(ln, -1))...)
+			}
+		}
+		start = end
+	}
+	for _, m := range iso {
 		y, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
 		d, _ := strconv.Atoi(s[m[6]:m[7]])
 		add(dateCand{date: Date{y, time.Month(mo), d}, off: m[0], end: m[1], text: s[m[0]:m[1]], numeric: true})
 	}
-	for _, m := range reDayMonth.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range dm {
 		d, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo := monthNames[strings.ToLower(s[m[4]:m[5]])]
 		y, _ := strconv.Atoi(s[m[6]:m[7]])
 		add(dateCand{date: Date{y, mo, d}, off: m[0], end: m[1], text: s[m[0]:m[1]]})
 	}
-	for _, m := range reMonthDay.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range md {
 		mo := monthNames[strings.ToLower(s[m[2]:m[3]])]
 		d, _ := strconv.Atoi(s[m[4]:m[5]])
 		y, _ := strconv.Atoi(s[m[6]:m[7]])
@@ -159,7 +190,7 @@ func findDates(s string, lang string) []dateCand {
 		off, end int
 	}
 	var nums []num
-	for _, m := range reNumeric.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range nm {
 		if s[m[4]:m[5]] != s[m[8]:m[9]] {
 			continue // 12.03/2024 is not a date
 		}
@@ -369,4 +400,23 @@ func tail(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// digitRuns reports whether a line has a run of exactly four digits, and
+// whether it has a run of two digits right after a date separator.
+func digitRuns(ln string) (four, two bool) {
+	run := 0
+	for i := 0; i <= len(ln); i++ {
+		if i < len(ln) && isDigit(ln[i]) {
+			run++
+			continue
+		}
+		if run == 4 {
+			four = true
+		} else if run == 2 && i-3 >= 0 && (ln[i-3] == '.' || ln[i-3] == '/' || ln[i-3] == '-') {
+			two = true
+		}
+		run = 0
+	}
+	return four, two
 }

@@ -88,17 +88,6 @@ func core(folded string) string {
 	return strings.Join(keep, " ")
 }
 
-// containsWords reports whether the folded text holds the folded words as
-// whole words.
-func containsWords(text, words string) int {
-	if words == "" {
-		return -1
-	}
-	t := " " + text + " "
-	i := strings.Index(t, " "+words+" ")
-	return i
-}
-
 // hasLegalForm reports whether a folded line names a company form.
 func hasLegalForm(folded string) bool {
 	for _, w := range strings.Fields(folded) {
