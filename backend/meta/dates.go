@@ -315,11 +315,12 @@ func (d *doc) scoreDate(cands []dateCand, i int) float64 {
 	if len(before) > 60 {
 		before = before[len(before)-60:]
 	}
-	// Cues of the previous line count too, for "Date\n12.03.2024" tables.
+	// Cues of the previous line count too, for "Date\n12.03.2024" tables,
+	// when that line is a bare label (no date or number of its own).
 	prev := ""
 	if strings.TrimSpace(before) == "" && li > 0 {
 		prev = strings.ToLower(strings.TrimSpace(d.lines[li-1].text))
-		if len(prev) > 40 {
+		if len(prev) > 40 || hasDigit(prev) {
 			prev = ""
 		}
 	}
@@ -328,9 +329,6 @@ func (d *doc) scoreDate(cands []dateCand, i int) float64 {
 		score -= 5
 	} else if hasAny(tail(before, 30), dateCues) || (prev != "" && hasAny(prev, dateCues)) {
 		score += 3
-	} else if t := strings.TrimSpace(before); strings.HasSuffix(t, " le") || strings.HasSuffix(t, " den") || strings.HasSuffix(t, " el") ||
-		strings.HasSuffix(t, " il") || strings.HasSuffix(t, " op") || strings.HasSuffix(t, " on") {
-		score += 1
 	}
 	if strings.HasPrefix(strings.TrimSpace(before), "date:") && li < 8 {
 		score += 1 // an e-mail header or a form's first field
@@ -347,7 +345,12 @@ func (d *doc) scoreDate(cands []dateCand, i int) float64 {
 	// The rest of the line after the date: a lone date is a heading's.
 	after := strings.TrimSpace(d.text[c.end : ln.off+len(ln.text)])
 	if after == "" && strings.TrimSpace(before) == "" {
-		score += 0.5
+		score += 1
+	}
+	// A date inside running prose ("we can meet on 24 May 2024.") is
+	// rarely the document's.
+	if len(strings.Fields(before)) >= 3 && !neg && !hasAny(tail(before, 30), dateCues) {
+		score -= 1
 	}
 	// Either end of a period: "01.01.2024 - 31.01.2024", "from X to Y".
 	if i+1 < len(cands) && cands[i+1].off-c.end < 12 && isRangeSep(d.text[c.end:cands[i+1].off]) {
