@@ -16,6 +16,7 @@ type person struct{ name, street, city, mail string }
 type lang struct {
 	code                         string
 	months, abbr                 [12]string
+	weekdays                     [7]string
 	orgs                         []org
 	persons                      []person
 	readers                      []person
@@ -26,9 +27,10 @@ type lang struct {
 
 var langs = []lang{
 	{
-		code:   "en",
-		months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-		abbr:   [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+		code:     "en",
+		weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+		months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+		abbr:     [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
 		orgs: []org{
 			{"Brightwater Energy Ltd", "Brightwater Energy Limited", "BRIGHTWATER ENERGY", "brightwater-energy.co.uk", "14 Mill Lane", "Leeds LS1 4AB", false, "GBP"},
 			{"Harlow & Finch Insurance plc", "Harlow & Finch Insurance Public Limited Company", "Harlow & Finch", "harlowfinch.co.uk", "2 Bank Street", "London EC2V 6DN", false, "GBP"},
@@ -67,14 +69,16 @@ var langs = []lang{
 			"paid":     {"Cash", "Card payment", "Change"},
 			"thanks":   {"Thank you for shopping with us!", "Please keep your receipt."},
 			"meet":     {"I would like to meet on", "Our next visit is planned for"},
-			"page":     {"Page 1 of 1"},
+			"paidinv":  {"Amount paid", "Balance due"}, "colhdr": {"Amount (GBP)"}, "fwd": {"Sent from my phone"},
+			"page": {"Page 1 of 1"},
 		},
 		dateFormats: []string{"d Month yyyy", "Month d, yyyy", "num/", "yyyy-mm-dd", "d Mon yyyy", "Mon d, yyyy", "dth Month yyyy"},
 	},
 	{
-		code:   "de",
-		months: [12]string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
-		abbr:   [12]string{"Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez."},
+		code:     "de",
+		weekdays: [7]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"},
+		months:   [12]string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
+		abbr:     [12]string{"Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez."},
 		orgs: []org{
 			{"ACME GmbH", "ACME Gesellschaft mbH", "ACME", "acme-gmbh.de", "Hauptstr. 1", "10115 Berlin", false, "EUR"},
 			{"Stadtwerke Lindenau AG", "Stadtwerke Lindenau Aktiengesellschaft", "Stadtwerke Lindenau", "sw-lindenau.de", "Am Wasserturm 3", "04177 Leipzig", false, "EUR"},
@@ -113,15 +117,17 @@ var langs = []lang{
 			"paid":     {"Bar", "EC-Karte", "Rückgeld"},
 			"thanks":   {"Vielen Dank für Ihren Einkauf!", "Bitte Beleg aufbewahren."},
 			"meet":     {"Gern treffen wir uns am", "Der nächste Termin ist am"},
-			"page":     {"Seite 1 von 1"},
+			"paidinv":  {"Bereits bezahlt", "Offener Betrag"}, "colhdr": {"Betrag (EUR)"}, "fwd": {"Von meinem Handy gesendet"},
+			"page": {"Seite 1 von 1"},
 		},
 		dateFormats:  []string{"dd.mm.yyyy", "d. Month yyyy", "yyyy-mm-dd", "d.m.yyyy", "d. Mon yyyy", "Month d, yyyy"},
 		decimalComma: true,
 	},
 	{
-		code:   "fr",
-		months: [12]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
-		abbr:   [12]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
+		code:     "fr",
+		weekdays: [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
+		months:   [12]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+		abbr:     [12]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
 		orgs: []org{
 			{"Électricité du Val SA", "Électricité du Val Société anonyme", "ÉLECTRICITÉ DU VAL", "elec-du-val.fr", "12 rue de la Gare", "69002 Lyon", false, "EUR"},
 			{"Boulangerie Martin SARL", "Boulangerie Martin SARL", "Boulangerie Martin", "boulangerie-martin.fr", "4 place du Marché", "33000 Bordeaux", true, "EUR"},
@@ -159,16 +165,18 @@ var langs = []lang{
 			"paid":     {"Espèces", "Carte bancaire", "Rendu"},
 			"thanks":   {"Merci de votre visite !", "À bientôt !"},
 			"meet":     {"Je vous propose de nous voir le", "La prochaine visite est prévue le"},
-			"page":     {"Page 1 sur 1"},
+			"paidinv":  {"Déjà réglé", "Reste à payer"}, "colhdr": {"Montant (EUR)"}, "fwd": {"Envoyé de mon téléphone"},
+			"page": {"Page 1 sur 1"},
 		},
 		dateFormats:    []string{"dd/mm/yyyy", "d Month yyyy", "le d Month yyyy", "yyyy-mm-dd", "dd.mm.yyyy", "d Mon yyyy"},
 		decimalComma:   true,
 		spaceThousands: true,
 	},
 	{
-		code:   "es",
-		months: [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
-		abbr:   [12]string{"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"},
+		code:     "es",
+		weekdays: [7]string{"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"},
+		months:   [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+		abbr:     [12]string{"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"},
 		orgs: []org{
 			{"Eléctrica del Sur S.A.", "Eléctrica del Sur Sociedad Anónima", "ELÉCTRICA DEL SUR", "electricadelsur.es", "Avda. de la Constitución 20", "41001 Sevilla", false, "EUR"},
 			{"Panadería La Espiga S.L.", "Panadería La Espiga Sociedad Limitada", "La Espiga", "laespiga.es", "Calle Mayor 5", "28013 Madrid", true, "EUR"},
@@ -206,15 +214,17 @@ var langs = []lang{
 			"paid":     {"Efectivo", "Tarjeta", "Cambio"},
 			"thanks":   {"¡Gracias por su compra!", "Conserve su ticket."},
 			"meet":     {"Podemos vernos el", "La próxima visita será el"},
-			"page":     {"Página 1 de 1"},
+			"paidinv":  {"Pagado", "Pendiente de pago"}, "colhdr": {"Importe (EUR)"}, "fwd": {"Enviado desde mi móvil"},
+			"page": {"Página 1 de 1"},
 		},
 		dateFormats:  []string{"dd/mm/yyyy", "d de Month de yyyy", "dd-mm-yyyy", "yyyy-mm-dd", "d Mon yyyy"},
 		decimalComma: true,
 	},
 	{
-		code:   "it",
-		months: [12]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
-		abbr:   [12]string{"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"},
+		code:     "it",
+		weekdays: [7]string{"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"},
+		months:   [12]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
+		abbr:     [12]string{"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"},
 		orgs: []org{
 			{"Energia Dolomiti S.p.A.", "Energia Dolomiti Società per Azioni", "ENERGIA DOLOMITI", "energiadolomiti.it", "Via Roma 45", "39100 Bolzano", false, "EUR"},
 			{"Panificio Rossi S.r.l.", "Panificio Rossi Società a responsabilità limitata", "Panificio Rossi", "panificiorossi.it", "Piazza Garibaldi 3", "40121 Bologna", true, "EUR"},
@@ -252,15 +262,17 @@ var langs = []lang{
 			"paid":     {"Contanti", "Carta", "Resto"},
 			"thanks":   {"Grazie e arrivederci!", "Conservare lo scontrino."},
 			"meet":     {"Possiamo vederci il", "Il prossimo appuntamento è il"},
-			"page":     {"Pagina 1 di 1"},
+			"paidinv":  {"Già pagato", "Saldo da pagare"}, "colhdr": {"Importo (EUR)"}, "fwd": {"Inviato dal mio telefono"},
+			"page": {"Pagina 1 di 1"},
 		},
 		dateFormats:  []string{"dd/mm/yyyy", "d Month yyyy", "dd.mm.yyyy", "yyyy-mm-dd", "d Mon yyyy", "dd-mm-yyyy"},
 		decimalComma: true,
 	},
 	{
-		code:   "nl",
-		months: [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
-		abbr:   [12]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},
+		code:     "nl",
+		weekdays: [7]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"},
+		months:   [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
+		abbr:     [12]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},
 		orgs: []org{
 			{"Energie Noord B.V.", "Energie Noord Besloten Vennootschap", "ENERGIE NOORD", "energienoord.nl", "Stationsweg 10", "9726 AC Groningen", false, "EUR"},
 			{"Bakkerij De Molen B.V.", "Bakkerij De Molen B.V.", "De Molen", "bakkerijdemolen.nl", "Molenstraat 2", "3512 HK Utrecht", true, "EUR"},
@@ -298,7 +310,8 @@ var langs = []lang{
 			"paid":     {"Contant", "Pin", "Wisselgeld"},
 			"thanks":   {"Bedankt voor uw aankoop!", "Bewaar uw kassabon."},
 			"meet":     {"Graag spreek ik u op", "De volgende afspraak is op"},
-			"page":     {"Pagina 1 van 1"},
+			"paidinv":  {"Reeds betaald", "Openstaand bedrag"}, "colhdr": {"Bedrag (EUR)"}, "fwd": {"Verzonden vanaf mijn telefoon"},
+			"page": {"Pagina 1 van 1"},
 		},
 		dateFormats:  []string{"dd-mm-yyyy", "d Month yyyy", "d Mon yyyy", "yyyy-mm-dd", "dd/mm/yyyy"},
 		decimalComma: true,

@@ -142,6 +142,9 @@ func (g *gen) document(s sender, k int) (string, Truth) {
 	case "receipt":
 		text, t.AmountMinor, t.Currency = g.receipt(s, d)
 	}
+	if g.chance(0.15) {
+		text = g.noisy(text)
+	}
 	return text, t
 }
 
@@ -319,9 +322,11 @@ func (g *gen) dateLine(s sender, d time.Time) string {
 	if i := strings.LastIndexByte(city, ' '); i >= 0 && g.l.code != "en" {
 		city = city[i+1:]
 	}
-	switch g.r.IntN(3) {
+	switch g.r.IntN(4) {
 	case 0:
 		return g.fmtDate(d, us)
+	case 3:
+		return g.weekdayDate(d)
 	case 1:
 		ds := g.fmtDate(d, us)
 		return city + ", " + ds
@@ -333,7 +338,10 @@ func (g *gen) dateLine(s sender, d time.Time) string {
 func (g *gen) letter(s sender, d time.Time) string {
 	var b strings.Builder
 	us := g.usOrder(s)
-	g.senderHead(s, &b)
+	window := s.org != nil && g.chance(0.2)
+	if !window {
+		g.senderHead(s, &b)
+	}
 	g.recipient(&b, false)
 	if g.chance(0.3) {
 		b.WriteString(g.distractor(d, us) + "\n")
@@ -403,12 +411,12 @@ func (g *gen) email(s sender, d time.Time) string {
 	return b.String()
 }
 
-func (g *gen) items(cur string, n int, maxMinor int64) (lines []string, sum int64) {
+func (g *gen) items(cur string, n int, maxMinor int64, money func(int64, string) string) (lines []string, sum int64) {
 	for i := 0; i < n; i++ {
 		q := int64(1 + g.r.IntN(3))
 		unit := int64(50 + g.r.Int64N(maxMinor))
 		sum += q * unit
-		lines = append(lines, fmt.Sprintf("%-28s %d x %s   %s", g.pick("items"), q, g.money(unit, cur), g.money(q*unit, cur)))
+		lines = append(lines, fmt.Sprintf("%-28s %d x %s   %s", g.pick("items"), q, money(unit, cur), money(q*unit, cur)))
 	}
 	return lines, sum
 }
@@ -427,7 +435,20 @@ func (g *gen) invoice(s sender, d time.Time) (string, int64, string) {
 	var b strings.Builder
 	us := g.usOrder(s)
 	cur := g.currency(s)
-	g.senderHead(s, &b)
+	twoCol := g.chance(0.25)
+	if twoCol {
+		var h strings.Builder
+		g.senderHead(s, &h)
+		first, rest, _ := strings.Cut(h.String(), "\n")
+		fmt.Fprintf(&b, "%-40s %s %s\n%s", first, g.pick("dateCue"), g.fmtDate(d, us), rest)
+	} else {
+		g.senderHead(s, &b)
+	}
+	plain := g.chance(0.2)
+	money := g.money
+	if plain {
+		money = g.plainMoney
+	}
 	dateFirst := g.chance(0.5)
 	if !dateFirst {
 		g.recipient(&b, g.chance(0.6))
@@ -435,8 +456,10 @@ func (g *gen) invoice(s sender, d time.Time) (string, int64, string) {
 	fmt.Fprintf(&b, "%s\n\n", g.pick("invoice"))
 	fields := []string{
 		fmt.Sprintf("%s %d-%04d", g.pick("invno"), d.Year(), g.r.IntN(10000)),
-		fmt.Sprintf("%s %s", g.pick("dateCue"), g.fmtDate(d, us)),
 		fmt.Sprintf("%s %d", g.pick("custno"), 100000+g.r.IntN(900000)),
+	}
+	if !twoCol {
+		fields = append(fields, fmt.Sprintf("%s %s", g.pick("dateCue"), g.fmtDate(d, us)))
 	}
 	if g.chance(0.6) {
 		fields = append(fields, g.distractor(d, us))
@@ -446,16 +469,23 @@ func (g *gen) invoice(s sender, d time.Time) (string, int64, string) {
 	if dateFirst {
 		g.recipient(&b, true)
 	}
-	lines, net := g.items(cur, 1+g.r.IntN(5), 40000)
+	lines, net := g.items(cur, 1+g.r.IntN(5), 40000, money)
+	if plain {
+		fmt.Fprintf(&b, "%40s\n", g.pick("colhdr"))
+	}
 	b.WriteString(strings.Join(lines, "\n") + "\n\n")
 	taxRate := int64(5 + g.r.IntN(18))
 	tax := net * taxRate / 100
 	total := net + tax
-	fmt.Fprintf(&b, "%-30s %s\n%-30s %s\n", g.pick("subtotal"), g.money(net, cur), g.pick("tax"), g.money(tax, cur))
+	fmt.Fprintf(&b, "%-30s %s\n%-30s %s\n", g.pick("subtotal"), money(net, cur), g.pick("tax"), money(tax, cur))
 	if g.chance(0.2) {
-		fmt.Fprintf(&b, "%s\n%s\n", g.pick("total"), g.money(total, cur))
+		fmt.Fprintf(&b, "%s\n%s\n", g.pick("total"), money(total, cur))
 	} else {
-		fmt.Fprintf(&b, "%-30s %s\n", g.pick("total")+g.one("", ":"), g.money(total, cur))
+		fmt.Fprintf(&b, "%-30s %s\n", g.pick("total")+g.one("", ":"), money(total, cur))
+	}
+	if g.chance(0.2) {
+		// Already paid: the balance is zero, the total is still the total.
+		fmt.Fprintf(&b, "%-30s %s\n%-30s %s\n", g.l.w["paidinv"][0], money(total, cur), g.l.w["paidinv"][1], money(0, cur))
 	}
 	fmt.Fprintf(&b, "\n%s %s.\n", g.pick("due"), g.fmtDate(d.AddDate(0, 0, 14+g.r.IntN(17)), us))
 	g.footer(s, &b)
@@ -473,13 +503,20 @@ func (g *gen) receipt(s sender, d time.Time) (string, int64, string) {
 		fmt.Fprintf(&b, "%s\n%s, %s\n\n", o.name, o.street, o.city)
 	}
 	fmt.Fprintf(&b, "%s\n", g.pick("receipt"))
-	stamp := fmt.Sprintf("%s %02d:%02d", g.fmtDate(d, us), 8+g.r.IntN(12), g.r.IntN(60))
+	ds := g.fmtDate(d, us)
+	if g.chance(0.3) {
+		ds = d.Format(g.one("02.01.06", "02/01/06"))
+		if us {
+			ds = d.Format("01/02/06")
+		}
+	}
+	stamp := fmt.Sprintf("%s %02d:%02d", ds, 8+g.r.IntN(12), g.r.IntN(60))
 	top := g.chance(0.6)
 	if top {
 		b.WriteString(stamp + "\n")
 	}
 	b.WriteString("\n")
-	lines, total := g.items(cur, 2+g.r.IntN(6), 1500)
+	lines, total := g.items(cur, 2+g.r.IntN(6), 1500, g.money)
 	b.WriteString(strings.Join(lines, "\n") + "\n")
 	fmt.Fprintf(&b, "%-30s %s\n", g.pick("total"), g.money(total, cur))
 	paid := (total/1000 + 1) * 1000
@@ -491,4 +528,49 @@ func (g *gen) receipt(s sender, d time.Time) (string, int64, string) {
 	}
 	fmt.Fprintf(&b, "\n%s\n", g.pick("thanks"))
 	return b.String(), total, cur
+}
+
+// weekdayDate writes a long date with its weekday, as letters do:
+// "Dienstag, 5. März 2024", "martes, 5 de marzo de 2024".
+func (g *gen) weekdayDate(d time.Time) string {
+	wd := g.l.weekdays[d.Weekday()]
+	switch g.l.code {
+	case "en":
+		return wd + ", " + g.fmtDateAs(d, g.one("d Month yyyy", "Month d, yyyy"), false)
+	case "de":
+		return wd + ", " + g.fmtDateAs(d, "d. Month yyyy", false)
+	case "es":
+		return wd + ", " + g.fmtDateAs(d, "d de Month de yyyy", false)
+	default:
+		return wd + " " + g.fmtDateAs(d, "d Month yyyy", false)
+	}
+}
+
+// noisy roughens a text the way OCR and copy-paste do: doubled spaces,
+// stray bars at line ends, some lines in capitals.
+func (g *gen) noisy(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		switch g.r.IntN(8) {
+		case 0:
+			lines[i] = strings.ReplaceAll(l, " ", "  ")
+		case 1:
+			if l != "" {
+				lines[i] = l + " |"
+			}
+		case 2:
+			lines[i] = strings.ToUpper(l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// plainMoney writes an amount without a currency, in the language's
+// number form, for tables whose header names the currency.
+func (g *gen) plainMoney(minor int64, cur string) string {
+	s := g.money(minor, cur)
+	for _, c := range []string{"€", "EUR", "£", "$", "USD", "GBP", "CHF"} {
+		s = strings.ReplaceAll(s, c, "")
+	}
+	return strings.TrimSpace(s)
 }
