@@ -69,7 +69,15 @@ func (d *doc) amount() *Amount {
 		if !cue {
 			continue
 		}
+		dates := findDates(ln.text, d.opt.Language)
+	money:
 		for _, m := range reMoney.FindAllStringSubmatchIndex(ln.text, -1) {
+			// "Te betalen vóór 19-12-2021": part of a date, not money.
+			for _, dc := range dates {
+				if m[4] < dc.end && dc.off < m[5] {
+					continue money
+				}
+			}
 			num := ln.text[m[4]:m[5]]
 			pre, post := "", ""
 			if m[2] >= 0 {

@@ -149,6 +149,17 @@ func (d *doc) correspondent() *CorrespondentGuess {
 	if signer != "" {
 		return &CorrespondentGuess{Name: signer, Confidence: 0.35, Offset: -1, Seen: signer}
 	}
+	// A one-word brand on the first line of a receipt or a letterhead.
+	for i := 0; i < n && i < 3; i++ {
+		t := strings.TrimSpace(d.lines[i].text)
+		if t == "" {
+			continue
+		}
+		if !strings.Contains(t, " ") && len(t) >= 4 && !hasDigit(t) && !strings.ContainsAny(t, ":@/") && !isDocTitle(t) {
+			return &CorrespondentGuess{Name: t, Confidence: 0.3, Offset: d.lines[i].off, Seen: t}
+		}
+		break
+	}
 	return nil
 }
 
@@ -185,6 +196,10 @@ func (d *doc) knownMatch(n int, folded []string, rcpt []bool, fromAddr string, f
 						s = 4
 					case c != "" && strings.Contains(folded[i], c):
 						s = 3
+					case i < 5 && c != "" && len(folded[i]) >= 6 && strings.Contains(c, folded[i]):
+						// A brand alone on a top line: "SEITENWEISE" for
+						// "Buchhandlung Seitenweise GmbH".
+						s = 2.6
 					default:
 						continue
 					}
@@ -260,12 +275,10 @@ func nameLike(t string) bool {
 	if !unicode.IsUpper([]rune(words[0])[0]) {
 		return false
 	}
-	low := strings.ToLower(t)
-	for _, w := range docTitles {
-		if low == w || strings.HasPrefix(low, w+" ") {
-			return false
-		}
+	if isDocTitle(t) {
+		return false
 	}
+	low := strings.ToLower(t)
 	for _, w := range []string{"dear", "sehr geehrte", "madame", "monsieur", "estimad", "gentil", "geachte", "beste", "hello", "hallo", "bonjour", "hola", "buongiorno", "re "} {
 		if strings.HasPrefix(low, w) {
 			return false
@@ -338,4 +351,15 @@ func domainName(addr string) string {
 		return ""
 	}
 	return strings.ToUpper(label[:1]) + label[1:]
+}
+
+// isDocTitle reports whether a line is a document-type heading.
+func isDocTitle(t string) bool {
+	low := strings.ToLower(strings.TrimSpace(t))
+	for _, w := range docTitles {
+		if low == w || strings.HasPrefix(low, w+" ") {
+			return true
+		}
+	}
+	return false
 }

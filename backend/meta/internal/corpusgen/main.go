@@ -471,7 +471,7 @@ func (g *gen) invoice(s sender, d time.Time) (string, int64, string) {
 	}
 	lines, net := g.items(cur, 1+g.r.IntN(5), 40000, money)
 	if plain {
-		fmt.Fprintf(&b, "%40s\n", g.pick("colhdr"))
+		fmt.Fprintf(&b, "%40s\n", strings.Replace(g.pick("colhdr"), g.currencyWord(), cur, 1))
 	}
 	b.WriteString(strings.Join(lines, "\n") + "\n\n")
 	taxRate := int64(5 + g.r.IntN(18))
@@ -573,4 +573,12 @@ func (g *gen) plainMoney(minor int64, cur string) string {
 		s = strings.ReplaceAll(s, c, "")
 	}
 	return strings.TrimSpace(s)
+}
+
+// currencyWord is the currency code the language's column header names.
+func (g *gen) currencyWord() string {
+	if g.l.code == "en" {
+		return "GBP"
+	}
+	return "EUR"
 }
