@@ -110,6 +110,9 @@ func (d *doc) amount() *Amount {
 			} else if !strings.ContainsAny(num, ".,") {
 				score -= 1.5 // "Total items 3"
 			}
+			if minor == 0 {
+				score -= 3 // "Balance due 0.00" on a paid invoice
+			}
 			// The last cue line of the text is most often the grand total.
 			score += 1.0 * float64(ln.off) / float64(max(len(d.text), 1))
 			if cur == "" {
