@@ -100,9 +100,21 @@ func sameCorrespondent(guess, want string) bool {
 // document of every correspondent (that first one is scored apart, as
 // "first sight").
 func run(t testing.TB, dir string, docs []truth) score {
+	return runWith(t, dir, docs, nil, nil)
+}
+
+// runWith is run with a memory the person already built (and the names in
+// it), as when scans come in after text documents of the same senders.
+func runWith(t testing.TB, dir string, docs []truth, seed *meta.Memory, seeded map[string]bool) score {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var mem meta.Memory
+	if seed != nil {
+		mem = *seed
+	}
 	confirmed := map[string]bool{}
+	for n := range seeded {
+		confirmed[n] = true
+	}
 	s := score{byLang: map[string]*[3]tally{}}
 	for _, d := range docs {
 		raw, err := os.ReadFile(filepath.Join(dir, d.File))
@@ -143,6 +155,9 @@ func run(t testing.TB, dir string, docs []truth) score {
 			}
 		} else {
 			s.firstSight.add(ok)
+			if !ok {
+				s.misses = append(s.misses, fmt.Sprintf("first-sight corr %s: got %q want %q", d.File, gotCorr, d.Correspondent))
+			}
 			if err := mem.Confirm(d.Correspondent, text, opt); err != nil {
 				t.Fatal(err)
 			}
@@ -199,6 +214,19 @@ func TestAccuracy(t *testing.T) {
 		t.Errorf("real e-mails: %v", real.misses)
 	}
 
+	ocrDocs := ocrManifest(t)
+	ocr := run(t, "testdata/ocr", ocrDocs)
+	t.Logf("OCR of %d rendered held-out pages: document date %v, correspondent (first sight) %v, amount %v",
+		ocr.date.n, ocr.date, ocr.firstSight, ocr.amount)
+	// The same pages after the person confirmed each sender once on
+	// another (text) held-out document.
+	mem, seeded := confirmOthers(t, ocrDocs)
+	ocrKnown := runWith(t, "testdata/ocr", ocrDocs, mem, seeded)
+	t.Logf("OCR pages, sender confirmed once on another document: correspondent %v", ocrKnown.corr)
+	for _, m := range ocr.misses {
+		t.Log("  ocr " + m)
+	}
+
 	if held.date.n < 120 {
 		t.Fatalf("held-out split has %d documents, want 120 or more", held.date.n)
 	}
@@ -216,4 +244,51 @@ func TestAccuracy(t *testing.T) {
 			t.Errorf("held-out %s right %v, below the floor %.0f%%", f.name, f.got, f.floor)
 		}
 	}
+}
+
+// ocrManifest is the held-out manifest cut down to the documents that
+// testdata/ocr/render.sh rendered and read back with tesseract.
+func ocrManifest(t testing.TB) []truth {
+	b, err := os.ReadFile("testdata/ocr/files.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, f := range strings.Fields(string(b)) {
+		want[f] = true
+	}
+	var out []truth
+	for _, d := range loadManifest(t, "testdata/corpus/heldout.json") {
+		if want[d.File] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// confirmOthers confirms, for each OCR page's sender, the first other
+// held-out text document from that sender.
+func confirmOthers(t testing.TB, ocrDocs []truth) (*meta.Memory, map[string]bool) {
+	skip := map[string]bool{}
+	senders := map[string]bool{}
+	for _, d := range ocrDocs {
+		skip[d.File] = true
+		senders[d.Correspondent] = true
+	}
+	var mem meta.Memory
+	done := map[string]bool{}
+	for _, d := range loadManifest(t, "testdata/corpus/heldout.json") {
+		if skip[d.File] || !senders[d.Correspondent] || done[d.Correspondent] {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join("testdata/corpus/heldout", d.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := mem.Confirm(d.Correspondent, string(raw), meta.Options{Language: d.Lang}); err != nil {
+			t.Fatal(err)
+		}
+		done[d.Correspondent] = true
+	}
+	return &mem, done
 }

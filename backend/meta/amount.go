@@ -13,7 +13,7 @@ var (
 	totalCues = []string{
 		"total", "grand total", "amount due", "balance due", "total due", "amount payable", "total amount", "to pay",
 		"gesamtbetrag", "gesamtsumme", "summe", "rechnungsbetrag", "endbetrag", "zu zahlen", "zahlbetrag", "bruttobetrag", "gesamt",
-		"total ttc", "montant total", "net à payer", "montant ttc", "à payer", "total à payer",
+		"total ttc", "montant total", "net à payer", "montant ttc", "à payer", "total à payer", "net a payer", "a payer",
 		"importe total", "total a pagar", "importe", "total factura",
 		"totale", "totale da pagare", "importo totale", "importo", "totale fattura", "da pagare",
 		"totaal", "te betalen", "totaalbedrag", "totaal te betalen", "bedrag",
@@ -22,7 +22,7 @@ var (
 	strongTotalCues = []string{
 		"grand total", "amount due", "balance due", "total due", "total amount", "amount payable",
 		"gesamtbetrag", "rechnungsbetrag", "endbetrag", "zu zahlen", "zahlbetrag", "gesamtsumme",
-		"total ttc", "net à payer", "montant total", "total à payer",
+		"total ttc", "net à payer", "montant total", "total à payer", "net a payer",
 		"importe total", "total a pagar", "total factura",
 		"totale da pagare", "importo totale", "totale fattura",
 		"totaal te betalen", "totaalbedrag", "te betalen",
@@ -60,11 +60,17 @@ func (d *doc) amount() *Amount {
 		low := strings.ToLower(ln.text)
 		cue, strong := cueOf(low)
 		prevCue := false
-		if !cue && li > 0 {
-			pl := strings.ToLower(strings.TrimSpace(d.lines[li-1].text))
-			if c, s := cueOf(pl); c && len(pl) < 40 && !reMoney.MatchString(strings.Trim(pl, ":")) || c && !hasDigit(pl) {
+		// A label on the line above ("Summe\nEUR 45,90"); OCR may put a
+		// blank line between them.
+		for back := 1; !cue && back <= 2 && li-back >= 0; back++ {
+			pl := strings.ToLower(strings.TrimSpace(d.lines[li-back].text))
+			if pl == "" {
+				continue
+			}
+			if c, s := cueOf(pl); c && len(pl) < 40 && !hasDigit(pl) {
 				cue, strong, prevCue = true, s, true
 			}
+			break
 		}
 		if !cue {
 			continue

@@ -244,7 +244,20 @@ func companySegment(l string) string {
 			l = strings.TrimSpace(l[len(p):])
 		}
 	}
-	if len(l) > 80 || strings.Count(l, " ") > 8 {
+	// "Autobedrijf Jansen B.V. Datum factuur: 4 okt 2019": a two-column
+	// head read as one line ends the name at its company form.
+	words := strings.Fields(l)
+	last := -1
+	for i, w := range words {
+		if legalShort[fold(w)] && i > 0 {
+			last = i
+		}
+	}
+	if last > 0 && last < len(words)-1 {
+		words = words[:last+1]
+		l = strings.Join(words, " ")
+	}
+	if len(l) > 80 || len(words) > 9 {
 		return ""
 	}
 	return strings.Trim(l, ",;: ")

@@ -32,12 +32,33 @@ var legalForms = [][2]string{
 	{"naamloze vennootschap", "nv"},
 }
 
+// foldedLegalForms are legalForms with their accents dropped, as fold
+// sees them.
+var foldedLegalForms = func() [][2]string {
+	out := make([][2]string, len(legalForms))
+	for i, lf := range legalForms {
+		out[i] = [2]string{plainLetters.Replace(lf[0]), lf[1]}
+	}
+	return out
+}()
+
+// plainLetters drops the accents of the six languages' letters, so a name
+// OCR read as "Libreria" matches "Librería". Lower case only.
+var plainLetters = strings.NewReplacer(
+	"á", "a", "à", "a", "â", "a", "ä", "a", "ã", "a", "å", "a",
+	"é", "e", "è", "e", "ê", "e", "ë", "e",
+	"í", "i", "ì", "i", "î", "i", "ï", "i",
+	"ó", "o", "ò", "o", "ô", "o", "ö", "o", "õ", "o",
+	"ú", "u", "ù", "u", "û", "u", "ü", "u",
+	"ñ", "n", "ç", "c", "ß", "ss", "ÿ", "y", "œ", "oe", "æ", "ae",
+)
+
 // legalShort are the folded short forms; a line holding one is likely a
 // company's name.
 var legalShort = map[string]bool{
 	"gmbh": true, "ag": true, "kg": true, "ohg": true, "ug": true, "ev": true, "mbh": true,
 	"ltd": true, "inc": true, "llc": true, "plc": true, "corp": true, "llp": true,
-	"sa": true, "sas": true, "sarl": true, "sl": true, "slu": true, "spa": true, "srl": true, "snc": true, "sasu": true, "eurl": true,
+	"sa": true, "sas": true, "sarl": true, "selarl": true, "sci": true, "sl": true, "slu": true, "spa": true, "srl": true, "snc": true, "sasu": true, "eurl": true,
 	"bv": true, "nv": true, "vof": true,
 }
 
@@ -46,7 +67,7 @@ var legalShort = map[string]bool{
 func fold(s string) string {
 	var b strings.Builder
 	space := true
-	for _, r := range strings.ToLower(s) {
+	for _, r := range plainLetters.Replace(strings.ToLower(s)) {
 		switch {
 		case r == '.' || r == '\'' || r == '’':
 			continue
@@ -68,7 +89,7 @@ func fold(s string) string {
 		}
 	}
 	out := strings.TrimSpace(b.String())
-	for _, lf := range legalForms {
+	for _, lf := range foldedLegalForms {
 		if strings.Contains(out, lf[0]) {
 			out = strings.ReplaceAll(out, lf[0], lf[1])
 		}
