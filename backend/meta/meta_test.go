@@ -18,8 +18,8 @@ func TestDocumentDateForms(t *testing.T) {
 		{"en", "Date: 12 March 2024", "2024-03-12"},
 		{"en", "Invoice date: March 12, 2024", "2024-03-12"},
 		{"en", "Dated 1st Feb 2023", "2023-02-01"},
-		{"en", "Date: 03/12/2024\nTotal $12.00", "2024-03-12"},      // American: month first
-		{"en", "Date: 12/03/2024\nTotal £12.00", "2024-03-12"},      // British: day first
+		{"en", "Date: 03/12/2024\nTotal $12.00", "2024-03-12"},       // American: month first
+		{"en", "Date: 12/03/2024\nTotal £12.00", "2024-03-12"},       // British: day first
 		{"en", "Date: 03/04/2024\nShipped 28/03/2024", "2024-04-03"}, // the other date says day first
 		{"de", "Rechnungsdatum: 12.03.2024", "2024-03-12"},
 		{"de", "Berlin, den 5. März 2024", "2024-03-05"},
