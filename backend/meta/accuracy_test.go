@@ -214,6 +214,12 @@ func TestAccuracy(t *testing.T) {
 		t.Errorf("real e-mails: %v", real.misses)
 	}
 
+	hand := run(t, "testdata", loadManifest(t, "testdata/hand.json"))
+	t.Logf("hand-written set 1 (tuned on after its first look): document date %v, correspondent (first sight) %v, amount %v",
+		hand.date, hand.firstSight, hand.amount)
+	for _, m := range hand.misses {
+		t.Log("  hand " + m)
+	}
 	ocrDocs := ocrManifest(t)
 	ocr := run(t, "testdata/ocr", ocrDocs)
 	t.Logf("OCR of %d rendered held-out pages: document date %v, correspondent (first sight) %v, amount %v",

@@ -14,9 +14,9 @@ var (
 		"total", "grand total", "amount due", "balance due", "total due", "amount payable", "total amount", "to pay",
 		"gesamtbetrag", "gesamtsumme", "summe", "rechnungsbetrag", "endbetrag", "zu zahlen", "zahlbetrag", "bruttobetrag", "gesamt",
 		"total ttc", "montant total", "net à payer", "montant ttc", "à payer", "total à payer", "net a payer", "a payer",
-		"importe total", "total a pagar", "importe", "total factura",
+		"importe total", "total a pagar", "importe", "total factura", "à régler", "montant à régler", "a regler",
 		"totale", "totale da pagare", "importo totale", "importo", "totale fattura", "da pagare",
-		"totaal", "te betalen", "totaalbedrag", "totaal te betalen", "bedrag",
+		"totaal", "te betalen", "totaalbedrag", "totaal te betalen", "bedrag", "te voldoen",
 	}
 	// strongTotalCues name the grand total itself.
 	strongTotalCues = []string{
@@ -25,8 +25,12 @@ var (
 		"total ttc", "net à payer", "montant total", "total à payer", "net a payer",
 		"importe total", "total a pagar", "total factura",
 		"totale da pagare", "importo totale", "totale fattura",
-		"totaal te betalen", "totaalbedrag", "te betalen",
+		"totaal te betalen", "totaalbedrag", "te betalen", "te voldoen", "montant à régler", "à régler",
 	}
+	// taxIncluded are phrases that say a total includes tax; they do not
+	// make the line a tax line.
+	taxIncluded = strings.NewReplacer("iva incl", "", "incl. iva", "", "iva incluido", "", "ivato", "", "inkl. mwst", "", "incl. vat", "",
+		"vat incl", "", "incl. btw", "", "btw incl", "", "iva inclusa", "", "ttc", "ttc ")
 	notTotalCues = []string{
 		"subtotal", "sub-total", "sub total", "net", "netto", "nettobetrag", "zwischensumme", "sous-total", "total ht", "montant ht", "hors taxe",
 		"subtotale", "imponibile", "base imponible", "subtotaal", "excl", "exkl", "ohne mwst",
@@ -166,6 +170,7 @@ func (d *doc) amount() *Amount {
 // cueOf tells whether a lower-case line names a total, and a strong one;
 // a line naming a subtotal, tax or payment does not.
 func cueOf(low string) (cue, strong bool) {
+	low = taxIncluded.Replace(low)
 	if !hasAny(low, totalCues) {
 		return false, false
 	}

@@ -35,7 +35,7 @@ var (
 		"factuur", "kwitantie", "kassabon", "bon", "afschrift", "herinnering",
 		"page", "seite", "página", "pagina",
 	}
-	personTitles = []string{"dr", "prof", "mr", "mrs", "ms", "miss", "herr", "herrn", "frau", "m", "mme", "mlle", "monsieur", "madame",
+	personTitles = []string{"dr", "prof", "med", "dent", "rer", "nat", "phil", "dipl", "mag", "mr", "mrs", "ms", "miss", "herr", "herrn", "frau", "m", "mme", "mlle", "monsieur", "madame",
 		"sr", "sra", "srta", "don", "doña", "sig", "sigra", "dott", "dottssa", "avv", "ing", "dhr", "mevr", "mw", "de heer", "mevrouw"}
 )
 
@@ -123,7 +123,9 @@ func (d *doc) correspondent() *CorrespondentGuess {
 	}
 	// A company line in the letterhead; the first one wins.
 	for i := 0; i < n; i++ {
-		if rcpt[i] || !hasLegalForm(folded[i]) {
+		// A line starting with a number is an address or an item ("1
+		// TOMATES KG"), not a company.
+		if rcpt[i] || !hasLegalForm(folded[i]) || strings.TrimSpace(folded[i]) == "" || isDigit(strings.TrimSpace(folded[i])[0]) {
 			continue
 		}
 		if name := companySegment(d.lines[i].text); name != "" {

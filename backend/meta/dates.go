@@ -318,10 +318,18 @@ func (d *doc) scoreDate(cands []dateCand, i int) float64 {
 	// Cues of the previous line count too, for "Date\n12.03.2024" tables,
 	// when that line is a bare label (no date or number of its own).
 	prev := ""
-	if strings.TrimSpace(before) == "" && li > 0 {
-		prev = strings.ToLower(strings.TrimSpace(d.lines[li-1].text))
+	if li > 0 {
+		p := d.lines[li-1].text
+		if strings.TrimSpace(before) == "" {
+			prev = strings.ToLower(strings.TrimSpace(p))
+		}
 		if len(prev) > 40 || hasDigit(prev) {
 			prev = ""
+		}
+		// A table head: the label right above the date's column
+		// ("Unser Zeichen      Datum" over "KV-4471/mb      14.02.2024").
+		if prev == "" && !hasDigit(p) {
+			prev = strings.ToLower(columnAbove(p, d.text[ln.off:c.off], c.text))
 		}
 	}
 	neg := hasAny(before, notDocDateCues) || (prev != "" && hasAny(prev, notDocDateCues))
@@ -422,4 +430,23 @@ func digitRuns(ln string) (four, two bool) {
 		run = 0
 	}
 	return four, two
+}
+
+// columnAbove gives the words of the line above that stand over a value
+// starting after prefix (counted in characters) and as wide as value.
+func columnAbove(above, prefix, value string) string {
+	ra := []rune(above)
+	from := len([]rune(prefix))
+	to := from + len([]rune(value))
+	if from >= len(ra) {
+		return ""
+	}
+	// Widen to whole words.
+	for from > 0 && ra[from-1] != ' ' {
+		from--
+	}
+	for to < len(ra) && ra[to] != ' ' {
+		to++
+	}
+	return strings.TrimSpace(string(ra[from:min(to, len(ra))]))
 }
