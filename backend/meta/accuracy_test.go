@@ -220,6 +220,12 @@ func TestAccuracy(t *testing.T) {
 	for _, m := range hand.misses {
 		t.Log("  hand " + m)
 	}
+	hand2 := run(t, "testdata", loadManifest(t, "testdata/hand2.json"))
+	t.Logf("hand-written set 2 (first look was date 12/12, correspondent 10/12, amount 7/7; the comma-form split was fixed after it): document date %v, correspondent (first sight) %v, amount %v",
+		hand2.date, hand2.firstSight, hand2.amount)
+	for _, m := range hand2.misses {
+		t.Log("  hand2 " + m)
+	}
 	ocrDocs := ocrManifest(t)
 	ocr := run(t, "testdata/ocr", ocrDocs)
 	t.Logf("OCR of %d rendered held-out pages: document date %v, correspondent (first sight) %v, amount %v",

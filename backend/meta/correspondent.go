@@ -235,8 +235,17 @@ func (d *doc) knownMatch(n int, folded []string, rcpt []bool, fromAddr string, f
 func companySegment(l string) string {
 	l = strings.TrimSpace(l)
 	for _, sep := range []string{" · ", " | ", " • ", " – ", " - ", "  ", "\t", ", "} {
-		for _, seg := range strings.Split(l, sep) {
-			if seg != l && hasLegalForm(fold(seg)) {
+		segs := strings.Split(l, sep)
+		for i, seg := range segs {
+			if seg == l || !hasLegalForm(fold(seg)) {
+				continue
+			}
+			// "Seguros Generales, S.A.": a form alone belongs to the
+			// segment before it.
+			if core(fold(seg)) == "" && i > 0 {
+				seg = segs[i-1] + sep + seg
+			}
+			if len(seg) < len(l) {
 				return companySegment(seg)
 			}
 		}

@@ -126,6 +126,9 @@ func TestCorrespondentGuesses(t *testing.T) {
 		{"company after bill-to", "Rechnungsempfänger:\nMuster AG\nWeg 2\n\nBeta Ltd\n1 Road", "Beta Ltd"},
 		{"person", "Dr. Anna Weber\nLindenweg 5\n34117 Kassel\n\nHallo,\n\nViele Grüße\nAnna Weber", "Anna Weber"},
 		{"spa", "Energia Dolomiti S.p.A.\nVia Roma 45", "Energia Dolomiti S.p.A."},
+		{"form after a comma", "Seguros Generales, S.A.\nAv. de la Palmera 12", "Seguros Generales, S.A."},
+		{"two-column head", "Autobedrijf Jansen B.V. Datum factuur: 4 okt 2019\n", "Autobedrijf Jansen B.V."},
+		{"quantity line is no company", "SUPERMERCADOS EL OLIVAR\nC/ Alcalá 211\n\n1 TOMATES KG   2,31\n", "SUPERMERCADOS EL OLIVAR"},
 	}
 	for _, c := range cases {
 		f := meta.Extract(c.text, meta.Options{})
@@ -253,4 +256,20 @@ func TestHugeTextIsBounded(t *testing.T) {
 	if f.DocumentDate == nil || f.DocumentDate.Date.String() != "2024-03-12" || f.Amount == nil || f.Amount.Minor != 9900 {
 		t.Fatalf("got %+v %+v", f.DocumentDate, f.Amount)
 	}
+}
+
+func FuzzExtract(f *testing.F) {
+	for _, s := range []string{"Datum: 12.03.2024\nSumme 12,00 €", "From: A <a@b.c>\n\nx", "Seguros, S.A., S.A.", "12/13/2024 1.234,5 €", "\f\f"} {
+		f.Add(s, "de")
+	}
+	f.Fuzz(func(t *testing.T, text, lang string) {
+		fl := meta.Extract(text, meta.Options{Language: lang, Known: []meta.Correspondent{{Name: "ACME GmbH", Aliases: []string{"@acme.de", "S.A."}}}})
+		if d := fl.DocumentDate; d != nil {
+			if _, err := meta.ParseDate(d.Date.String()); err != nil {
+				t.Fatalf("invalid date %v: %v", d.Date, err)
+			}
+		}
+		var m meta.Memory
+		_ = m.Confirm("x "+text, text, meta.Options{})
+	})
 }
