@@ -242,18 +242,28 @@ func TestAccuracy(t *testing.T) {
 	if held.date.n < 120 {
 		t.Fatalf("held-out split has %d documents, want 120 or more", held.date.n)
 	}
+	// Floors a little under what was measured when this was written
+	// (held-out 144/144 dates, 96/96 correspondents, 58/58 amounts; hand
+	// set 2 12/12, 11/12, 7/7; OCR 12/12 dates, 12/12 confirmed
+	// correspondents, 7/8 amounts), above the targets (90, 85, 90).
 	floors := []struct {
 		name  string
 		got   tally
 		floor float64
 	}{
-		{"document date", held.date, 90},
-		{"correspondent", held.corr, 85},
-		{"amount", held.amount, 90},
+		{"held-out document date", held.date, 97},
+		{"held-out correspondent", held.corr, 97},
+		{"held-out amount", held.amount, 97},
+		{"hand-written set 2 document date", hand2.date, 90},
+		{"hand-written set 2 correspondent at first sight", hand2.firstSight, 80},
+		{"hand-written set 2 amount", hand2.amount, 85},
+		{"OCR document date", ocr.date, 90},
+		{"OCR correspondent after one confirmation", ocrKnown.corr, 90},
+		{"OCR amount", ocr.amount, 75},
 	}
 	for _, f := range floors {
 		if f.got.pct() < f.floor {
-			t.Errorf("held-out %s right %v, below the floor %.0f%%", f.name, f.got, f.floor)
+			t.Errorf("%s right %v, below the floor %.0f%%", f.name, f.got, f.floor)
 		}
 	}
 }
