@@ -125,7 +125,7 @@ func runWith(t testing.TB, dir string, docs []truth, seed *meta.Memory, seeded m
 		if strings.HasPrefix(d.File, "real/") {
 			text = mailText(t, raw)
 		}
-		opt := meta.Options{Language: d.Lang, Filename: d.File, Known: mem.Known(), Now: now}
+		opt := meta.Options{Language: d.Lang, Filename: d.File, Known: mem.Index(), Now: now}
 		f := meta.Extract(text, opt)
 		if s.byLang[d.Lang] == nil {
 			s.byLang[d.Lang] = &[3]tally{}

@@ -25,7 +25,10 @@ type memoryJSON struct {
 	Correspondents []Correspondent `json:"correspondents"`
 }
 
-// Known gives a copy of the confirmed correspondents, for Options.Known.
+// Index prepares the confirmed correspondents for Options.Known.
+func (m *Memory) Index() *Index { return NewIndex(m.list) }
+
+// Known gives a copy of the confirmed correspondents.
 func (m *Memory) Known() []Correspondent {
 	out := make([]Correspondent, len(m.list))
 	for i, c := range m.list {

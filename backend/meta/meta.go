@@ -15,9 +15,9 @@ type Options struct {
 	// Filename is the document's human name; a date in it ("2024-03-12
 	// invoice.pdf") is a weak hint when the text has none.
 	Filename string
-	// Known are the person's confirmed correspondents; a match is preferred
-	// over a guess.
-	Known []Correspondent
+	// Known are the person's confirmed correspondents (NewIndex,
+	// Memory.Index); a match is preferred over a guess. Nil means none.
+	Known *Index
 	// Now is the reference date for "far in the future"; zero turns that
 	// check off.
 	Now time.Time

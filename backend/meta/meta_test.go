@@ -141,15 +141,15 @@ func TestCorrespondentGuesses(t *testing.T) {
 func TestKnownCorrespondentPreferred(t *testing.T) {
 	known := []meta.Correspondent{{Name: "Hanse Versicherung AG", Aliases: []string{"@hanse-vers.de"}}, {Name: "ACME GmbH"}}
 	text := "Beta Ltd\n1 Road\n\nYour ACME  gmbh contract\n"
-	f := meta.Extract(text, meta.Options{Known: known})
+	f := meta.Extract(text, meta.Options{Known: meta.NewIndex(known)})
 	if f.Correspondent == nil || f.Correspondent.Name != "ACME GmbH" || !f.Correspondent.Known {
 		t.Fatalf("known name in the first part: got %+v", f.Correspondent)
 	}
-	f = meta.Extract("From: Service <noreply@hanse-vers.de>\nSubject: x\n\nHallo", meta.Options{Known: known})
+	f = meta.Extract("From: Service <noreply@hanse-vers.de>\nSubject: x\n\nHallo", meta.Options{Known: meta.NewIndex(known)})
 	if f.Correspondent == nil || f.Correspondent.Name != "Hanse Versicherung AG" || !f.Correspondent.Known {
 		t.Fatalf("known mail domain: got %+v", f.Correspondent)
 	}
-	f = meta.Extract("Rechnungsempfänger:\nACME GmbH\nWeg 2\n\nBeta Ltd\n", meta.Options{Known: known})
+	f = meta.Extract("Rechnungsempfänger:\nACME GmbH\nWeg 2\n\nBeta Ltd\n", meta.Options{Known: meta.NewIndex(known)})
 	if f.Correspondent != nil && f.Correspondent.Known {
 		t.Fatalf("a known name only in the recipient block was taken as the sender: %+v", f.Correspondent)
 	}
@@ -163,7 +163,7 @@ func TestMemoryLearnsFromConfirmation(t *testing.T) {
 	}
 	// Next time the letterhead spells the company form out.
 	next := "ACME Gesellschaft mbH, Hauptstr. 1, 10115 Berlin\n\nHerrn Max Muster\n\nDatum: 12.03.2024\n"
-	f := meta.Extract(next, meta.Options{Language: "de", Known: m.Known()})
+	f := meta.Extract(next, meta.Options{Language: "de", Known: m.Index()})
 	if f.Correspondent == nil || f.Correspondent.Name != "ACME GmbH" || !f.Correspondent.Known {
 		t.Fatalf("got %+v, want the confirmed ACME GmbH", f.Correspondent)
 	}
@@ -171,7 +171,7 @@ func TestMemoryLearnsFromConfirmation(t *testing.T) {
 	if err := m.Confirm("Nordlicht Telekom GmbH", "From: \"nordlicht Billing\" <billing@nordlicht-telekom.de>\n\nHallo", meta.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	f = meta.Extract("From: noreply@nordlicht-telekom.de\nSubject: Rechnung\n\nHallo", meta.Options{Known: m.Known()})
+	f = meta.Extract("From: noreply@nordlicht-telekom.de\nSubject: Rechnung\n\nHallo", meta.Options{Known: m.Index()})
 	if f.Correspondent == nil || f.Correspondent.Name != "Nordlicht Telekom GmbH" {
 		t.Fatalf("domain alias: got %+v", f.Correspondent)
 	}
@@ -229,7 +229,7 @@ func TestMemoryJSONAndEdits(t *testing.T) {
 	if len(k) != 1 || k[0].Name != "Beta Limited UK" {
 		t.Fatalf("after round trip: %+v", k)
 	}
-	f := meta.Extract("ACME GmbH\nHauptstr. 1\n", meta.Options{Known: k})
+	f := meta.Extract("ACME GmbH\nHauptstr. 1\n", meta.Options{Known: meta.NewIndex(k)})
 	if f.Correspondent == nil || f.Correspondent.Name != "Beta Limited UK" {
 		t.Fatalf("merged alias not matched: %+v", f.Correspondent)
 	}
@@ -263,7 +263,7 @@ func FuzzExtract(f *testing.F) {
 		f.Add(s, "de")
 	}
 	f.Fuzz(func(t *testing.T, text, lang string) {
-		fl := meta.Extract(text, meta.Options{Language: lang, Known: []meta.Correspondent{{Name: "ACME GmbH", Aliases: []string{"@acme.de", "S.A."}}}})
+		fl := meta.Extract(text, meta.Options{Language: lang, Known: meta.NewIndex([]meta.Correspondent{{Name: "ACME GmbH", Aliases: []string{"@acme.de", "S.A."}}})})
 		if d := fl.DocumentDate; d != nil {
 			if _, err := meta.ParseDate(d.Date.String()); err != nil {
 				t.Fatalf("invalid date %v: %v", d.Date, err)
