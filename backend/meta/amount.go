@@ -100,7 +100,7 @@ func (d *doc) amount() *Amount {
 			if m[4] > 0 && isLetterByte(ln.text[m[4]-1]) && pre == "" {
 				continue
 			}
-			minor, ok := parseMoney(num, d.opt.Language)
+			minor, ok := parseMoney(num)
 			if !ok {
 				continue
 			}
@@ -214,8 +214,8 @@ func (d *doc) documentCurrency() string {
 // parseMoney reads "1.234,56", "1,234.56", "1 234,56", "1'234.50", "12,5"
 // into minor units. The last separator followed by one or two digits is the
 // decimal mark; a lone separator followed by three digits is a thousands
-// mark unless the language writes decimals with it and nothing else says.
-func parseMoney(s, lang string) (int64, bool) {
+// mark (money rarely has three decimals, in any of the six languages).
+func parseMoney(s string) (int64, bool) {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	last := strings.LastIndexAny(s, ".,")
@@ -250,7 +250,6 @@ func parseMoney(s, lang string) (int64, bool) {
 	default:
 		v *= 100
 	}
-	_ = lang
 	if neg {
 		v = -v
 	}

@@ -86,14 +86,14 @@ var (
 	}
 	notDocDateCues = []string{
 		// due dates
-		"due", "payable", "pay by", "payment by", "fällig", "zahlbar", "zahlungsziel", "bis zum", "bis spätestens",
+		"due", "payable", "pay by", "fälligkeit", "fälligkeitsdatum", "payment by", "fällig", "zahlbar", "zahlungsziel", "bis zum", "bis spätestens",
 		"échéance", "à payer avant", "avant le", "payable avant", "vencimiento", "vence", "pagar antes", "antes del",
 		"scadenza", "scade", "entro il", "pagare entro", "vervaldatum", "te betalen voor", "uiterlijk", "betalen vóór", "betalen voor",
 		// births
-		"born", "birth", "dob", "geboren", "geburtsdatum", "geb.", "né le", "née le", "naissance",
+		"born", "birth", "birthday", "dob", "geboren", "geburtsdatum", "geb.", "né le", "née le", "naissance",
 		"nacimiento", "nacido", "nacida", "nascita", "nato il", "nata il", "geboortedatum",
 		// periods and validity
-		"period", "valid until", "valid through", "expires", "expiry", "zeitraum", "leistungszeitraum", "gültig bis", "laufzeit",
+		"period", "valid until", "valid through", "expires", "expiry", "expiration", "zeitraum", "leistungszeitraum", "gültig bis", "laufzeit",
 		"période", "valable jusqu", "periodo", "válido hasta", "valido fino", "periode", "geldig tot", "t/m",
 		// other dates on the page
 		"delivery", "shipped", "order date", "lieferdatum", "liefertermin", "bestelldatum", "date de livraison", "fecha de entrega",

@@ -60,6 +60,8 @@ func TestDocumentDateSkipsOtherDates(t *testing.T) {
 		{"scadenza", "it", "Scadenza: 30/04/2024\nData: 02/04/2024", "2024-04-02"},
 		{"vervaldatum", "nl", "Vervaldatum: 30-04-2024\nDatum: 02-04-2024", "2024-04-02"},
 		{"birthday", "de", "Geburtsdatum: 03.04.1975\n\nHamburg, 12.02.2024", "2024-02-12"},
+		{"birthday en", "en", "Birthday: 3 May 1980\n\n12 February 2024", "2024-02-12"},
+		{"fälligkeit", "de", "Fälligkeitsdatum 30.04.2024\nDatum 02.04.2024", "2024-04-02"},
 		{"period", "de", "Zeitraum: 01.01.2024 - 31.01.2024\n15.02.2024", "2024-02-15"},
 		{"period words", "en", "Service from 1 January 2024 to 31 January 2024\n\n15 February 2024", "2024-02-15"},
 		{"reference number", "de", "Vorgang: 2024-03-12-0042\nDatum: 20.03.2024", "2024-03-20"},
@@ -104,6 +106,7 @@ func TestAmount(t *testing.T) {
 		{"receipt change", "de", "SUMME EUR 12,34\nBar EUR 20,00\nRückgeld EUR 7,66", 1234, "EUR"},
 		{"paid invoice", "en", "Total £120.00\nAmount paid £120.00\nBalance due £0.00", 12000, "GBP"},
 		{"no currency", "de", "Betrag (EUR)\nSumme 99,90", 9990, "EUR"},
+		{"a word that starts like a cue", "en", "Taxi fare total £18.40", 1840, "GBP"},
 	}
 	for _, c := range cases {
 		f := meta.Extract(c.text, meta.Options{Language: c.lang})

@@ -73,7 +73,7 @@ func hasAny(s string, words []string) bool {
 	return false
 }
 
-// wordIndex finds w in s where it starts a word (not inside another word's
+// wordIndex finds w in s as whole words (not inside another word's
 // letters); -1 if absent.
 func wordIndex(s, w string) int {
 	from := 0
@@ -83,7 +83,8 @@ func wordIndex(s, w string) int {
 			return -1
 		}
 		i += from
-		if i == 0 || !isLetterByte(s[i-1]) {
+		end := i + len(w)
+		if (i == 0 || !isLetterByte(s[i-1])) && (end == len(s) || !isLetterByte(w[len(w)-1]) || !isLetterByte(s[end])) {
 			return i
 		}
 		from = i + 1
