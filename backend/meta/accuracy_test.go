@@ -87,8 +87,8 @@ type score struct {
 	date, corr, firstSight, amount tally
 	// strayAmount counts letters and e-mails that got an amount anyway.
 	strayAmount tally
-	byLang                         map[string]*[3]tally
-	misses                         []string
+	byLang      map[string]*[3]tally
+	misses      []string
 }
 
 // sameCorrespondent: the guess names the truth when both fold alike once
