@@ -101,4 +101,3 @@ var (
 	}
 	rangeSeps = []string{"-", "–", "—", "to", "until", "till", "bis", "au", "al", "a", "tot", "t/m", "through", "thru", "y", "und", "and", "et", "e", "en"}
 )
-
