@@ -17,6 +17,7 @@ var rules = []rule{
 	{pkg: "app", direct: true, forbid: append([]string{"backend/httpapi"}, faceForbids...), why: "a face calls the library (and listens to events) only: what it shows is the library's types"},
 	{pkg: "backend/httpapi", direct: true, forbid: faceForbids, why: "a face calls the library (and listens to events) only: what it sends is the library's types"},
 	{pkg: "backend/maintenance", forbid: append([]string{"backend/library", "backend/config"}, drivers...), why: "verify, export and restore work over the store interfaces the library hands them; the library builds them, never the reverse"},
+	{pkg: "backend/meta", forbid: []string{"backend/store", "backend/blob", "backend/library", "backend/extract", "backend/classify", "backend/jobs", "backend/config", "backend/events"}, why: "document-date, correspondent and amount extraction is pure: text and options in, fields out; the pipeline hands it the text and stores what it finds"},
 }
 
 // faceForbids are the packages below the library that a face must not
