@@ -185,7 +185,7 @@ clean:
 FUZZ_TARGETS := backend/config:FuzzParseFile backend/query:FuzzParse \
 	backend/extract:FuzzRTF backend/extract:FuzzHTML backend/extract:FuzzOOXML \
 	backend/extract:FuzzText backend/extract:FuzzDOC backend/extract:FuzzImageHeader backend/httpapi:FuzzAPIRequest \
-	backend/store/sqlite/internal/fts:FuzzHighlight
+	backend/store/sqlite/internal/fts:FuzzHighlight backend/meta:FuzzExtract
 FUZZTIME ?= 5s
 .PHONY: fuzz-short faults
 
