@@ -1,0 +1,457 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/docsift/docsift/backend/store"
+)
+
+// Accounts: the people who sign in to a shared `docsift serve`. While
+// there are none, the library has one implicit owner and nothing asks
+// for a password (the desktop and the local profile). The first account
+// takes over that owner's library (store.Accounts.CreateAccount).
+//
+// These methods act on the whole store, not on the library's user: who
+// may call them (an admin, the person themself) is the face's check.
+
+// DefaultSessionIdle is how long a session lasts without being used.
+const DefaultSessionIdle = 30 * 24 * time.Hour
+
+// Account is a person who signs in, as the faces show it (never the hash).
+type Account struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Admin     bool      `json:"admin"`
+	Quota     Quota     `json:"quota"`
+	Usage     Usage     `json:"usage"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Quota bounds what one person stores; 0 means no bound.
+type Quota struct {
+	Bytes     int64 `json:"bytes"`
+	Documents int64 `json:"documents"`
+}
+
+// Usage is what one person stores.
+type Usage struct {
+	Documents int64 `json:"documents"`
+	Bytes     int64 `json:"bytes"`
+}
+
+// Session is a signed-in browser, as listed for its owner or an admin.
+type Session struct {
+	ID         string    `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	UserAgent  string    `json:"user_agent"`
+	Address    string    `json:"address"`
+	// Current marks the session the listing was asked from.
+	Current bool `json:"current,omitempty"`
+}
+
+// APIToken is a personal token as listed (never its secret).
+type APIToken struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+// Identity is who a request acts for, as Authenticate finds it.
+type Identity struct {
+	UserID string `json:"id"`
+	Name   string `json:"name"`
+	Admin  bool   `json:"admin"`
+	// SessionID is set for a browser session, TokenID for a personal token.
+	SessionID string `json:"-"`
+	TokenID   string `json:"-"`
+}
+
+// ErrSignIn is a wrong name or password: one error for both, so that a
+// guesser does not learn which names exist.
+var ErrSignIn = errors.New("that name and password do not match")
+
+// ErrNoSession is a session or token secret that is unknown, expired or
+// revoked.
+var ErrNoSession = errors.New("not signed in")
+
+func accountOut(a store.Account, u store.Usage) Account {
+	return Account{ID: a.ID, Name: a.Name, Admin: a.Admin, Quota: Quota(a.Quota), Usage: Usage(u), CreatedAt: a.CreatedAt}
+}
+
+// checkAccountName says in a sentence what is wrong with a new name.
+func checkAccountName(name string) error {
+	switch {
+	case name == "":
+		return invalidf("a user name cannot be empty")
+	case !utf8.ValidString(name):
+		return invalidf("a user name must be valid text")
+	case utf8.RuneCountInString(name) > 64:
+		return invalidf("a user name can have at most 64 characters")
+	case strings.TrimSpace(name) != name:
+		return invalidf("a user name cannot start or end with a space")
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return invalidf("a user name cannot contain control characters")
+		}
+	}
+	return nil
+}
+
+// HasAccounts reports whether anyone has an account, i.e. whether the
+// serve face asks people to sign in.
+func (l *Library) HasAccounts(ctx context.Context) (bool, error) {
+	n, err := l.store.AccountCount(ctx)
+	if err != nil {
+		return false, fmt.Errorf("count accounts: %w", err)
+	}
+	return n > 0, nil
+}
+
+// AddAccount creates an account. The first one takes over the library as
+// it is (its documents, topics and settings become the account's) and is
+// always an admin, so that someone can manage the others.
+func (l *Library) AddAccount(ctx context.Context, name, password string, admin bool) (Account, error) {
+	if err := checkAccountName(name); err != nil {
+		return Account{}, err
+	}
+	if err := checkPassword(password); err != nil {
+		return Account{}, err
+	}
+	any, err := l.HasAccounts(ctx)
+	if err != nil {
+		return Account{}, err
+	}
+	hash, err := l.pw.hash(ctx, password)
+	if err != nil {
+		return Account{}, err
+	}
+	a := store.Account{Name: name, PasswordHash: hash, Admin: admin || !any}
+	if err := l.store.CreateAccount(ctx, &a); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return Account{}, fmt.Errorf("%w: the name %q is already taken", ErrConflict, name)
+		}
+		return Account{}, fmt.Errorf("add account: %w", err)
+	}
+	l.auth.clear()
+	u, err := l.store.Usage(ctx, a.ID)
+	if err != nil {
+		return Account{}, fmt.Errorf("add account: %w", err)
+	}
+	return accountOut(a, u), nil
+}
+
+// Accounts lists every account with its usage, by name.
+func (l *Library) Accounts(ctx context.Context) ([]Account, error) {
+	list, err := l.store.ListAccounts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	out := make([]Account, len(list))
+	for i, a := range list {
+		out[i] = accountOut(a.Account, a.Usage)
+	}
+	return out, nil
+}
+
+// AccountByName finds an account, ignoring case; ErrNotFound with a
+// sentence when there is none.
+func (l *Library) AccountByName(ctx context.Context, name string) (Account, error) {
+	a, err := l.store.AccountByName(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return Account{}, fmt.Errorf("%w: there is no user %q", ErrNotFound, name)
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("find account: %w", err)
+	}
+	u, err := l.store.Usage(ctx, a.ID)
+	if err != nil {
+		return Account{}, fmt.Errorf("find account: %w", err)
+	}
+	return accountOut(a, u), nil
+}
+
+// AccountByID returns one account.
+func (l *Library) AccountByID(ctx context.Context, id string) (Account, error) {
+	a, err := l.store.Account(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return Account{}, fmt.Errorf("%w: there is no such user", ErrNotFound)
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("find account: %w", err)
+	}
+	u, err := l.store.Usage(ctx, a.ID)
+	if err != nil {
+		return Account{}, fmt.Errorf("find account: %w", err)
+	}
+	return accountOut(a, u), nil
+}
+
+// accountErr words a store error of an account change.
+func accountErr(what string, err error) error {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("%w: there is no such user", ErrNotFound)
+	case errors.Is(err, store.ErrConflict):
+		// The store's sentence says why (the last admin, documents left).
+		msg := err.Error()
+		if i := strings.Index(msg, store.ErrConflict.Error()+": "); i >= 0 {
+			msg = msg[i+len(store.ErrConflict.Error())+2:]
+		}
+		return fmt.Errorf("%w: %s", ErrConflict, msg)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// SetPassword gives an account a new password and signs it out everywhere.
+func (l *Library) SetPassword(ctx context.Context, userID, password string) error {
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	hash, err := l.pw.hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	defer l.auth.clear()
+	if err := l.store.SetPassword(ctx, userID, hash); err != nil {
+		return accountErr("set password", err)
+	}
+	return nil
+}
+
+// SetQuota replaces an account's quota (0: no bound).
+func (l *Library) SetQuota(ctx context.Context, userID string, q Quota) error {
+	if q.Bytes < 0 || q.Documents < 0 {
+		return invalidf("a quota cannot be negative")
+	}
+	if err := l.store.SetQuota(ctx, userID, store.Quota(q)); err != nil {
+		return accountErr("set quota", err)
+	}
+	return nil
+}
+
+// SetAdmin grants or takes away admin rights; never from the last admin.
+func (l *Library) SetAdmin(ctx context.Context, userID string, admin bool) error {
+	defer l.auth.clear()
+	if err := l.store.SetAdmin(ctx, userID, admin); err != nil {
+		return accountErr("set admin", err)
+	}
+	return nil
+}
+
+// RemoveOptions say what happens to a removed account's documents.
+type RemoveOptions struct {
+	// DeleteDocuments deletes them (rows first, then their objects, as
+	// Delete does). Without it an account that owns documents is kept
+	// and the error says so.
+	DeleteDocuments bool
+}
+
+// RemoveAccount deletes an account with its sessions, tokens, topics,
+// folders and settings.
+func (l *Library) RemoveAccount(ctx context.Context, userID string, opt RemoveOptions) error {
+	defer l.auth.clear()
+	a, err := l.store.Account(ctx, userID)
+	if err != nil {
+		return accountErr("remove account", err)
+	}
+	u, err := l.store.Usage(ctx, a.ID)
+	if err != nil {
+		return fmt.Errorf("remove account: %w", err)
+	}
+	if u.Documents > 0 && !opt.DeleteDocuments {
+		return fmt.Errorf("%w: %s still owns %d documents; delete them with --delete-documents or remove them first",
+			ErrConflict, a.Name, u.Documents)
+	}
+	if u.Documents > 0 {
+		if err := l.deleteAllOf(ctx, a.ID); err != nil {
+			return err
+		}
+	}
+	if err := l.store.DeleteAccount(ctx, a.ID); err != nil {
+		return accountErr("remove account", err)
+	}
+	return nil
+}
+
+// deleteAllOf deletes every document of userID: each row first, then its
+// objects, as Delete does.
+func (l *Library) deleteAllOf(ctx context.Context, userID string) error {
+	for {
+		page, err := l.store.Documents(ctx, store.DocumentFilter{UserID: userID, Limit: 500, Sort: store.SortOldest})
+		if err != nil {
+			return fmt.Errorf("list the documents to delete: %w", err)
+		}
+		if len(page.Documents) == 0 {
+			return nil
+		}
+		for _, d := range page.Documents {
+			if err := l.deleteStored(ctx, d); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// SignIn checks a name and password and opens a session lasting idle
+// without use (0: DefaultSessionIdle). It returns the session's secret,
+// which only the cookie keeps.
+func (l *Library) SignIn(ctx context.Context, name, password, userAgent, addr string, idle time.Duration) (string, Identity, error) {
+	if idle <= 0 {
+		idle = DefaultSessionIdle
+	}
+	a, err := l.store.AccountByName(ctx, name)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", Identity{}, fmt.Errorf("sign in: %w", err)
+	}
+	hash := a.PasswordHash
+	if err != nil {
+		hash = "" // the dummy: the same work for an unknown name
+	}
+	ok, verr := l.pw.verify(ctx, password, hash)
+	if verr != nil && !errors.Is(verr, errBadHash) {
+		return "", Identity{}, verr
+	}
+	if err != nil || !ok {
+		return "", Identity{}, ErrSignIn
+	}
+	secret, err := newSecret("ds_s_")
+	if err != nil {
+		return "", Identity{}, err
+	}
+	now := l.now().UTC()
+	if len(userAgent) > 300 {
+		userAgent = userAgent[:300]
+	}
+	s := store.Session{UserID: a.ID, TokenHash: secretHash(secret), CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(idle), UserAgent: strings.ToValidUTF8(userAgent, "?"), Address: addr}
+	if err := l.store.CreateSession(ctx, &s); err != nil {
+		return "", Identity{}, fmt.Errorf("sign in: %w", err)
+	}
+	return secret, Identity{UserID: a.ID, Name: a.Name, Admin: a.Admin, SessionID: s.ID}, nil
+}
+
+// SignOut ends the session whose secret is given (nothing if none).
+func (l *Library) SignOut(ctx context.Context, secret string) error {
+	h := secretHash(secret)
+	defer l.auth.forget(h)
+	s, err := l.store.SessionByToken(ctx, h, l.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sign out: %w", err)
+	}
+	if err := l.store.RevokeSession(ctx, s.UserID, s.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("sign out: %w", err)
+	}
+	return nil
+}
+
+// Sessions lists an account's live sessions, newest first; current (a
+// session id, or "") is marked.
+func (l *Library) Sessions(ctx context.Context, userID, current string) ([]Session, error) {
+	list, err := l.store.Sessions(ctx, userID, l.now())
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	out := make([]Session, len(list))
+	for i, s := range list {
+		out[i] = Session{ID: s.ID, CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt, ExpiresAt: s.ExpiresAt,
+			UserAgent: s.UserAgent, Address: s.Address, Current: s.ID == current}
+	}
+	return out, nil
+}
+
+// RevokeSession ends one of an account's sessions, at once in this
+// process (see authCache for others).
+func (l *Library) RevokeSession(ctx context.Context, userID, id string) error {
+	defer l.auth.clear()
+	if err := l.store.RevokeSession(ctx, userID, id); err != nil {
+		return accountErr("revoke session", err)
+	}
+	return nil
+}
+
+// RevokeSessions ends every session of an account and says how many.
+func (l *Library) RevokeSessions(ctx context.Context, userID string) (int, error) {
+	defer l.auth.clear()
+	n, err := l.store.RevokeSessions(ctx, userID)
+	if err != nil {
+		return 0, fmt.Errorf("revoke sessions: %w", err)
+	}
+	return n, nil
+}
+
+// CreateToken makes a personal API token for an account and returns its
+// secret, which is shown once and never kept.
+func (l *Library) CreateToken(ctx context.Context, userID, name string) (string, APIToken, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
+		return "", APIToken{}, invalidf("a token needs a name of 1 to 100 characters, such as \"backup script\"")
+	}
+	if _, err := l.store.Account(ctx, userID); err != nil {
+		return "", APIToken{}, accountErr("create token", err)
+	}
+	secret, err := newSecret("ds_t_")
+	if err != nil {
+		return "", APIToken{}, err
+	}
+	t := store.APIToken{UserID: userID, Name: name, TokenHash: secretHash(secret), CreatedAt: l.now().UTC()}
+	if err := l.store.CreateToken(ctx, &t); err != nil {
+		return "", APIToken{}, fmt.Errorf("create token: %w", err)
+	}
+	return secret, tokenOut(t), nil
+}
+
+func tokenOut(t store.APIToken) APIToken {
+	return APIToken{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
+}
+
+// Tokens lists an account's personal tokens, newest first.
+func (l *Library) Tokens(ctx context.Context, userID string) ([]APIToken, error) {
+	list, err := l.store.Tokens(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	out := make([]APIToken, len(list))
+	for i, t := range list {
+		out[i] = tokenOut(t)
+	}
+	return out, nil
+}
+
+// RevokeToken deletes one of an account's tokens.
+func (l *Library) RevokeToken(ctx context.Context, userID, id string) error {
+	defer l.auth.clear()
+	if err := l.store.RevokeToken(ctx, userID, id); err != nil {
+		return accountErr("revoke token", err)
+	}
+	return nil
+}
+
+// UsageOf reports what userID stores against its quota (no quota for the
+// implicit owner).
+func (l *Library) UsageOf(ctx context.Context, userID string) (Usage, Quota, error) {
+	u, err := l.store.Usage(ctx, userID)
+	if err != nil {
+		return Usage{}, Quota{}, fmt.Errorf("usage: %w", err)
+	}
+	a, err := l.store.Account(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Usage(u), Quota{}, nil
+	}
+	if err != nil {
+		return Usage{}, Quota{}, fmt.Errorf("usage: %w", err)
+	}
+	return Usage(u), Quota(a.Quota), nil
+}
