@@ -108,12 +108,19 @@ func checkAccountName(name string) error {
 }
 
 // HasAccounts reports whether anyone has an account, i.e. whether the
-// serve face asks people to sign in.
+// serve face asks people to sign in. The answer is cached like a session
+// (authCache): an account added by another process is seen within the
+// cache's TTL, one added through this library at once.
 func (l *Library) HasAccounts(ctx context.Context) (bool, error) {
+	now := l.now()
+	if any, ok := l.auth.getAny(now); ok {
+		return any, nil
+	}
 	n, err := l.store.AccountCount(ctx)
 	if err != nil {
 		return false, fmt.Errorf("count accounts: %w", err)
 	}
+	l.auth.putAny(n > 0, now)
 	return n > 0, nil
 }
 
@@ -127,10 +134,11 @@ func (l *Library) AddAccount(ctx context.Context, name, password string, admin b
 	if err := checkPassword(password); err != nil {
 		return Account{}, err
 	}
-	any, err := l.HasAccounts(ctx)
+	n, err := l.store.AccountCount(ctx)
 	if err != nil {
-		return Account{}, err
+		return Account{}, fmt.Errorf("count accounts: %w", err)
 	}
+	any := n > 0
 	hash, err := l.pw.hash(ctx, password)
 	if err != nil {
 		return Account{}, err

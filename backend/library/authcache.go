@@ -34,6 +34,9 @@ type authCache struct {
 	mu      sync.Mutex
 	ttl     time.Duration
 	entries map[string]authEntry
+	// any caches HasAccounts (anyAt zero: not known).
+	any   bool
+	anyAt time.Time
 }
 
 type authEntry struct {
@@ -81,6 +84,22 @@ func (c *authCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.entries = map[string]authEntry{}
+	c.anyAt = time.Time{}
+}
+
+func (c *authCache) getAny(now time.Time) (bool, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.anyAt.IsZero() || now.Sub(c.anyAt) >= c.ttl || now.Before(c.anyAt) {
+		return false, false
+	}
+	return c.any, true
+}
+
+func (c *authCache) putAny(any bool, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.any, c.anyAt = any, now
 }
 
 // Authenticate finds who a session cookie's or personal token's secret
