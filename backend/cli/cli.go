@@ -127,6 +127,7 @@ func commands() []command {
 		serveCommand(),
 		desktopCommand(),
 		tokenCommand(),
+		userCommand(),
 		configCommand(),
 		versionCommand(),
 	}

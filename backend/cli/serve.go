@@ -86,6 +86,7 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 			About:    about(r.cfg),
 
 			MaxUploadBytes: r.cfg.MaxUploadBytes,
+			SessionIdle:    r.cfg.SessionIdle,
 			AllowedHosts:   web.names,
 			TrustedProxies: r.cfg.Web.BehindProxy,
 
