@@ -100,8 +100,8 @@ type Accounts interface {
 	SetAdmin(ctx context.Context, userID string, admin bool) error
 	// DeleteAccount removes an account with its topics, folders, settings,
 	// saved views, classifier data, sessions and tokens. An account that
-	// still owns documents, or the last admin while other accounts
-	// remain, gives ErrConflict. When the account held the implicit
+	// still owns documents, the last admin while other accounts remain,
+	// or the only account (the library keeps an owner) gives ErrConflict. When the account held the implicit
 	// owner's row, the oldest remaining account takes that role.
 	DeleteAccount(ctx context.Context, userID string) error
 

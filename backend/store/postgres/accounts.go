@@ -247,6 +247,13 @@ func (s *Store) DeleteAccount(ctx context.Context, userID string) error {
 		if err := tx.QueryRow(ctx, `SELECT is_default FROM users WHERE id = $1 AND `+isAccount+` FOR UPDATE`, uid).Scan(&isDefault); err != nil {
 			return err
 		}
+		var accounts int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE `+isAccount).Scan(&accounts); err != nil {
+			return err
+		}
+		if accounts == 1 {
+			return fmt.Errorf("%w: that is the last user; the library would be left without an owner", store.ErrConflict)
+		}
 		var docs int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM documents WHERE user_id = $1`, uid).Scan(&docs); err != nil {
 			return err

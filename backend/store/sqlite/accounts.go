@@ -238,6 +238,13 @@ func (s *Store) DeleteAccount(ctx context.Context, userID string) error {
 		if err != nil {
 			return notFound(err, "account", userID)
 		}
+		var accounts int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE `+isAccount).Scan(&accounts); err != nil {
+			return err
+		}
+		if accounts == 1 {
+			return fmt.Errorf("%w: that is the last user; the library would be left without an owner", store.ErrConflict)
+		}
 		var docs int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE user_id = ?`, userID).Scan(&docs); err != nil {
 			return err

@@ -227,6 +227,7 @@ func testAccountUpdates(t *testing.T, s store.Store) {
 func testAccountDelete(t *testing.T, s store.Store) {
 	f := newFixture(t, s)
 	owner := f.account("owner", true)
+	wantErr(t, "DeleteAccount of the only account", s.DeleteAccount(f.ctx, owner.ID), store.ErrConflict)
 	f.doc("kept.pdf", nil)
 	wantErr(t, "DeleteAccount of an owner of documents", s.DeleteAccount(f.ctx, owner.ID), store.ErrConflict)
 
