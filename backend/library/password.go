@@ -26,11 +26,12 @@ type PasswordParams struct {
 }
 
 // DefaultPasswordParams: 64 MiB, 3 passes, 2 lanes (RFC 9106's second
-// recommended option, with 2 lanes instead of 4 for small servers).
-// BenchmarkHashPassword measures one hash: 229 ms on the 2-core build
-// machine while it ran a load average of about 10 (see BENCHMARKS.md);
-// an idle machine is faster. Slow enough to make guessing a stolen hash
-// expensive, fast enough for a sign-in.
+// recommended option, with 2 lanes instead of 4 for small servers). One
+// hash costs about 165 ms of CPU time on the 2-core build machine, split
+// over its two lanes: about 85–100 ms on an idle machine, 230–540 ms
+// measured while five builds shared it (load average 10; see
+// BENCHMARKS.md). Slow enough to make guessing a stolen hash expensive,
+// fast enough for a sign-in.
 var DefaultPasswordParams = PasswordParams{Memory: 64 * 1024, Time: 3, Threads: 2}
 
 const (
