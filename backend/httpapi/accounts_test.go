@@ -260,3 +260,19 @@ func (e *env) uploadAs(t *testing.T, cookie string, files ...file) *http.Respons
 	defer func() { e.extraHeader = nil }()
 	return e.upload(t, files...)
 }
+
+// An address waiting out wrong passwords still serves the sessions that
+// are valid (others behind the same router), and refuses unknown ones.
+func TestAccountsLimitSparesValidSessions(t *testing.T) {
+	e := newAccountsEnv(t, httpapi.Options{MaxFailedLogins: 2})
+	if _, err := e.lib.AddAccount(t.Context(), "ann", "ann's long password", true); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signIn(t, "ann", "ann's long password")
+	for range 2 {
+		wantError(t, e.as(t, "", "POST", "/api/login", map[string]string{"username": "bob", "password": "guess guess"}), 401, "sign_in")
+	}
+	wantError(t, e.as(t, "", "POST", "/api/login", map[string]string{"username": "ann", "password": "ann's long password"}), 429, "rate_limited")
+	wantStatus(t, e.as(t, "cookie:"+c.Value, "GET", "/api/documents", nil), 200, nil)
+	wantError(t, e.as(t, "cookie:not-a-session", "GET", "/api/documents", nil), 429, "rate_limited")
+}

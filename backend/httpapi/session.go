@@ -52,9 +52,15 @@ var publicWithAccounts = map[string]bool{"/api/health": true, "/api/ready": true
 // returns the request carrying its caller.
 func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
 	addr := clientAddr(r)
-	if wait, blocked := s.limit.blocked(addr); blocked {
-		tooManyFailures(w, wait)
-		return nil, false
+	// A valid session or token passes even from an address that is
+	// waiting out failed attempts (others behind the same router or
+	// proxy); only unknown secrets are refused and counted.
+	refuse := func(msg string) {
+		if wait, blocked := s.limit.blocked(addr); blocked {
+			tooManyFailures(w, wait)
+			return
+		}
+		writeErrorCode(w, http.StatusUnauthorized, codeSignIn, msg)
 	}
 	secret, fromCookie := "", false
 	if h := r.Header.Get("Authorization"); h != "" {
@@ -76,16 +82,16 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 		return nil, false
 	}
 	if secret == "" {
-		writeErrorCode(w, http.StatusUnauthorized, codeSignIn, "Sign in to continue.")
+		refuse("Sign in to continue.")
 		return nil, false
 	}
 	id, err := s.lib.Authenticate(r.Context(), secret, s.opt.SessionIdle)
 	if errors.Is(err, library.ErrNoSession) {
-		s.limit.fail(addr)
 		if fromCookie {
 			clearSessionCookie(w, s.overHTTPS(r))
 		}
-		writeErrorCode(w, http.StatusUnauthorized, codeSignIn, "Your session has ended or the token is not valid: sign in again.")
+		refuse("Your session has ended or the token is not valid: sign in again.")
+		s.limit.fail(addr)
 		return nil, false
 	}
 	if err != nil {
