@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docsift/docsift/backend/blob"
 	"github.com/docsift/docsift/backend/library"
+	"github.com/docsift/docsift/backend/store"
 	"github.com/docsift/docsift/internal/testlib"
 	"github.com/docsift/docsift/internal/teststores"
 )
@@ -22,6 +24,12 @@ var cheapPasswords = library.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 func newAccountsEnv(t *testing.T, now *time.Time) *env {
 	t.Helper()
 	st, bs, dir := teststores.Local(t)
+	return accountsEnvOver(t, st, bs, dir, now)
+}
+
+// accountsEnvOver is newAccountsEnv over the given stores.
+func accountsEnvOver(t *testing.T, st store.Store, bs blob.Store, dir string, now *time.Time) *env {
+	t.Helper()
 	lib, err := library.New(context.Background(), library.Deps{Store: st, Blobs: bs, DataDir: dir,
 		Extractors: testlib.Extractors, Passwords: cheapPasswords, AuthCacheTTL: time.Hour,
 		Now: func() time.Time { return *now }})

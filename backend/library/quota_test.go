@@ -15,6 +15,7 @@ import (
 
 	"github.com/docsift/docsift/backend/library"
 	"github.com/docsift/docsift/backend/store"
+	"github.com/docsift/docsift/internal/teststores"
 )
 
 // newDocFor stores a small document of userID straight through the
@@ -47,7 +48,15 @@ func randomBytes(t *testing.T, n int) []byte {
 
 func TestQuotaBytes(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	e := newAccountsEnv(t, &now)
+	t.Run("local", func(t *testing.T) { testQuotaBytes(t, newAccountsEnv(t, &now)) })
+	t.Run("server", func(t *testing.T) {
+		st, bs := teststores.Server(t)
+		testQuotaBytes(t, accountsEnvOver(t, st, bs, t.TempDir(), &now))
+	})
+}
+
+// testQuotaBytes checks the byte quota on one profile's stores.
+func testQuotaBytes(t *testing.T, e *env) {
 	ctx := t.Context()
 	ann, err := e.lib.AddAccount(ctx, "ann", "ann's long password", true)
 	if err != nil {
