@@ -57,7 +57,7 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 	// proxy); only unknown secrets are refused and counted.
 	refuse := func(msg string) {
 		if wait, blocked := s.limit.blocked(addr); blocked {
-			tooManyFailures(w, wait)
+			tooManySignIns(w, wait)
 			return
 		}
 		writeErrorCode(w, http.StatusUnauthorized, codeSignIn, msg)
@@ -116,7 +116,7 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request, name, password s
 	addr := clientAddr(r)
 	for _, key := range []string{addr, userKey(name)} {
 		if wait, blocked := s.limit.blocked(key); blocked {
-			tooManyFailures(w, wait)
+			tooManySignIns(w, wait)
 			return
 		}
 	}
