@@ -104,6 +104,14 @@ type Accounts interface {
 	// or the only account (the library keeps an owner) gives ErrConflict. When the account held the implicit
 	// owner's row, the oldest remaining account takes that role.
 	DeleteAccount(ctx context.Context, userID string) error
+	// TransferDocument gives document id to user to, in one transaction:
+	// its row points at objectKey (where the caller copied its bytes),
+	// its folder is cleared (folders stay with their owner), each topic
+	// linked to it becomes to's topic of the same name (created with the
+	// same description and color when to has none), and its pending
+	// suggestions are dropped. The same bytes already in to's library
+	// give ErrConflict and change nothing; a missing document ErrNotFound.
+	TransferDocument(ctx context.Context, id, to, objectKey string) error
 
 	// CreateSession stores a new session (ID set when empty).
 	CreateSession(ctx context.Context, s *Session) error

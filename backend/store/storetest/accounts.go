@@ -19,6 +19,7 @@ func accountTests() []subtest {
 		{"Accounts/ListWithUsage", testAccountList},
 		{"Accounts/QuotaAdminPassword", testAccountUpdates},
 		{"Accounts/Delete", testAccountDelete},
+		{"Accounts/TransferDocument", testTransferDocument},
 		{"Sessions/Lifecycle", testSessions},
 		{"Tokens/Lifecycle", testTokens},
 	}
@@ -367,4 +368,72 @@ func testTokens(t *testing.T, s store.Store) {
 	}
 	_, err = s.TokenByHash(f.ctx, hashOf("t1"))
 	wantErr(t, "a revoked token", err, store.ErrNotFound)
+}
+
+func testTransferDocument(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	ann := f.account("ann", true)
+	bob := f.account("bob", false)
+	bobUser := store.User{ID: bob.ID}
+	fo := f.folder("Bills", nil)
+	taxes, misc := f.topic("Taxes"), f.topic("Misc")
+	if err := s.UpdateTopic(f.ctx, store.Topic{ID: misc.ID, UserID: ann.ID, Name: "Misc", Description: "odds and ends", Color: "#123456"}); err != nil {
+		t.Fatal(err)
+	}
+	bobTaxes := store.Topic{ID: uuid.NewString(), UserID: bob.ID, Name: "TAXES", Color: "#654321"}
+	if err := s.CreateTopic(f.ctx, &bobTaxes); err != nil {
+		t.Fatal(err)
+	}
+	d := f.doc("return.pdf", func(d *store.Document) { d.FolderID = &fo.ID; d.SizeBytes = 77 })
+	f.link(d.ID, taxes, misc)
+	newKey := bob.ID + "/" + d.ID + "/moved.pdf"
+	if err := s.TransferDocument(f.ctx, d.ID, bob.ID, newKey); err != nil {
+		t.Fatalf("TransferDocument: %v", err)
+	}
+	got := f.get(d.ID)
+	if got.UserID != bob.ID || got.ObjectKey != newKey || got.FolderID != nil {
+		t.Fatalf("after the transfer: user %s key %s folder %v", got.UserID, got.ObjectKey, got.FolderID)
+	}
+	names := map[string]string{}
+	for _, l := range got.Topics {
+		tp, err := s.Topic(f.ctx, l.TopicID)
+		if err != nil || tp.UserID != bob.ID {
+			t.Fatalf("linked topic %+v, %v: want one of bob's", tp, err)
+		}
+		names[tp.Name] = tp.Description
+	}
+	if len(got.Topics) != 2 || got.Topics[len(got.Topics)-1].TopicID != bobTaxes.ID {
+		t.Fatalf("topics after the transfer = %+v; want bob's TAXES and a new Misc", got.Topics)
+	}
+	if names["Misc"] != "odds and ends" {
+		t.Fatalf("the new topic = %v; want Misc with its description", names)
+	}
+	if p := f.list(store.DocumentFilter{UserID: ann.ID}); p.Total != 0 {
+		t.Fatalf("ann still lists %d documents", p.Total)
+	}
+	if p := f.list(store.DocumentFilter{UserID: bob.ID, TopicID: &bobTaxes.ID}); p.Total != 1 {
+		t.Fatalf("bob's Taxes lists %d documents, want 1", p.Total)
+	}
+	if u, _ := s.Usage(f.ctx, bob.ID); u != (store.Usage{Documents: 1, Bytes: 77}) {
+		t.Fatalf("bob's usage = %+v", u)
+	}
+	if n, err := s.FolderDocumentCount(f.ctx, fo.ID); err != nil || n != 0 {
+		t.Fatalf("the old folder counts %d, %v", n, err)
+	}
+	if f.topicCount(taxes.ID) != 0 {
+		t.Fatal("ann's Taxes still counts the document")
+	}
+
+	// The same bytes already in the target library: refused, unchanged.
+	dup := f.doc("same.pdf", nil)
+	twin := newDoc(bobUser, "twin.pdf")
+	twin.SHA256 = dup.SHA256
+	if err := s.CreateDocument(f.ctx, twin); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "TransferDocument of a duplicate", s.TransferDocument(f.ctx, dup.ID, bob.ID, "x"), store.ErrConflict)
+	if got := f.get(dup.ID); got.UserID != ann.ID || got.ObjectKey != dup.ObjectKey {
+		t.Fatalf("the refused transfer changed the row: %+v", got)
+	}
+	wantErr(t, "TransferDocument of a missing document", s.TransferDocument(f.ctx, uuid.NewString(), bob.ID, "x"), store.ErrNotFound)
 }
