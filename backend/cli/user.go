@@ -31,7 +31,7 @@ func userCommand() command {
   add NAME --password-stdin [--admin]   add a user; the first one takes over the library as it is
   ls [--json]                           users with their documents, bytes used and quota
   passwd NAME --password-stdin          set a new password (signs the user out everywhere)
-  rm NAME [--delete-documents]          remove a user; refused while they own documents
+  rm NAME [--delete-documents | --transfer-to OTHER]   remove a user; refused while they own documents
   quota NAME [--bytes 5GB] [--documents 10000]   set the quota (0: none)
   sessions NAME [--revoke]              list the user's sign-ins, or end them all
 
@@ -43,7 +43,7 @@ Passwords are read from standard input, one line (echo ... | docsift user add NA
 				passwordStdin: fs.Bool("password-stdin", false, "add, passwd: read the password from standard input"),
 				json:          fs.Bool("json", false, "ls: print JSON"),
 				deleteDocs:    fs.Bool("delete-documents", false, "rm: delete the user's documents too"),
-				transferTo:    fs.String("transfer-to", "", "rm: give the user's documents to another user (not available yet)"),
+				transferTo:    fs.String("transfer-to", "", "rm: give the user's documents to another user"),
 				revoke:        fs.Bool("revoke", false, "sessions: end every session of the user"),
 				bytes:         fs.String("bytes", "", "quota: bytes the user may store, e.g. 5GB (0: no bound)"),
 				documents:     fs.Int64("documents", -1, "quota: documents the user may store (0: no bound)"),
@@ -109,18 +109,26 @@ func runUser(ctx context.Context, r *runner, o any, args []string) int {
 		}
 		fmt.Fprintf(r.env.Stdout, "new password set for %s; their sessions have ended\n", display(a.Name))
 	case "rm":
-		if *opts.transferTo != "" {
-			fmt.Fprintln(r.env.Stderr, "docsift user rm: --transfer-to is not available yet; remove the documents with --delete-documents, or export them first (docsift export)")
-			return ExitUsage
-		}
 		a, err := r.lib.AccountByName(ctx, args[0])
 		if err != nil {
 			return r.fail(err)
 		}
-		if err := r.lib.RemoveAccount(ctx, a.ID, library.RemoveOptions{DeleteDocuments: *opts.deleteDocs}); err != nil {
+		opt := library.RemoveOptions{DeleteDocuments: *opts.deleteDocs}
+		if *opts.transferTo != "" {
+			to, err := r.lib.AccountByName(ctx, *opts.transferTo)
+			if err != nil {
+				return r.fail(err)
+			}
+			opt.TransferTo = to.ID
+		}
+		if err := r.lib.RemoveAccount(ctx, a.ID, opt); err != nil {
 			return r.fail(err)
 		}
 		fmt.Fprintf(r.env.Stdout, "removed %s\n", display(a.Name))
+		if opt.TransferTo != "" && a.Usage.Documents > 0 {
+			fmt.Fprintf(r.env.Stdout, "%d documents went to %s (unfiled; topics kept by name; files they already had were not copied)\n",
+				a.Usage.Documents, display(*opts.transferTo))
+		}
 	case "quota":
 		return r.setQuota(ctx, args[0], opts)
 	case "sessions":

@@ -110,13 +110,33 @@ func TestUserAndTokenCommands(t *testing.T) {
 	}
 
 	// Removal.
+	if code, _, errs := run(t, nil, "user", "rm", "ann", "--transfer-to", "bob", "--data-dir", data); code != ExitFailed || !strings.Contains(errs, "last admin") {
+		t.Fatalf("user rm of the last admin: %d %s", code, errs)
+	}
+	if code, _, errs := runStdin(t, "carl's long password\n", "user", "add", "carl", "--admin", "--password-stdin", "--data-dir", data); code != ExitOK {
+		t.Fatalf("user add carl: %s", errs)
+	}
 	if code, _, errs := run(t, nil, "user", "rm", "ann", "--data-dir", data); code != ExitFailed || !strings.Contains(errs, "still owns") {
 		t.Fatalf("user rm of an owner of documents: %d %s", code, errs)
 	}
-	if code, _, errs := run(t, nil, "user", "rm", "bob", "--transfer-to", "ann", "--data-dir", data); code != ExitUsage || !strings.Contains(errs, "not available yet") {
-		t.Fatalf("user rm --transfer-to: %d %s", code, errs)
+	annDocs := rows[0].Usage
+	if code, out, errs := run(t, nil, "user", "rm", "ann", "--transfer-to", "bob", "--data-dir", data); code != ExitOK || !strings.Contains(out, "removed ann") {
+		t.Fatalf("user rm ann --transfer-to bob: %d %q %s", code, out, errs)
 	}
-	if code, out, errs := run(t, nil, "user", "rm", "bob", "--data-dir", data); code != ExitOK || !strings.Contains(out, "removed Bob") {
-		t.Fatalf("user rm bob: %d %q %s", code, out, errs)
+	_, out, _ = run(t, nil, "user", "ls", "--json", "--data-dir", data)
+	rows = nil
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Name != "Bob" || rows[0].Usage != annDocs {
+		t.Fatalf("after the transfer: %+v; want Bob with ann's %+v", rows, annDocs)
+	}
+	// Every moved document has its bytes under its new owner, and no
+	// object is left behind.
+	if code, out, errs := run(t, nil, "verify", "--data-dir", data); code != ExitOK {
+		t.Fatalf("verify after the transfer: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := run(t, nil, "user", "rm", "bob", "--delete-documents", "--data-dir", data); code != ExitOK || !strings.Contains(out, "removed Bob") {
+		t.Fatalf("user rm bob --delete-documents: %d %q %s", code, out, errs)
 	}
 }

@@ -183,14 +183,16 @@ func (s *server) patchUser(w http.ResponseWriter, r *http.Request) {
 }
 
 // removeUser deletes a user; ?delete_documents=true deletes their
-// documents too (without it a user who owns documents is kept: 409).
+// documents too, ?transfer_to=ID gives them to that user (without either
+// a user who owns documents is kept: 409).
 func (s *server) removeUser(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if c := userFrom(r); c.UserID == id {
 		writeErrorCode(w, http.StatusConflict, codeConflict, "You cannot remove yourself; another admin can.")
 		return
 	}
-	opt := library.RemoveOptions{DeleteDocuments: r.URL.Query().Get("delete_documents") == "true"}
+	opt := library.RemoveOptions{DeleteDocuments: r.URL.Query().Get("delete_documents") == "true",
+		TransferTo: r.URL.Query().Get("transfer_to")}
 	if err := s.lib.RemoveAccount(r.Context(), id, opt); err != nil {
 		s.writeError(w, r, err)
 		return

@@ -259,9 +259,12 @@ func (l *Library) SetAdmin(ctx context.Context, userID string, admin bool) error
 // RemoveOptions say what happens to a removed account's documents.
 type RemoveOptions struct {
 	// DeleteDocuments deletes them (rows first, then their objects, as
-	// Delete does). Without it an account that owns documents is kept
-	// and the error says so.
+	// Delete does). Without it (or TransferTo) an account that owns
+	// documents is kept and the error says so.
 	DeleteDocuments bool
+	// TransferTo, an account id, gives them to that account instead:
+	// unfiled, with topics of the same names (transfer.go).
+	TransferTo string
 }
 
 // RemoveAccount deletes an account with its sessions, tokens, topics,
@@ -276,14 +279,48 @@ func (l *Library) RemoveAccount(ctx context.Context, userID string, opt RemoveOp
 	if err != nil {
 		return fmt.Errorf("remove account: %w", err)
 	}
-	if u.Documents > 0 && !opt.DeleteDocuments {
-		return fmt.Errorf("%w: %s still owns %d documents; delete them with --delete-documents or remove them first",
-			ErrConflict, a.Name, u.Documents)
+	// The store refuses these too, but only after the documents would be
+	// gone: check first.
+	all, err := l.store.ListAccounts(ctx)
+	if err != nil {
+		return fmt.Errorf("remove account: %w", err)
 	}
-	if u.Documents > 0 {
+	admins := 0
+	for _, o := range all {
+		if o.Admin && o.ID != a.ID {
+			admins++
+		}
+	}
+	switch {
+	case len(all) == 1:
+		return fmt.Errorf("%w: %s is the last user; the library would be left without an owner", ErrConflict, a.Name)
+	case a.Admin && admins == 0:
+		return fmt.Errorf("%w: %s is the last admin; make another user an admin first", ErrConflict, a.Name)
+	}
+	if opt.TransferTo != "" {
+		if opt.DeleteDocuments {
+			return invalidf("choose between deleting the documents and transferring them")
+		}
+		if opt.TransferTo == a.ID {
+			return invalidf("a user cannot transfer their documents to themself")
+		}
+		if _, err := l.store.Account(ctx, opt.TransferTo); err != nil {
+			return accountErr("remove account", err)
+		}
+	}
+	switch {
+	case u.Documents == 0:
+	case opt.TransferTo != "":
+		if _, _, err := l.transferAllOf(ctx, a.ID, opt.TransferTo); err != nil {
+			return err
+		}
+	case opt.DeleteDocuments:
 		if err := l.deleteAllOf(ctx, a.ID); err != nil {
 			return err
 		}
+	default:
+		return fmt.Errorf("%w: %s still owns %d documents; delete them (--delete-documents) or give them to another user (--transfer-to)",
+			ErrConflict, a.Name, u.Documents)
 	}
 	if err := l.store.DeleteAccount(ctx, a.ID); err != nil {
 		return accountErr("remove account", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -151,4 +152,80 @@ func writeTemp(t *testing.T, b []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func TestRemoveAccountTransfersDocuments(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	t.Run("local", func(t *testing.T) { testTransfer(t, newAccountsEnv(t, &now)) })
+	t.Run("server", func(t *testing.T) {
+		st, bs := teststores.Server(t)
+		testTransfer(t, accountsEnvOver(t, st, bs, t.TempDir(), &now))
+	})
+}
+
+func testTransfer(t *testing.T, e *env) {
+	ctx := t.Context()
+	ann, err := e.lib.AddAccount(ctx, "ann", "ann's long password", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := e.lib.AddAccount(ctx, "bob", "bob's long password", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := e.lib.Import(ctx, "kept.pdf", "", bytes.NewReader(pdfBytes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.lib.SetTopics(ctx, kept.Document.ID, []string{"Taxes"}); err != nil {
+		t.Fatal(err)
+	}
+	shared := []byte("the same bytes in both libraries")
+	dup, err := e.lib.Import(ctx, "dup.txt", "", bytes.NewReader(shared))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// bob already has the second file.
+	id := uuid.NewString()
+	key := bob.ID + "/" + id + "/" + uuid.NewString() + ".txt"
+	put, err := e.blobs.Put(ctx, key, bytes.NewReader(shared), int64(len(shared)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := store.Document{ID: id, UserID: bob.ID, Filename: "mine.txt", ObjectKey: key, ContentType: "text/plain",
+		SizeBytes: put.Size, SHA256: put.SHA256, StorageBackend: e.blobs.Backend(), Status: store.StatusStored}
+	if err := e.store.CreateDocument(ctx, &theirs); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := e.lib.RemoveAccount(ctx, ann.ID, library.RemoveOptions{TransferTo: bob.ID}); err != nil {
+		t.Fatalf("RemoveAccount with TransferTo: %v", err)
+	}
+	got, err := e.store.Document(ctx, kept.Document.ID)
+	if err != nil || got.UserID != bob.ID || !strings.HasPrefix(got.ObjectKey, bob.ID+"/") {
+		t.Fatalf("the moved document = %+v, %v", got, err)
+	}
+	if len(got.Topics) != 1 || got.Topics[0].Name != "Taxes" {
+		t.Fatalf("its topics = %+v; want bob's Taxes", got.Topics)
+	}
+	if _, err := e.store.Document(ctx, dup.Document.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("ann's copy of bob's file: err = %v, want it deleted", err)
+	}
+	for _, k := range e.objectKeys(t) {
+		if strings.HasPrefix(k, ann.ID+"/") {
+			t.Fatalf("an object of the removed user is left: %s", k)
+		}
+	}
+	rc, _, err := e.blobs.Get(ctx, got.ObjectKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(b, pdfBytes) {
+		t.Fatal("the moved document's bytes differ")
+	}
+	if u, _, err := e.lib.UsageOf(ctx, bob.ID); err != nil || u.Documents != 2 {
+		t.Fatalf("bob's usage = %+v, %v; want his file and the moved one", u, err)
+	}
 }
