@@ -152,7 +152,7 @@ func (l *Library) storeStream(ctx context.Context, name, hint string, r io.Reade
 		return fail(fmt.Errorf("store %s: database: %w", quoteName(name), err))
 	}
 
-	if err := quota.documentsFull(); err != nil {
+	if err := quota.beforeCommit(ctx, l.store, l.user.ID, put.Size); err != nil {
 		return fail(err)
 	}
 

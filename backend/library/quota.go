@@ -104,10 +104,25 @@ func (q *quotaCheck) restHash() (string, error) {
 	return hex.EncodeToString(q.sum.Sum(nil)), nil
 }
 
-// documentsFull reports whether one more document goes over the bound.
-func (q *quotaCheck) documentsFull() error {
-	if q == nil || q.quota.Documents == 0 || q.usage.Documents < q.quota.Documents {
+// beforeCommit checks once more, with the usage of now, that one more
+// document of size bytes fits: the stream may have taken minutes, and
+// other imports of the same user may have committed meanwhile. What is
+// left is the moment between this check and the commit (see README:
+// concurrent imports).
+func (q *quotaCheck) beforeCommit(ctx context.Context, st store.Store, userID string, size int64) error {
+	if q == nil {
 		return nil
 	}
-	return &QuotaError{Documents: true, Quota: q.quota, Usage: q.usage}
+	u, err := st.Usage(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("read the usage: %w", err)
+	}
+	q.usage = Usage(u)
+	if q.quota.Documents > 0 && q.usage.Documents >= q.quota.Documents {
+		return &QuotaError{Documents: true, Quota: q.quota, Usage: q.usage}
+	}
+	if q.quota.Bytes > 0 && q.usage.Bytes+size > q.quota.Bytes {
+		return &QuotaError{Quota: q.quota, Usage: q.usage}
+	}
+	return nil
 }

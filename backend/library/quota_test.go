@@ -229,3 +229,51 @@ func testTransfer(t *testing.T, e *env) {
 		t.Fatalf("bob's usage = %+v, %v; want his file and the moved one", u, err)
 	}
 }
+
+// sideImport is a reader that, on its first read, lets another import of
+// the same user commit (a second upload finishing first).
+type sideImport struct {
+	r    io.Reader
+	side func()
+}
+
+func (s *sideImport) Read(p []byte) (int, error) {
+	if s.side != nil {
+		s.side()
+		s.side = nil
+	}
+	return s.r.Read(p)
+}
+
+// An import is checked again just before it commits: another that
+// committed while it streamed counts.
+func TestQuotaCheckedAgainBeforeCommit(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	e := newAccountsEnv(t, &now)
+	ctx := t.Context()
+	ann, err := e.lib.AddAccount(ctx, "ann", "ann's long password", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.lib.SetQuota(ctx, ann.ID, library.Quota{Documents: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var sideErr error
+	slow := &sideImport{r: strings.NewReader("the slow upload"), side: func() {
+		_, sideErr = e.lib.Import(ctx, "fast.txt", "", strings.NewReader("the fast upload"))
+	}}
+	_, err = e.lib.Import(ctx, "slow.txt", "", slow)
+	if sideErr != nil {
+		t.Fatalf("the fast upload: %v", sideErr)
+	}
+	var qe *library.QuotaError
+	if !errors.As(err, &qe) || !qe.Documents {
+		t.Fatalf("the slow upload after the fast one took the last place: err = %v, want a QuotaError", err)
+	}
+	if u, _, _ := e.lib.UsageOf(ctx, ann.ID); u.Documents != 1 {
+		t.Fatalf("usage = %+v, want the fast upload only", u)
+	}
+	if n := len(e.objectKeys(t)); n != 1 {
+		t.Fatalf("%d objects, want the fast upload's only", n)
+	}
+}
