@@ -29,7 +29,9 @@ func (l *Library) SignIn(ctx context.Context, name, password, userAgent, addr st
 		hash = "" // the dummy: the same work for an unknown name
 	}
 	ok, verr := l.pw.verify(ctx, password, hash)
-	if verr != nil && !errors.Is(verr, errBadHash) {
+	if errors.Is(verr, errBadHash) && err == nil {
+		l.log.Warn("an account's stored password hash cannot be read; set a new password with docsift user passwd", "user_id", a.ID)
+	} else if verr != nil {
 		return "", Identity{}, verr
 	}
 	if err != nil || !ok {
