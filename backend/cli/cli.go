@@ -135,6 +135,7 @@ func commands() []command {
 		desktopCommand(),
 		serviceCommand(),
 		tokenCommand(),
+		userCommand(),
 		configCommand(),
 		versionCommand(),
 	}

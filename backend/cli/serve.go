@@ -86,6 +86,7 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 			About:    about(r.cfg),
 
 			MaxUploadBytes: r.cfg.MaxUploadBytes,
+			SessionIdle:    r.cfg.SessionIdle,
 			AllowedHosts:   web.names,
 			TrustedProxies: r.cfg.Web.BehindProxy,
 
@@ -111,7 +112,10 @@ func runServe(ctx context.Context, r *runner, o any, args []string) int {
 	if !frontend.Built() {
 		fmt.Fprintln(r.env.Stderr, "docsift serve: this binary was built without the web UI (`make build` builds both); the API works")
 	}
-	if web.token != "" {
+	switch accounts, err := r.lib.HasAccounts(ctx); {
+	case err == nil && accounts:
+		fmt.Fprintln(r.env.Stderr, "docsift serve: this library has users: everyone signs in (docsift user ls lists them)")
+	case web.token != "":
 		fmt.Fprintln(r.env.Stderr, "docsift serve: an access token is required; `docsift token` prints it")
 	}
 

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Profile selects where metadata and objects live.
@@ -56,6 +57,9 @@ type Config struct {
 	// MaxUploadBytes bounds each file uploaded over HTTP or read by the
 	// window's page (max_upload_size; default 2 GiB).
 	MaxUploadBytes int64
+	// SessionIdle is how long a sign-in lasts unused once the server has
+	// users (session_idle: "30d", "12h"; default 30 days).
+	SessionIdle time.Duration
 	// Web is how the serve face may be reached (web.go).
 	Web Web
 }
@@ -71,7 +75,7 @@ func (c Config) ObjectsDir() string { return filepath.Join(c.DataDir, "objects")
 var keys = []string{
 	"profile", "postgres_dsn",
 	"s3_endpoint", "s3_access_key", "s3_secret_key", "s3_bucket", "s3_region", "s3_tls",
-	"addr", "log_level", "max_upload_size",
+	"addr", "log_level", "max_upload_size", "session_idle",
 	"allowed_hosts", "tls", "tls_cert", "tls_key", "insecure_http", "behind_proxy", // web.go
 }
 
@@ -190,6 +194,14 @@ func Load(src Sources) (Config, error) {
 		}
 		c.MaxUploadBytes = n
 	}
+	c.SessionIdle = DefaultSessionIdle
+	if v := values["session_idle"]; v != "" {
+		d, err := parseDays(v)
+		if err != nil || d < time.Minute {
+			return Config{}, fmt.Errorf("session_idle: %q is not a duration of a minute or more such as 30d, 12h or 90m", v)
+		}
+		c.SessionIdle = d
+	}
 	if c.Web, err = loadWeb(values); err != nil {
 		return Config{}, err
 	}
@@ -268,6 +280,7 @@ func (c Config) Redacted() string {
 		"log_level": c.LogLevel,
 	}
 	lines["max_upload_size"] = FormatSize(c.MaxUploadBytes)
+	lines["session_idle"] = formatDays(c.SessionIdle)
 	c.Web.lines(lines)
 	if c.Profile == ProfileServer || c.PostgresDSN != "" || c.S3.Endpoint != "" {
 		lines["postgres_dsn"] = RedactDSN(c.PostgresDSN)
@@ -295,4 +308,27 @@ func mask(s string) string {
 		return ""
 	}
 	return "********"
+}
+
+// DefaultSessionIdle is session_idle's default: 30 days.
+const DefaultSessionIdle = 30 * 24 * time.Hour
+
+// parseDays reads a duration with a days suffix too ("30d").
+func parseDays(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(strings.TrimSpace(v), "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 || days > 3650 {
+			return 0, fmt.Errorf("not a number of days")
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
+}
+
+// formatDays shows whole days as "30d", anything else as Go does.
+func formatDays(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+	}
+	return d.String()
 }

@@ -9,7 +9,9 @@ import (
 // cookieName holds the access token after POST /api/login.
 const cookieName = "docsift_token"
 
-// authorized reports whether r carries the token (always true without one).
+// authorized reports whether r carries the shared token (always true
+// without one): the check while no accounts exist (accounts.go has the
+// one after).
 // A wrong token presented (bearer or cookie) counts as a failed login.
 func (s *server) authorized(r *http.Request) bool {
 	if s.opt.Token == "" {
@@ -39,13 +41,28 @@ func (s *server) tokenMatches(got string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(s.opt.Token)) == 1
 }
 
-// login checks {"token"} and sets the HttpOnly, SameSite=Strict cookie.
+// login signs in. With accounts: {"username", "password"} opens a
+// session whose secret goes into the HttpOnly, SameSite=Strict session
+// cookie (Secure over HTTPS); wrong ones count against the address and
+// the name (ratelimit.go). Without: {"token"} checks the shared token and
+// sets its cookie, as before accounts existed.
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Token string `json:"token"`
+		Token    string `json:"token"`
+		Username string `json:"username"`
+		Password string `json:"password"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	accounts, err := s.lib.HasAccounts(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if accounts {
+		s.signIn(w, r, in.Username, in.Password)
 		return
 	}
 	if s.opt.Token != "" && !s.tokenMatches(in.Token) {

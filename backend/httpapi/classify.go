@@ -10,7 +10,11 @@ import (
 
 // acceptSuggestion confirms a suggested topic; the document comes back.
 func (s *server) acceptSuggestion(w http.ResponseWriter, r *http.Request) {
-	d, err := s.lib.AcceptSuggestion(r.Context(), r.PathValue("id"), r.PathValue("topic"))
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	d, err := lib.AcceptSuggestion(r.Context(), r.PathValue("id"), r.PathValue("topic"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -20,7 +24,11 @@ func (s *server) acceptSuggestion(w http.ResponseWriter, r *http.Request) {
 
 // rejectSuggestion refuses a suggested topic; the document comes back.
 func (s *server) rejectSuggestion(w http.ResponseWriter, r *http.Request) {
-	d, err := s.lib.RejectSuggestion(r.Context(), r.PathValue("id"), r.PathValue("topic"))
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	d, err := lib.RejectSuggestion(r.Context(), r.PathValue("id"), r.PathValue("topic"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -30,7 +38,11 @@ func (s *server) rejectSuggestion(w http.ResponseWriter, r *http.Request) {
 
 // classifyDocument queues one document for classification again.
 func (s *server) classifyDocument(w http.ResponseWriter, r *http.Request) {
-	d, err := s.lib.Reclassify(r.Context(), r.PathValue("id"))
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	d, err := lib.Reclassify(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -40,7 +52,11 @@ func (s *server) classifyDocument(w http.ResponseWriter, r *http.Request) {
 
 // classifyAll queues every ready document for classification.
 func (s *server) classifyAll(w http.ResponseWriter, r *http.Request) {
-	n, err := s.lib.ReclassifyAll(r.Context())
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	n, err := lib.ReclassifyAll(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -50,7 +66,11 @@ func (s *server) classifyAll(w http.ResponseWriter, r *http.Request) {
 
 // classifierStats returns how the classifier is doing on this library.
 func (s *server) classifierStats(w http.ResponseWriter, r *http.Request) {
-	st, err := s.lib.ClassifierStats(r.Context())
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	st, err := lib.ClassifierStats(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -67,6 +87,10 @@ type retryBody struct {
 // classifyUnclassified queues documents the classifier could not sort
 // for classification again ("Classify again").
 func (s *server) classifyUnclassified(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	var in retryBody
 	if r.ContentLength != 0 {
 		if err := decodeJSON(w, r, &in); err != nil && !errors.Is(err, io.EOF) {
@@ -74,7 +98,7 @@ func (s *server) classifyUnclassified(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	n, err := s.lib.ReclassifyUnclassified(r.Context(), in.IDs)
+	n, err := lib.ReclassifyUnclassified(r.Context(), in.IDs)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -86,6 +110,10 @@ func (s *server) classifyUnclassified(w http.ResponseWriter, r *http.Request) {
 // with the changes in the body (the form being edited; a masked key means
 // the stored one), or of the saved settings when the body is empty.
 func (s *server) testSettings(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	var in *library.SettingsPatch
 	if r.ContentLength != 0 {
 		var body library.SettingsPatch
@@ -95,7 +123,7 @@ func (s *server) testSettings(w http.ResponseWriter, r *http.Request) {
 		}
 		in = &body
 	}
-	if err := s.lib.TestConnection(r.Context(), in); err != nil {
+	if err := lib.TestConnection(r.Context(), in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

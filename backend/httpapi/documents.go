@@ -10,13 +10,17 @@ import (
 
 // listDocuments pages through the documents, or searches when q is set.
 func (s *server) listDocuments(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	f, err := filterFromQuery(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if q := r.URL.Query().Get("q"); q != "" {
-		res, err := s.lib.Search(r.Context(), q, library.SearchOptions{Filter: f, ByDate: f.Sort != ""})
+		res, err := lib.Search(r.Context(), q, library.SearchOptions{Filter: f, ByDate: f.Sort != ""})
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -27,7 +31,7 @@ func (s *server) listDocuments(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, res)
 		return
 	}
-	page, err := s.lib.Documents(r.Context(), f)
+	page, err := lib.Documents(r.Context(), f)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -93,7 +97,11 @@ func filterFromQuery(r *http.Request) (library.Filter, error) {
 
 // getDocument returns one document with its text.
 func (s *server) getDocument(w http.ResponseWriter, r *http.Request) {
-	d, err := s.lib.Document(r.Context(), r.PathValue("id"))
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	d, err := lib.Document(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -103,7 +111,11 @@ func (s *server) getDocument(w http.ResponseWriter, r *http.Request) {
 
 // similarDocuments lists the documents most like one ("more like this").
 func (s *server) similarDocuments(w http.ResponseWriter, r *http.Request) {
-	res, err := s.lib.Similar(r.Context(), r.PathValue("id"))
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	res, err := lib.Similar(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -121,6 +133,10 @@ type documentPatch struct {
 
 // patchDocument renames, retopics and/or moves one document.
 func (s *server) patchDocument(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	id := r.PathValue("id")
 	var p documentPatch
 	if err := decodeJSON(w, r, &p); err != nil {
@@ -128,7 +144,7 @@ func (s *server) patchDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if _, err := s.lib.Document(ctx, id); err != nil {
+	if _, err := lib.Document(ctx, id); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -138,19 +154,19 @@ func (s *server) patchDocument(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.lib.MoveDocuments(ctx, []string{id}, folder); err != nil {
+		if err := lib.MoveDocuments(ctx, []string{id}, folder); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 	}
 	if p.Filename != nil {
-		if _, err := s.lib.Rename(ctx, id, *p.Filename); err != nil {
+		if _, err := lib.Rename(ctx, id, *p.Filename); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 	}
 	if p.Topics != nil {
-		if _, err := s.lib.SetTopics(ctx, id, *p.Topics); err != nil {
+		if _, err := lib.SetTopics(ctx, id, *p.Topics); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
@@ -169,7 +185,11 @@ func nullableID(raw json.RawMessage, field string) (*string, error) {
 
 // deleteDocument removes a document and its bytes.
 func (s *server) deleteDocument(w http.ResponseWriter, r *http.Request) {
-	if err := s.lib.Delete(r.Context(), r.PathValue("id")); err != nil {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	if err := lib.Delete(r.Context(), r.PathValue("id")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -178,7 +198,11 @@ func (s *server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 
 // reprocess queues a document for extraction again.
 func (s *server) reprocess(w http.ResponseWriter, r *http.Request) {
-	d, err := s.lib.Reprocess(r.Context(), r.PathValue("id"))
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	d, err := lib.Reprocess(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -188,6 +212,10 @@ func (s *server) reprocess(w http.ResponseWriter, r *http.Request) {
 
 // moveDocuments files several documents in a folder (null: no folder).
 func (s *server) moveDocuments(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	var in struct {
 		IDs      []string        `json:"ids"`
 		FolderID json.RawMessage `json:"folder_id"`
@@ -208,7 +236,7 @@ func (s *server) moveDocuments(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.lib.MoveDocuments(r.Context(), in.IDs, folder); err != nil {
+	if err := lib.MoveDocuments(r.Context(), in.IDs, folder); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -16,6 +16,7 @@ const (
 	codeUnauthorized = "unauthorized"
 	codeForbidden    = "forbidden"
 	codeTooLarge     = "too_large"
+	codeQuota        = "quota_exceeded"
 	codeInternal     = "internal"
 	codeUnavailable  = "unavailable"
 )
@@ -57,6 +58,8 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch e.Kind {
 	case library.KindTooLarge:
 		writeErrorCode(w, http.StatusRequestEntityTooLarge, codeTooLarge, e.Message)
+	case library.KindQuota:
+		writeErrorCode(w, http.StatusRequestEntityTooLarge, codeQuota, e.Message)
 	case library.KindInvalid:
 		writeErrorCode(w, http.StatusBadRequest, codeInvalid, e.Message)
 	case library.KindNotFound:

@@ -48,9 +48,13 @@ func NewFiles(lib *library.Library, logger *slog.Logger) http.Handler {
 
 // file streams a document's original bytes, honouring a single Range.
 func (s *server) file(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	id := r.PathValue("id")
 	ctx := r.Context()
-	d, err := s.lib.Document(ctx, id)
+	d, err := lib.Document(ctx, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -63,9 +67,9 @@ func (s *server) file(w http.ResponseWriter, r *http.Request) {
 	}
 	var rc io.ReadCloser
 	if ranged {
-		rc, d, err = s.lib.OpenRange(ctx, id, start, length)
+		rc, d, err = lib.OpenRange(ctx, id, start, length)
 	} else {
-		rc, d, err = s.lib.Open(ctx, id)
+		rc, d, err = lib.Open(ctx, id)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -190,7 +194,11 @@ func asciiFallback(name string) string {
 
 // thumbnail streams a document's PNG preview, 404 when it has none.
 func (s *server) thumbnail(w http.ResponseWriter, r *http.Request) {
-	rc, err := s.lib.Thumbnail(r.Context(), r.PathValue("id"))
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	rc, err := lib.Thumbnail(r.Context(), r.PathValue("id"))
 	if err != nil {
 		if errors.Is(err, library.ErrNotFound) {
 			writeErrorCode(w, http.StatusNotFound, codeNotFound, "This document has no thumbnail.")

@@ -10,7 +10,11 @@ import (
 
 // listFolders lists every folder (the client builds the tree).
 func (s *server) listFolders(w http.ResponseWriter, r *http.Request) {
-	fs, err := s.lib.Folders(r.Context())
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	fs, err := lib.Folders(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -23,6 +27,10 @@ func (s *server) listFolders(w http.ResponseWriter, r *http.Request) {
 
 // createFolder creates {"name", "parent_id"?}.
 func (s *server) createFolder(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	var in struct {
 		Name     string  `json:"name"`
 		ParentID *string `json:"parent_id"`
@@ -31,7 +39,7 @@ func (s *server) createFolder(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	f, err := s.lib.CreateFolder(r.Context(), in.Name, in.ParentID)
+	f, err := lib.CreateFolder(r.Context(), in.Name, in.ParentID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -41,6 +49,10 @@ func (s *server) createFolder(w http.ResponseWriter, r *http.Request) {
 
 // patchFolder renames ({"name"}) and/or moves ({"parent_id": id|null}).
 func (s *server) patchFolder(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	id := r.PathValue("id")
 	var in struct {
 		Name     *string         `json:"name"`
@@ -51,7 +63,7 @@ func (s *server) patchFolder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	f, err := s.lib.Folder(ctx, id)
+	f, err := lib.Folder(ctx, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -62,13 +74,13 @@ func (s *server) patchFolder(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, err)
 			return
 		}
-		if f, err = s.lib.MoveFolder(ctx, id, parent); err != nil {
+		if f, err = lib.MoveFolder(ctx, id, parent); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 	}
 	if in.Name != nil {
-		if f, err = s.lib.RenameFolder(ctx, id, *in.Name); err != nil {
+		if f, err = lib.RenameFolder(ctx, id, *in.Name); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
@@ -79,6 +91,10 @@ func (s *server) patchFolder(w http.ResponseWriter, r *http.Request) {
 // deleteFolder removes an empty folder, or with ?move_to_parent=true moves
 // its contents up first.
 func (s *server) deleteFolder(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	move := false
 	if v := r.URL.Query().Get("move_to_parent"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -88,7 +104,7 @@ func (s *server) deleteFolder(w http.ResponseWriter, r *http.Request) {
 		}
 		move = b
 	}
-	if err := s.lib.DeleteFolder(r.Context(), r.PathValue("id"), move); err != nil {
+	if err := lib.DeleteFolder(r.Context(), r.PathValue("id"), move); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -30,6 +30,8 @@ type env struct {
 	blobs blob.Store
 	srv   *httptest.Server
 	opt   httpapi.Options
+	// extraHeader is added to every request do sends (a session cookie).
+	extraHeader map[string]string
 }
 
 // profiles runs fn once per profile: local (SQLite + folder) and server
@@ -111,6 +113,9 @@ func (e *env) do(t testing.TB, req request) *http.Response {
 	}
 	if req.body != nil {
 		r.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range e.extraHeader {
+		r.Header.Set(k, v)
 	}
 	for k, v := range req.header {
 		if v == "" {

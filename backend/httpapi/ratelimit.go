@@ -106,8 +106,17 @@ func clientAddr(r *http.Request) string {
 
 // tooManyFailures answers 429 with Retry-After (whole seconds, at least 1).
 func tooManyFailures(w http.ResponseWriter, wait time.Duration) {
-	secs := int((wait + time.Second - 1) / time.Second)
-	w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+	tooMany(w, wait, "Too many wrong access tokens from this address")
+}
+
+// tooManySignIns is tooManyFailures once the server has users.
+func tooManySignIns(w http.ResponseWriter, wait time.Duration) {
+	tooMany(w, wait, "Too many failed sign-ins for this name or from this address")
+}
+
+func tooMany(w http.ResponseWriter, wait time.Duration, what string) {
+	secs := max(int((wait+time.Second-1)/time.Second), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	writeErrorCode(w, http.StatusTooManyRequests, "rate_limited",
-		"Too many wrong access tokens from this address: wait "+strconv.Itoa(max(secs, 1))+" seconds and try again.")
+		what+": wait "+strconv.Itoa(secs)+" seconds and try again.")
 }

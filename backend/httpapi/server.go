@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -55,6 +56,9 @@ type Options struct {
 	// window has passed (defaults 10 and 1 minute; ratelimit.go).
 	MaxFailedLogins   int
 	FailedLoginWindow time.Duration
+	// SessionIdle is how long a sign-in lasts unused (0:
+	// library.DefaultSessionIdle, 30 days).
+	SessionIdle time.Duration
 	// Metrics, when set, is served at GET /metrics (Prometheus text
 	// format). It obeys the same Host rules as the API and, like the
 	// API, needs the token when one is set: a scraper sends it as a
@@ -114,6 +118,20 @@ func (s *server) routes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /api/about", s.about)
 	mux.HandleFunc("POST /api/login", s.login)
+	mux.HandleFunc("POST /api/logout", s.logout)
+	mux.HandleFunc("GET /api/me", s.me)
+	mux.HandleFunc("GET /api/me/tokens", s.listMyTokens)
+	mux.HandleFunc("POST /api/me/tokens", s.createMyToken)
+	mux.HandleFunc("DELETE /api/me/tokens/{id}", s.revokeMyToken)
+	mux.HandleFunc("GET /api/me/sessions", s.listMySessions)
+	mux.HandleFunc("DELETE /api/me/sessions/{id}", s.revokeMySession)
+	mux.HandleFunc("GET /api/users", s.admin(s.listUsers))
+	mux.HandleFunc("POST /api/users", s.admin(s.addUser))
+	mux.HandleFunc("PATCH /api/users/{id}", s.admin(s.patchUser))
+	mux.HandleFunc("DELETE /api/users/{id}", s.admin(s.removeUser))
+	mux.HandleFunc("GET /api/users/{id}/sessions", s.admin(s.listUserSessions))
+	mux.HandleFunc("DELETE /api/users/{id}/sessions", s.admin(s.revokeUserSessions))
+	mux.HandleFunc("DELETE /api/users/{id}/sessions/{sid}", s.admin(s.revokeUserSession))
 	mux.HandleFunc("GET /api/jobs", s.jobs)
 	mux.HandleFunc("GET /api/events", s.events)
 
@@ -203,6 +221,29 @@ func (s *server) secure(next http.Handler) http.Handler {
 			return
 		}
 		guarded := s.guarded(r.URL.Path)
+		if guarded {
+			accounts, err := s.lib.HasAccounts(r.Context())
+			switch {
+			case err != nil && publicWithAccounts[r.URL.Path]:
+				// The database is down: liveness and readiness still answer.
+				next.ServeHTTP(w, r)
+				return
+			case err != nil:
+				s.writeError(w, r, err)
+				return
+			case accounts:
+				if !publicWithAccounts[r.URL.Path] {
+					var ok bool
+					if r, ok = s.authenticate(w, r); !ok {
+						return
+					}
+				}
+				next.ServeHTTP(w, r)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), identityKey{}, caller{Implicit: true,
+				Identity: library.Identity{UserID: s.lib.UserID(), Admin: true}}))
+		}
 		if guarded && s.opt.Token != "" {
 			if wait, blocked := s.limit.blocked(clientAddr(r)); blocked {
 				tooManyFailures(w, wait)

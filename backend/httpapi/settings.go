@@ -8,7 +8,11 @@ import (
 
 // getSettings returns the settings; the library masks the API key.
 func (s *server) getSettings(w http.ResponseWriter, r *http.Request) {
-	st, err := s.lib.Settings(r.Context())
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	st, err := lib.Settings(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -20,12 +24,16 @@ func (s *server) getSettings(w http.ResponseWriter, r *http.Request) {
 // refused (400 naming them), so nothing is zeroed by omission. Sending the
 // masked key back keeps the stored key; "" removes it.
 func (s *server) putSettings(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	var in library.SettingsPatch
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	st, err := s.lib.ReplaceSettings(r.Context(), in)
+	st, err := lib.ReplaceSettings(r.Context(), in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -36,12 +44,16 @@ func (s *server) putSettings(w http.ResponseWriter, r *http.Request) {
 // patchSettings changes only the settings in the body and keeps the
 // others.
 func (s *server) patchSettings(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	var in library.SettingsPatch
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	st, err := s.lib.UpdateSettings(r.Context(), in)
+	st, err := lib.UpdateSettings(r.Context(), in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -8,7 +8,11 @@ import (
 
 // listTopics lists the topics with their document counts.
 func (s *server) listTopics(w http.ResponseWriter, r *http.Request) {
-	ts, err := s.lib.Topics(r.Context())
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	ts, err := lib.Topics(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -22,16 +26,20 @@ func (s *server) listTopics(w http.ResponseWriter, r *http.Request) {
 // createTopic creates a topic (201). As in the library, a name that exists
 // already (ignoring case) answers that topic, unchanged, with 200.
 func (s *server) createTopic(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	var in library.TopicInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	status := http.StatusCreated
-	if _, err := s.lib.TopicByName(r.Context(), in.Name); err == nil {
+	if _, err := lib.TopicByName(r.Context(), in.Name); err == nil {
 		status = http.StatusOK
 	}
-	t, err := s.lib.CreateTopic(r.Context(), in)
+	t, err := lib.CreateTopic(r.Context(), in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -41,12 +49,16 @@ func (s *server) createTopic(w http.ResponseWriter, r *http.Request) {
 
 // patchTopic renames, recolours or redescribes a topic.
 func (s *server) patchTopic(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	var p library.TopicPatch
 	if err := decodeJSON(w, r, &p); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	t, err := s.lib.UpdateTopic(r.Context(), r.PathValue("id"), p)
+	t, err := lib.UpdateTopic(r.Context(), r.PathValue("id"), p)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -56,7 +68,11 @@ func (s *server) patchTopic(w http.ResponseWriter, r *http.Request) {
 
 // deleteTopic removes a topic (its documents keep existing).
 func (s *server) deleteTopic(w http.ResponseWriter, r *http.Request) {
-	if err := s.lib.DeleteTopic(r.Context(), r.PathValue("id")); err != nil {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	if err := lib.DeleteTopic(r.Context(), r.PathValue("id")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -16,6 +16,10 @@ import (
 // and a sentence stating the limit (its bytes are not kept; files before
 // it are).
 func (s *server) upload(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
 		s.writeError(w, r, invalidError("send the files as multipart/form-data in fields named file"))
 		return
@@ -44,7 +48,7 @@ func (s *server) upload(w http.ResponseWriter, r *http.Request) {
 		// a file over it fails its own read (the server then closes the
 		// connection instead of reading the rest).
 		body := &limitedPart{r: http.MaxBytesReader(w, part, s.opt.MaxUploadBytes)}
-		res, err := s.lib.Import(r.Context(), name, part.Header.Get("Content-Type"), body)
+		res, err := lib.Import(r.Context(), name, part.Header.Get("Content-Type"), body)
 		part.Close()
 		switch {
 		case body.exceeded:

@@ -9,7 +9,11 @@ import (
 // listViews lists the saved views, each with the number of documents its
 // search finds.
 func (s *server) listViews(w http.ResponseWriter, r *http.Request) {
-	vs, err := s.lib.Views(r.Context())
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	vs, err := lib.Views(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -22,12 +26,16 @@ func (s *server) listViews(w http.ResponseWriter, r *http.Request) {
 
 // createView saves a named search (201); a name in use is a conflict (409).
 func (s *server) createView(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	var in library.ViewInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	v, err := s.lib.CreateView(r.Context(), in)
+	v, err := lib.CreateView(r.Context(), in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -37,12 +45,16 @@ func (s *server) createView(w http.ResponseWriter, r *http.Request) {
 
 // patchView renames a view or changes its query, order or filters.
 func (s *server) patchView(w http.ResponseWriter, r *http.Request) {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
 	var p library.ViewPatch
 	if err := decodeJSON(w, r, &p); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	v, err := s.lib.UpdateView(r.Context(), r.PathValue("id"), p)
+	v, err := lib.UpdateView(r.Context(), r.PathValue("id"), p)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -52,7 +64,11 @@ func (s *server) patchView(w http.ResponseWriter, r *http.Request) {
 
 // deleteView removes a saved view.
 func (s *server) deleteView(w http.ResponseWriter, r *http.Request) {
-	if err := s.lib.DeleteView(r.Context(), r.PathValue("id")); err != nil {
+	lib, ok := s.libOr(w, r)
+	if !ok {
+		return
+	}
+	if err := lib.DeleteView(r.Context(), r.PathValue("id")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -98,6 +98,13 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	return l.deleteStored(ctx, d)
+}
+
+// deleteStored deletes d's row, then its objects (a row delete lost after
+// its objects were gone would leave a document without bytes).
+func (l *Library) deleteStored(ctx context.Context, d store.Document) error {
+	id := d.ID
 	if err := l.store.DeleteDocument(ctx, id); err != nil {
 		return fmt.Errorf("delete document %s: %w", id, err)
 	}
@@ -109,7 +116,7 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 	// The original and everything derived from it (the thumbnail) share
 	// the document's prefix.
 	prefix := d.UserID + "/" + d.ID + "/"
-	err = l.blobs.List(cctx, prefix, func(i blob.Info) error {
+	err := l.blobs.List(cctx, prefix, func(i blob.Info) error {
 		if err := l.blobs.Delete(cctx, i.Key); err != nil {
 			l.log.Warn("could not remove a deleted document's object; verify will", "document_id", id, "object_key", i.Key, "err", err)
 		}
@@ -118,7 +125,11 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		l.log.Warn("could not list a deleted document's objects; verify will", "document_id", id, "err", err)
 	}
-	l.forget(ctx, id)
+	if d.UserID == l.user.ID {
+		// The classifier learns per user; another's (a removed account's)
+		// model goes with the account.
+		l.forget(ctx, id)
+	}
 	l.bus.Publish(events.Event{Type: events.DocumentDeleted, DocumentID: id})
 	return nil
 }

@@ -32,6 +32,8 @@ const (
 	KindConflict ErrorKind = "conflict"
 	// KindTooLarge: an upload is over the upload limit.
 	KindTooLarge ErrorKind = "too_large"
+	// KindQuota: an import would take its owner over their quota.
+	KindQuota ErrorKind = "quota"
 	// KindProvider: the AI provider answered with an error (a wrong key, a
 	// rate limit, a model it does not have); Explained.Provider says which.
 	KindProvider ErrorKind = "provider"
@@ -57,6 +59,7 @@ func Explain(err error) Explained {
 	var (
 		tooLarge *TooLargeError
 		changed  *ChangedError
+		quota    *QuotaError
 	)
 	if ce, ok := classify.AsError(err); ok {
 		return Explained{Kind: KindProvider, Message: Sentence(ce.Message), Provider: string(ce.Kind)}
@@ -66,6 +69,8 @@ func Explain(err error) Explained {
 		return Explained{}
 	case errors.As(err, &tooLarge):
 		return Explained{Kind: KindTooLarge, Message: Sentence(tooLarge.Error())}
+	case errors.As(err, &quota):
+		return Explained{Kind: KindQuota, Message: Sentence(quota.Error())}
 	case errors.Is(err, ErrInvalid):
 		return Explained{Kind: KindInvalid, Message: Sentence(err.Error())}
 	case errors.Is(err, ErrNotFound):

@@ -149,16 +149,32 @@ func (l *Library) stage(ctx context.Context, name, hint string, r io.Reader, siz
 		return staged{}, nil, err
 	}
 	docID := uuid.NewString()
+	quota, err := l.quotaFor(ctx)
+	if err != nil {
+		return staged{}, nil, fmt.Errorf("store %s: database: %w", quoteName(name), err)
+	}
+	if quota != nil {
+		r = quota.wrap(r)
+	}
 	var (
 		key, ctype string
 		put        blob.PutResult
-		err        error
 	)
 	// The step labels let a CPU profile (DOCSIFT_CPUPROFILE) say what
 	// storing the bytes and committing the row each cost.
 	pprof.Do(ctx, pprof.Labels("step", "upload"), func(ctx context.Context) {
 		key, ctype, put, err = l.putChecked(ctx, docID, name, hint, r, size, verify)
 	})
+	if quota.overBytes(err) {
+		// The stream crossed the byte quota: no object is left (the store
+		// never keeps a partial one; putChecked removes the key anyway).
+		// The same bytes as one of the user's own documents cost nothing.
+		res, err := l.duplicateOrRefuse(ctx, quota, err)
+		if err != nil {
+			return staged{}, nil, err
+		}
+		return staged{}, &res, nil
+	}
 	if err != nil {
 		return staged{}, nil, err
 	}
@@ -168,6 +184,10 @@ func (l *Library) stage(ctx context.Context, name, hint string, r io.Reader, siz
 	} else if !errors.Is(err, store.ErrNotFound) {
 		l.removeObject(ctx, key)
 		return staged{}, nil, fmt.Errorf("store %s: database: %w", quoteName(name), err)
+	}
+	if err := quota.beforeCommit(ctx, l.store, l.user.ID, put.Size); err != nil {
+		l.removeObject(ctx, key)
+		return staged{}, nil, err
 	}
 	now := l.now().UTC()
 	return staged{doc: store.Document{
@@ -246,6 +266,10 @@ func (l *Library) putChecked(ctx context.Context, docID, name, hint string, r io
 	ctype = sniff(head, hint)
 	key = naming.ObjectKey(l.user.ID, docID, name)
 	put, err = l.blobs.Put(ctx, key, io.MultiReader(bytes.NewReader(head), r), size)
+	if qe := (*QuotaError)(nil); errors.As(err, &qe) {
+		l.removeObject(ctx, key)
+		return "", "", blob.PutResult{}, err
+	}
 	if err != nil {
 		return "", "", blob.PutResult{}, fmt.Errorf("store %s: object store: %w", quoteName(name), err)
 	}
@@ -259,6 +283,24 @@ func (l *Library) putChecked(ctx context.Context, docID, name, hint string, r io
 		return "", "", blob.PutResult{}, err
 	}
 	return key, ctype, put, nil
+}
+
+// duplicateOrRefuse ends an import refused mid-stream by the byte quota:
+// the rest of the stream is hashed, and a document of the user's with the
+// same bytes is the answer (a duplicate costs nothing); otherwise refused.
+func (l *Library) duplicateOrRefuse(ctx context.Context, quota *quotaCheck, refused error) (ImportResult, error) {
+	sum, err := quota.restHash()
+	if err != nil {
+		return ImportResult{}, refused
+	}
+	existing, err := l.store.DocumentBySHA256(ctx, l.user.ID, sum)
+	if err == nil {
+		return ImportResult{Document: documentOut(existing), Duplicate: true}, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return ImportResult{}, fmt.Errorf("check for a duplicate: database: %w", err)
+	}
+	return ImportResult{}, refused
 }
 
 // removeObject deletes an object that must not outlive a failed import. If

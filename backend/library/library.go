@@ -50,6 +50,10 @@ type Library struct {
 	now func() time.Time
 	// metrics receives what the library measures (Deps.Metrics).
 	metrics Metrics
+	// pw hashes and checks passwords (password.go).
+	pw *passwords
+	// auth caches who a session or token signs in (authcache.go).
+	auth *authCache
 }
 
 // Deps is what a Library is built from: its opened stores and the
@@ -103,6 +107,12 @@ type Deps struct {
 	// Metrics receives job durations, import and search counts (nil:
 	// none are kept).
 	Metrics Metrics
+	// Passwords are argon2id's costs for new password hashes (zero:
+	// DefaultPasswordParams). Tests make them cheap.
+	Passwords PasswordParams
+	// AuthCacheTTL is how long a checked session or token is believed
+	// without asking the database (0: DefaultAuthCacheTTL).
+	AuthCacheTTL time.Duration
 }
 
 // New builds a Library over d's opened metadata store and object store and
@@ -160,6 +170,8 @@ func New(ctx context.Context, d Deps) (*Library, error) {
 		ocrLangs:    d.OCRLanguages,
 		now:         d.Now,
 		metrics:     d.Metrics,
+		pw:          newPasswords(d.Passwords),
+		auth:        newAuthCache(d.AuthCacheTTL),
 	}, nil
 }
 

@@ -258,6 +258,8 @@ type Store interface {
 	Verifier
 	// Saved views (named searches).
 	Views
+	// Accounts, sessions and personal tokens (accounts.go).
+	Accounts
 
 	// Backend names the driver ("sqlite" or "postgres").
 	Backend() string

@@ -156,7 +156,7 @@ func (s *Store) loadBatch(ctx context.Context, tx pgx.Tx, batch []store.BulkDocu
 	}
 
 	// The search rows are written here, not by the insert triggers
-	// (0011_bulk_search.sql): the documents' vectors need the names of
+	// (0012_bulk_search.sql): the documents' vectors need the names of
 	// topics that can only be linked once the documents exist. Until the
 	// links, nothing locks the topics, so two loading transactions
 	// compute vectors side by side; a topic renamed meanwhile is caught

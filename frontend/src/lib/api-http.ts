@@ -6,6 +6,13 @@ import { ApiError, errorFromBody, fallbackSentence } from './api-errors';
 import {
   EVENT_TYPES,
   type About,
+  type Account,
+  type AccountInput,
+  type AccountPatch,
+  type ApiToken,
+  type CreatedToken,
+  type Me,
+  type SessionInfo,
   type ClassifierStats,
   type DocumentDetail,
   type DocumentPage,
@@ -178,6 +185,20 @@ export function createHttpApi(overrides: Partial<HttpDeps> = {}): Api {
 
     health: () => call<unknown>('GET', '/api/health').then(() => undefined),
     login: (token) => call<unknown>('POST', '/api/login', { token }).then(() => undefined),
+    signIn: (username, password) => call<unknown>('POST', '/api/login', { username, password }).then(() => undefined),
+    logout: () => call<unknown>('POST', '/api/logout').then(() => undefined),
+    me: () => call<Me>('GET', '/api/me'),
+    listTokens: () => call<ApiToken[]>('GET', '/api/me/tokens'),
+    createToken: (name) => call<CreatedToken>('POST', '/api/me/tokens', { name }),
+    revokeToken: (id) => call<void>('DELETE', `/api/me/tokens/${enc(id)}`),
+    listUsers: () => call<Account[]>('GET', '/api/users'),
+    addUser: (input: AccountInput) => call<Account>('POST', '/api/users', input),
+    updateUser: (id, patch: AccountPatch) => call<Account>('PATCH', `/api/users/${enc(id)}`, patch),
+    removeUser: (id, deleteDocuments) =>
+      call<void>('DELETE', `/api/users/${enc(id)}${deleteDocuments ? '?delete_documents=true' : ''}`),
+    userSessions: (id) => call<SessionInfo[]>('GET', `/api/users/${enc(id)}/sessions`),
+    revokeUserSessions: (id) =>
+      call<{ revoked: number }>('DELETE', `/api/users/${enc(id)}/sessions`).then((r) => r.revoked),
     about: async () => {
       try {
         return await call<About>('GET', '/api/about');

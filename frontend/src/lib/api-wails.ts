@@ -142,6 +142,8 @@ export function createWailsApi(win: WailsWindow): Api {
   }
 
   const enc = encodeURIComponent;
+  const serverOnly = (what: string) => () =>
+    Promise.reject(new ApiError(0, 'unsupported', `${what} belong to a shared docsift serve, not the desktop app.`));
 
   return {
     kind: 'wails',
@@ -149,6 +151,19 @@ export function createWailsApi(win: WailsWindow): Api {
 
     health: () => call<void>('Health'),
     login: async () => {},
+    // The desktop window is one person's: no users, nobody signs in.
+    signIn: serverOnly('Signing in'),
+    logout: async () => {},
+    me: async () => ({ accounts: false, user: null }),
+    listTokens: async () => [],
+    createToken: serverOnly('Personal tokens'),
+    revokeToken: serverOnly('Personal tokens'),
+    listUsers: async () => [],
+    addUser: serverOnly('Users'),
+    updateUser: serverOnly('Users'),
+    removeUser: serverOnly('Users'),
+    userSessions: async () => [],
+    revokeUserSessions: serverOnly('Users'),
     about: () => call<About>('About'),
 
     listDocuments: (q: ListQuery) => call<DocumentPage>('ListDocuments', q),

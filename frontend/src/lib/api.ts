@@ -12,6 +12,13 @@ export * from './api-errors';
 
 import type {
   About,
+  Account,
+  AccountInput,
+  AccountPatch,
+  ApiToken,
+  CreatedToken,
+  Me,
+  SessionInfo,
   ClassifierStats,
   DocumentDetail,
   DocumentPage,
@@ -69,6 +76,28 @@ export interface Api {
   health(): Promise<void>;
   /** Sends the access token; the server sets a cookie (HTTP only). */
   login(token: string): Promise<void>;
+  /** Signs in with a user name and password once the server has users (HTTP only). */
+  signIn(username: string, password: string): Promise<void>;
+  /** Ends this browser's session. */
+  logout(): Promise<void>;
+  /** Whether the server has users, who is signed in, their usage and quota. */
+  me(): Promise<Me>;
+
+  /** The signed-in person's personal API tokens. */
+  listTokens(): Promise<ApiToken[]>;
+  /** Makes a personal token; its secret is in the answer only. */
+  createToken(name: string): Promise<CreatedToken>;
+  revokeToken(id: string): Promise<void>;
+
+  /** Admin: every user with usage and quota. */
+  listUsers(): Promise<Account[]>;
+  addUser(input: AccountInput): Promise<Account>;
+  updateUser(id: string, patch: AccountPatch): Promise<Account>;
+  /** Removes a user; deleteDocuments deletes theirs too (otherwise refused while they have some). */
+  removeUser(id: string, deleteDocuments: boolean): Promise<void>;
+  userSessions(id: string): Promise<SessionInfo[]>;
+  /** Ends every session of a user; resolves to how many. */
+  revokeUserSessions(id: string): Promise<number>;
   /** What the server runs on; null when it does not say (an older server). */
   about(): Promise<About | null>;
 

@@ -367,3 +367,81 @@ export interface WatchFileEvent {
   error?: string;
   source: string;
 }
+
+/** A person's storage bounds; 0 means none (backend/library Quota). */
+export interface Quota {
+  bytes: number;
+  documents: number;
+}
+
+/** What a person stores (backend/library Usage). */
+export interface Usage {
+  documents: number;
+  bytes: number;
+}
+
+/** Who is signed in (GET /api/me's user). */
+export interface Identity {
+  id: string;
+  name: string;
+  admin: boolean;
+}
+
+/** GET /api/me: whether the server has users, and who this is. */
+export interface Me {
+  /** false: no users exist; nobody signs in (the desktop, the local profile). */
+  accounts: boolean;
+  user: Identity | null;
+  usage?: Usage;
+  quota?: Quota;
+}
+
+/** A user as an admin sees it (backend/library Account). */
+export interface Account {
+  id: string;
+  name: string;
+  admin: boolean;
+  quota: Quota;
+  usage: Usage;
+  created_at: string;
+}
+
+/** What adding a user sends. */
+export interface AccountInput {
+  name: string;
+  password: string;
+  admin: boolean;
+  quota?: Quota;
+}
+
+/** What changing a user sends; fields left out are kept. */
+export interface AccountPatch {
+  quota?: Quota;
+  admin?: boolean;
+  password?: string;
+}
+
+/** A signed-in browser (backend/library Session). */
+export interface SessionInfo {
+  id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  user_agent: string;
+  address: string;
+  current?: boolean;
+}
+
+/** A personal API token, never with its secret (backend/library APIToken). */
+export interface ApiToken {
+  id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** A new personal token: the secret is shown once. */
+export interface CreatedToken {
+  token: string;
+  info: ApiToken;
+}

@@ -9,7 +9,8 @@ export type Route =
   | { name: 'library'; state: LibraryState }
   | { name: 'document'; id: string }
   | { name: 'topics' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'users' };
 
 /** A route to go to; the library's state may be left out (as it was). */
 export type Target = Exclude<Route, { name: 'library' }> | { name: 'library'; state?: LibraryState };
@@ -28,6 +29,8 @@ export function parseHash(hash: string): Route {
       return { name: 'topics' };
     case 'settings':
       return { name: 'settings' };
+    case 'users':
+      return { name: 'users' };
   }
   return { name: 'library', state: parseState(new URLSearchParams(query)) };
 }
@@ -49,6 +52,8 @@ export function routeHash(r: Target): string {
       return '#/topics';
     case 'settings':
       return '#/settings';
+    case 'users':
+      return '#/users';
     default:
       return stateHash(r.state ?? DEFAULT_STATE);
   }

@@ -1,4 +1,4 @@
--- 0011: the bulk loader computes each new document's search vector once.
+-- 0012: the bulk loader computes each new document's search vector once.
 --
 -- Before, a bulk-loaded document with topics had its vector computed
 -- twice: by the documents insert trigger (without topic names, because
