@@ -49,7 +49,7 @@ func (l *Library) Document(ctx context.Context, id string) (Document, error) {
 // document returns the user's stored document id (ErrNotFound when it is
 // missing or another user's).
 func (l *Library) document(ctx context.Context, id string) (store.Document, error) {
-	d, err := l.store.Document(ctx, id)
+	d, err := l.store.Document(ctx, l.user.ID, id)
 	if err != nil {
 		return store.Document{}, fmt.Errorf("document %s: %w", id, err)
 	}
@@ -98,7 +98,7 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := l.store.DeleteDocument(ctx, id); err != nil {
+	if err := l.store.DeleteDocument(ctx, l.user.ID, id); err != nil {
 		return fmt.Errorf("delete document %s: %w", id, err)
 	}
 	cctx, cancel := cleanupContext(ctx)
@@ -119,7 +119,7 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 		l.log.Warn("could not list a deleted document's objects; verify will", "document_id", id, "err", err)
 	}
 	l.forget(ctx, id)
-	l.bus.Publish(events.Event{Type: events.DocumentDeleted, DocumentID: id})
+	l.bus.Publish(events.Event{Type: events.DocumentDeleted, DocumentID: id, UserID: l.user.ID})
 	return nil
 }
 
@@ -132,7 +132,7 @@ func (l *Library) Rename(ctx context.Context, id, name string) (Document, error)
 	if _, err := l.document(ctx, id); err != nil {
 		return Document{}, err
 	}
-	d, err := l.store.UpdateDocument(ctx, id, store.DocumentPatch{Filename: &name})
+	d, err := l.store.UpdateDocument(ctx, l.user.ID, id, store.DocumentPatch{Filename: &name})
 	if err != nil {
 		return Document{}, fmt.Errorf("rename document %s: %w", id, err)
 	}
@@ -164,7 +164,7 @@ func (l *Library) SetTopics(ctx context.Context, id string, names []string) (Doc
 		}
 		links = append(links, store.TopicLink{TopicID: t.ID, Source: store.SourceUser, Confidence: 1})
 	}
-	if err := l.store.SetDocumentTopics(ctx, id, links); err != nil {
+	if err := l.store.SetDocumentTopics(ctx, l.user.ID, id, links); err != nil {
 		return Document{}, fmt.Errorf("set topics of %s: %w", id, err)
 	}
 	l.learn(ctx, id)

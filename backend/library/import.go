@@ -176,7 +176,7 @@ func (l *Library) storeStream(ctx context.Context, name, hint string, r io.Reade
 	if doc.Topics == nil {
 		doc.Topics = []store.DocumentTopic{}
 	}
-	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID})
+	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID, UserID: l.user.ID})
 	return ImportResult{Document: documentOut(doc)}, nil
 }
 

@@ -110,7 +110,7 @@ func (m *Maintainer) Export(ctx context.Context, dir string, opt ExportOptions) 
 		if opt.Progress != nil && i > 0 {
 			opt.Progress(ExportProgress{Done: i, Total: len(docs), Bytes: rep.Bytes})
 		}
-		d, err := m.store.Document(ctx, ref.id)
+		d, err := m.store.Document(ctx, m.user.ID, ref.id)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted since the listing
 		} else if err != nil {
