@@ -93,7 +93,7 @@ func (s *Store) CreateDocument(ctx context.Context, d *store.Document, jobs ...s
 		if j.DocumentID == "" {
 			j.DocumentID = id
 		}
-		j.UserID = "" // the document's owner
+		j.UserID = userID // a job of another user's document is refused
 		if prepared[i], err = s.prepareJob(op, j); err != nil {
 			return err
 		}
