@@ -621,7 +621,7 @@ func (v *verifier) requeue(ctx context.Context, d store.Document) (bool, error) 
 	if _, err := v.m.store.UpdateDocument(ctx, d.UserID, d.ID, store.DocumentPatch{Status: &stored, Error: &empty}); err != nil {
 		return false, err
 	}
-	if err := v.m.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: d.ID}); err != nil {
+	if err := v.m.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: d.ID, UserID: v.m.user.ID}); err != nil {
 		return false, err
 	}
 	return true, nil
