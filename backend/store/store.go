@@ -284,6 +284,9 @@ type Store interface {
 	User(ctx context.Context, id string) (User, error)
 	// UserByName finds a user by name, compared case-insensitively.
 	UserByName(ctx context.Context, name string) (User, error)
+	// Users lists every user, oldest first (an admin's view: a full
+	// export, restore and verify go through it).
+	Users(ctx context.Context) ([]User, error)
 
 	// CreateDocument inserts d (ID, UserID, ObjectKey, SHA256... set by the
 	// caller; CreatedAt/UpdatedAt default to now when zero). Another document

@@ -82,3 +82,26 @@ func (s *Store) userWhere(ctx context.Context, op, where string, arg any) (store
 	u.CreatedAt = u.CreatedAt.UTC()
 	return u, nil
 }
+
+// Users lists every user, oldest first.
+func (s *Store) Users(ctx context.Context) ([]store.User, error) {
+	const op = "list users"
+	rows, err := s.pool.Query(ctx, "SELECT id, name, created_at FROM users ORDER BY created_at, id")
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	defer rows.Close()
+	users := []store.User{}
+	for rows.Next() {
+		var u store.User
+		if err := rows.Scan(&u.ID, &u.Name, &u.CreatedAt); err != nil {
+			return nil, wrap(op, err)
+		}
+		u.CreatedAt = u.CreatedAt.UTC()
+		users = append(users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(op, err)
+	}
+	return users, nil
+}

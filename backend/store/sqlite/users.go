@@ -79,3 +79,26 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any, what strin
 	u.CreatedAt = fromMicros(created)
 	return u, nil
 }
+
+// Users lists every user, oldest first.
+func (s *Store) Users(ctx context.Context) ([]store.User, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, created_at FROM users ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: users: %w", err)
+	}
+	defer rows.Close()
+	users := []store.User{}
+	for rows.Next() {
+		var u store.User
+		var created int64
+		if err := rows.Scan(&u.ID, &u.Name, &created); err != nil {
+			return nil, fmt.Errorf("sqlite: users: %w", err)
+		}
+		u.CreatedAt = fromMicros(created)
+		users = append(users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: users: %w", err)
+	}
+	return users, nil
+}

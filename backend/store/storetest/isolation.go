@@ -44,6 +44,7 @@ var isolationExempt = map[string]string{
 	"CreateUser":  "creates an account (an admin's act), not data a user owns",
 	"User":        "reads an account (an admin's or the sign-in's lookup)",
 	"UserByName":  "reads an account (an admin's or the sign-in's lookup)",
+	"Users":       "lists the accounts (an admin's view), not data a user owns",
 	"JobCounts":   "counts the whole queue for the process's progress and metrics; names no document",
 	"JobDepths":   "counts the whole queue by kind for metrics; names no document",
 }
