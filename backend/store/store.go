@@ -267,6 +267,8 @@ type Store interface {
 	Verifier
 	// Saved views (named searches).
 	Views
+	// Topics and folders shared with other users.
+	Sharing
 
 	// Backend names the driver ("sqlite" or "postgres").
 	Backend() string

@@ -52,7 +52,9 @@ var isolationExempt = map[string]string{
 // isoWorld is the two users' data.
 type isoWorld struct {
 	*jobFixture
-	a, b store.User
+	// c is a third user A shares a topic with, so that a share exists
+	// for B to (fail to) see.
+	a, b, c store.User
 	// A's rows.
 	aTax, aTravel   store.Topic
 	aFolder         store.Folder
@@ -423,6 +425,27 @@ var isolationCases = map[string]func(t *testing.T, w *isoWorld){
 	"DeleteView": func(t *testing.T, w *isoWorld) {
 		wantErr(t, "B deletes A's view", w.s.DeleteView(w.ctx, w.b.ID, w.aView.ID), store.ErrNotFound)
 	},
+	"SaveShare": func(t *testing.T, w *isoWorld) {
+		for _, sh := range []store.Share{
+			{OwnerID: w.b.ID, GranteeID: w.c.ID, Kind: store.ShareTopic, TargetID: w.aTax.ID, Permission: store.PermissionWrite},
+			{OwnerID: w.b.ID, GranteeID: w.c.ID, Kind: store.ShareFolder, TargetID: w.aFolder.ID, Permission: store.PermissionRead},
+		} {
+			wantErr(t, "B shares A's "+string(sh.Kind), w.s.SaveShare(w.ctx, &sh), store.ErrNotFound)
+		}
+	},
+	"DeleteShare": func(t *testing.T, w *isoWorld) {
+		wantErr(t, "B removes A's share", w.s.DeleteShare(w.ctx, w.b.ID, store.ShareTopic, w.aTax.ID, w.c.ID), store.ErrNotFound)
+	},
+	"Shares": func(t *testing.T, w *isoWorld) {
+		shs, err := w.s.Shares(w.ctx, w.b.ID)
+		if err != nil || len(shs) != 0 {
+			t.Errorf("B's shares = %+v, %v; want none (A shared with C)", shs, err)
+		}
+	},
+	"SharedDocument": func(t *testing.T, w *isoWorld) {
+		_, err := w.s.SharedDocument(w.ctx, w.b.ID, w.aDoc.ID)
+		wantErr(t, "B reaches A's document shared with C", err, store.ErrNotFound)
+	},
 }
 
 // isolationWorkerCases are the queue's worker steps, which serve every
@@ -564,6 +587,7 @@ func isolationOrder() []string {
 		"SaveSettings": true, "EnqueueJob": true, "AcceptSuggestion": true, "RejectSuggestion": true,
 		"SaveClassifierModel": true, "AppendClassifierExamples": true, "ReplaceClassifierExamples": true,
 		"EnqueueForAll": true, "RebuildSearchIndex": true, "CreateView": true, "UpdateView": true, "DeleteView": true,
+		"SaveShare": true, "DeleteShare": true,
 	}
 	var reads, ws []string
 	for _, name := range isoKeys(isolationCases) {
@@ -627,6 +651,14 @@ func newIsoWorld(t *testing.T, s store.Store) *isoWorld {
 	w.aView = store.SavedView{UserID: w.a.ID, Name: "A's zebras", Query: "zebra", TopicID: &w.aTax.ID}
 	if err := s.CreateView(w.ctx, &w.aView); err != nil {
 		t.Fatal(err)
+	}
+	w.c = store.User{ID: uuid.NewString(), Name: "C"}
+	if err := s.CreateUser(w.ctx, &w.c); err != nil {
+		t.Fatalf("CreateUser: %v", err)
+	}
+	if err := s.SaveShare(w.ctx, &store.Share{OwnerID: w.a.ID, GranteeID: w.c.ID, Kind: store.ShareTopic,
+		TargetID: w.aTax.ID, Permission: store.PermissionRead}); err != nil {
+		t.Fatalf("A shares Tax with C: %v", err)
 	}
 	if err := s.SaveSettings(w.ctx, w.a.ID, map[string]string{"ai_provider": "a-provider", "ai_model": "a-model"}); err != nil {
 		t.Fatal(err)
@@ -740,5 +772,7 @@ func (w *isoWorld) snapshot(t *testing.T) map[string]any {
 	must("stuck documents", stuck, err)
 	idx, err := w.s.SearchIndexCheck(ctx, a)
 	must("search index", idx, err)
+	shs, err := w.s.Shares(ctx, a)
+	must("shares", shs, err)
 	return snap
 }

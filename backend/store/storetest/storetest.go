@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		bulkTests(),
 		viewTests(),
 		notifyTests(),
+		shareTests(),
 		isolationTests(),
 	}
 	for _, group := range groups {
