@@ -214,6 +214,12 @@ func hasDecision(d store.Document) bool {
 // AcceptSuggestion confirms a suggested (or automatically applied) topic
 // for a document, and teaches the builtin classifier.
 func (l *Library) AcceptSuggestion(ctx context.Context, documentID, topicID string) (Document, error) {
+	if owner, sh, err := l.viaShare(ctx, documentID); err != nil {
+		return Document{}, err
+	} else if owner != nil {
+		d, err := owner.AcceptSuggestion(ctx, documentID, topicID)
+		return markShared(d, sh), err
+	}
 	if _, err := l.Document(ctx, documentID); err != nil {
 		return Document{}, err
 	}
@@ -231,6 +237,12 @@ func (l *Library) AcceptSuggestion(ctx context.Context, documentID, topicID stri
 // for a document: it is not suggested again, and the builtin classifier
 // learns from it.
 func (l *Library) RejectSuggestion(ctx context.Context, documentID, topicID string) (Document, error) {
+	if owner, sh, err := l.viaShare(ctx, documentID); err != nil {
+		return Document{}, err
+	} else if owner != nil {
+		d, err := owner.RejectSuggestion(ctx, documentID, topicID)
+		return markShared(d, sh), err
+	}
 	if _, err := l.Document(ctx, documentID); err != nil {
 		return Document{}, err
 	}

@@ -23,7 +23,11 @@ func (l *Library) Folders(ctx context.Context) ([]Folder, error) {
 	for i, f := range fs {
 		out[i] = folderOut(f)
 	}
-	return out, nil
+	shared, err := l.sharedFolders(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list shared folders: %w", err)
+	}
+	return append(out, shared...), nil
 }
 
 // Folder returns one folder.

@@ -117,7 +117,7 @@ func (l *Library) EnsureFolder(ctx context.Context, name string, parentID *strin
 	}
 	var matches []Folder
 	for _, f := range all {
-		if sameParent(f.ParentID, parentID) && strings.EqualFold(f.Name, clean) {
+		if !f.Shared && sameParent(f.ParentID, parentID) && strings.EqualFold(f.Name, clean) {
 			matches = append(matches, f)
 		}
 	}

@@ -80,7 +80,7 @@ func (l *Library) Workers(ctx context.Context, opt jobs.Options) (*jobs.Pool, er
 // Thumbnail streams a document's thumbnail (PNG). ErrNotFound when the
 // document has none (yet, or its type has no preview).
 func (l *Library) Thumbnail(ctx context.Context, id string) (io.ReadCloser, error) {
-	d, err := l.document(ctx, id)
+	d, _, err := l.readable(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,11 @@ func (l *Library) Topics(ctx context.Context) ([]Topic, error) {
 	for i, t := range ts {
 		out[i] = topicOut(t)
 	}
-	return out, nil
+	shared, err := l.sharedTopics(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list shared topics: %w", err)
+	}
+	return append(out, shared...), nil
 }
 
 // Topic returns one topic.
