@@ -16,6 +16,12 @@ import (
 // read-only; reading it is allowed, changing it is not.
 var ErrReadOnly = errors.New("shared with you read-only")
 
+// readOnlyError is ErrReadOnly with the sentence that names the share.
+type readOnlyError struct{ msg string }
+
+func (e *readOnlyError) Error() string        { return e.msg }
+func (e *readOnlyError) Is(target error) bool { return target == ErrReadOnly }
+
 // Share is a topic or folder shared between two users, as the faces see
 // it: Direction "given" (this user shared it) or "received".
 type Share struct {
@@ -220,8 +226,8 @@ func (l *Library) viaShare(ctx context.Context, id string) (*Library, *store.Sha
 		return nil, nil, err
 	}
 	if sh.Permission != store.PermissionWrite {
-		return nil, nil, fmt.Errorf("%s is shared with you by %s read-only; ask them for write access: %w",
-			quoteName(sh.TargetName), sh.OwnerName, ErrReadOnly)
+		return nil, nil, &readOnlyError{fmt.Sprintf("%s is shared with you by %s read-only; ask them for write access",
+			quoteName(sh.TargetName), sh.OwnerName)}
 	}
 	owner, err := l.As(ctx, sh.OwnerID)
 	if err != nil {
