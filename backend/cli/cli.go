@@ -121,6 +121,8 @@ func commands() []command {
 		exportCommand(),
 		importExportCommand(),
 		topicsCommand(),
+		shareCommand(),
+		unshareCommand(),
 		viewsCommand(),
 		watchCommand(),
 		workerCommand(),

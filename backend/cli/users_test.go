@@ -77,3 +77,58 @@ func TestExportAndVerifyPerUser(t *testing.T) {
 		t.Errorf("verify --user bea after the restore: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// share and unshare, as the owner and as the user shared with (--user).
+func TestShareCommands(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	lib, cfg := openLibrary(t, nil, data)
+	st := openStore(t, cfg)
+	bea := store.User{ID: uuid.NewString(), Name: "Bea"}
+	if err := st.CreateUser(ctx, &bea); err != nil {
+		t.Fatal(err)
+	}
+	res, err := lib.Import(ctx, "bill.txt", "", strings.NewReader("a bill"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.SetTopics(ctx, res.Document.ID, []string{"Household"}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, nil, "share", "topic", "Household", "--data-dir", data); code != ExitUsage || !strings.Contains(errs, "--with") {
+		t.Errorf("share without --with: exit %d %s", code, errs)
+	}
+	if code, _, errs := run(t, nil, "share", "topic", "Household", "--with", "nobody", "--data-dir", data); code != ExitUsage ||
+		!strings.Contains(errs, "no user called") {
+		t.Errorf("share with nobody: exit %d %s", code, errs)
+	}
+	code, out, errs := run(t, nil, "share", "topic", "household", "--with", "bea", "--data-dir", data)
+	if code != ExitOK || !strings.Contains(out, "shared topic Household with Bea, read-only") {
+		t.Fatalf("share topic: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run(t, nil, "share", "ls", "--user", "Bea", "--data-dir", data)
+	if code != ExitOK || !strings.Contains(out, "received") || !strings.Contains(out, "Household") {
+		t.Errorf("Bea's share ls: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = run(t, nil, "topics", "--data-dir", data)
+	if strings.Contains(out, "shared by") {
+		t.Errorf("the owner's topics show their own topic as shared:\n%s", out)
+	}
+	if code, errs := runQuiet(t, "unshare", "topic", "Household", "--with", "Bea", "--user", "Bea", "--data-dir", data); code == ExitOK {
+		t.Errorf("Bea unshares Ann's topic: exit %d %s", code, errs)
+	}
+	code, out, errs = run(t, nil, "unshare", "topic", "Household", "--with", "Bea", "--data-dir", data)
+	if code != ExitOK || !strings.Contains(out, "no longer shared with Bea") {
+		t.Fatalf("unshare: exit %d\n%s%s", code, out, errs)
+	}
+	if _, out, _ := run(t, nil, "share", "ls", "--user", "Bea", "--data-dir", data); strings.Contains(out, "Household") {
+		t.Errorf("Bea's shares after unsharing:\n%s", out)
+	}
+}
+
+// runQuiet runs docsift and returns the exit code and stderr.
+func runQuiet(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	code, _, errs := run(t, nil, args...)
+	return code, errs
+}
