@@ -113,3 +113,75 @@ func TestSharesOverTheAPI(t *testing.T) {
 		t.Errorf("Bea reads the document after unsharing: %d %s, want 404", code, body)
 	}
 }
+
+// Every route that names a document, topic, folder or view answers 404 to
+// another user, and changes nothing.
+func TestAnotherUsersIDsAnswer404(t *testing.T) {
+	ctx := context.Background()
+	st, bs, dir := teststores.Local(t)
+	bus := events.New()
+	ann, err := library.New(ctx, library.Deps{Store: st, Blobs: bs, DataDir: dir, Bus: bus, Extractors: testlib.Extractors})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := store.User{ID: uuid.NewString(), Name: "Bea"}
+	if err := st.CreateUser(ctx, &u); err != nil {
+		t.Fatal(err)
+	}
+	bea, err := ann.As(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(bea, bus, httpapi.Options{}))
+	t.Cleanup(func() {
+		srv.Close()
+		ann.Close()
+	})
+	res, err := ann.Import(ctx, "a.txt", "", strings.NewReader("Ann's"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic, err := ann.CreateTopic(ctx, library.TopicInput{Name: "Ann's topic"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	folder, err := ann.CreateFolder(ctx, "Ann's folder", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	view, err := ann.CreateView(ctx, library.ViewInput{Name: "Ann's view", Query: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := "/api/documents/" + res.Document.ID
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", doc, ""},
+		{"PATCH", doc, `{"filename":"b.txt"}`},
+		{"DELETE", doc, ""},
+		{"GET", doc + "/file", ""},
+		{"GET", doc + "/thumbnail", ""},
+		{"GET", doc + "/similar", ""},
+		{"POST", doc + "/reprocess", ""},
+		{"POST", doc + "/classify", ""},
+		{"POST", doc + "/suggestions/" + topic.ID + "/accept", ""},
+		{"PATCH", "/api/topics/" + topic.ID, `{"name":"Mine"}`},
+		{"DELETE", "/api/topics/" + topic.ID, ""},
+		{"PATCH", "/api/folders/" + folder.ID, `{"name":"Mine"}`},
+		{"DELETE", "/api/folders/" + folder.ID, ""},
+		{"PATCH", "/api/views/" + view.ID, `{"name":"Mine"}`},
+		{"DELETE", "/api/views/" + view.ID, ""},
+	} {
+		if code, body := call(t, c.method, srv.URL+c.path, c.body); code != http.StatusNotFound {
+			t.Errorf("%s %s as Bea: %d %s, want 404", c.method, c.path, code, body)
+		}
+	}
+	if d, err := ann.Document(ctx, res.Document.ID); err != nil || d.Filename != "a.txt" {
+		t.Errorf("Ann's document after Bea's tries = %+v, %v", d, err)
+	}
+	if ts, err := ann.Topics(ctx); err != nil || len(ts) != 1 || ts[0].Name != "Ann's topic" {
+		t.Errorf("Ann's topics after Bea's tries = %+v, %v", ts, err)
+	}
+	if code, body := call(t, "GET", srv.URL+"/api/documents", ""); code != http.StatusOK || strings.Contains(body, res.Document.ID) {
+		t.Errorf("Bea's list: %d %s", code, body)
+	}
+}
