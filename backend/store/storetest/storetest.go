@@ -21,6 +21,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	groups := [][]subtest{
 		basicTests(),
 		userTests(),
+		accountTests(),
 		documentTests(),
 		updateTests(),
 		contentTests(),
