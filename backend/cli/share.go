@@ -28,7 +28,7 @@ func shareCommand() command {
 	return command{
 		name:    "share",
 		args:    "topic NAME --with USER [--write] | folder NAME --with USER [--write] | ls",
-		summary: "Share a topic (its documents) or a folder (the documents directly in it) with another user, read-only or with --write; ls lists the shares given and received.",
+		summary: "Share a topic (its documents) or a folder (the documents in it and its subfolders) with another user, read-only or with --write; ls lists the shares given and received.",
 		flags:   shareFlags,
 		run:     runShare,
 	}

@@ -163,7 +163,7 @@ func (l *Library) searchWithShares(ctx context.Context, sq store.SearchQuery, f 
 	}
 	if only != nil {
 		sq.Filter.TopicID, sq.Filter.FolderID = nil, nil
-		return l.searchShared(ctx, sq, nil, only)
+		return l.searchShared(ctx, sq, nil, only, f.FolderID)
 	}
 	if narrowed {
 		page, err := l.store.Search(ctx, sq)
@@ -188,7 +188,7 @@ func (l *Library) searchWithShares(ctx context.Context, sq store.SearchQuery, f 
 	if err != nil {
 		return store.SearchPage{}, nil, err
 	}
-	return l.searchShared(ctx, sq, &page, nil)
+	return l.searchShared(ctx, sq, &page, nil, nil)
 }
 
 // namedIDs returns the ids of the user's topics or folders with this

@@ -58,7 +58,8 @@ func (l *Library) ShareTopic(ctx context.Context, name, with string, write bool)
 }
 
 // ShareFolder shares the user's folder called name (or with that id) with
-// the user called with; the documents directly in it are shared.
+// the user called with; the documents in it and in its subfolders are
+// shared.
 func (l *Library) ShareFolder(ctx context.Context, name, with string, write bool) (Share, error) {
 	f, err := l.folderNamed(ctx, name)
 	if err != nil {
@@ -258,12 +259,45 @@ func (l *Library) received(ctx context.Context, topicID, folderID *string) (*sto
 		if s.GranteeID != l.user.ID {
 			continue
 		}
-		if (topicID != nil && s.Kind == store.ShareTopic && s.TargetID == *topicID) ||
-			(folderID != nil && s.Kind == store.ShareFolder && s.TargetID == *folderID) {
+		if topicID != nil && s.Kind == store.ShareTopic && s.TargetID == *topicID {
 			return &s, nil
+		}
+		if folderID != nil && s.Kind == store.ShareFolder {
+			sub, err := l.sharedSubtree(ctx, &s)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range sub {
+				if f.ID == *folderID {
+					return &s, nil
+				}
+			}
 		}
 	}
 	return nil, nil
+}
+
+// sharedSubtree returns the owner's folders a folder share reaches: the
+// shared folder, then its subfolders.
+func (l *Library) sharedSubtree(ctx context.Context, sh *store.Share) ([]store.Folder, error) {
+	all, err := l.store.Folders(ctx, sh.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	children := map[string][]store.Folder{}
+	var out []store.Folder
+	for _, f := range all {
+		if f.ID == sh.TargetID {
+			out = append(out, f)
+		}
+		if f.ParentID != nil {
+			children[*f.ParentID] = append(children[*f.ParentID], f)
+		}
+	}
+	for i := 0; i < len(out); i++ {
+		out = append(out, children[out[i].ID]...)
+	}
+	return out, nil
 }
 
 // receivedShares lists the shares the user received.
@@ -275,13 +309,14 @@ func (l *Library) receivedShares(ctx context.Context) ([]store.Share, error) {
 	return slices.DeleteFunc(ss, func(s store.Share) bool { return s.GranteeID != l.user.ID }), nil
 }
 
-// sharedDocuments lists a page of the documents a received share reaches,
-// with the filter's other conditions.
+// sharedDocuments lists a page of the documents of a shared topic, or
+// directly in a shared folder (or one of its subfolders) the filter
+// names, with the filter's other conditions.
 func (l *Library) sharedDocuments(ctx context.Context, sh *store.Share, f Filter) (Page, error) {
 	sf := f.storeFilter(sh.OwnerID)
 	if sh.Kind == store.ShareTopic {
 		sf.TopicID = &sh.TargetID
-	} else {
+	} else if sf.FolderID == nil {
 		sf.FolderID, sf.Unfiled = &sh.TargetID, false
 	}
 	page, err := l.store.Documents(ctx, sf)
@@ -337,13 +372,18 @@ func (l *Library) sharedFolders(ctx context.Context) ([]Folder, error) {
 		if s.Kind != store.ShareFolder {
 			continue
 		}
-		f, err := l.store.Folder(ctx, s.OwnerID, s.TargetID)
+		sub, err := l.sharedSubtree(ctx, &s)
 		if err != nil {
 			return nil, err
 		}
-		ff := folderOut(f)
-		ff.ParentID, ff.Shared, ff.Owner, ff.Permission = nil, true, s.OwnerName, string(s.Permission)
-		out = append(out, ff)
+		for _, f := range sub {
+			ff := folderOut(f)
+			if f.ID == s.TargetID {
+				ff.ParentID = nil
+			}
+			ff.Shared, ff.Owner, ff.Permission = true, s.OwnerName, string(s.Permission)
+			out = append(out, ff)
+		}
 	}
 	return out, nil
 }
@@ -353,7 +393,11 @@ func (l *Library) sharedFolders(ctx context.Context) ([]Folder, error) {
 // offset+limit of every part, in the query's order, then the page. Used
 // when the search is not narrowed to one of the user's own topics or
 // folders; narrowed to a shared one (only), it searches that share alone.
-func (l *Library) searchShared(ctx context.Context, sq store.SearchQuery, own *store.SearchPage, only *store.Share) (store.SearchPage, []*store.Share, error) {
+//
+// folder, with only, is the shared folder (or subfolder) the search is
+// narrowed to: its documents directly; otherwise a folder share's whole
+// subtree is searched.
+func (l *Library) searchShared(ctx context.Context, sq store.SearchQuery, own *store.SearchPage, only *store.Share, folder *string) (store.SearchPage, []*store.Share, error) {
 	shares := []*store.Share{}
 	if only != nil {
 		shares = append(shares, only)
@@ -390,11 +434,23 @@ func (l *Library) searchShared(ctx context.Context, sq store.SearchQuery, own *s
 		q := sq
 		q.Filter.UserID, q.Filter.Offset, q.Filter.Limit = sh.OwnerID, 0, offset+limit
 		q.Filter.TopicID, q.Filter.FolderID, q.Filter.Unfiled = nil, nil, false
-		kind := store.FilterTopic
+		reach := store.SearchFilter{Kind: store.FilterTopic, IDs: []string{sh.TargetID}}
 		if sh.Kind == store.ShareFolder {
-			kind = store.FilterFolder
+			reach.Kind = store.FilterFolder
+			if folder != nil {
+				reach.IDs = []string{*folder}
+			} else {
+				sub, err := l.sharedSubtree(ctx, sh)
+				if err != nil {
+					return store.SearchPage{}, nil, err
+				}
+				reach.IDs = nil
+				for _, f := range sub {
+					reach.IDs = append(reach.IDs, f.ID)
+				}
+			}
 		}
-		q.Filters = append(slices.Clone(q.Filters), store.SearchFilter{Kind: kind, IDs: []string{sh.TargetID}})
+		q.Filters = append(slices.Clone(q.Filters), reach)
 		p, err := l.store.Search(ctx, q)
 		if err != nil {
 			return store.SearchPage{}, nil, err

@@ -178,7 +178,7 @@ func TestSharingATopic(t *testing.T) {
 	})
 }
 
-// A shared folder shows the documents directly in it.
+// A shared folder shows the documents in it and in its subfolders.
 func TestSharingAFolder(t *testing.T) {
 	profiles(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
@@ -195,17 +195,52 @@ func TestSharingAFolder(t *testing.T) {
 		if err := ann.MoveDocuments(ctx, []string{in.Document.ID}, &box.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ann.Import(ctx, "out.txt", "", strings.NewReader("outside the box")); err != nil {
+		out, err := ann.Import(ctx, "out.txt", "", strings.NewReader("outside the box"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inner, err := ann.CreateFolder(ctx, "Inner", &box.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deep, err := ann.Import(ctx, "deep.txt", "", strings.NewReader("deep in the box"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ann.MoveDocuments(ctx, []string{deep.Document.ID}, &inner.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := ann.ShareFolder(ctx, "box", "Bea", true); err != nil {
 			t.Fatal(err)
 		}
 		fs, err := bea.Folders(ctx)
-		if err != nil || len(fs) != 1 || !fs[0].Shared || fs[0].ID != box.ID || fs[0].Permission != "write" {
-			t.Fatalf("Bea's folders = %+v, %v", fs, err)
+		if err != nil || len(fs) != 2 || !fs[0].Shared || fs[0].ID != box.ID || fs[0].ParentID != nil || fs[0].Permission != "write" ||
+			!fs[1].Shared || fs[1].ID != inner.ID || fs[1].ParentID == nil || *fs[1].ParentID != box.ID {
+			t.Fatalf("Bea's folders = %+v, %v; want Box at the top and Inner under it, shared", fs, err)
 		}
-		p, err := bea.Documents(ctx, library.Filter{FolderID: &box.ID})
+		p, err := bea.Documents(ctx, library.Filter{FolderID: &inner.ID})
+		if err != nil || p.Total != 1 || p.Documents[0].ID != deep.Document.ID || !p.Documents[0].Shared {
+			t.Fatalf("Bea's list of the shared subfolder = %+v, %v", p, err)
+		}
+		if d, err := bea.Document(ctx, deep.Document.ID); err != nil || !d.Shared {
+			t.Errorf("Bea opens the document in the shared subfolder: %+v, %v", d, err)
+		}
+		if _, err := bea.Document(ctx, out.Document.ID); !errors.Is(err, library.ErrNotFound) {
+			t.Errorf("Bea opens the document outside the shared folder: %v, want ErrNotFound", err)
+		}
+		// Search reaches the whole shared tree by name, nothing outside it.
+		for q, want := range map[string]string{"deep": deep.Document.ID, "in": in.Document.ID, "out": ""} {
+			res, err := bea.Search(ctx, q, library.SearchOptions{})
+			switch {
+			case err != nil:
+				t.Errorf("Bea searches %q: %v", q, err)
+			case want == "" && res.Total != 0:
+				t.Errorf("Bea's search for %q finds %+v outside the shared folder", q, res.Hits)
+			case want != "" && (res.Total != 1 || res.Hits[0].Document.ID != want || !res.Hits[0].Document.Shared):
+				t.Errorf("Bea's search for %q = %+v; want the shared document", q, res)
+			}
+		}
+		p, err = bea.Documents(ctx, library.Filter{FolderID: &box.ID})
 		if err != nil || p.Total != 1 || p.Documents[0].ID != in.Document.ID || !p.Documents[0].Shared {
 			t.Fatalf("Bea's list of the shared folder = %+v, %v", p, err)
 		}

@@ -7,8 +7,8 @@ import (
 )
 
 // ShareKind is what a share opens to another user: a topic (the owner's
-// documents linked to it) or a folder (the owner's documents directly in
-// it).
+// documents linked to it) or a folder (the owner's documents in it and in
+// its subfolders).
 type ShareKind string
 
 // Share kinds.
@@ -77,7 +77,7 @@ type Sharing interface {
 	Shares(ctx context.Context, userID string) ([]Share, error)
 	// SharedDocument returns the share through which granteeID reaches
 	// another user's document (write before read when several do):
-	// the document is linked to a shared topic, or directly in a shared
-	// folder. ErrNotFound when no share reaches it.
+	// the document is linked to a shared topic, or in a shared folder or
+	// one of its subfolders. ErrNotFound when no share reaches it.
 	SharedDocument(ctx context.Context, granteeID, documentID string) (Share, error)
 }

@@ -134,14 +134,17 @@ func (s *Store) Shares(ctx context.Context, userID string) ([]store.Share, error
 
 // SharedDocument finds the share through which granteeID reaches
 // documentID: its owner's share of a topic linked to the document, or of
-// the folder the document is directly in.
+// the folder the document is in or one of that folder's ancestors.
 func (s *Store) SharedDocument(ctx context.Context, granteeID, documentID string) (store.Share, error) {
-	sh, err := scanShare(s.r.QueryRowContext(ctx, shareSelect+`
-		JOIN documents d ON d.id = ? AND d.user_id = s.owner_id
-		WHERE s.grantee_id = ? AND (
+	sh, err := scanShare(s.r.QueryRowContext(ctx, `WITH RECURSIVE up(id) AS (
+			SELECT folder_id FROM documents WHERE id = ?1 AND folder_id IS NOT NULL
+			UNION SELECT f.parent_id FROM folders f JOIN up ON f.id = up.id WHERE f.parent_id IS NOT NULL)
+		`+shareSelect+`
+		JOIN documents d ON d.id = ?1 AND d.user_id = s.owner_id
+		WHERE s.grantee_id = ?2 AND (
 			(s.topic_id IS NOT NULL AND EXISTS (SELECT 1 FROM document_topics dt
 				WHERE dt.document_id = d.id AND dt.topic_id = s.topic_id))
-			OR (s.folder_id IS NOT NULL AND d.folder_id = s.folder_id))
+			OR (s.folder_id IS NOT NULL AND s.folder_id IN (SELECT id FROM up)))
 		ORDER BY s.permission = 'write' DESC, s.created_at, s.id LIMIT 1`, documentID, granteeID))
 	if err != nil {
 		return store.Share{}, fmt.Errorf("sqlite: %w", notFound(err, "shared document", documentID))

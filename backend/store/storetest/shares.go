@@ -79,8 +79,8 @@ func testSharesReach(t *testing.T, s store.Store) {
 		{taxed, store.PermissionRead},
 		{banked, ""},
 		{boxed, store.PermissionWrite},
-		{both, store.PermissionWrite}, // the stronger of two shares
-		{deeper, ""},                  // a folder share is the folder's own documents
+		{both, store.PermissionWrite},   // the stronger of two shares
+		{deeper, store.PermissionWrite}, // a folder share reaches into subfolders
 	} {
 		if got := w.reach(c.doc.ID); got != c.want {
 			t.Errorf("%s: reached with %q, want %q", c.doc.Filename, got, c.want)

@@ -1,5 +1,5 @@
 -- 0012: shares. A user opens a topic (its linked documents) or a folder
--- (the documents directly in it) to another user, read-only or
+-- (the documents in it and its subfolders) to another user, read-only or
 -- read-write. Exactly one of topic_id and folder_id is set; deleting the
 -- topic, the folder or either user deletes the share.
 CREATE TABLE shares (
