@@ -215,7 +215,7 @@ func claimedTwice(ctx context.Context, st store.Store, userID string) (n, all in
 			return 0, 0, err
 		}
 		for _, d := range p.Documents {
-			jobs, err := st.DocumentJobs(ctx, d.ID)
+			jobs, err := st.DocumentJobs(ctx, userID, d.ID)
 			if err != nil {
 				return 0, 0, err
 			}

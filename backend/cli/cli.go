@@ -128,6 +128,8 @@ func commands() []command {
 		exportCommand(),
 		importExportCommand(),
 		topicsCommand(),
+		shareCommand(),
+		unshareCommand(),
 		viewsCommand(),
 		watchCommand(),
 		workerCommand(),

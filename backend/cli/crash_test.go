@@ -91,11 +91,15 @@ func TestWorkerKilledMidBatchLosesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	owner, err := st.DefaultUser(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range rows {
 		if r.Status != "ready" {
 			t.Errorf("%s: %s (%s)", r.Filename, r.Status, r.Error)
 		}
-		js, err := st.DocumentJobs(context.Background(), r.ID)
+		js, err := st.DocumentJobs(context.Background(), owner.ID, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +114,7 @@ func TestWorkerKilledMidBatchLosesNothing(t *testing.T) {
 			t.Errorf("%s: jobs %v, want one extract and one classify", r.Filename, kinds)
 		}
 		if strings.HasPrefix(r.Filename, "scan-") {
-			d, err := st.Document(context.Background(), r.ID)
+			d, err := st.Document(context.Background(), owner.ID, r.ID)
 			if err != nil || d.PageCount != 1 || len(d.ExtractedText) < 20 {
 				t.Errorf("%s: OCR text %q, pages %d, %v", r.Filename, d.ExtractedText, d.PageCount, err)
 			}

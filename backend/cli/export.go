@@ -11,7 +11,9 @@ import (
 )
 
 type exportOpts struct {
-	json *bool
+	json     *bool
+	user     *string
+	allUsers *bool
 }
 
 func exportCommand() command {
@@ -20,7 +22,11 @@ func exportCommand() command {
 		args:    "DIR",
 		summary: "Export every document under readable names (Topic/Name.pdf) with a JSON sidecar each and a manifest, into a new or empty folder.",
 		flags: func(fs *flag.FlagSet) any {
-			return &exportOpts{json: fs.Bool("json", false, "print the report as JSON")}
+			return &exportOpts{
+				json:     fs.Bool("json", false, "print the report as JSON"),
+				user:     fs.String("user", "", "export the documents of the user with this name (default: the local user)"),
+				allUsers: fs.Bool("all-users", false, "export every user's documents, each user into a folder of their own, with an index of owners that import-export restores to them"),
+			}
 		},
 		run: runExport,
 	}
@@ -32,8 +38,19 @@ func runExport(ctx context.Context, r *runner, o any, args []string) int {
 		fmt.Fprintln(r.env.Stderr, "docsift export: name exactly one folder to export into")
 		return ExitUsage
 	}
+	if *opts.allUsers {
+		if *opts.user != "" {
+			fmt.Fprintln(r.env.Stderr, "docsift export: --user and --all-users do not go together")
+			return ExitUsage
+		}
+		return runExportUsers(ctx, r, *opts.json, args[0])
+	}
+	lib, code := r.libFor(ctx, "export", *opts.user)
+	if lib == nil {
+		return code
+	}
 	progress, done := r.countLine("exported")
-	rep, err := r.lib.Maintenance().Export(ctx, args[0], maintenance.ExportOptions{Progress: progress})
+	rep, err := lib.Maintenance().Export(ctx, args[0], maintenance.ExportOptions{Progress: progress})
 	done()
 	if err != nil {
 		return r.fail(err)
@@ -58,6 +75,7 @@ func runExport(ctx context.Context, r *runner, o any, args []string) int {
 type restoreOpts struct {
 	merge *bool
 	json  *bool
+	user  *string
 }
 
 func importExportCommand() command {
@@ -69,6 +87,7 @@ func importExportCommand() command {
 			return &restoreOpts{
 				merge: fs.Bool("merge", false, "restore into a library that is not empty (or finish an interrupted restore): topics are matched by id or name, documents already present are skipped, the same bytes under another id are duplicates"),
 				json:  fs.Bool("json", false, "print the report as JSON"),
+				user:  fs.String("user", "", "restore into the library of the user with this name (default: the local user); an export of every user goes back to each owner and takes no --user"),
 			}
 		},
 		run: runImportExport,
@@ -81,8 +100,19 @@ func runImportExport(ctx context.Context, r *runner, o any, args []string) int {
 		fmt.Fprintln(r.env.Stderr, "docsift import-export: name exactly one export folder")
 		return ExitUsage
 	}
+	if maintenance.IsUsersExport(args[0]) {
+		if *opts.user != "" {
+			fmt.Fprintf(r.env.Stderr, "docsift import-export: %s is an export of every user, which goes back to each owner; leave out --user\n", display(args[0]))
+			return ExitUsage
+		}
+		return runRestoreUsers(ctx, r, *opts.json, *opts.merge, args[0])
+	}
+	lib, code := r.libFor(ctx, "import-export", *opts.user)
+	if lib == nil {
+		return code
+	}
 	progress, done := r.countLine("restored")
-	rep, err := r.lib.Maintenance().ImportExport(ctx, args[0], maintenance.RestoreOptions{Merge: *opts.merge, Progress: progress})
+	rep, err := lib.Maintenance().ImportExport(ctx, args[0], maintenance.RestoreOptions{Merge: *opts.merge, Progress: progress})
 	done()
 	if err != nil {
 		return r.fail(err)

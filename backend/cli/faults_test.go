@@ -466,8 +466,12 @@ func checkStores(t *testing.T, vars map[string]string, data string, f *figures) 
 	// Every object belongs to a document (its original or its thumbnail).
 	owned := map[string]bool{}
 	rows := openStore(t, cfg)
+	owner, oerr := rows.DefaultUser(ctx)
+	if oerr != nil {
+		t.Fatal(oerr)
+	}
 	for _, d := range docs {
-		row, err := rows.Document(ctx, d.ID)
+		row, err := rows.Document(ctx, owner.ID, d.ID)
 		if err != nil {
 			t.Fatalf("%s: the row: %v", d.Filename, err)
 		}

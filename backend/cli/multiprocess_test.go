@@ -132,7 +132,7 @@ func testWorkersShareTheQueue(t *testing.T, procs int) {
 	retaken := 0
 	all := allDocumentIDs(t, st, user.ID)
 	for _, id := range all {
-		js, err := st.DocumentJobs(ctx, id)
+		js, err := st.DocumentJobs(ctx, user.ID, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +192,7 @@ func testWorkersShareTheQueue(t *testing.T, procs int) {
 	}
 	lost := 0
 	for _, id := range missing {
-		d, err := st.Document(ctx, id)
+		d, err := st.Document(ctx, user.ID, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -303,7 +303,7 @@ func runningJobs(t *testing.T, st store.Store, userID string) map[string]string 
 	t.Helper()
 	out := map[string]string{}
 	for _, id := range allDocumentIDs(t, st, userID) {
-		js, err := st.DocumentJobs(t.Context(), id)
+		js, err := st.DocumentJobs(t.Context(), userID, id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -53,7 +53,11 @@ func runTopics(ctx context.Context, r *runner, o any, args []string) int {
 		tw := tabwriter.NewWriter(r.env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tDOCUMENTS\tCOLOR\tDESCRIPTION")
 		for _, t := range ts {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", display(t.Name), t.DocumentCount, t.Color, display(t.Description))
+			name := display(t.Name)
+			if t.Shared {
+				name += fmt.Sprintf(" (shared by %s, %s)", display(t.Owner), t.Permission)
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", name, t.DocumentCount, t.Color, display(t.Description))
 		}
 		tw.Flush()
 	case "add":

@@ -17,6 +17,7 @@ type verifyOpts struct {
 	json   *bool
 	grace  *time.Duration
 	age    *time.Duration
+	user   *string
 }
 
 func verifyCommand() command {
@@ -30,6 +31,7 @@ func verifyCommand() command {
 				json:   fs.Bool("json", false, "print the report as JSON"),
 				grace:  fs.Duration("grace", maintenance.DefaultOrphanGrace, "objects younger than this are never orphans (an import may be in progress); 0: no grace"),
 				age:    fs.Duration("leftover-age", blob.DefaultLeftoverAge, "temporary files and incomplete uploads written to more recently than this may be writes in progress and are left alone; 0: none are"),
+				user:   fs.String("user", "", "check the documents of the user with this name (default: the local user)"),
 			}
 		},
 		run: runVerify,
@@ -89,7 +91,11 @@ func runVerify(ctx context.Context, r *runner, o any, args []string) int {
 			shown = true
 		}
 	}
-	rep, err := r.lib.Maintenance().Verify(ctx, opt)
+	lib, code := r.libFor(ctx, "verify", *opts.user)
+	if lib == nil {
+		return code
+	}
+	rep, err := lib.Maintenance().Verify(ctx, opt)
 	if shown {
 		fmt.Fprintln(r.env.Stderr)
 	}

@@ -83,6 +83,10 @@ type Event struct {
 	Type       string    `json:"type"`
 	Time       time.Time `json:"time"`
 	DocumentID string    `json:"document_id,omitempty"`
+	// UserID is the user whose data the event is about ("" for events of
+	// the whole process: job progress, verify progress…), so that a face
+	// can pass each user only their own events.
+	UserID string `json:"user_id,omitempty"`
 	// Data carries type-specific details (a JSON-encodable value).
 	Data any `json:"data,omitempty"`
 }

@@ -66,6 +66,8 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeErrorCode(w, http.StatusNotFound, codeNotFound, e.Message)
 	case library.KindConflict:
 		writeErrorCode(w, http.StatusConflict, codeConflict, e.Message)
+	case library.KindForbidden:
+		writeErrorCode(w, http.StatusForbidden, codeForbidden, e.Message)
 	case library.KindProvider:
 		// The provider's answer, as a sentence a person can act on (never
 		// containing the key).

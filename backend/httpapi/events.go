@@ -31,6 +31,7 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 		defer subscription.Close()
 		sub = subscription.C
 	}
+	c := userFrom(r)
 	tick := time.NewTicker(s.opt.Heartbeat)
 	defer tick.Stop()
 	ctx := r.Context()
@@ -45,6 +46,9 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 		case e, ok := <-sub:
 			if !ok {
 				return
+			}
+			if !c.Implicit && e.UserID != "" && e.UserID != c.UserID {
+				continue // another user's document, topic or folder
 			}
 			data, err := json.Marshal(e)
 			if err != nil {

@@ -162,6 +162,10 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("PATCH /api/views/{id}", s.patchView)
 	mux.HandleFunc("DELETE /api/views/{id}", s.deleteView)
 
+	mux.HandleFunc("GET /api/shares", s.listShares)
+	mux.HandleFunc("POST /api/shares", s.createShare)
+	mux.HandleFunc("DELETE /api/shares/{kind}/{target}/{with}", s.deleteShare)
+
 	mux.HandleFunc("GET /api/folders", s.listFolders)
 	mux.HandleFunc("POST /api/folders", s.createFolder)
 	mux.HandleFunc("PATCH /api/folders/{id}", s.patchFolder)

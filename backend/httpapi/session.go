@@ -35,11 +35,15 @@ func userFrom(r *http.Request) caller {
 	return c
 }
 
-// libFor is the library r's handlers must act through. Today the library
-// is the implicit owner's (the first account's); once the store scopes
-// by user it is the caller's own (s.lib.As(ctx, userFrom(r).UserID)).
+// libFor is the library r's handlers must act through: the caller's own
+// (Library.As), so that every read and write is scoped by the store to
+// the signed-in user. While no accounts exist it is the implicit owner's.
 func (s *server) libFor(r *http.Request) (*library.Library, error) {
-	return s.lib, nil
+	c := userFrom(r)
+	if c.Implicit || c.UserID == "" || c.UserID == s.lib.UserID() {
+		return s.lib, nil
+	}
+	return s.lib.As(r.Context(), c.UserID)
 }
 
 // publicWithAccounts are the API paths open without signing in once

@@ -20,8 +20,8 @@ import (
 // Store is what the pool needs from the metadata store.
 type Store interface {
 	store.JobQueue
-	Document(ctx context.Context, id string) (store.Document, error)
-	UpdateDocument(ctx context.Context, id string, p store.DocumentPatch) (store.Document, error)
+	Document(ctx context.Context, userID, id string) (store.Document, error)
+	UpdateDocument(ctx context.Context, userID, id string, p store.DocumentPatch) (store.Document, error)
 }
 
 // Step is what a handler did: changes to the document and the next job.
@@ -278,7 +278,7 @@ func (p *Pool) runChain(ctx, jobCtx context.Context, j store.Job) {
 // job when it was created leased to this pool.
 func (p *Pool) runOne(poolCtx, ctx context.Context, j store.Job) *store.Job {
 	log := p.log.With("job_id", j.ID, "kind", j.Kind, "document_id", j.DocumentID)
-	doc, err := p.st.Document(ctx, j.DocumentID)
+	doc, err := p.st.Document(ctx, j.UserID, j.DocumentID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // deleted meanwhile; its jobs went with it
 	}
@@ -295,7 +295,7 @@ func (p *Pool) runOne(poolCtx, ctx context.Context, j store.Job) *store.Job {
 	// the document's status; this only mends a document changed since.
 	if h.status != "" && doc.Status != h.status {
 		st := h.status
-		if _, err := p.st.UpdateDocument(ctx, doc.ID, store.DocumentPatch{Status: &st}); err != nil {
+		if _, err := p.st.UpdateDocument(ctx, doc.UserID, doc.ID, store.DocumentPatch{Status: &st}); err != nil {
 			p.retry(ctx, j, err, log)
 			return nil
 		}
@@ -353,10 +353,10 @@ func (p *Pool) runOne(poolCtx, ctx context.Context, j store.Job) *store.Job {
 		p.Wake()
 	}
 	if step.Event != "" {
-		p.opt.Bus.Publish(events.Event{Type: step.Event, DocumentID: doc.ID})
+		p.opt.Bus.Publish(events.Event{Type: step.Event, DocumentID: doc.ID, UserID: doc.UserID})
 	}
 	if step.Document.Status != nil && *step.Document.Status == store.StatusReady {
-		p.opt.Bus.Publish(events.Event{Type: events.DocumentReady, DocumentID: doc.ID})
+		p.opt.Bus.Publish(events.Event{Type: events.DocumentReady, DocumentID: doc.ID, UserID: doc.UserID})
 	}
 	return next
 }
@@ -386,14 +386,14 @@ func (p *Pool) fail(ctx context.Context, j store.Job, msg string, log *slog.Logg
 		}
 		return
 	}
-	p.opt.Bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: j.DocumentID, Data: map[string]string{"error": msg}})
+	p.opt.Bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: j.DocumentID, UserID: j.UserID, Data: map[string]string{"error": msg}})
 }
 
 // gaveUp tells about a job the claim failed because its attempts ran out.
 func (p *Pool) gaveUp(j store.Job) {
 	p.log.Warn("job given up", "job_id", j.ID, "kind", j.Kind, "document_id", j.DocumentID,
 		"attempts", j.Attempts, "stopped", j.Stopped, "err", j.LastError)
-	p.opt.Bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: j.DocumentID,
+	p.opt.Bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: j.DocumentID, UserID: j.UserID,
 		Data: map[string]string{"error": j.LastError}})
 }
 

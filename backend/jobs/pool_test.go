@@ -70,7 +70,7 @@ func (f *fixture) waitStatus(t *testing.T, id string, want store.Status) store.D
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		d, err := f.st.Document(context.Background(), id)
+		d, err := f.st.Document(context.Background(), f.user.ID, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestStatusFollowsTheJobs(t *testing.T) {
 	p := jobs.NewPool(f.st, fastOptions())
 	seen := make(chan store.Status, 2)
 	p.Handle("one", store.StatusExtracting, jobs.HandlerFunc(func(ctx context.Context, j store.Job, d store.Document) (jobs.Step, error) {
-		cur, _ := f.st.Document(ctx, d.ID)
+		cur, _ := f.st.Document(ctx, d.UserID, d.ID)
 		seen <- cur.Status
 		text := "hello"
 		cls := store.StatusClassifying
@@ -154,9 +154,9 @@ func (c *countingStore) ClaimJobs(ctx context.Context, cl store.Claim) ([]store.
 	return js, err
 }
 
-func (c *countingStore) UpdateDocument(ctx context.Context, id string, p store.DocumentPatch) (store.Document, error) {
+func (c *countingStore) UpdateDocument(ctx context.Context, userID, id string, p store.DocumentPatch) (store.Document, error) {
 	c.updates.Add(1)
-	return c.Store.UpdateDocument(ctx, id, p)
+	return c.Store.UpdateDocument(ctx, userID, id, p)
 }
 
 // A step's next job is handed to the same worker, leased in the step's own
@@ -183,7 +183,7 @@ func TestChainedStepsNeedOneClaim(t *testing.T) {
 	run(t, p)
 	for _, id := range ids {
 		f.waitStatus(t, id, store.StatusReady)
-		js, err := f.st.DocumentJobs(context.Background(), id)
+		js, err := f.st.DocumentJobs(context.Background(), f.user.ID, id)
 		if err != nil || len(js) != 2 || js[1].State != store.JobDone || js[1].Attempts != 1 {
 			t.Fatalf("jobs of %s: %+v, %v; want both done, the second after one attempt", id, js, err)
 		}
@@ -212,7 +212,7 @@ func TestPermanentFailureFailsAtOnce(t *testing.T) {
 	if d.Error == "" || calls.Load() != 1 {
 		t.Errorf("error %q after %d calls", d.Error, calls.Load())
 	}
-	js, _ := f.st.DocumentJobs(context.Background(), id)
+	js, _ := f.st.DocumentJobs(context.Background(), f.user.ID, id)
 	if len(js) != 1 || js[0].State != store.JobFailed {
 		t.Errorf("jobs %+v", js)
 	}
@@ -273,7 +273,7 @@ func TestShutdownReleasesRunningJobs(t *testing.T) {
 		t.Errorf("after shutdown: %+v, want the job queued again", c)
 	}
 	// A shutdown is not the job's fault: its claim is given back.
-	if js, err := f.st.DocumentJobs(context.Background(), id); err != nil || len(js) != 1 || js[0].Attempts != 0 {
+	if js, err := f.st.DocumentJobs(context.Background(), f.user.ID, id); err != nil || len(js) != 1 || js[0].Attempts != 0 {
 		t.Errorf("after shutdown: jobs %+v, %v; want one with no attempt counted", js, err)
 	}
 }
@@ -300,7 +300,7 @@ func TestExpiredLeaseIsReclaimed(t *testing.T) {
 
 func mustJob(t *testing.T, f *fixture, docID string) store.Job {
 	t.Helper()
-	js, err := f.st.DocumentJobs(context.Background(), docID)
+	js, err := f.st.DocumentJobs(context.Background(), f.user.ID, docID)
 	if err != nil || len(js) == 0 {
 		t.Fatalf("jobs of %s: %v %v", docID, js, err)
 	}

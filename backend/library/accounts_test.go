@@ -245,7 +245,7 @@ func TestAccountsRemoveWithDocuments(t *testing.T) {
 	if err := e.lib.RemoveAccount(ctx, bob.ID, library.RemoveOptions{DeleteDocuments: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.store.Document(ctx, other); err == nil {
+	if _, err := e.store.Document(ctx, bob.ID, other); err == nil {
 		t.Fatal("the removed account's document row is still there")
 	}
 	for _, k := range e.objectKeys(t) {

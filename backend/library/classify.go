@@ -83,7 +83,18 @@ func (l *Library) classifierFor(ctx context.Context, s Settings) (classify.Class
 // minSuggestion become suggestions. A provider
 // failure a person must fix (a wrong key) leaves the document ready with
 // the reason as its note; a temporary one is retried, a few times.
+//
+// Workers claim every user's jobs: a document of another user than l's is
+// classified by that user's library (As), with their settings, topics and
+// model.
 func (l *Library) ClassifyDocument(ctx context.Context, job store.Job, doc store.Document) (*store.ClassificationOutcome, *string, error) {
+	owner, err := l.forJob(ctx, doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if owner != l {
+		return owner.ClassifyDocument(ctx, job, doc)
+	}
 	if hasDecision(doc) {
 		// Topics given at import (a watched subfolder) are lessons as soon
 		// as the text they go with exists.
@@ -203,16 +214,22 @@ func hasDecision(d store.Document) bool {
 // AcceptSuggestion confirms a suggested (or automatically applied) topic
 // for a document, and teaches the builtin classifier.
 func (l *Library) AcceptSuggestion(ctx context.Context, documentID, topicID string) (Document, error) {
+	if owner, sh, err := l.viaShare(ctx, documentID); err != nil {
+		return Document{}, err
+	} else if owner != nil {
+		d, err := owner.AcceptSuggestion(ctx, documentID, topicID)
+		return markShared(d, sh), err
+	}
 	if _, err := l.Document(ctx, documentID); err != nil {
 		return Document{}, err
 	}
-	if err := l.store.AcceptSuggestion(ctx, documentID, topicID); errors.Is(err, store.ErrNotFound) {
+	if err := l.store.AcceptSuggestion(ctx, l.user.ID, documentID, topicID); errors.Is(err, store.ErrNotFound) {
 		return Document{}, fmt.Errorf("that topic is not suggested for this document: %w", ErrNotFound)
 	} else if err != nil {
 		return Document{}, fmt.Errorf("accept the suggestion: %w", err)
 	}
 	l.learn(ctx, documentID)
-	l.bus.Publish(events.Event{Type: events.DocumentUpdated, DocumentID: documentID})
+	l.bus.Publish(events.Event{Type: events.DocumentUpdated, DocumentID: documentID, UserID: l.user.ID})
 	return l.Document(ctx, documentID)
 }
 
@@ -220,16 +237,22 @@ func (l *Library) AcceptSuggestion(ctx context.Context, documentID, topicID stri
 // for a document: it is not suggested again, and the builtin classifier
 // learns from it.
 func (l *Library) RejectSuggestion(ctx context.Context, documentID, topicID string) (Document, error) {
+	if owner, sh, err := l.viaShare(ctx, documentID); err != nil {
+		return Document{}, err
+	} else if owner != nil {
+		d, err := owner.RejectSuggestion(ctx, documentID, topicID)
+		return markShared(d, sh), err
+	}
 	if _, err := l.Document(ctx, documentID); err != nil {
 		return Document{}, err
 	}
-	if err := l.store.RejectSuggestion(ctx, documentID, topicID); errors.Is(err, store.ErrNotFound) {
+	if err := l.store.RejectSuggestion(ctx, l.user.ID, documentID, topicID); errors.Is(err, store.ErrNotFound) {
 		return Document{}, fmt.Errorf("that topic is not suggested for this document: %w", ErrNotFound)
 	} else if err != nil {
 		return Document{}, fmt.Errorf("reject the suggestion: %w", err)
 	}
 	l.learn(ctx, documentID)
-	l.bus.Publish(events.Event{Type: events.DocumentUpdated, DocumentID: documentID})
+	l.bus.Publish(events.Event{Type: events.DocumentUpdated, DocumentID: documentID, UserID: l.user.ID})
 	return l.Document(ctx, documentID)
 }
 
@@ -246,10 +269,10 @@ func (l *Library) Reclassify(ctx context.Context, id string) (Document, error) {
 	case store.StatusFailed:
 		return l.Reprocess(ctx, id)
 	}
-	if err := l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindClassify, DocumentID: id}); err != nil {
+	if err := l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindClassify, DocumentID: id, UserID: l.user.ID}); err != nil {
 		return Document{}, fmt.Errorf("queue %s: %w", id, err)
 	}
-	l.bus.Publish(events.Event{Type: events.JobsQueued, DocumentID: id})
+	l.bus.Publish(events.Event{Type: events.JobsQueued, DocumentID: id, UserID: l.user.ID})
 	return d, nil
 }
 
@@ -262,7 +285,7 @@ func (l *Library) ReclassifyAll(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("queue the library for classification: %w", err)
 	}
 	if n > 0 {
-		l.bus.Publish(events.Event{Type: events.JobsQueued})
+		l.bus.Publish(events.Event{Type: events.JobsQueued, UserID: l.user.ID})
 	}
 	return n, nil
 }

@@ -219,7 +219,7 @@ func TestClassifyProviderFailures(t *testing.T) {
 		}
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			jobs, err := e.store.DocumentJobs(ctx, doc.ID)
+			jobs, err := e.store.DocumentJobs(ctx, e.lib.UserID(), doc.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

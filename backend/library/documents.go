@@ -27,6 +27,11 @@ func (l *Library) Documents(ctx context.Context, f Filter) (Page, error) {
 	if f.FolderID != nil && f.Unfiled {
 		return Page{}, invalidf("choose either a folder or unfiled documents, not both")
 	}
+	if sh, err := l.received(ctx, f.TopicID, f.FolderID); err != nil {
+		return Page{}, fmt.Errorf("list documents: %w", err)
+	} else if sh != nil {
+		return l.sharedDocuments(ctx, sh, f)
+	}
 	page, err := l.store.Documents(ctx, f.storeFilter(l.user.ID))
 	if errors.Is(err, store.ErrBadCursor) {
 		return Page{}, invalidf("the cursor is not one a listing gave out for this order; start again from the first page")
@@ -37,19 +42,20 @@ func (l *Library) Documents(ctx context.Context, f Filter) (Page, error) {
 	return Page{Documents: documentsOut(page.Documents), Total: page.Total, NextCursor: page.NextCursor}, nil
 }
 
-// Document returns one document with its topics and extracted text.
+// Document returns one document with its topics and extracted text: the
+// user's own, or one shared with them (marked Shared).
 func (l *Library) Document(ctx context.Context, id string) (Document, error) {
-	d, err := l.document(ctx, id)
+	d, sh, err := l.readable(ctx, id)
 	if err != nil {
 		return Document{}, err
 	}
-	return documentOut(d), nil
+	return markShared(documentOut(d), sh), nil
 }
 
 // document returns the user's stored document id (ErrNotFound when it is
 // missing or another user's).
 func (l *Library) document(ctx context.Context, id string) (store.Document, error) {
-	d, err := l.store.Document(ctx, id)
+	d, err := l.store.Document(ctx, l.user.ID, id)
 	if err != nil {
 		return store.Document{}, fmt.Errorf("document %s: %w", id, err)
 	}
@@ -61,7 +67,7 @@ func (l *Library) document(ctx context.Context, id string) (store.Document, erro
 
 // Open streams a document's original bytes. The caller closes the reader.
 func (l *Library) Open(ctx context.Context, id string) (io.ReadCloser, Document, error) {
-	d, err := l.document(ctx, id)
+	d, sh, err := l.readable(ctx, id)
 	if err != nil {
 		return nil, Document{}, err
 	}
@@ -69,13 +75,13 @@ func (l *Library) Open(ctx context.Context, id string) (io.ReadCloser, Document,
 	if err != nil {
 		return nil, Document{}, fmt.Errorf("read the bytes of %s: %w", quoteName(d.Filename), err)
 	}
-	return rc, documentOut(d), nil
+	return rc, markShared(documentOut(d), sh), nil
 }
 
 // OpenRange streams length bytes of a document from offset (length -1: to
 // the end), for HTTP range requests.
 func (l *Library) OpenRange(ctx context.Context, id string, offset, length int64) (io.ReadCloser, Document, error) {
-	d, err := l.document(ctx, id)
+	d, sh, err := l.readable(ctx, id)
 	if err != nil {
 		return nil, Document{}, err
 	}
@@ -86,7 +92,7 @@ func (l *Library) OpenRange(ctx context.Context, id string, offset, length int64
 	if err != nil {
 		return nil, Document{}, fmt.Errorf("read the bytes of %s: %w", quoteName(d.Filename), err)
 	}
-	return rc, documentOut(d), nil
+	return rc, markShared(documentOut(d), sh), nil
 }
 
 // Delete removes a document: first its row (so it disappears at once and
@@ -94,6 +100,11 @@ func (l *Library) OpenRange(ctx context.Context, id string, offset, length int64
 // logged and tolerated; an object that cannot be removed is left for
 // `docsift verify` to find.
 func (l *Library) Delete(ctx context.Context, id string) error {
+	if owner, _, err := l.viaShare(ctx, id); err != nil {
+		return err
+	} else if owner != nil {
+		return owner.Delete(ctx, id)
+	}
 	d, err := l.document(ctx, id)
 	if err != nil {
 		return err
@@ -105,7 +116,7 @@ func (l *Library) Delete(ctx context.Context, id string) error {
 // its objects were gone would leave a document without bytes).
 func (l *Library) deleteStored(ctx context.Context, d store.Document) error {
 	id := d.ID
-	if err := l.store.DeleteDocument(ctx, id); err != nil {
+	if err := l.store.DeleteDocument(ctx, d.UserID, id); err != nil {
 		return fmt.Errorf("delete document %s: %w", id, err)
 	}
 	cctx, cancel := cleanupContext(ctx)
@@ -130,7 +141,7 @@ func (l *Library) deleteStored(ctx context.Context, d store.Document) error {
 		// model goes with the account.
 		l.forget(ctx, id)
 	}
-	l.bus.Publish(events.Event{Type: events.DocumentDeleted, DocumentID: id})
+	l.bus.Publish(events.Event{Type: events.DocumentDeleted, DocumentID: id, UserID: d.UserID})
 	return nil
 }
 
@@ -140,10 +151,16 @@ func (l *Library) Rename(ctx context.Context, id, name string) (Document, error)
 	if err := naming.CheckFilename(name); err != nil {
 		return Document{}, err
 	}
+	if owner, sh, err := l.viaShare(ctx, id); err != nil {
+		return Document{}, err
+	} else if owner != nil {
+		d, err := owner.Rename(ctx, id, name)
+		return markShared(d, sh), err
+	}
 	if _, err := l.document(ctx, id); err != nil {
 		return Document{}, err
 	}
-	d, err := l.store.UpdateDocument(ctx, id, store.DocumentPatch{Filename: &name})
+	d, err := l.store.UpdateDocument(ctx, l.user.ID, id, store.DocumentPatch{Filename: &name})
 	if err != nil {
 		return Document{}, fmt.Errorf("rename document %s: %w", id, err)
 	}
@@ -153,7 +170,16 @@ func (l *Library) Rename(ctx context.Context, id, name string) (Document, error)
 // SetTopics replaces a document's topics with the named ones, as the
 // user's choice. Unknown names create topics; names are compared
 // case-insensitively and the first spelling is kept.
+//
+// On a document shared with write permission the names are the owner's
+// topics (theirs are the topics it is sorted into).
 func (l *Library) SetTopics(ctx context.Context, id string, names []string) (Document, error) {
+	if owner, sh, err := l.viaShare(ctx, id); err != nil {
+		return Document{}, err
+	} else if owner != nil {
+		d, err := owner.SetTopics(ctx, id, names)
+		return markShared(d, sh), err
+	}
 	if _, err := l.document(ctx, id); err != nil {
 		return Document{}, err
 	}
@@ -175,7 +201,7 @@ func (l *Library) SetTopics(ctx context.Context, id string, names []string) (Doc
 		}
 		links = append(links, store.TopicLink{TopicID: t.ID, Source: store.SourceUser, Confidence: 1})
 	}
-	if err := l.store.SetDocumentTopics(ctx, id, links); err != nil {
+	if err := l.store.SetDocumentTopics(ctx, l.user.ID, id, links); err != nil {
 		return Document{}, fmt.Errorf("set topics of %s: %w", id, err)
 	}
 	l.learn(ctx, id)

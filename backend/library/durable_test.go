@@ -72,16 +72,16 @@ func (s journalStore) CreateDocument(ctx context.Context, d *store.Document, job
 	return s.commit("CreateDocument", d.ID, true, s.Store.CreateDocument(ctx, d, jobs...))
 }
 
-func (s journalStore) DeleteDocument(ctx context.Context, id string) error {
-	return s.commit("DeleteDocument", id, true, s.Store.DeleteDocument(ctx, id))
+func (s journalStore) DeleteDocument(ctx context.Context, userID, id string) error {
+	return s.commit("DeleteDocument", id, true, s.Store.DeleteDocument(ctx, userID, id))
 }
 
-func (s journalStore) SetDocumentTopics(ctx context.Context, id string, links []store.TopicLink) error {
-	return s.commit("SetDocumentTopics", id, true, s.Store.SetDocumentTopics(ctx, id, links))
+func (s journalStore) SetDocumentTopics(ctx context.Context, userID, id string, links []store.TopicLink) error {
+	return s.commit("SetDocumentTopics", id, true, s.Store.SetDocumentTopics(ctx, userID, id, links))
 }
 
-func (s journalStore) UpdateDocument(ctx context.Context, id string, p store.DocumentPatch) (store.Document, error) {
-	d, err := s.Store.UpdateDocument(ctx, id, p)
+func (s journalStore) UpdateDocument(ctx context.Context, userID, id string, p store.DocumentPatch) (store.Document, error) {
+	d, err := s.Store.UpdateDocument(ctx, userID, id, p)
 	return d, s.commit("UpdateDocument", id, true, err)
 }
 

@@ -89,12 +89,12 @@ func (l *Library) ReclassifyUnclassified(ctx context.Context, ids []string) (int
 		}
 	}
 	for i, id := range todo {
-		if err := l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindClassify, DocumentID: id}); err != nil {
+		if err := l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindClassify, DocumentID: id, UserID: l.user.ID}); err != nil {
 			return i, fmt.Errorf("queue %s: %w", id, err)
 		}
 	}
 	if len(todo) > 0 {
-		l.bus.Publish(events.Event{Type: events.JobsQueued})
+		l.bus.Publish(events.Event{Type: events.JobsQueued, UserID: l.user.ID})
 	}
 	return len(todo), nil
 }

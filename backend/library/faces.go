@@ -39,6 +39,9 @@ const (
 	KindProvider ErrorKind = "provider"
 	// KindCanceled: the caller went away or the process is stopping.
 	KindCanceled ErrorKind = "canceled"
+	// KindForbidden: the person may see this but not change it (a
+	// document shared with them read-only).
+	KindForbidden ErrorKind = "forbidden"
 )
 
 // Explained is an error as a person is told it.
@@ -75,6 +78,8 @@ func Explain(err error) Explained {
 		return Explained{Kind: KindInvalid, Message: Sentence(err.Error())}
 	case errors.Is(err, ErrNotFound):
 		return Explained{Kind: KindNotFound, Message: Sentence(err.Error())}
+	case errors.Is(err, ErrReadOnly):
+		return Explained{Kind: KindForbidden, Message: Sentence(err.Error())}
 	case errors.Is(err, ErrConflict), errors.As(err, &changed):
 		return Explained{Kind: KindConflict, Message: Sentence(err.Error())}
 	case errors.Is(err, context.Canceled):

@@ -23,7 +23,11 @@ func (l *Library) Folders(ctx context.Context) ([]Folder, error) {
 	for i, f := range fs {
 		out[i] = folderOut(f)
 	}
-	return out, nil
+	shared, err := l.sharedFolders(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list shared folders: %w", err)
+	}
+	return append(out, shared...), nil
 }
 
 // Folder returns one folder.
@@ -35,7 +39,7 @@ func (l *Library) Folder(ctx context.Context, id string) (Folder, error) {
 // folder returns the user's stored folder id (ErrNotFound when it is
 // missing or another user's).
 func (l *Library) folder(ctx context.Context, id string) (store.Folder, error) {
-	f, err := l.store.Folder(ctx, id)
+	f, err := l.store.Folder(ctx, l.user.ID, id)
 	if err != nil {
 		return store.Folder{}, fmt.Errorf("folder %s: %w", id, err)
 	}
@@ -109,7 +113,7 @@ func (l *Library) DeleteFolder(ctx context.Context, id string, moveToParent bool
 	if _, err := l.Folder(ctx, id); err != nil {
 		return err
 	}
-	if err := l.store.DeleteFolder(ctx, id, moveToParent); err != nil {
+	if err := l.store.DeleteFolder(ctx, l.user.ID, id, moveToParent); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("the folder is not empty; move its contents to the parent or empty it first: %w", ErrConflict)
 		}

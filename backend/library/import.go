@@ -227,7 +227,7 @@ func (l *Library) committed(doc store.Document) ImportResult {
 	if doc.Topics == nil {
 		doc.Topics = []store.DocumentTopic{}
 	}
-	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID})
+	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID, UserID: doc.UserID})
 	return ImportResult{Document: documentOut(doc)}
 }
 

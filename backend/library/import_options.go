@@ -76,7 +76,7 @@ func (l *Library) addRuleTopics(ctx context.Context, doc Document, names []strin
 	if !added {
 		return doc, nil
 	}
-	if err := l.store.SetDocumentTopics(ctx, doc.ID, links); err != nil {
+	if err := l.store.SetDocumentTopics(ctx, l.user.ID, doc.ID, links); err != nil {
 		return Document{}, fmt.Errorf("set topics of %s: %w", doc.ID, err)
 	}
 	return l.Document(ctx, doc.ID)
@@ -117,7 +117,7 @@ func (l *Library) EnsureFolder(ctx context.Context, name string, parentID *strin
 	}
 	var matches []Folder
 	for _, f := range all {
-		if sameParent(f.ParentID, parentID) && strings.EqualFold(f.Name, clean) {
+		if !f.Shared && sameParent(f.ParentID, parentID) && strings.EqualFold(f.Name, clean) {
 			matches = append(matches, f)
 		}
 	}

@@ -61,7 +61,7 @@ func TestImportRoundTrip(t *testing.T) {
 		if d.Status != store.StatusStored || d.Filename != "Invoice March.PDF" {
 			t.Errorf("unexpected document %+v", d)
 		}
-		row, err := e.store.Document(ctx, d.ID)
+		row, err := e.store.Document(ctx, e.lib.UserID(), d.ID)
 		if err != nil || row.StorageBackend != e.blobs.Backend() {
 			t.Errorf("the row says storage backend %q (%v), want %q", row.StorageBackend, err, e.blobs.Backend())
 		}

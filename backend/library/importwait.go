@@ -111,7 +111,7 @@ func (w *processedWait) check(ctx context.Context) error {
 
 // processed reports whether document id is ready, failed or gone.
 func (l *Library) processed(ctx context.Context, id string) (bool, error) {
-	d, err := l.store.Document(ctx, id)
+	d, err := l.store.Document(ctx, l.user.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return true, nil
 	}

@@ -48,12 +48,19 @@ type Library struct {
 	ocrLangs func(ctx context.Context) ([]string, error)
 	// now stamps what the library records (Deps.Now).
 	now func() time.Time
+	// clock paces the classifier model's saves and syncs (Deps.Clock).
+	clock Clock
 	// metrics receives what the library measures (Deps.Metrics).
 	metrics Metrics
 	// pw hashes and checks passwords (password.go).
 	pw *passwords
 	// auth caches who a session or token signs in (authcache.go).
 	auth *authCache
+	// root is the library New built, which owns the stores and the
+	// workers' extractors; itself for that one (users.go).
+	root *Library
+	// users caches the libraries As binds to other users (root only).
+	users userLibs
 }
 
 // Deps is what a Library is built from: its opened stores and the
@@ -154,7 +161,7 @@ func New(ctx context.Context, d Deps) (*Library, error) {
 		return nil, fmt.Errorf("load the default user: %w", err)
 	}
 	log := d.Logger.With("component", "library")
-	return &Library{
+	l := &Library{
 		store:   d.Store,
 		blobs:   d.Blobs,
 		user:    u,
@@ -169,21 +176,30 @@ func New(ctx context.Context, d Deps) (*Library, error) {
 		warm:        d.WarmExtractors,
 		ocrLangs:    d.OCRLanguages,
 		now:         d.Now,
+		clock:       d.Clock,
 		metrics:     d.Metrics,
 		pw:          newPasswords(d.Passwords),
 		auth:        newAuthCache(d.AuthCacheTTL),
-	}, nil
+	}
+	l.root = l
+	return l, nil
 }
 
-// Close saves the classifier's pending learning and releases the
-// extractors Workers built and the stores. Stop the worker pools first.
+// Close saves the classifier's pending learning (of every user a library
+// was bound to with As) and releases the extractors Workers built and the
+// stores. Stop the worker pools first. A library As returned is closed
+// with the one New built: its own Close does nothing.
 func (l *Library) Close() error {
+	if l.root != l {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var errs []error
 	if err := l.model.flush(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("save the classifier: %w", err))
 	}
+	errs = append(errs, l.users.close(ctx)...)
 	l.built.mu.Lock()
 	for _, ex := range l.built.extractors {
 		if err := ex.Close(); err != nil {

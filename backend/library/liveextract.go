@@ -58,7 +58,10 @@ func (x *liveExtractor) readChanges() {
 				x.changes = nil
 				return
 			}
-			if c, ok := events.SettingsChangeOf(e); ok && c.Has("ocr_languages") {
+			// The extractors read the OCR languages of the library that
+			// runs the workers; another user's change leaves them.
+			if c, ok := events.SettingsChangeOf(e); ok && c.Has("ocr_languages") &&
+				(e.UserID == "" || e.UserID == x.l.user.ID) {
 				x.stale = true
 			}
 		default:

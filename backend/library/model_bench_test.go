@@ -202,7 +202,7 @@ func BenchmarkModelStorage(b *testing.B) {
 				for b.Loop() {
 					id := ids[(i*7919)%len(ids)]
 					b.StopTimer()
-					if err := st.SetDocumentTopics(ctx, id, []store.TopicLink{{TopicID: topics[(i+3)%len(topics)]}}); err != nil {
+					if err := st.SetDocumentTopics(ctx, user, id, []store.TopicLink{{TopicID: topics[(i+3)%len(topics)]}}); err != nil {
 						b.Fatal(err)
 					}
 					b.StartTimer()

@@ -128,7 +128,7 @@ func TestModelSyncPicksUpAnotherProcesssLearning(t *testing.T) {
 func importExtracted(t *testing.T, lib *Library, name, text string) string {
 	t.Helper()
 	id := importNote(t, lib, name, text)
-	if _, err := lib.store.UpdateDocument(context.Background(), id, store.DocumentPatch{ExtractedText: &text}); err != nil {
+	if _, err := lib.store.UpdateDocument(context.Background(), lib.user.ID, id, store.DocumentPatch{ExtractedText: &text}); err != nil {
 		t.Fatal(err)
 	}
 	return id

@@ -80,7 +80,7 @@ func (l *Library) Workers(ctx context.Context, opt jobs.Options) (*jobs.Pool, er
 // Thumbnail streams a document's thumbnail (PNG). ErrNotFound when the
 // document has none (yet, or its type has no preview).
 func (l *Library) Thumbnail(ctx context.Context, id string) (io.ReadCloser, error) {
-	d, err := l.document(ctx, id)
+	d, _, err := l.readable(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -110,14 +110,14 @@ func (l *Library) Reprocess(ctx context.Context, id string) (Document, error) {
 	// job). A crash between the two leaves a stored document without a job,
 	// which verify finds and queues.
 	stored, empty := store.StatusStored, ""
-	d, err = l.store.UpdateDocument(ctx, id, store.DocumentPatch{Status: &stored, Error: &empty})
+	d, err = l.store.UpdateDocument(ctx, l.user.ID, id, store.DocumentPatch{Status: &stored, Error: &empty})
 	if err != nil {
 		return Document{}, fmt.Errorf("queue %s: %w", id, err)
 	}
-	if err := l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: id}); err != nil {
+	if err := l.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: id, UserID: l.user.ID}); err != nil {
 		return Document{}, fmt.Errorf("queue %s: %w", id, err)
 	}
-	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: id})
+	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: id, UserID: l.user.ID})
 	return documentOut(d), nil
 }
 
@@ -133,7 +133,7 @@ func (l *Library) JobCounts(ctx context.Context) (JobCounts, error) {
 // DescribeJobs lists a document's jobs in one line (kind, state, attempts,
 // due time, lease, last error), for diagnostics.
 func (l *Library) DescribeJobs(ctx context.Context, id string) string {
-	js, err := l.store.DocumentJobs(ctx, id)
+	js, err := l.store.DocumentJobs(ctx, l.user.ID, id)
 	if err != nil {
 		return err.Error()
 	}

@@ -60,7 +60,7 @@ func build(t testing.TB, st store.Store, bs blob.Store, dir string) *env {
 // see it).
 func (e *env) key(t testing.TB, id string) string {
 	t.Helper()
-	d, err := e.store.Document(context.Background(), id)
+	d, err := e.store.Document(context.Background(), e.lib.UserID(), id)
 	if err != nil {
 		t.Fatalf("the row of %s: %v", id, err)
 	}

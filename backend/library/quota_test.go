@@ -201,14 +201,14 @@ func testTransfer(t *testing.T, e *env) {
 	if err := e.lib.RemoveAccount(ctx, ann.ID, library.RemoveOptions{TransferTo: bob.ID}); err != nil {
 		t.Fatalf("RemoveAccount with TransferTo: %v", err)
 	}
-	got, err := e.store.Document(ctx, kept.Document.ID)
+	got, err := e.store.Document(ctx, bob.ID, kept.Document.ID)
 	if err != nil || got.UserID != bob.ID || !strings.HasPrefix(got.ObjectKey, bob.ID+"/") {
 		t.Fatalf("the moved document = %+v, %v", got, err)
 	}
 	if len(got.Topics) != 1 || got.Topics[0].Name != "Taxes" {
 		t.Fatalf("its topics = %+v; want bob's Taxes", got.Topics)
 	}
-	if _, err := e.store.Document(ctx, dup.Document.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.store.Document(ctx, ann.ID, dup.Document.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("ann's copy of bob's file: err = %v, want it deleted", err)
 	}
 	for _, k := range e.objectKeys(t) {

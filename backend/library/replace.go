@@ -83,7 +83,7 @@ func (l *Library) replaceStream(ctx context.Context, old store.Document, name st
 	cancel()
 	c := store.DocumentContent{ObjectKey: key, ContentType: ctype, SizeBytes: put.Size,
 		SHA256: put.SHA256, StorageBackend: l.blobs.Backend()}
-	err = l.store.ReplaceDocumentContent(ctx, old.ID, c, store.Job{Kind: jobs.KindExtract})
+	err = l.store.ReplaceDocumentContent(ctx, l.user.ID, old.ID, c, store.Job{Kind: jobs.KindExtract})
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		// Someone committed the same bytes between our check and update.
@@ -103,7 +103,7 @@ func (l *Library) replaceStream(ctx context.Context, old store.Document, name st
 	}
 	// Committed: the old bytes belong to no row any more.
 	l.removeObject(ctx, old.ObjectKey)
-	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: old.ID})
+	l.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: old.ID, UserID: l.user.ID})
 	doc, err := l.Document(ctx, old.ID)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("replace %s: %w", quoteName(name), err)
@@ -131,7 +131,7 @@ func (l *Library) supersede(ctx context.Context, old, existing store.Document) (
 		added = true
 	}
 	if added {
-		if err := l.store.SetDocumentTopics(ctx, existing.ID, links); err != nil {
+		if err := l.store.SetDocumentTopics(ctx, l.user.ID, existing.ID, links); err != nil {
 			return ImportResult{}, fmt.Errorf("carry the topics of %s to %s: %w", old.ID, existing.ID, err)
 		}
 	}

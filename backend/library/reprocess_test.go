@@ -39,7 +39,7 @@ func TestReprocessRacingAWorker(t *testing.T) {
 		if _, err := lib.Reprocess(ctx, res.Document.ID); err != nil {
 			t.Fatal(err)
 		}
-		d, err := e.store.Document(ctx, res.Document.ID)
+		d, err := e.store.Document(ctx, e.lib.UserID(), res.Document.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +63,7 @@ func TestVerifyRequeueRacingAWorker(t *testing.T) {
 		if _, err := lib.Maintenance().Verify(ctx, maintenance.VerifyOptions{Repair: true}); err != nil {
 			t.Fatal(err)
 		}
-		d, err := e.store.Document(ctx, res.Document.ID)
+		d, err := e.store.Document(ctx, e.lib.UserID(), res.Document.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

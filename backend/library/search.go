@@ -128,17 +128,67 @@ func (l *Library) search(ctx context.Context, text string, opt SearchOptions) (S
 		}
 		sq.Filters = append(sq.Filters, sf)
 	}
-	page, err := l.store.Search(ctx, sq)
+	page, shares, err := l.searchWithShares(ctx, sq, opt.Filter)
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("search: %w", err)
 	}
 	out := SearchResult{Hits: make([]SearchHit, 0, len(page.Hits)), Total: page.Total, TotalIsEstimate: page.TotalIsEstimate,
 		Notice: join(notices), CappedAt: capped}
-	for _, h := range page.Hits {
+	for i, h := range page.Hits {
 		snippet, marks := splitHighlights(h.Snippet)
-		out.Hits = append(out.Hits, SearchHit{Document: documentOut(h.Document), Snippet: snippet, Highlights: marks, Rank: h.Rank})
+		d := documentOut(h.Document)
+		if i < len(shares) {
+			d = markShared(d, shares[i])
+		}
+		out.Hits = append(out.Hits, SearchHit{Document: d, Snippet: snippet, Highlights: marks, Rank: h.Rank})
 	}
 	return out, nil
+}
+
+// searchWithShares runs sq over the user's own documents and, unless it
+// is narrowed to one of their own topics or folders (by the view or by
+// topic: and folder: in the query), over the documents shares reach;
+// narrowed to a shared topic or folder, over that share's alone. It
+// returns the page and, per hit, the share that reached it (nil: own).
+func (l *Library) searchWithShares(ctx context.Context, sq store.SearchQuery, f Filter) (store.SearchPage, []*store.Share, error) {
+	only, err := l.received(ctx, f.TopicID, f.FolderID)
+	if err != nil {
+		return store.SearchPage{}, nil, err
+	}
+	narrowed := sq.Filter.TopicID != nil || sq.Filter.FolderID != nil || sq.Filter.Unfiled
+	for _, flt := range sq.Filters {
+		if !flt.Not && (flt.Kind == store.FilterTopic || flt.Kind == store.FilterFolder) {
+			narrowed = true
+		}
+	}
+	if only != nil {
+		sq.Filter.TopicID, sq.Filter.FolderID = nil, nil
+		return l.searchShared(ctx, sq, nil, only, f.FolderID)
+	}
+	if narrowed {
+		page, err := l.store.Search(ctx, sq)
+		return page, nil, err
+	}
+	received, err := l.receivedShares(ctx)
+	if err != nil || len(received) == 0 {
+		if err != nil {
+			return store.SearchPage{}, nil, err
+		}
+		page, err := l.store.Search(ctx, sq)
+		return page, nil, err
+	}
+	// The user's own first offset+limit, merged with the shares' in
+	// searchShared, which cuts the page.
+	own := sq
+	own.Filter.Offset, own.Filter.Limit = 0, sq.Filter.Offset+max(sq.Filter.Limit, 0)
+	if sq.Filter.Limit <= 0 {
+		own.Filter.Limit = sq.Filter.Offset + 50
+	}
+	page, err := l.store.Search(ctx, own)
+	if err != nil {
+		return store.SearchPage{}, nil, err
+	}
+	return l.searchShared(ctx, sq, &page, nil, nil)
 }
 
 // namedIDs returns the ids of the user's topics or folders with this

@@ -60,8 +60,16 @@ type WatchedFolder struct {
 // DefaultAutoApplyThreshold is used until the user picks another.
 const DefaultAutoApplyThreshold = 0.8
 
-// apiKeyFile is where the API key lives, 0600, inside the data directory.
-func (l *Library) apiKeyFile() string { return filepath.Join(l.dataDir, "secrets", "api_key") }
+// apiKeyFile is where the API key lives, 0600, inside the data directory:
+// the root library's user's (the local user) at secrets/api_key, as
+// before there were several users; another user's under
+// secrets/users/{user id}/.
+func (l *Library) apiKeyFile() string {
+	if l.root != nil && l.root != l {
+		return filepath.Join(l.dataDir, "secrets", "users", l.user.ID, "api_key")
+	}
+	return filepath.Join(l.dataDir, "secrets", "api_key")
+}
 
 // Settings returns the user's settings with the API key masked.
 func (l *Library) Settings(ctx context.Context) (Settings, error) {

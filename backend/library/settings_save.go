@@ -123,5 +123,5 @@ func (l *Library) publishSettingsChange(values map[string]string, keyChanged boo
 		return
 	}
 	sort.Strings(keys)
-	l.bus.Publish(events.Event{Type: events.SettingsChanged, Data: events.SettingsChange{Keys: keys}})
+	l.bus.Publish(events.Event{Type: events.SettingsChanged, UserID: l.user.ID, Data: events.SettingsChange{Keys: keys}})
 }

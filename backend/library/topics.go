@@ -36,7 +36,11 @@ func (l *Library) Topics(ctx context.Context) ([]Topic, error) {
 	for i, t := range ts {
 		out[i] = topicOut(t)
 	}
-	return out, nil
+	shared, err := l.sharedTopics(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list shared topics: %w", err)
+	}
+	return append(out, shared...), nil
 }
 
 // Topic returns one topic.
@@ -48,7 +52,7 @@ func (l *Library) Topic(ctx context.Context, id string) (Topic, error) {
 // topic returns the user's stored topic id (ErrNotFound when it is
 // missing or another user's).
 func (l *Library) topic(ctx context.Context, id string) (store.Topic, error) {
-	t, err := l.store.Topic(ctx, id)
+	t, err := l.store.Topic(ctx, l.user.ID, id)
 	if err != nil {
 		return store.Topic{}, fmt.Errorf("topic %s: %w", id, err)
 	}
@@ -134,7 +138,7 @@ func (l *Library) DeleteTopic(ctx context.Context, id string) error {
 	if _, err := l.topic(ctx, id); err != nil {
 		return err
 	}
-	if err := l.store.DeleteTopic(ctx, id); err != nil {
+	if err := l.store.DeleteTopic(ctx, l.user.ID, id); err != nil {
 		return fmt.Errorf("delete topic: %w", err)
 	}
 	return nil

@@ -69,6 +69,12 @@ type Document struct {
 	Suggestions []Suggestion `json:"suggestions,omitempty"`
 	// Classification is the last classifier run (Document only).
 	Classification *Classification `json:"classification,omitempty"`
+	// Shared marks another user's document that a share of theirs lets
+	// this user see: Owner is their name, Permission "read" (it cannot be
+	// renamed, moved, re-topicked or deleted) or "write".
+	Shared     bool   `json:"shared,omitempty"`
+	Owner      string `json:"owner,omitempty"`
+	Permission string `json:"permission,omitempty"`
 }
 
 // DocumentTopic is a topic as linked to one document.
@@ -121,6 +127,11 @@ type Topic struct {
 	CreatedAt   time.Time `json:"created_at"`
 	// DocumentCount is filled in lists (Topics); zero elsewhere.
 	DocumentCount int `json:"document_count"`
+	// Shared marks another user's topic shared with this one (Owner,
+	// Permission as on Document).
+	Shared     bool   `json:"shared,omitempty"`
+	Owner      string `json:"owner,omitempty"`
+	Permission string `json:"permission,omitempty"`
 }
 
 // Folder is a node of the user's folder tree; ParentID nil is the top level.
@@ -129,6 +140,11 @@ type Folder struct {
 	ParentID  *string   `json:"parent_id"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"created_at"`
+	// Shared marks another user's folder shared with this one (Owner,
+	// Permission as on Document); it is listed at the top level.
+	Shared     bool   `json:"shared,omitempty"`
+	Owner      string `json:"owner,omitempty"`
+	Permission string `json:"permission,omitempty"`
 }
 
 // Page is one page of a listing with the total count.

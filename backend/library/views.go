@@ -182,7 +182,7 @@ func (l *Library) DeleteView(ctx context.Context, id string) error {
 	if _, err := l.view(ctx, id); err != nil {
 		return err
 	}
-	if err := l.store.DeleteView(ctx, id); err != nil {
+	if err := l.store.DeleteView(ctx, l.user.ID, id); err != nil {
 		return fmt.Errorf("delete view: %w", err)
 	}
 	return nil
@@ -191,7 +191,7 @@ func (l *Library) DeleteView(ctx context.Context, id string) error {
 // view returns the user's stored view id (ErrNotFound when it is missing
 // or another user's).
 func (l *Library) view(ctx context.Context, id string) (store.SavedView, error) {
-	v, err := l.store.View(ctx, id)
+	v, err := l.store.View(ctx, l.user.ID, id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return store.SavedView{}, fmt.Errorf("there is no view with id %s: %w", naming.Quote(id), ErrNotFound)

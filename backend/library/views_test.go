@@ -152,7 +152,7 @@ func TestSavedViews(t *testing.T) {
 
 		// A stored query this version cannot read (written by another
 		// version's parser) is the view's problem, not the listing's.
-		raw, err := e.store.View(ctx, best.ID)
+		raw, err := e.store.View(ctx, e.lib.UserID(), best.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -90,7 +90,7 @@ func (e *env) objectKeys(t *testing.T) []string {
 // document reads a document's row as the store has it.
 func (e *env) document(t *testing.T, id string) store.Document {
 	t.Helper()
-	d, err := e.store.Document(context.Background(), id)
+	d, err := e.store.Document(context.Background(), e.user.ID, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func (m *Maintainer) Export(ctx context.Context, dir string, opt ExportOptions) 
 
 	man := Manifest{
 		Format: ExportFormat, FormatVersion: ExportFormatVersion, ExportedAt: m.now().UTC(),
-		Source: ManifestSource{Database: m.store.Backend(), Objects: m.blobs.Backend(), UserID: m.user.ID},
+		Source: ManifestSource{Database: m.store.Backend(), Objects: m.blobs.Backend(), UserID: m.user.ID, UserName: m.user.Name},
 		Notes:  exportNotes, Files: []ManifestFile{}, Failed: []ExportFailure{},
 	}
 	// One directory per topic, named in topic order, then Unsorted.
@@ -110,7 +110,7 @@ func (m *Maintainer) Export(ctx context.Context, dir string, opt ExportOptions) 
 		if opt.Progress != nil && i > 0 {
 			opt.Progress(ExportProgress{Done: i, Total: len(docs), Bytes: rep.Bytes})
 		}
-		d, err := m.store.Document(ctx, ref.id)
+		d, err := m.store.Document(ctx, m.user.ID, ref.id)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted since the listing
 		} else if err != nil {

@@ -49,7 +49,7 @@ func takeSnapshot(t *testing.T, e *env) snapshot {
 		t.Fatal(err)
 	}
 	for _, ld := range page.Documents {
-		d, err := e.store.Document(ctx, ld.ID)
+		d, err := e.store.Document(ctx, ld.UserID, ld.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,13 +174,13 @@ func fillLibrary(t *testing.T, e *env) {
 		}
 	}
 	// Two topics, one by the classifier with its confidence.
-	if err := e.store.SetDocumentTopics(ctx, ids[0], []store.TopicLink{
+	if err := e.store.SetDocumentTopics(ctx, e.user.ID, ids[0], []store.TopicLink{
 		{TopicID: tax.ID, Source: store.SourceUser, Confidence: 1},
 		{TopicID: bank.ID, Source: store.SourceClassifier, Confidence: 0.73},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.SetDocumentTopics(ctx, ids[4], []store.TopicLink{{TopicID: bank.ID, Source: store.SourceRule, Confidence: 0.5}}); err != nil {
+	if err := e.store.SetDocumentTopics(ctx, e.user.ID, ids[4], []store.TopicLink{{TopicID: bank.ID, Source: store.SourceRule, Confidence: 0.5}}); err != nil {
 		t.Fatal(err)
 	}
 	// Saved views: one in a topic, sorted; one in a folder; one plain.
@@ -393,7 +393,7 @@ func TestRestoreChecksEveryFile(t *testing.T) {
 		if r.Restored != 1 || len(r.Failed) != 1 || r.Failed[0].ID != bad.ID || !strings.Contains(r.Failed[0].Error, "sha256") {
 			t.Fatalf("restore: %+v", r)
 		}
-		if _, err := e.store.Document(context.Background(), bad.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := e.store.Document(context.Background(), bad.UserID, bad.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("the tampered document was restored: %v", err)
 		}
 		if keys := e.objectKeys(t); len(keys) != 1 {

@@ -59,6 +59,9 @@ type ManifestSource struct {
 	Database string `json:"database"` // "sqlite" or "postgres"
 	Objects  string `json:"objects"`  // "localfs" or "s3"
 	UserID   string `json:"user_id"`
+	// UserName is the owner's name, so that a restore of a whole-server
+	// export finds the owner in another database (UsersIndex).
+	UserName string `json:"user_name,omitempty"`
 }
 
 // ManifestCounts sums up an export.

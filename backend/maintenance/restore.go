@@ -132,7 +132,7 @@ func (m *Maintainer) ImportExport(ctx context.Context, dir string, opt RestoreOp
 		}
 	}
 	if rep.Queued > 0 {
-		m.bus.Publish(events.Event{Type: events.JobsQueued})
+		m.bus.Publish(events.Event{Type: events.JobsQueued, UserID: m.user.ID})
 	}
 	return rep, nil
 }
@@ -192,7 +192,7 @@ func (m *Maintainer) restoreTopics(ctx context.Context, topics []ManifestTopic, 
 			return nil, invalid.Errorf("the export's topic %q has an id that is not a UUID", name)
 		}
 		if merge {
-			if t, err := m.store.Topic(ctx, mt.ID); err == nil && t.UserID == m.user.ID {
+			if t, err := m.store.Topic(ctx, m.user.ID, mt.ID); err == nil && t.UserID == m.user.ID {
 				ids[mt.ID] = t.ID
 				continue
 			}
@@ -236,7 +236,7 @@ func (m *Maintainer) restoreFolders(ctx context.Context, folders []ManifestFolde
 			return invalid.Errorf("the export's folder %q has an id that is not a UUID", mf.Path)
 		}
 		id := mf.ID
-		existing, err := m.store.Folder(ctx, mf.ID)
+		existing, err := m.store.Folder(ctx, m.user.ID, mf.ID)
 		switch {
 		case err == nil && merge && existing.UserID == m.user.ID:
 			// Kept as it is (a resumed restore, or a merge).
@@ -274,7 +274,7 @@ func (m *Maintainer) restoreViews(ctx context.Context, views []ManifestView, top
 		if _, err := uuid.Parse(mv.ID); err != nil {
 			return invalid.Errorf("the export's view %q has an id that is not a UUID", name)
 		}
-		if v, err := m.store.View(ctx, mv.ID); err == nil && v.UserID == m.user.ID {
+		if v, err := m.store.View(ctx, m.user.ID, mv.ID); err == nil && v.UserID == m.user.ID {
 			continue
 		}
 		if _, err := m.store.ViewByName(ctx, m.user.ID, name); err == nil {
@@ -338,7 +338,7 @@ func (r *restorer) document(ctx context.Context, mf ManifestFile) error {
 	if err != nil {
 		return err
 	}
-	if d, err := m.store.Document(ctx, sc.ID); err == nil {
+	if d, err := m.store.Document(ctx, m.user.ID, sc.ID); err == nil {
 		if d.UserID != m.user.ID || d.SHA256 != sc.SHA256 {
 			return fmt.Errorf("another document with the id %s is already in the database", sc.ID)
 		}
@@ -427,7 +427,7 @@ func (r *restorer) document(ctx context.Context, mf ManifestFile) error {
 	if len(queue) > 0 {
 		r.rep.Queued++
 	}
-	m.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID})
+	m.bus.Publish(events.Event{Type: events.DocumentImported, DocumentID: doc.ID, UserID: m.user.ID})
 	if len(sc.Topics) > 0 {
 		if err := r.link(ctx, sc); err != nil {
 			// The document is restored; say what is missing.
@@ -502,7 +502,7 @@ func (r *restorer) link(ctx context.Context, sc Sidecar) error {
 		}
 		links = append(links, store.TopicLink{TopicID: id, Source: source, Confidence: min(max(st.Confidence, 0), 1)})
 	}
-	return r.m.store.SetDocumentTopics(ctx, sc.ID, links)
+	return r.m.store.SetDocumentTopics(ctx, r.m.user.ID, sc.ID, links)
 }
 
 // topicNamed returns the user's topic called name (ignoring case), or

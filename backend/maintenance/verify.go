@@ -379,7 +379,7 @@ feed:
 // deleted reports whether a document no longer exists (a lookup error
 // counts as "still there": the finding stays).
 func (v *verifier) deleted(ctx context.Context, id string) bool {
-	_, err := v.m.store.Document(ctx, id)
+	_, err := v.m.store.Document(ctx, v.m.user.ID, id)
 	return errors.Is(err, store.ErrNotFound)
 }
 
@@ -430,7 +430,7 @@ func (v *verifier) markMissing(ctx context.Context, f *Finding) {
 		return
 	}
 	failed, msg := store.StatusFailed, missingObjectError
-	_, err := v.m.store.UpdateDocument(ctx, f.DocumentID, store.DocumentPatch{Status: &failed, Error: &msg})
+	_, err := v.m.store.UpdateDocument(ctx, v.m.user.ID, f.DocumentID, store.DocumentPatch{Status: &failed, Error: &msg})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		f.Action, f.Resolved = "none: the document was deleted meanwhile", true
@@ -438,7 +438,7 @@ func (v *verifier) markMissing(ctx context.Context, f *Finding) {
 		f.Action = fmt.Sprintf("could not mark the document failed: %v", err)
 	default:
 		f.Action = "marked failed"
-		v.m.bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: f.DocumentID})
+		v.m.bus.Publish(events.Event{Type: events.DocumentFailed, DocumentID: f.DocumentID, UserID: v.m.user.ID})
 	}
 }
 
@@ -478,7 +478,7 @@ func (v *verifier) orphans(ctx context.Context, docs []docRef) error {
 		// A second look at the row: the document may have been committed
 		// after the listing of documents.
 		docID, _, _ := strings.Cut(strings.TrimPrefix(i.Key, prefix), "/")
-		if d, err := v.m.store.Document(ctx, docID); err == nil && d.UserID == v.m.user.ID &&
+		if d, err := v.m.store.Document(ctx, v.m.user.ID, docID); err == nil && d.UserID == v.m.user.ID &&
 			(i.Key == d.ObjectKey || i.Key == jobs.ThumbnailKey(d)) {
 			continue
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -574,7 +574,7 @@ func (v *verifier) stuck(ctx context.Context, docs []docRef) error {
 	}
 	queued := false
 	for _, id := range ids {
-		d, err := v.m.store.Document(ctx, id)
+		d, err := v.m.store.Document(ctx, v.m.user.ID, id)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted meanwhile
 		} else if err != nil {
@@ -597,7 +597,7 @@ func (v *verifier) stuck(ctx context.Context, docs []docRef) error {
 		v.add(f)
 	}
 	if queued {
-		v.m.bus.Publish(events.Event{Type: events.JobsQueued})
+		v.m.bus.Publish(events.Event{Type: events.JobsQueued, UserID: v.m.user.ID})
 	}
 	return nil
 }
@@ -605,7 +605,7 @@ func (v *verifier) stuck(ctx context.Context, docs []docRef) error {
 // requeue queues an extraction for a stuck document, unless a job
 // appeared since it was found (false then).
 func (v *verifier) requeue(ctx context.Context, d store.Document) (bool, error) {
-	js, err := v.m.store.DocumentJobs(ctx, d.ID)
+	js, err := v.m.store.DocumentJobs(ctx, d.UserID, d.ID)
 	if err != nil {
 		return false, err
 	}
@@ -618,10 +618,10 @@ func (v *verifier) requeue(ctx context.Context, d store.Document) (bool, error) 
 	// claims the job at once sets the status it works under, which a later
 	// "stored" would overwrite.
 	stored, empty := store.StatusStored, ""
-	if _, err := v.m.store.UpdateDocument(ctx, d.ID, store.DocumentPatch{Status: &stored, Error: &empty}); err != nil {
+	if _, err := v.m.store.UpdateDocument(ctx, d.UserID, d.ID, store.DocumentPatch{Status: &stored, Error: &empty}); err != nil {
 		return false, err
 	}
-	if err := v.m.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: d.ID}); err != nil {
+	if err := v.m.store.EnqueueJob(ctx, &store.Job{Kind: jobs.KindExtract, DocumentID: d.ID, UserID: v.m.user.ID}); err != nil {
 		return false, err
 	}
 	return true, nil

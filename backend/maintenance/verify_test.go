@@ -160,7 +160,7 @@ func TestVerifyCorruptObject(t *testing.T) {
 			t.Fatalf("findings %+v, want one unresolved mismatch of %s", rep.Findings, doc.ID)
 		}
 		// A mismatch is never "repaired": the row and the object stay.
-		if _, err := e.store.Document(context.Background(), doc.ID); err != nil {
+		if _, err := e.store.Document(context.Background(), doc.UserID, doc.ID); err != nil {
 			t.Errorf("the document went: %v", err)
 		}
 		if _, err := e.blobs.Stat(context.Background(), doc.ObjectKey); err != nil {
@@ -183,7 +183,7 @@ func TestVerifyMissingObject(t *testing.T) {
 		if f, ok := findings(rep, maintenance.FindingMissingObject)[doc.ID]; !ok || f.Action != "" || len(rep.Findings) != 1 {
 			t.Fatalf("without repair: %+v", rep.Findings)
 		}
-		if got, _ := e.store.Document(ctx, doc.ID); got.Status != store.StatusStored {
+		if got, _ := e.store.Document(ctx, doc.UserID, doc.ID); got.Status != store.StatusStored {
 			t.Errorf("verify without --repair changed the document: %s", got.Status)
 		}
 
@@ -192,7 +192,7 @@ func TestVerifyMissingObject(t *testing.T) {
 		if f.Action != "marked failed" || f.Resolved {
 			t.Errorf("with repair: %+v", f)
 		}
-		got, err := e.store.Document(ctx, doc.ID)
+		got, err := e.store.Document(ctx, doc.UserID, doc.ID)
 		if err != nil {
 			t.Fatalf("the row was deleted: %v", err)
 		}
@@ -301,7 +301,7 @@ func TestVerifyStuckDocument(t *testing.T) {
 		if f := findings(rep, maintenance.FindingStuck)[doc.ID]; !f.Resolved || f.Action != "queued for extraction" {
 			t.Errorf("repair: %+v", rep.Findings)
 		}
-		js, err = e.store.DocumentJobs(ctx, doc.ID)
+		js, err = e.store.DocumentJobs(ctx, doc.UserID, doc.ID)
 		if err != nil || len(js) != 2 || js[1].State != store.JobQueued || js[1].Kind != jobs.KindExtract {
 			t.Errorf("jobs after repair: %+v %v", js, err)
 		}
@@ -376,7 +376,7 @@ func TestVerifyRepairIsCarefulAtScale(t *testing.T) {
 				t.Errorf("repair acted: %+v", f)
 			}
 		}
-		if got, _ := e.store.Document(ctx, docs[0].ID); got.Status == store.StatusFailed {
+		if got, _ := e.store.Document(ctx, docs[0].UserID, docs[0].ID); got.Status == store.StatusFailed {
 			t.Error("a document was marked failed")
 		}
 		if n := len(e.objectKeys(t)); n != 13 {

@@ -195,7 +195,7 @@ func TestScheduleRunsAtDelayThenPeriod(t *testing.T) {
 			t.Errorf("missing bytes repaired without the person: %+v", f)
 		}
 	}
-	if d, err := e.store.Document(ctx, gone.ID); err != nil || d.Status != store.StatusReady {
+	if d, err := e.store.Document(ctx, gone.UserID, gone.ID); err != nil || d.Status != store.StatusReady {
 		t.Errorf("document with missing bytes: %v, %v; want it left ready", d.Status, err)
 	}
 	if _, err := e.blobs.Stat(ctx, doc.ObjectKey); err != nil {

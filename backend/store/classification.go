@@ -107,17 +107,20 @@ type TrainingQuery struct {
 type Classifications interface {
 	// DocumentSuggestions returns a document's pending suggestions (highest
 	// confidence first) and its last classification (nil if none).
-	DocumentSuggestions(ctx context.Context, documentID string) ([]Suggestion, *Classification, error)
+	// The document must be userID's (ErrNotFound).
+	DocumentSuggestions(ctx context.Context, userID, documentID string) ([]Suggestion, *Classification, error)
 	// AcceptSuggestion confirms a topic for a document: a pending
 	// suggestion, or a link the classifier applied, becomes a link with
 	// source user (keeping its confidence). ErrNotFound when there is
 	// neither (PlanAccept).
-	AcceptSuggestion(ctx context.Context, documentID, topicID string) error
+	// Another user's document is ErrNotFound.
+	AcceptSuggestion(ctx context.Context, userID, documentID, topicID string) error
 	// RejectSuggestion refuses a topic for a document: a pending
 	// suggestion, or a link the classifier applied (which is removed), is
 	// remembered as rejected. ErrNotFound when there is neither
 	// (PlanReject).
-	RejectSuggestion(ctx context.Context, documentID, topicID string) error
+	// Another user's document is ErrNotFound.
+	RejectSuggestion(ctx context.Context, userID, documentID, topicID string) error
 	// TrainingExamples calls fn for every document of the user that
 	// carries a decision (links by the user or a rule, or rejected
 	// suggestions), in no particular order.

@@ -26,9 +26,13 @@ const (
 // expired — the process stopped (a crash, an out-of-memory kill) or hung
 // past its lease. The other claims ended in an error, or one is running.
 type Job struct {
-	ID         string    `json:"id"`
-	Kind       string    `json:"kind"`
-	DocumentID string    `json:"document_id"`
+	ID         string `json:"id"`
+	Kind       string `json:"kind"`
+	DocumentID string `json:"document_id"`
+	// UserID is the owner of the job's document, whose settings and
+	// classifier the job runs with. The store fills it from the document
+	// (EnqueueJob requires it and checks it is the document's owner).
+	UserID     string    `json:"user_id"`
 	State      JobState  `json:"state"`
 	Attempts   int       `json:"attempts"` // claims so far
 	Stopped    int       `json:"stopped"`  // claims whose lease expired unfinished
@@ -158,7 +162,9 @@ type JobDepth struct {
 // steps of a job (ClaimJobs, FinishJob, ReleaseJobs) may be lost on power
 // loss and are then redone (see Store).
 type JobQueue interface {
-	// EnqueueJob adds a queued job (ID, RunAt default to new/now).
+	// EnqueueJob adds a queued job (ID, RunAt default to new/now) for a
+	// document of j.UserID (required): another user's document, or a
+	// missing one, gives ErrNotFound.
 	EnqueueJob(ctx context.Context, j *Job) error
 	// ClaimJobs leases up to c.Limit due jobs to c.Owner for c.Lease:
 	// queued jobs whose RunAt has passed, and running jobs whose lease
@@ -183,6 +189,7 @@ type JobQueue interface {
 	// failed jobs by kind, sorted by kind then state; done jobs are left
 	// out.
 	JobDepths(ctx context.Context) ([]JobDepth, error)
-	// DocumentJobs lists a document's jobs, oldest first.
-	DocumentJobs(ctx context.Context, documentID string) ([]Job, error)
+	// DocumentJobs lists the jobs of one of userID's documents, oldest
+	// first (empty for another user's document).
+	DocumentJobs(ctx context.Context, userID, documentID string) ([]Job, error)
 }

@@ -230,6 +230,15 @@ type DocumentContent struct {
 // Store is the metadata store. Every method that does I/O takes a context.
 // Lookups of a missing row return an error wrapping ErrNotFound.
 //
+// Users: every method that reads or writes a user's data is scoped by a
+// user, given as a userID parameter or as the UserID of the row it is
+// given. A row of another user is as good as missing (ErrNotFound), and
+// lists, counts, searches and suggestions never include another user's
+// rows. The exceptions serve the whole process: the job queue's worker
+// steps (ClaimJobs, FinishJob, ReleaseJobs, which work for every user;
+// each Job carries its UserID) and its counters (JobCounts, JobDepths).
+// storetest's isolation suite holds every method to this.
+//
 // Durability: every method that writes is durable when it returns without
 // error: its commit is on stable storage and survives a power loss, so the
 // caller may act on it outside the database (answer that a document is
@@ -260,6 +269,8 @@ type Store interface {
 	Views
 	// Accounts, sessions and personal tokens (accounts.go).
 	Accounts
+	// Topics and folders shared with other users.
+	Sharing
 
 	// Backend names the driver ("sqlite" or "postgres").
 	Backend() string
@@ -273,6 +284,13 @@ type Store interface {
 	// CreateUser inserts another user (ID set by the caller; CreatedAt
 	// defaults to now when zero). A used ID gives ErrConflict.
 	CreateUser(ctx context.Context, u *User) error
+	// User returns the user with id (ErrNotFound when there is none).
+	User(ctx context.Context, id string) (User, error)
+	// UserByName finds a user by name, compared case-insensitively.
+	UserByName(ctx context.Context, name string) (User, error)
+	// Users lists every user, oldest first (an admin's view: a full
+	// export, restore and verify go through it).
+	Users(ctx context.Context) ([]User, error)
 
 	// CreateDocument inserts d (ID, UserID, ObjectKey, SHA256... set by the
 	// caller; CreatedAt/UpdatedAt default to now when zero). Another document
@@ -290,15 +308,17 @@ type Store interface {
 	// against a stored document or another of docs, gives ErrConflict and
 	// inserts nothing. Durable on return, like CreateDocument.
 	CreateDocuments(ctx context.Context, docs []NewDocument) error
-	// Document returns one document with its topics and extracted text.
-	Document(ctx context.Context, id string) (Document, error)
+	// Document returns one of userID's documents with its topics and
+	// extracted text.
+	Document(ctx context.Context, userID, id string) (Document, error)
 	// DocumentBySHA256 finds a user's document by content hash.
 	DocumentBySHA256(ctx context.Context, userID, sha256 string) (Document, error)
 	// Documents lists a page of documents matching f, with the total count.
 	Documents(ctx context.Context, f DocumentFilter) (DocumentPage, error)
-	// UpdateDocument applies p and returns the updated document.
-	UpdateDocument(ctx context.Context, id string, p DocumentPatch) (Document, error)
-	// ReplaceDocumentContent points document id at other bytes, in one
+	// UpdateDocument applies p to one of userID's documents and returns
+	// the updated document.
+	UpdateDocument(ctx context.Context, userID, id string, p DocumentPatch) (Document, error)
+	// ReplaceDocumentContent points userID's document id at other bytes, in one
 	// transaction: the content fields take c's values; what was derived
 	// from the old bytes (text, page count, language, error) is cleared and
 	// the status goes back to stored; the document's unfinished jobs
@@ -309,52 +329,58 @@ type Store interface {
 	// source, and the old object is deleted, only after it.
 	// Another document of the same user with the same SHA256 gives
 	// ErrConflict and changes nothing; a missing document ErrNotFound.
-	ReplaceDocumentContent(ctx context.Context, id string, c DocumentContent, jobs ...Job) error
-	// DeleteDocument removes the row and its topic links. Durable on
+	ReplaceDocumentContent(ctx context.Context, userID, id string, c DocumentContent, jobs ...Job) error
+	// DeleteDocument removes one of userID's documents and its topic links. Durable on
 	// return: the library deletes the document's objects only after it (a
 	// row delete lost after its objects were gone would leave a document
 	// without bytes).
-	DeleteDocument(ctx context.Context, id string) error
+	DeleteDocument(ctx context.Context, userID, id string) error
 	// MoveDocuments puts the given documents of userID into folderID (nil:
 	// the root). Unknown ids give ErrNotFound and nothing moves.
 	MoveDocuments(ctx context.Context, userID string, ids []string, folderID *string) error
 
-	// SetDocumentTopics replaces every topic link of a document; a topic
+	// SetDocumentTopics replaces every topic link of userID's document; a topic
 	// linked now leaves its suggestions (see PlanSetTopics). Every topic
 	// must be the document owner's (ErrNotFound). The person's decisions
 	// on the classifier's links it makes are logged (PersonDecisions).
-	SetDocumentTopics(ctx context.Context, documentID string, links []TopicLink) error
+	SetDocumentTopics(ctx context.Context, userID, documentID string, links []TopicLink) error
 
 	// CreateTopic inserts t; a name already used by the user (any case)
 	// gives ErrConflict.
 	CreateTopic(ctx context.Context, t *Topic) error
-	// Topic returns one topic.
-	Topic(ctx context.Context, id string) (Topic, error)
+	// Topic returns one of userID's topics.
+	Topic(ctx context.Context, userID, id string) (Topic, error)
 	// TopicByName finds a user's topic by name, case-insensitively.
 	TopicByName(ctx context.Context, userID, name string) (Topic, error)
 	// Topics lists a user's topics by name with DocumentCount, in one query.
 	Topics(ctx context.Context, userID string) ([]Topic, error)
-	// UpdateTopic saves name, description and color; ErrConflict when the
-	// new name is another topic's.
+	// UpdateTopic saves name, description and color of t.UserID's topic
+	// (another's is ErrNotFound); ErrConflict when the new name is another
+	// topic's.
 	UpdateTopic(ctx context.Context, t Topic) error
-	// DeleteTopic removes the topic and its links; documents stay.
-	DeleteTopic(ctx context.Context, id string) error
+	// DeleteTopic removes one of userID's topics and its links; documents
+	// stay.
+	DeleteTopic(ctx context.Context, userID, id string) error
 
-	// CreateFolder inserts f. The parent, when set, must exist (ErrNotFound).
+	// CreateFolder inserts f. The parent, when set, must exist and be
+	// f.UserID's (ErrNotFound).
 	CreateFolder(ctx context.Context, f *Folder) error
-	// Folder returns one folder.
-	Folder(ctx context.Context, id string) (Folder, error)
+	// Folder returns one of userID's folders.
+	Folder(ctx context.Context, userID, id string) (Folder, error)
 	// Folders lists all of a user's folders, by name.
 	Folders(ctx context.Context, userID string) ([]Folder, error)
-	// UpdateFolder saves name and parent. Making a folder its own ancestor
-	// gives ErrConflict.
+	// UpdateFolder saves name and parent of f.UserID's folder (another's,
+	// or another's parent, is ErrNotFound). Making a folder its own
+	// ancestor gives ErrConflict.
 	UpdateFolder(ctx context.Context, f Folder) error
 	// DeleteFolder removes a folder. With moveToParent false a folder that
 	// holds documents or subfolders gives ErrConflict; with it true its
 	// documents and subfolders move to its parent first, in one transaction.
-	DeleteFolder(ctx context.Context, id string, moveToParent bool) error
-	// FolderDocumentCount counts the documents directly in a folder.
-	FolderDocumentCount(ctx context.Context, id string) (int, error)
+	// The folder must be userID's (ErrNotFound).
+	DeleteFolder(ctx context.Context, userID, id string, moveToParent bool) error
+	// FolderDocumentCount counts the documents directly in one of
+	// userID's folders.
+	FolderDocumentCount(ctx context.Context, userID, id string) (int, error)
 
 	// Settings returns a user's settings (empty map if none were saved).
 	Settings(ctx context.Context, userID string) (map[string]string, error)

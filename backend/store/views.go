@@ -36,16 +36,17 @@ type Views interface {
 	// now) and writes back what was stored. A name the user already has,
 	// in any case, gives ErrConflict.
 	CreateView(ctx context.Context, v *SavedView) error
-	// View returns one view.
-	View(ctx context.Context, id string) (SavedView, error)
+	// View returns one of userID's views.
+	View(ctx context.Context, userID, id string) (SavedView, error)
 	// ViewByName finds a user's view by name, case-insensitively.
 	ViewByName(ctx context.Context, userID, name string) (SavedView, error)
 	// Views lists a user's views by name (case-insensitively), never nil.
 	Views(ctx context.Context, userID string) ([]SavedView, error)
 	// UpdateView saves every field of v but its user and creation time,
 	// and sets UpdatedAt to now (written back). ErrConflict when the new
-	// name is another of the user's views; ErrNotFound when v is missing.
+	// name is another of the user's views; ErrNotFound when v is missing
+	// or not v.UserID's.
 	UpdateView(ctx context.Context, v *SavedView) error
-	// DeleteView removes a view.
-	DeleteView(ctx context.Context, id string) error
+	// DeleteView removes one of userID's views.
+	DeleteView(ctx context.Context, userID, id string) error
 }

@@ -51,7 +51,7 @@ func TestBulkLoadIndexesOnce(t *testing.T) {
 	if err := s.CreateDocument(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetDocumentTopics(ctx, d.ID, []store.TopicLink{{TopicID: topic.ID}}); err != nil {
+	if err := s.SetDocumentTopics(ctx, u.ID, d.ID, []store.TopicLink{{TopicID: topic.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	checkSearchIndex(t, s)

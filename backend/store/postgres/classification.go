@@ -19,14 +19,15 @@ const inboxCond = `(d.status = 'ready' AND (EXISTS (SELECT 1 FROM topic_suggesti
 
 // DocumentSuggestions returns a document's pending suggestions and its last
 // classification.
-func (s *Store) DocumentSuggestions(ctx context.Context, documentID string) ([]store.Suggestion, *store.Classification, error) {
+func (s *Store) DocumentSuggestions(ctx context.Context, userID, documentID string) ([]store.Suggestion, *store.Classification, error) {
 	const op = "document suggestions"
-	id, ok := parseID(documentID)
-	if !ok {
+	id, ok1 := parseID(documentID)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return nil, nil, notFound(op)
 	}
 	var one int
-	if err := s.pool.QueryRow(ctx, "SELECT 1 FROM documents WHERE id = $1", id).Scan(&one); err != nil {
+	if err := s.pool.QueryRow(ctx, "SELECT 1 FROM documents WHERE id = $1 AND user_id = $2", id, user).Scan(&one); err != nil {
 		return nil, nil, wrap(op, err)
 	}
 	sugs, rec, err := loadSuggestions(ctx, s.pool, id)
@@ -156,29 +157,32 @@ func (s *Store) applyClassification(ctx context.Context, tx pgx.Tx, docID string
 
 // AcceptSuggestion makes a pending suggestion or a classifier link a link
 // with source user (store.PlanAccept).
-func (s *Store) AcceptSuggestion(ctx context.Context, documentID, topicID string) error {
-	return s.decide(ctx, "accept suggestion", documentID, topicID, store.PlanAccept)
+func (s *Store) AcceptSuggestion(ctx context.Context, userID, documentID, topicID string) error {
+	return s.decide(ctx, "accept suggestion", userID, documentID, topicID, store.PlanAccept)
 }
 
 // RejectSuggestion remembers a refused suggestion or classifier link
 // (store.PlanReject).
-func (s *Store) RejectSuggestion(ctx context.Context, documentID, topicID string) error {
-	return s.decide(ctx, "reject suggestion", documentID, topicID, store.PlanReject)
+func (s *Store) RejectSuggestion(ctx context.Context, userID, documentID, topicID string) error {
+	return s.decide(ctx, "reject suggestion", userID, documentID, topicID, store.PlanReject)
 }
 
 // decide applies the person's decision plan on one topic of a document in
-// one transaction.
-func (s *Store) decide(ctx context.Context, op, documentID, topicID string,
+// one transaction; the document must be userID's (store.ErrNotFound).
+func (s *Store) decide(ctx context.Context, op, userID, documentID, topicID string,
 	plan func(store.TopicRows, string) (store.TopicChange, error)) error {
 	docID, ok1 := parseID(documentID)
 	topic, ok2 := parseID(topicID)
-	if !ok1 || !ok2 {
+	user, ok3 := parseID(userID)
+	if !ok1 || !ok2 || !ok3 {
 		return wrap(op, fmt.Errorf("no suggestion of topic %q for document %q: %w", topicID, documentID, store.ErrNotFound))
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// The document row, then the topic (the only one whose count may
 		// change), as SetDocumentTopics and FinishJob take them.
-		if _, err := tx.Exec(ctx, "SELECT 1 FROM documents WHERE id = $1 FOR NO KEY UPDATE", docID); err != nil {
+		var one int
+		if err := tx.QueryRow(ctx, "SELECT 1 FROM documents WHERE id = $1 AND user_id = $2 FOR NO KEY UPDATE",
+			docID, user).Scan(&one); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "SELECT 1 FROM topics WHERE id = $1 FOR NO KEY UPDATE", topic); err != nil {
@@ -359,8 +363,8 @@ func (s *Store) EnqueueForAll(ctx context.Context, userID, kind string, statuses
 		list[i] = string(st)
 	}
 	now := s.timestamp(time.Time{})
-	tag, err := s.pool.Exec(ctx, `INSERT INTO jobs (id, kind, document_id, state, attempts, run_at, created_at, updated_at)
-		SELECT gen_random_uuid(), $2, d.id, 'queued', 0, $4, $4, $4
+	tag, err := s.pool.Exec(ctx, `INSERT INTO jobs (id, kind, document_id, user_id, state, attempts, run_at, created_at, updated_at)
+		SELECT gen_random_uuid(), $2, d.id, d.user_id, 'queued', 0, $4, $4, $4
 		FROM documents d
 		WHERE d.user_id = $1 AND d.status = ANY($3::text[])
 			AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.document_id = d.id AND j.kind = $2

@@ -20,15 +20,16 @@ const supersededNote = "superseded: the document's content was replaced"
 // store.ErrConflict from FinishJob) and jobs are enqueued. The same SHA256
 // as another document of the user gives store.ErrConflict; nothing changes
 // then.
-func (s *Store) ReplaceDocumentContent(ctx context.Context, id string, c store.DocumentContent, jobs ...store.Job) error {
+func (s *Store) ReplaceDocumentContent(ctx context.Context, userID, id string, c store.DocumentContent, jobs ...store.Job) error {
 	const op = "replace document content"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return notFound(op)
 	}
 	prepared := make([]store.Job, len(jobs))
 	for i, j := range jobs {
-		j.DocumentID = canon
+		j.DocumentID, j.UserID = canon, user
 		var err error
 		if prepared[i], err = s.prepareJob(op, j); err != nil {
 			return err
@@ -40,9 +41,9 @@ func (s *Store) ReplaceDocumentContent(ctx context.Context, id string, c store.D
 		tag, err := tx.Exec(ctx, `UPDATE documents SET object_key = $2, content_type = $3,
 				size_bytes = $4, sha256 = $5, storage_backend = $6, extracted_text = '',
 				page_count = 0, language = '', status = $7, error = '', updated_at = $8
-			WHERE id = $1`,
+			WHERE id = $1 AND user_id = $9`,
 			canon, c.ObjectKey, c.ContentType, c.SizeBytes, c.SHA256, c.StorageBackend,
-			string(store.StatusStored), s.timestamp(s.now()))
+			string(store.StatusStored), s.timestamp(s.now()), user)
 		if err != nil {
 			return err
 		}

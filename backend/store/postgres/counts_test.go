@@ -48,11 +48,11 @@ func TestTopicCountsUnderConcurrency(t *testing.T) {
 				d := docs[rng.IntN(len(docs))]
 				switch {
 				case w == 0 && i%10 == 9:
-					if err := s.DeleteDocument(ctx, d.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+					if err := s.DeleteDocument(ctx, d.UserID, d.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 						errs <- fmt.Errorf("delete document: %w", err)
 					}
 				case w == 1 && i == ops/2:
-					if err := s.DeleteTopic(ctx, topics[5].ID); err != nil {
+					if err := s.DeleteTopic(ctx, topics[5].UserID, topics[5].ID); err != nil {
 						errs <- fmt.Errorf("delete topic: %w", err)
 					}
 				default:
@@ -60,7 +60,7 @@ func TestTopicCountsUnderConcurrency(t *testing.T) {
 					for _, k := range rng.Perm(len(topics))[:rng.IntN(len(topics))] {
 						links = append(links, store.TopicLink{TopicID: topics[k].ID, Source: store.SourceClassifier, Confidence: 0.5})
 					}
-					err := s.SetDocumentTopics(ctx, d.ID, links)
+					err := s.SetDocumentTopics(ctx, d.UserID, d.ID, links)
 					// A document or topic deleted by another worker is fine.
 					if err != nil && !errors.Is(err, store.ErrNotFound) {
 						errs <- fmt.Errorf("set topics: %w", err)

@@ -108,6 +108,7 @@ func (s *Store) prepareDocument(op string, d *store.Document, jobs []store.Job, 
 		if j.DocumentID == "" {
 			j.DocumentID = id
 		}
+		j.UserID = userID // a job of another user's document is refused
 		if p.jobs[i], err = s.prepareJob(op, j); err != nil {
 			return newDocument{}, err
 		}
@@ -178,14 +179,16 @@ func (s *Store) CreateDocuments(ctx context.Context, docs []store.NewDocument) e
 	return nil
 }
 
-// Document returns one document with its topics and extracted text.
-func (s *Store) Document(ctx context.Context, id string) (store.Document, error) {
+// Document returns one of userID's documents with its topics and
+// extracted text.
+func (s *Store) Document(ctx context.Context, userID, id string) (store.Document, error) {
 	const op = "get document"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return store.Document{}, notFound(op)
 	}
-	d, err := s.documentWhere(ctx, op, "d.id = $1", canon)
+	d, err := s.documentWhere(ctx, op, "d.id = $1 AND d.user_id = $2", canon, user)
 	if err != nil {
 		return store.Document{}, err
 	}
@@ -223,13 +226,15 @@ func (s *Store) documentWhere(ctx context.Context, op, where string, args ...any
 // UpdateDocument applies p, sets UpdatedAt to now and returns the updated
 // document. A FolderID that is not one of the user's folders gives
 // store.ErrNotFound.
-func (s *Store) UpdateDocument(ctx context.Context, id string, p store.DocumentPatch) (store.Document, error) {
+// The document must be userID's (store.ErrNotFound).
+func (s *Store) UpdateDocument(ctx context.Context, userID, id string, p store.DocumentPatch) (store.Document, error) {
 	const op = "update document"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return store.Document{}, notFound(op)
 	}
-	d, err := s.updateDocument(ctx, s.pool, canon, p)
+	d, err := s.updateDocument(ctx, s.pool, user, canon, p)
 	if err != nil {
 		return store.Document{}, wrap(op, err)
 	}
@@ -242,9 +247,15 @@ func (s *Store) UpdateDocument(ctx context.Context, id string, p store.DocumentP
 
 // updateDocument applies p to the document with the canonical id through q
 // (the pool, or a transaction such as FinishJob's) and returns the updated
-// document without its topics. A missing document is pgx.ErrNoRows.
-func (s *Store) updateDocument(ctx context.Context, q dbtx, id string, p store.DocumentPatch) (store.Document, error) {
-	args := []any{id, s.timestamp(s.now())}
+// document without its topics. A missing document, or one that is not
+// user's when user is not empty (a worker's patch names no user), is
+// pgx.ErrNoRows.
+func (s *Store) updateDocument(ctx context.Context, q dbtx, user, id string, p store.DocumentPatch) (store.Document, error) {
+	var owner *string
+	if user != "" {
+		owner = &user
+	}
+	args := []any{id, s.timestamp(s.now()), owner}
 	sets := []string{"updated_at = $2"}
 	set := func(column string, v any) {
 		args = append(args, v)
@@ -284,16 +295,17 @@ func (s *Store) updateDocument(ctx context.Context, q dbtx, id string, p store.D
 		set("language", cleanText(*p.Language))
 	}
 	row := q.QueryRow(ctx, "UPDATE documents AS d SET "+strings.Join(sets, ", ")+
-		" WHERE d.id = $1 RETURNING "+documentColumnsFull, args...)
+		" WHERE d.id = $1 AND ($3::uuid IS NULL OR d.user_id = $3::uuid) RETURNING "+documentColumnsFull, args...)
 	return scanDocument(row, true)
 }
 
-// DeleteDocument removes the row and, by cascade, its topic links, jobs and
-// search entry.
-func (s *Store) DeleteDocument(ctx context.Context, id string) error {
+// DeleteDocument removes one of userID's documents and, by cascade, its
+// topic links, jobs and search entry.
+func (s *Store) DeleteDocument(ctx context.Context, userID, id string) error {
 	const op = "delete document"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return notFound(op)
 	}
 	// Lock the document, then its topics in id order, before the cascade
@@ -302,7 +314,8 @@ func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 	// rename queues instead of deadlocking.
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var one int
-		if err := tx.QueryRow(ctx, "SELECT 1 FROM documents WHERE id = $1 FOR UPDATE", canon).Scan(&one); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT 1 FROM documents WHERE id = $1 AND user_id = $2 FOR UPDATE",
+			canon, user).Scan(&one); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM topics WHERE id IN (

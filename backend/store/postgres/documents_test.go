@@ -38,7 +38,7 @@ func TestTimesTruncatedToMicroseconds(t *testing.T) {
 		if !d.CreatedAt.Equal(base) || d.CreatedAt.Location() != time.UTC {
 			t.Errorf("written back CreatedAt = %v, want %v in UTC", d.CreatedAt, base)
 		}
-		got, err := s.Document(ctx, d.ID)
+		got, err := s.Document(ctx, d.UserID, d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +86,7 @@ func TestDerivedTextIsCleaned(t *testing.T) {
 	if err := s.CreateDocument(ctx, d); err != nil {
 		t.Fatalf("CreateDocument: %v", err)
 	}
-	got, err := s.Document(ctx, d.ID)
+	got, err := s.Document(ctx, d.UserID, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestDerivedTextIsCleaned(t *testing.T) {
 		t.Errorf("written back %q / %q, stored %q / %q", d.ExtractedText, d.Error, got.ExtractedText, got.Error)
 	}
 	text := "x\x00y"
-	got, err = s.UpdateDocument(ctx, d.ID, store.DocumentPatch{ExtractedText: &text})
+	got, err = s.UpdateDocument(ctx, d.UserID, d.ID, store.DocumentPatch{ExtractedText: &text})
 	if err != nil {
 		t.Fatalf("UpdateDocument: %v", err)
 	}

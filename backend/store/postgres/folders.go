@@ -66,14 +66,16 @@ func (s *Store) CreateFolder(ctx context.Context, f *store.Folder) error {
 	return nil
 }
 
-// Folder returns one folder.
-func (s *Store) Folder(ctx context.Context, id string) (store.Folder, error) {
+// Folder returns one of userID's folders.
+func (s *Store) Folder(ctx context.Context, userID, id string) (store.Folder, error) {
 	const op = "get folder"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return store.Folder{}, notFound(op)
 	}
-	f, err := scanFolder(s.pool.QueryRow(ctx, "SELECT "+folderColumns+" FROM folders f WHERE f.id = $1", canon))
+	f, err := scanFolder(s.pool.QueryRow(ctx,
+		"SELECT "+folderColumns+" FROM folders f WHERE f.id = $1 AND f.user_id = $2", canon, user))
 	if err != nil {
 		return store.Folder{}, wrap(op, err)
 	}
@@ -110,14 +112,15 @@ func (s *Store) Folders(ctx context.Context, userID string) ([]store.Folder, err
 
 // UpdateFolder saves name and parent. The parent must be one of the user's
 // folders (store.ErrNotFound); making a folder its own ancestor gives
-// store.ErrConflict.
+// store.ErrConflict. The folder must be f.UserID's (store.ErrNotFound).
 func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
 	const op = "update folder"
 	if err := store.CheckName(f.Name); err != nil {
 		return fmt.Errorf("postgres: %s: %w", op, err)
 	}
-	id, ok := parseID(f.ID)
-	if !ok {
+	id, ok1 := parseID(f.ID)
+	owner, ok2 := parseID(f.UserID)
+	if !ok1 || !ok2 {
 		return notFound(op)
 	}
 	var parent *string
@@ -130,7 +133,8 @@ func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var userID string
-		if err := tx.QueryRow(ctx, "SELECT user_id FROM folders WHERE id = $1", id).Scan(&userID); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT user_id FROM folders WHERE id = $1 AND user_id = $2",
+			id, owner).Scan(&userID); err != nil {
 			return err
 		}
 		if err := lockFolderTree(ctx, tx, userID); err != nil {
@@ -164,15 +168,18 @@ func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
 // DeleteFolder removes a folder. With moveToParent false a folder that holds
 // documents or subfolders gives store.ErrConflict; with it true they move to
 // the folder's parent (the root when it has none), all in one transaction.
-func (s *Store) DeleteFolder(ctx context.Context, id string, moveToParent bool) error {
+// The folder must be userID's (store.ErrNotFound).
+func (s *Store) DeleteFolder(ctx context.Context, owner, id string, moveToParent bool) error {
 	const op = "delete folder"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(owner)
+	if !ok1 || !ok2 {
 		return notFound(op)
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var userID string
-		if err := tx.QueryRow(ctx, "SELECT user_id FROM folders WHERE id = $1", canon).Scan(&userID); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT user_id FROM folders WHERE id = $1 AND user_id = $2",
+			canon, user).Scan(&userID); err != nil {
 			return err
 		}
 		if err := lockFolderTree(ctx, tx, userID); err != nil {
@@ -211,16 +218,18 @@ func (s *Store) DeleteFolder(ctx context.Context, id string, moveToParent bool) 
 	return wrap(op, err)
 }
 
-// FolderDocumentCount counts the documents directly in a folder.
-func (s *Store) FolderDocumentCount(ctx context.Context, id string) (int, error) {
+// FolderDocumentCount counts the documents directly in one of userID's
+// folders.
+func (s *Store) FolderDocumentCount(ctx context.Context, userID, id string) (int, error) {
 	const op = "count folder documents"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return 0, notFound(op)
 	}
 	var n int64
 	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM documents WHERE folder_id = f.id)
-		FROM folders f WHERE f.id = $1`, canon).Scan(&n)
+		FROM folders f WHERE f.id = $1 AND f.user_id = $2`, canon, user).Scan(&n)
 	if err != nil {
 		return 0, wrap(op, err)
 	}

@@ -19,7 +19,7 @@ var _ store.JobQueue = (*Store)(nil)
 const maxClaim = 1000
 
 // jobColumns are selected, in this order, by scanJob; alias j.
-const jobColumns = `j.id, j.kind, j.document_id, j.state, j.attempts, j.stopped, j.run_at, j.last_error,
+const jobColumns = `j.id, j.kind, j.document_id, j.user_id, j.state, j.attempts, j.stopped, j.run_at, j.last_error,
 	j.lease_owner, j.lease_until, j.created_at, j.updated_at`
 
 // scanJob reads jobColumns, then into extra (if any) the columns after them.
@@ -30,7 +30,7 @@ func scanJob(row pgx.Row, extra ...any) (store.Job, error) {
 		attempts, stopped int32
 		leaseUntil        *time.Time
 	)
-	if err := row.Scan(append([]any{&j.ID, &j.Kind, &j.DocumentID, &state, &attempts, &stopped, &j.RunAt, &j.LastError,
+	if err := row.Scan(append([]any{&j.ID, &j.Kind, &j.DocumentID, &j.UserID, &state, &attempts, &stopped, &j.RunAt, &j.LastError,
 		&j.LeaseOwner, &leaseUntil, &j.CreatedAt, &j.UpdatedAt}, extra...)...); err != nil {
 		return store.Job{}, err
 	}
@@ -75,6 +75,11 @@ func (s *Store) prepareJob(op string, j store.Job) (store.Job, error) {
 		return store.Job{}, notFound(op + ": job document")
 	}
 	out := store.Job{ID: id, Kind: j.Kind, DocumentID: doc, State: store.JobQueued}
+	if j.UserID != "" {
+		if out.UserID, ok = parseID(j.UserID); !ok {
+			return store.Job{}, notFound(op + ": job user")
+		}
+	}
 	if !j.RunAt.IsZero() {
 		out.RunAt = s.timestamp(j.RunAt)
 	}
@@ -83,16 +88,23 @@ func (s *Store) prepareJob(op string, j store.Job) (store.Job, error) {
 
 // insertJob inserts a job made by prepareJob through q and writes back what
 // was stored. Job times come from the database clock (clock_timestamp, so
-// jobs enqueued in one transaction keep their order).
+// jobs enqueued in one transaction keep their order). The job takes its
+// document's user; a UserID that is not the document's gives pgx.ErrNoRows
+// (an empty one takes the owner, for jobs the store itself chains).
 func insertJob(ctx context.Context, q dbtx, j *store.Job) error {
 	var runAt *time.Time
 	if !j.RunAt.IsZero() {
 		runAt = &j.RunAt
 	}
+	var user *string
+	if j.UserID != "" {
+		user = &j.UserID
+	}
 	got, err := scanJob(q.QueryRow(ctx, `INSERT INTO jobs AS j
-		(id, kind, document_id, state, attempts, run_at, created_at, updated_at)
-		VALUES ($1, $2, $3, 'queued', 0, coalesce($4, clock_timestamp()), clock_timestamp(), clock_timestamp())
-		RETURNING `+jobColumns, j.ID, j.Kind, j.DocumentID, runAt))
+		(id, kind, document_id, user_id, state, attempts, run_at, created_at, updated_at)
+		SELECT $1, $2, d.id, d.user_id, 'queued', 0, coalesce($4, clock_timestamp()), clock_timestamp(), clock_timestamp()
+		FROM documents d WHERE d.id = $3 AND ($5::uuid IS NULL OR d.user_id = $5::uuid)
+		RETURNING `+jobColumns, j.ID, j.Kind, j.DocumentID, runAt, user))
 	if err != nil {
 		return err
 	}
@@ -100,11 +112,15 @@ func insertJob(ctx context.Context, q dbtx, j *store.Job) error {
 	return nil
 }
 
-// EnqueueJob adds a queued job and writes back what was stored. An empty ID
-// gets a fresh UUID, a zero RunAt is now (the database's clock). A missing
-// document gives store.ErrNotFound.
+// EnqueueJob adds a queued job for one of j.UserID's documents and writes
+// back what was stored. An empty ID gets a fresh UUID, a zero RunAt is now
+// (the database's clock). A missing document, or another user's, gives
+// store.ErrNotFound.
 func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
 	const op = "enqueue job"
+	if j.UserID == "" {
+		return fmt.Errorf("postgres: %s of document %q: the job names no user", op, j.DocumentID)
+	}
 	prepared, err := s.prepareJob(op, *j)
 	if err != nil {
 		return err
@@ -254,7 +270,7 @@ func (s *Store) giveUp(ctx context.Context, ids []string, c store.Claim) ([]stor
 			if err != nil {
 				return fmt.Errorf("job %s: %w", j.ID, err)
 			}
-			if _, err := s.updateDocument(ctx, tx, j.DocumentID, patch); err != nil {
+			if _, err := s.updateDocument(ctx, tx, "", j.DocumentID, patch); err != nil {
 				return fmt.Errorf("document of job %s: %w", j.ID, err)
 			}
 			out = append(out, stored)
@@ -316,7 +332,7 @@ func (s *Store) FinishJob(ctx context.Context, o store.JobOutcome) error {
 			return errLeaseLost
 		}
 		if o.Document != (store.DocumentPatch{}) {
-			if _, err := s.updateDocument(ctx, tx, docID, o.Document); err != nil {
+			if _, err := s.updateDocument(ctx, tx, "", docID, o.Document); err != nil {
 				return fmt.Errorf("update document: %w", err)
 			}
 		}
@@ -433,15 +449,16 @@ func (s *Store) JobDepths(ctx context.Context) ([]store.JobDepth, error) {
 }
 
 // DocumentJobs lists a document's jobs, oldest first (none for an unknown
-// document).
-func (s *Store) DocumentJobs(ctx context.Context, documentID string) ([]store.Job, error) {
+// document or another user's).
+func (s *Store) DocumentJobs(ctx context.Context, userID, documentID string) ([]store.Job, error) {
 	const op = "list document jobs"
-	doc, ok := parseID(documentID)
-	if !ok {
+	doc, ok1 := parseID(documentID)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return []store.Job{}, nil
 	}
 	rows, err := s.pool.Query(ctx, "SELECT "+jobColumns+
-		" FROM jobs j WHERE j.document_id = $1 ORDER BY j.created_at, j.id", doc)
+		" FROM jobs j WHERE j.document_id = $1 AND j.user_id = $2 ORDER BY j.created_at, j.id", doc, user)
 	if err != nil {
 		return nil, wrap(op, err)
 	}

@@ -26,7 +26,7 @@ func seedJobs(t testing.TB, s *Store, n int, kind string) map[string]bool {
 		if err := s.CreateDocument(ctx, d, store.Job{Kind: kind}); err != nil {
 			t.Fatal(err)
 		}
-		jobs, err := s.DocumentJobs(ctx, d.ID)
+		jobs, err := s.DocumentJobs(ctx, d.UserID, d.ID)
 		if err != nil || len(jobs) != 1 {
 			t.Fatalf("DocumentJobs = %d, %v", len(jobs), err)
 		}

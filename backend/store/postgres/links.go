@@ -25,11 +25,13 @@ type dbtx interface {
 
 // SetDocumentTopics replaces every topic link of a document, in one
 // transaction, as store.PlanSetTopics decides. Every topic must be one of
-// the document owner's (store.ErrNotFound otherwise, and nothing changes).
-func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links []store.TopicLink) error {
+// the document owner's (store.ErrNotFound otherwise, and nothing changes),
+// and the document must be userID's.
+func (s *Store) SetDocumentTopics(ctx context.Context, userID, documentID string, links []store.TopicLink) error {
 	const op = "set document topics"
-	docID, ok := parseID(documentID)
-	if !ok {
+	docID, ok1 := parseID(documentID)
+	owner, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return notFound(op)
 	}
 	// Canonical ids first, so two spellings of one topic are one link.
@@ -54,7 +56,8 @@ func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links 
 		// Lock the document row: concurrent replacements of the same
 		// document's links run one after the other.
 		var userID string
-		if err := tx.QueryRow(ctx, "SELECT user_id FROM documents WHERE id = $1 FOR UPDATE", docID).Scan(&userID); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT user_id FROM documents WHERE id = $1 AND user_id = $2 FOR UPDATE",
+			docID, owner).Scan(&userID); err != nil {
 			return fmt.Errorf("document: %w", err)
 		}
 		// Lock every topic whose count may change, old and new, in id

@@ -89,7 +89,7 @@ func TestMigrateIdempotentOnReopen(t *testing.T) {
 
 	for i := range 2 {
 		s := openStore(t, dsn)
-		got, err := s.Topic(ctx, tp.ID)
+		got, err := s.Topic(ctx, tp.UserID, tp.ID)
 		if err != nil || got.Name != "Tax" {
 			t.Fatalf("reopen %d: Topic = %+v, %v; want the topic kept", i+1, got, err)
 		}

@@ -74,24 +74,24 @@ func TestSearchIndexUnderConcurrency(t *testing.T) {
 				var err error
 				switch {
 				case w == 0 && i%10 == 9:
-					err = s.DeleteDocument(ctx, d.ID)
+					err = s.DeleteDocument(ctx, d.UserID, d.ID)
 				case w == 1 && i == ops/2:
-					err = s.DeleteTopic(ctx, topics[5].ID)
+					err = s.DeleteTopic(ctx, topics[5].UserID, topics[5].ID)
 				case w == 2:
 					tp.Name = fmt.Sprintf("Renamed%d-%d", w, i)
 					err = s.UpdateTopic(ctx, tp)
 				case w == 3:
 					text := fmt.Sprintf("updated text %d of worker %d", i, w)
-					_, err = s.UpdateDocument(ctx, d.ID, store.DocumentPatch{ExtractedText: &text})
+					_, err = s.UpdateDocument(ctx, d.UserID, d.ID, store.DocumentPatch{ExtractedText: &text})
 				case w == 4:
 					name := fmt.Sprintf("renamed %d.pdf", i)
-					_, err = s.UpdateDocument(ctx, d.ID, store.DocumentPatch{Filename: &name})
+					_, err = s.UpdateDocument(ctx, d.UserID, d.ID, store.DocumentPatch{Filename: &name})
 				default:
 					var links []store.TopicLink
 					for _, k := range rng.Perm(len(topics))[:rng.IntN(len(topics))] {
 						links = append(links, store.TopicLink{TopicID: topics[k].ID})
 					}
-					err = s.SetDocumentTopics(ctx, d.ID, links)
+					err = s.SetDocumentTopics(ctx, d.UserID, d.ID, links)
 				}
 				// Rows deleted by another worker are fine; anything else
 				// (a deadlock above all) is not.

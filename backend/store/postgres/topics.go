@@ -48,14 +48,16 @@ func (s *Store) CreateTopic(ctx context.Context, t *store.Topic) error {
 	return nil
 }
 
-// Topic returns one topic.
-func (s *Store) Topic(ctx context.Context, id string) (store.Topic, error) {
+// Topic returns one of userID's topics.
+func (s *Store) Topic(ctx context.Context, userID, id string) (store.Topic, error) {
 	const op = "get topic"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return store.Topic{}, notFound(op)
 	}
-	t, err := scanTopic(s.pool.QueryRow(ctx, "SELECT "+topicColumns+" FROM topics t WHERE t.id = $1", canon))
+	t, err := scanTopic(s.pool.QueryRow(ctx,
+		"SELECT "+topicColumns+" FROM topics t WHERE t.id = $1 AND t.user_id = $2", canon, user))
 	if err != nil {
 		return store.Topic{}, wrap(op, err)
 	}
@@ -109,18 +111,20 @@ func (s *Store) Topics(ctx context.Context, userID string) ([]store.Topic, error
 }
 
 // UpdateTopic saves name, description and color. store.ErrConflict when the
-// new name (in any case) is another of the user's topics.
+// new name (in any case) is another of the user's topics; store.ErrNotFound
+// when the topic is not t.UserID's.
 func (s *Store) UpdateTopic(ctx context.Context, t store.Topic) error {
 	const op = "update topic"
 	if err := store.CheckName(t.Name); err != nil {
 		return fmt.Errorf("postgres: %s: %w", op, err)
 	}
-	id, ok := parseID(t.ID)
-	if !ok {
+	id, ok1 := parseID(t.ID)
+	user, ok2 := parseID(t.UserID)
+	if !ok1 || !ok2 {
 		return notFound(op)
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE topics SET name = $2, name_key = $3, description = $4, color = $5
-		WHERE id = $1`, id, t.Name, store.FoldKey(t.Name), t.Description, t.Color)
+		WHERE id = $1 AND user_id = $6`, id, t.Name, store.FoldKey(t.Name), t.Description, t.Color, user)
 	if err != nil {
 		return wrap(op, err)
 	}
@@ -130,14 +134,16 @@ func (s *Store) UpdateTopic(ctx context.Context, t store.Topic) error {
 	return nil
 }
 
-// DeleteTopic removes the topic and (by cascade) its links; documents stay.
-func (s *Store) DeleteTopic(ctx context.Context, id string) error {
+// DeleteTopic removes one of userID's topics and (by cascade) its links;
+// documents stay.
+func (s *Store) DeleteTopic(ctx context.Context, userID, id string) error {
 	const op = "delete topic"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return notFound(op)
 	}
-	tag, err := s.pool.Exec(ctx, "DELETE FROM topics WHERE id = $1", canon)
+	tag, err := s.pool.Exec(ctx, "DELETE FROM topics WHERE id = $1 AND user_id = $2", canon, user)
 	if err != nil {
 		return wrap(op, err)
 	}

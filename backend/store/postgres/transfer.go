@@ -67,6 +67,10 @@ func (s *Store) TransferDocument(ctx context.Context, id, to, objectKey string) 
 			uid, objectKey, now, did); err != nil {
 			return err
 		}
+		// Its jobs run with the new owner's settings and classifier.
+		if _, err := tx.Exec(ctx, `UPDATE jobs SET user_id = $1 WHERE document_id = $2`, uid, did); err != nil {
+			return err
+		}
 		for _, l := range links {
 			var topic string
 			err := tx.QueryRow(ctx, `SELECT id FROM topics WHERE user_id = $1 AND name_key = $2`, uid, l.nameKey).Scan(&topic)

@@ -55,3 +55,53 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 	u.ID, u.CreatedAt = id, created
 	return nil
 }
+
+// User returns the user with id.
+func (s *Store) User(ctx context.Context, id string) (store.User, error) {
+	canon, ok := parseID(id)
+	if !ok {
+		return store.User{}, notFound("get user")
+	}
+	return s.userWhere(ctx, "get user", "id = $1", canon)
+}
+
+// UserByName finds a user by name, compared case-insensitively (the
+// oldest, should two names differ only in case).
+func (s *Store) UserByName(ctx context.Context, name string) (store.User, error) {
+	return s.userWhere(ctx, "get user by name", "lower(name) = lower($1)", name)
+}
+
+// userWhere reads the oldest user matching where (one argument).
+func (s *Store) userWhere(ctx context.Context, op, where string, arg any) (store.User, error) {
+	var u store.User
+	err := s.pool.QueryRow(ctx, "SELECT id, name, created_at FROM users WHERE "+where+
+		" ORDER BY created_at, id LIMIT 1", arg).Scan(&u.ID, &u.Name, &u.CreatedAt)
+	if err != nil {
+		return store.User{}, wrap(op, err)
+	}
+	u.CreatedAt = u.CreatedAt.UTC()
+	return u, nil
+}
+
+// Users lists every user, oldest first.
+func (s *Store) Users(ctx context.Context) ([]store.User, error) {
+	const op = "list users"
+	rows, err := s.pool.Query(ctx, "SELECT id, name, created_at FROM users ORDER BY created_at, id")
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	defer rows.Close()
+	users := []store.User{}
+	for rows.Next() {
+		var u store.User
+		if err := rows.Scan(&u.ID, &u.Name, &u.CreatedAt); err != nil {
+			return nil, wrap(op, err)
+		}
+		u.CreatedAt = u.CreatedAt.UTC()
+		users = append(users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(op, err)
+	}
+	return users, nil
+}

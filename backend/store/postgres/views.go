@@ -96,14 +96,16 @@ func (s *Store) CreateView(ctx context.Context, v *store.SavedView) error {
 	return nil
 }
 
-// View returns one view.
-func (s *Store) View(ctx context.Context, id string) (store.SavedView, error) {
+// View returns one of userID's views.
+func (s *Store) View(ctx context.Context, userID, id string) (store.SavedView, error) {
 	const op = "get view"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return store.SavedView{}, notFound(op)
 	}
-	v, err := scanView(s.pool.QueryRow(ctx, "SELECT "+viewColumns+" FROM saved_views WHERE id = $1", canon))
+	v, err := scanView(s.pool.QueryRow(ctx,
+		"SELECT "+viewColumns+" FROM saved_views WHERE id = $1 AND user_id = $2", canon, user))
 	if err != nil {
 		return store.SavedView{}, wrap(op, err)
 	}
@@ -153,14 +155,16 @@ func (s *Store) Views(ctx context.Context, userID string) ([]store.SavedView, er
 }
 
 // UpdateView saves v's name, query, order and filters. store.ErrConflict
-// when the new name (in any case) is another of the user's views.
+// when the new name (in any case) is another of the user's views;
+// store.ErrNotFound when the view is not v.UserID's.
 func (s *Store) UpdateView(ctx context.Context, v *store.SavedView) error {
 	const op = "update view"
 	if err := store.CheckName(v.Name); err != nil {
 		return fmt.Errorf("postgres: %s: %w", op, err)
 	}
-	id, ok := parseID(v.ID)
-	if !ok {
+	id, ok1 := parseID(v.ID)
+	user, ok2 := parseID(v.UserID)
+	if !ok1 || !ok2 {
 		return notFound(op)
 	}
 	topic, folder, err := viewRefs(op, v)
@@ -169,9 +173,10 @@ func (s *Store) UpdateView(ctx context.Context, v *store.SavedView) error {
 	}
 	updated := s.timestamp(time.Time{})
 	tag, err := s.pool.Exec(ctx, `UPDATE saved_views SET name = $2, name_key = $3, query = $4, sort = $5,
-		topic_id = $6, folder_id = $7, unfiled = $8, inbox = $9, status = $10, updated_at = $11 WHERE id = $1`,
+		topic_id = $6, folder_id = $7, unfiled = $8, inbox = $9, status = $10, updated_at = $11
+		WHERE id = $1 AND user_id = $12`,
 		id, v.Name, store.FoldKey(v.Name), v.Query, string(v.Sort), topic, folder, v.Unfiled, v.Inbox,
-		viewStatus(v.Status), updated)
+		viewStatus(v.Status), updated, user)
 	if err != nil {
 		return wrap(op, err)
 	}
@@ -182,14 +187,15 @@ func (s *Store) UpdateView(ctx context.Context, v *store.SavedView) error {
 	return nil
 }
 
-// DeleteView removes a view.
-func (s *Store) DeleteView(ctx context.Context, id string) error {
+// DeleteView removes one of userID's views.
+func (s *Store) DeleteView(ctx context.Context, userID, id string) error {
 	const op = "delete view"
-	canon, ok := parseID(id)
-	if !ok {
+	canon, ok1 := parseID(id)
+	user, ok2 := parseID(userID)
+	if !ok1 || !ok2 {
 		return notFound(op)
 	}
-	tag, err := s.pool.Exec(ctx, "DELETE FROM saved_views WHERE id = $1", canon)
+	tag, err := s.pool.Exec(ctx, "DELETE FROM saved_views WHERE id = $1 AND user_id = $2", canon, user)
 	if err != nil {
 		return wrap(op, err)
 	}

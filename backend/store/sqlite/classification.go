@@ -13,12 +13,15 @@ import (
 
 // DocumentSuggestions returns a document's pending suggestions and its last
 // classification.
-func (s *Store) DocumentSuggestions(ctx context.Context, documentID string) ([]store.Suggestion, *store.Classification, error) {
+func (s *Store) DocumentSuggestions(ctx context.Context, userID, documentID string) ([]store.Suggestion, *store.Classification, error) {
 	var (
 		sugs []store.Suggestion
 		rec  *store.Classification
 	)
 	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := documentOwnedBy(ctx, tx, documentID, userID); err != nil {
+			return err
+		}
 		var err error
 		sugs, rec, err = loadSuggestions(ctx, tx, documentID)
 		return err
@@ -129,8 +132,8 @@ func boolInt(b bool) int {
 
 // AcceptSuggestion makes a pending suggestion or a classifier link a link
 // with source user (store.PlanAccept).
-func (s *Store) AcceptSuggestion(ctx context.Context, documentID, topicID string) error {
-	if err := s.decide(ctx, documentID, topicID, store.PlanAccept); err != nil {
+func (s *Store) AcceptSuggestion(ctx context.Context, userID, documentID, topicID string) error {
+	if err := s.decide(ctx, userID, documentID, topicID, store.PlanAccept); err != nil {
 		return fmt.Errorf("sqlite: accept suggestion: %w", err)
 	}
 	return nil
@@ -138,18 +141,21 @@ func (s *Store) AcceptSuggestion(ctx context.Context, documentID, topicID string
 
 // RejectSuggestion remembers a refused suggestion or classifier link
 // (store.PlanReject).
-func (s *Store) RejectSuggestion(ctx context.Context, documentID, topicID string) error {
-	if err := s.decide(ctx, documentID, topicID, store.PlanReject); err != nil {
+func (s *Store) RejectSuggestion(ctx context.Context, userID, documentID, topicID string) error {
+	if err := s.decide(ctx, userID, documentID, topicID, store.PlanReject); err != nil {
 		return fmt.Errorf("sqlite: reject suggestion: %w", err)
 	}
 	return nil
 }
 
 // decide applies the person's decision plan on one topic of a document in
-// a write transaction.
-func (s *Store) decide(ctx context.Context, documentID, topicID string,
+// a write transaction; the document must be userID's (ErrNotFound).
+func (s *Store) decide(ctx context.Context, userID, documentID, topicID string,
 	plan func(store.TopicRows, string) (store.TopicChange, error)) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := documentOwnedBy(ctx, tx, documentID, userID); err != nil {
+			return err
+		}
 		cur, err := loadTopicRows(ctx, tx, documentID)
 		if err != nil {
 			return err

@@ -18,15 +18,15 @@ const supersededNote = "superseded: the document's content was replaced"
 // document's open jobs end as done (a worker still holding one gets
 // ErrConflict from FinishJob) and jobs are enqueued. The same SHA256 as
 // another document of the user gives ErrConflict; nothing changes then.
-func (s *Store) ReplaceDocumentContent(ctx context.Context, id string, c store.DocumentContent, jobs ...store.Job) error {
+func (s *Store) ReplaceDocumentContent(ctx context.Context, userID, id string, c store.DocumentContent, jobs ...store.Job) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.stamp()
 		res, err := tx.ExecContext(ctx, `UPDATE documents SET object_key = ?, content_type = ?,
 				size_bytes = ?, sha256 = ?, storage_backend = ?, page_count = 0, language = '',
 				status = ?, error = '', updated_at = ?
-			WHERE id = ?`,
+			WHERE id = ? AND user_id = ?`,
 			c.ObjectKey, c.ContentType, c.SizeBytes, c.SHA256, c.StorageBackend,
-			string(store.StatusStored), now.UnixMicro(), id)
+			string(store.StatusStored), now.UnixMicro(), id, userID)
 		if err != nil {
 			return classify(err)
 		}
@@ -45,6 +45,7 @@ func (s *Store) ReplaceDocumentContent(ctx context.Context, id string, c store.D
 			return err
 		}
 		for _, j := range jobs {
+			j.UserID = userID
 			if err := insertJob(ctx, tx, &j, id, now); err != nil {
 				return err
 			}

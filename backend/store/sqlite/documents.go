@@ -98,6 +98,7 @@ func (s *Store) CreateDocuments(ctx context.Context, docs []store.NewDocument) e
 				return err
 			}
 			for _, j := range nd.Jobs {
+				j.UserID = nd.Document.UserID
 				if err := insertJob(ctx, tx, &j, nd.Document.ID, now); err != nil {
 					return err
 				}
@@ -144,12 +145,13 @@ func saveText(ctx context.Context, q queryer, id, text string) error {
 	return err
 }
 
-// Document returns one document with its topics and extracted text.
-func (s *Store) Document(ctx context.Context, id string) (store.Document, error) {
+// Document returns one of userID's documents with its topics and
+// extracted text; another user's document is ErrNotFound.
+func (s *Store) Document(ctx context.Context, userID, id string) (store.Document, error) {
 	var d store.Document
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		d, err = getDocument(ctx, tx, `d.id = ?`, id)
+		d, err = getDocument(ctx, tx, `d.id = ? AND d.user_id = ?`, id, userID)
 		if err != nil {
 			return err
 		}
@@ -187,13 +189,16 @@ func (s *Store) DocumentBySHA256(ctx context.Context, userID, sha256 string) (st
 // UpdateDocument applies p, sets UpdatedAt to now, and returns the updated
 // document. Only the columns p names are written; the text only when p
 // has one.
-func (s *Store) UpdateDocument(ctx context.Context, id string, p store.DocumentPatch) (store.Document, error) {
+func (s *Store) UpdateDocument(ctx context.Context, userID, id string, p store.DocumentPatch) (store.Document, error) {
 	upd, err := newDocUpdate(p)
 	if err != nil {
 		return store.Document{}, fmt.Errorf("sqlite: update document %q: %w", id, err)
 	}
 	var d store.Document
 	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := documentOwnedBy(ctx, tx, id, userID); err != nil {
+			return err
+		}
 		if err := upd.apply(ctx, tx, id, s.stamp()); err != nil {
 			return err
 		}
@@ -275,10 +280,10 @@ func (u docUpdate) apply(ctx context.Context, tx *sql.Tx, id string, now time.Ti
 	return nil
 }
 
-// DeleteDocument removes the row; its topic links go with it (ON DELETE
-// CASCADE).
-func (s *Store) DeleteDocument(ctx context.Context, id string) error {
-	n, err := s.writeCount(ctx, `DELETE FROM documents WHERE id = ?`, id)
+// DeleteDocument removes one of userID's documents; its topic links go
+// with it (ON DELETE CASCADE).
+func (s *Store) DeleteDocument(ctx context.Context, userID, id string) error {
+	n, err := s.writeCount(ctx, `DELETE FROM documents WHERE id = ? AND user_id = ?`, id, userID)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete document: %w", err)
 	}
@@ -286,6 +291,14 @@ func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 		return fmt.Errorf("sqlite: delete document %q: %w", id, store.ErrNotFound)
 	}
 	return nil
+}
+
+// documentOwnedBy checks that document id exists and is userID's
+// (ErrNotFound otherwise).
+func documentOwnedBy(ctx context.Context, q queryer, id, userID string) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM documents WHERE id = ? AND user_id = ?`, id, userID).Scan(&one)
+	return notFound(err, "document", id)
 }
 
 // MoveDocuments puts the given documents of userID into folderID (nil: the

@@ -157,17 +157,17 @@ func TestCommitDurability(t *testing.T) {
 		}},
 		{"UpdateDocument", syncFull, func(ctx context.Context) error {
 			name := "b.txt"
-			_, err := s.UpdateDocument(ctx, doc.ID, store.DocumentPatch{Filename: &name})
+			_, err := s.UpdateDocument(ctx, doc.UserID, doc.ID, store.DocumentPatch{Filename: &name})
 			return err
 		}},
 		{"ReplaceDocumentContent", syncFull, func(ctx context.Context) error {
-			return s.ReplaceDocumentContent(ctx, doc.ID, store.DocumentContent{ObjectKey: "k/b", ContentType: "text/plain",
+			return s.ReplaceDocumentContent(ctx, doc.UserID, doc.ID, store.DocumentContent{ObjectKey: "k/b", ContentType: "text/plain",
 				SizeBytes: 2, SHA256: "bb", StorageBackend: "localfs"}, store.Job{Kind: "extract", DocumentID: doc.ID})
 		}},
-		{"AcceptSuggestion", syncFull, func(ctx context.Context) error { return s.AcceptSuggestion(ctx, doc.ID, t2.ID) }},
-		{"RejectSuggestion", syncFull, func(ctx context.Context) error { return s.RejectSuggestion(ctx, doc.ID, t1.ID) }},
+		{"AcceptSuggestion", syncFull, func(ctx context.Context) error { return s.AcceptSuggestion(ctx, doc.UserID, doc.ID, t2.ID) }},
+		{"RejectSuggestion", syncFull, func(ctx context.Context) error { return s.RejectSuggestion(ctx, doc.UserID, doc.ID, t1.ID) }},
 		{"SetDocumentTopics", syncFull, func(ctx context.Context) error {
-			return s.SetDocumentTopics(ctx, doc.ID, []store.TopicLink{{TopicID: t1.ID, Source: store.SourceUser, Confidence: 1}})
+			return s.SetDocumentTopics(ctx, doc.UserID, doc.ID, []store.TopicLink{{TopicID: t1.ID, Source: store.SourceUser, Confidence: 1}})
 		}},
 		{"MoveDocuments", syncFull, func(ctx context.Context) error {
 			return s.MoveDocuments(ctx, u.ID, []string{doc.ID}, &folder.ID)
@@ -194,7 +194,7 @@ func TestCommitDurability(t *testing.T) {
 		}},
 		{"ClaimJobs again", syncNormal, claimAll},
 		{"EnqueueJob", syncFull, func(ctx context.Context) error {
-			return s.EnqueueJob(ctx, &store.Job{Kind: "extract", DocumentID: doc.ID})
+			return s.EnqueueJob(ctx, &store.Job{Kind: "extract", DocumentID: doc.ID, UserID: doc.UserID})
 		}},
 		{"ReleaseJobs", syncNormal, func(ctx context.Context) error {
 			n, err := s.ReleaseJobs(ctx, "w1")
@@ -206,9 +206,9 @@ func TestCommitDurability(t *testing.T) {
 		{"RebuildSearchIndex", syncFull, func(ctx context.Context) error {
 			return s.RebuildSearchIndex(ctx, u.ID, []string{doc.ID})
 		}},
-		{"DeleteTopic", syncFull, func(ctx context.Context) error { return s.DeleteTopic(ctx, t2.ID) }},
-		{"DeleteFolder", syncFull, func(ctx context.Context) error { return s.DeleteFolder(ctx, folder.ID, true) }},
-		{"DeleteDocument", syncFull, func(ctx context.Context) error { return s.DeleteDocument(ctx, doc.ID) }},
+		{"DeleteTopic", syncFull, func(ctx context.Context) error { return s.DeleteTopic(ctx, t2.UserID, t2.ID) }},
+		{"DeleteFolder", syncFull, func(ctx context.Context) error { return s.DeleteFolder(ctx, folder.UserID, folder.ID, true) }},
+		{"DeleteDocument", syncFull, func(ctx context.Context) error { return s.DeleteDocument(ctx, doc.UserID, doc.ID) }},
 	}
 	wal := s.wal.path
 	for _, st := range steps {

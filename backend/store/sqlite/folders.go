@@ -74,9 +74,10 @@ func (s *Store) CreateFolder(ctx context.Context, f *store.Folder) error {
 	return nil
 }
 
-// Folder returns one folder.
-func (s *Store) Folder(ctx context.Context, id string) (store.Folder, error) {
-	f, err := scanFolder(s.r.QueryRowContext(ctx, `SELECT `+folderColumns+` FROM folders WHERE id = ?`, id))
+// Folder returns one of userID's folders.
+func (s *Store) Folder(ctx context.Context, userID, id string) (store.Folder, error) {
+	f, err := scanFolder(s.r.QueryRowContext(ctx,
+		`SELECT `+folderColumns+` FROM folders WHERE id = ? AND user_id = ?`, id, userID))
 	if err != nil {
 		return store.Folder{}, fmt.Errorf("sqlite: %w", notFound(err, "folder", id))
 	}
@@ -107,18 +108,17 @@ func (s *Store) Folders(ctx context.Context, userID string) ([]store.Folder, err
 
 // UpdateFolder saves name and parent. The new parent must be a folder of
 // the same user (ErrNotFound) and neither the folder itself nor one of its
-// descendants (ErrConflict).
+// descendants (ErrConflict). The folder must be f.UserID's (ErrNotFound).
 func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
 	if err := store.CheckName(f.Name); err != nil {
 		return fmt.Errorf("sqlite: update folder: %w", err)
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var owner string
-		if err := tx.QueryRowContext(ctx, `SELECT user_id FROM folders WHERE id = ?`, f.ID).Scan(&owner); err != nil {
-			return notFound(err, "folder", f.ID)
+		if err := folderOwnedBy(ctx, tx, f.ID, f.UserID); err != nil {
+			return err
 		}
 		if f.ParentID != nil {
-			if err := folderOwnedBy(ctx, tx, *f.ParentID, owner); err != nil {
+			if err := folderOwnedBy(ctx, tx, *f.ParentID, f.UserID); err != nil {
 				return fmt.Errorf("parent %w", err)
 			}
 			parentOf := func(id string) (*string, error) {
@@ -145,14 +145,15 @@ func (s *Store) UpdateFolder(ctx context.Context, f store.Folder) error {
 
 // DeleteFolder removes a folder. With moveToParent false a folder that
 // holds documents or subfolders gives ErrConflict; with it true they move
-// to its parent (or the root) first, in the same transaction.
-func (s *Store) DeleteFolder(ctx context.Context, id string, moveToParent bool) error {
+// to its parent (or the root) first, in the same transaction. The folder
+// must be userID's (ErrNotFound).
+func (s *Store) DeleteFolder(ctx context.Context, userID, id string, moveToParent bool) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var parent sql.NullString
 		var docs, subs int
 		err := tx.QueryRowContext(ctx, `SELECT parent_id, document_count,
 				(SELECT count(*) FROM folders WHERE parent_id = f.id)
-			FROM folders f WHERE id = ?`, id).Scan(&parent, &docs, &subs)
+			FROM folders f WHERE id = ? AND user_id = ?`, id, userID).Scan(&parent, &docs, &subs)
 		if err != nil {
 			return notFound(err, "folder", id)
 		}
@@ -178,10 +179,11 @@ func (s *Store) DeleteFolder(ctx context.Context, id string, moveToParent bool) 
 }
 
 // FolderDocumentCount counts the documents directly in a folder (the count
-// the documents_count_* triggers keep).
-func (s *Store) FolderDocumentCount(ctx context.Context, id string) (int, error) {
+// the documents_count_* triggers keep); the folder must be userID's.
+func (s *Store) FolderDocumentCount(ctx context.Context, userID, id string) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT document_count FROM folders WHERE id = ?`, id).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT document_count FROM folders WHERE id = ? AND user_id = ?`,
+		id, userID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: %w", notFound(err, "folder", id))
 	}

@@ -15,7 +15,7 @@ import (
 var _ store.JobQueue = (*Store)(nil)
 
 // jobColumns are the columns scanJob reads, in order.
-const jobColumns = `id, kind, document_id, state, attempts, stopped, run_at, last_error,
+const jobColumns = `id, kind, document_id, user_id, state, attempts, stopped, run_at, last_error,
 	lease_owner, lease_until, created_at, updated_at`
 
 // claimableAt is when an open job may be claimed: a queued job at run_at,
@@ -29,7 +29,7 @@ func scanJob(sc rowScanner) (store.Job, error) {
 		j                               store.Job
 		runAt, leaseUntil, created, upd int64
 	)
-	if err := sc.Scan(&j.ID, &j.Kind, &j.DocumentID, &j.State, &j.Attempts, &j.Stopped, &runAt, &j.LastError,
+	if err := sc.Scan(&j.ID, &j.Kind, &j.DocumentID, &j.UserID, &j.State, &j.Attempts, &j.Stopped, &runAt, &j.LastError,
 		&j.LeaseOwner, &leaseUntil, &created, &upd); err != nil {
 		return store.Job{}, err
 	}
@@ -41,8 +41,10 @@ func scanJob(sc rowScanner) (store.Job, error) {
 }
 
 // insertJob stores j as a new queued job through q. ID defaults to a new
-// UUID, RunAt to now, DocumentID to docID; the values stored are written
-// back to j.
+// UUID, RunAt to now, DocumentID to docID; the job takes its document's
+// user, and a UserID that is not the document's gives ErrNotFound (an
+// empty UserID takes the owner, for jobs the store itself chains). The
+// values stored are written back to j.
 func insertJob(ctx context.Context, q queryer, j *store.Job, docID string, now time.Time) error {
 	if j.Kind == "" {
 		return fmt.Errorf("job of document %q: no kind", j.DocumentID)
@@ -55,19 +57,29 @@ func insertJob(ctx context.Context, q queryer, j *store.Job, docID string, now t
 	}
 	j.State, j.Attempts, j.Stopped, j.LastError, j.LeaseOwner, j.LeaseUntil = store.JobQueued, 0, 0, "", "", time.Time{}
 	j.RunAt, j.CreatedAt, j.UpdatedAt = orNow(j.RunAt, now), now, now
-	if _, err := q.ExecContext(ctx, `INSERT INTO jobs (id, kind, document_id, state, run_at, created_at, updated_at)
-		VALUES (?, ?, ?, 'queued', ?, ?, ?)`,
-		j.ID, j.Kind, j.DocumentID, j.RunAt.UnixMicro(), now.UnixMicro(), now.UnixMicro()); err != nil {
-		return fmt.Errorf("%s job of document %q: %w", j.Kind, j.DocumentID, classify(err))
+	var owner string
+	err := q.QueryRowContext(ctx, `INSERT INTO jobs (id, kind, document_id, user_id, state, run_at, created_at, updated_at)
+		SELECT ?, ?, id, user_id, 'queued', ?, ?, ?
+		FROM documents WHERE id = ? AND (? = '' OR user_id = ?)
+		RETURNING user_id`,
+		j.ID, j.Kind, j.RunAt.UnixMicro(), now.UnixMicro(), now.UnixMicro(),
+		j.DocumentID, j.UserID, j.UserID).Scan(&owner)
+	if err != nil {
+		return fmt.Errorf("%s job: %w", j.Kind, notFound(classify(err), "document", j.DocumentID))
 	}
+	j.UserID = owner
 	return nil
 }
 
-// EnqueueJob adds a queued job. ID defaults to a new UUID and RunAt to
-// now; State, Attempts, LastError and the lease start afresh whatever j
-// says. The values stored are written back to j. A missing document gives
-// ErrNotFound, a used id ErrConflict.
+// EnqueueJob adds a queued job for one of j.UserID's documents. ID
+// defaults to a new UUID and RunAt to now; State, Attempts, LastError and
+// the lease start afresh whatever j says. The values stored are written
+// back to j. A missing document, or another user's, gives ErrNotFound; a
+// used id ErrConflict.
 func (s *Store) EnqueueJob(ctx context.Context, j *store.Job) error {
+	if j.UserID == "" {
+		return fmt.Errorf("sqlite: enqueue job of document %q: the job names no user", j.DocumentID)
+	}
 	if err := s.write(ctx, func(tx *sql.Tx) error {
 		return insertJob(ctx, tx, j, "", s.stamp())
 	}); err != nil {
@@ -376,10 +388,10 @@ func (s *Store) JobDepths(ctx context.Context) ([]store.JobDepth, error) {
 }
 
 // DocumentJobs lists a document's jobs, oldest first (an empty list for a
-// document without jobs, or one that does not exist).
-func (s *Store) DocumentJobs(ctx context.Context, documentID string) ([]store.Job, error) {
+// document without jobs, one that does not exist, or another user's).
+func (s *Store) DocumentJobs(ctx context.Context, userID, documentID string) ([]store.Job, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs
-		WHERE document_id = ? ORDER BY created_at, rowid`, documentID)
+		WHERE document_id = ? AND user_id = ? ORDER BY created_at, rowid`, documentID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: document jobs: %w", err)
 	}

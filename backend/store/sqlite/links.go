@@ -56,7 +56,7 @@ func jsonList(ids []string) string {
 // SetDocumentTopics replaces every topic link of a document in one
 // transaction, as store.PlanSetTopics decides. Every topic must be one of
 // the document owner's (ErrNotFound otherwise).
-func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links []store.TopicLink) error {
+func (s *Store) SetDocumentTopics(ctx context.Context, userID, documentID string, links []store.TopicLink) error {
 	links, err := store.CleanLinks(links)
 	if err != nil {
 		return fmt.Errorf("sqlite: set document topics: %w", err)
@@ -66,11 +66,10 @@ func (s *Store) SetDocumentTopics(ctx context.Context, documentID string, links 
 		ids[i] = l.TopicID
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		var owner string
-		if err := tx.QueryRowContext(ctx, `SELECT user_id FROM documents WHERE id = ?`, documentID).Scan(&owner); err != nil {
-			return notFound(err, "document", documentID)
+		if err := documentOwnedBy(ctx, tx, documentID, userID); err != nil {
+			return err
 		}
-		owned, err := ownedTopics(ctx, tx, owner, ids)
+		owned, err := ownedTopics(ctx, tx, userID, ids)
 		if err != nil {
 			return err
 		}

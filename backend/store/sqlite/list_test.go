@@ -43,7 +43,7 @@ func TestTopicPlansAgree(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i%2 == 0 {
-			if err := s.SetDocumentTopics(ctx, d.ID, []store.TopicLink{{TopicID: topic.ID, Source: store.SourceUser, Confidence: 1}}); err != nil {
+			if err := s.SetDocumentTopics(ctx, d.UserID, d.ID, []store.TopicLink{{TopicID: topic.ID, Source: store.SourceUser, Confidence: 1}}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -65,7 +65,7 @@ func TestReopenIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("reopen: %v", err)
 		}
-		if got, err := s.Topic(ctx, tp.ID); err != nil || got.Name != "Kept" {
+		if got, err := s.Topic(ctx, tp.UserID, tp.ID); err != nil || got.Name != "Kept" {
 			t.Errorf("after reopen Topic = %+v, %v", got, err)
 		}
 		if err := s.Close(); err != nil {

@@ -406,7 +406,7 @@ func BenchmarkIndexDocument(b *testing.B) {
 		if err := s.CreateDocument(ctx, &d); err != nil {
 			b.Fatal(err)
 		}
-		if err := s.SetDocumentTopics(ctx, d.ID, links); err != nil {
+		if err := s.SetDocumentTopics(ctx, d.UserID, d.ID, links); err != nil {
 			b.Fatal(err)
 		}
 		n++

@@ -174,7 +174,7 @@ func TestSearchIndexNeverDrifts(t *testing.T) {
 		for _, tp := range tps {
 			links = append(links, store.TopicLink{TopicID: tp.ID, Source: store.SourceClassifier, Confidence: 0.5})
 		}
-		if err := s.SetDocumentTopics(ctx, docID, links); err != nil {
+		if err := s.SetDocumentTopics(ctx, u.ID, docID, links); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -193,7 +193,7 @@ func TestSearchIndexNeverDrifts(t *testing.T) {
 	link(docs[1].ID, b)
 	checkSearchIndex(t, s)
 	update := func(id string, p store.DocumentPatch) {
-		if _, err := s.UpdateDocument(ctx, id, p); err != nil {
+		if _, err := s.UpdateDocument(ctx, u.ID, id, p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -211,7 +211,7 @@ func TestSearchIndexNeverDrifts(t *testing.T) {
 	link(docs[1].ID, b) // unchanged
 	link(docs[1].ID, a) // changed
 	checkSearchIndex(t, s)
-	if err := s.DeleteFolder(ctx, fo.ID, true); err != nil {
+	if err := s.DeleteFolder(ctx, fo.UserID, fo.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	checkSearchIndex(t, s)
@@ -220,7 +220,7 @@ func TestSearchIndexNeverDrifts(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSearchIndex(t, s)
-	if err := s.DeleteTopic(ctx, b.ID); err != nil {
+	if err := s.DeleteTopic(ctx, b.UserID, b.ID); err != nil {
 		t.Fatal(err)
 	}
 	checkSearchIndex(t, s)
@@ -233,7 +233,7 @@ func TestSearchIndexNeverDrifts(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSearchIndex(t, s)
-	if err := s.DeleteDocument(ctx, docs[0].ID); err != nil {
+	if err := s.DeleteDocument(ctx, docs[0].UserID, docs[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	checkSearchIndex(t, s)
@@ -432,7 +432,7 @@ func TestSnippetsMatchFTS5(t *testing.T) {
 	for i, text := range texts {
 		d := addText(t, s, u.ID, fmt.Sprintf("d%d.txt", i), text, store.StatusReady)
 		if i == 1 {
-			if err := s.SetDocumentTopics(ctx, d.ID, []store.TopicLink{{TopicID: tp.ID, Source: store.SourceUser}}); err != nil {
+			if err := s.SetDocumentTopics(ctx, d.UserID, d.ID, []store.TopicLink{{TopicID: tp.ID, Source: store.SourceUser}}); err != nil {
 				t.Fatal(err)
 			}
 		}

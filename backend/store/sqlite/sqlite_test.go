@@ -150,11 +150,11 @@ func writeOnce(ctx context.Context, s *Store, userID, topicID, name string) erro
 	if err := s.CreateDocument(ctx, &d); err != nil {
 		return err
 	}
-	if err := s.SetDocumentTopics(ctx, d.ID, []store.TopicLink{{TopicID: topicID, Source: store.SourceRule, Confidence: 1}}); err != nil {
+	if err := s.SetDocumentTopics(ctx, d.UserID, d.ID, []store.TopicLink{{TopicID: topicID, Source: store.SourceRule, Confidence: 1}}); err != nil {
 		return err
 	}
 	ready := store.StatusReady
-	_, err := s.UpdateDocument(ctx, d.ID, store.DocumentPatch{Status: &ready})
+	_, err := s.UpdateDocument(ctx, d.UserID, d.ID, store.DocumentPatch{Status: &ready})
 	return err
 }
 

@@ -43,9 +43,10 @@ func (s *Store) CreateTopic(ctx context.Context, t *store.Topic) error {
 	return nil
 }
 
-// Topic returns one topic.
-func (s *Store) Topic(ctx context.Context, id string) (store.Topic, error) {
-	t, err := scanTopic(s.r.QueryRowContext(ctx, `SELECT `+topicColumns+` FROM topics t WHERE t.id = ?`, id))
+// Topic returns one of userID's topics.
+func (s *Store) Topic(ctx context.Context, userID, id string) (store.Topic, error) {
+	t, err := scanTopic(s.r.QueryRowContext(ctx,
+		`SELECT `+topicColumns+` FROM topics t WHERE t.id = ? AND t.user_id = ?`, id, userID))
 	if err != nil {
 		return store.Topic{}, fmt.Errorf("sqlite: %w", notFound(err, "topic", id))
 	}
@@ -90,13 +91,14 @@ func (s *Store) Topics(ctx context.Context, userID string) ([]store.Topic, error
 
 // UpdateTopic saves name, description and color. A name another topic of
 // the user has, in any case, gives ErrConflict; changing the case of the
-// topic's own name is allowed.
+// topic's own name is allowed. The topic must be t.UserID's (ErrNotFound).
 func (s *Store) UpdateTopic(ctx context.Context, t store.Topic) error {
 	if err := store.CheckName(t.Name); err != nil {
 		return fmt.Errorf("sqlite: update topic: %w", err)
 	}
-	n, err := s.writeCount(ctx, `UPDATE topics SET name = ?, name_key = ?, description = ?, color = ? WHERE id = ?`,
-		t.Name, store.FoldKey(t.Name), t.Description, t.Color, t.ID)
+	n, err := s.writeCount(ctx, `UPDATE topics SET name = ?, name_key = ?, description = ?, color = ?
+		WHERE id = ? AND user_id = ?`,
+		t.Name, store.FoldKey(t.Name), t.Description, t.Color, t.ID, t.UserID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update topic %q: %w", t.Name, classify(err))
 	}
@@ -106,10 +108,10 @@ func (s *Store) UpdateTopic(ctx context.Context, t store.Topic) error {
 	return nil
 }
 
-// DeleteTopic removes the topic; its links go with it (ON DELETE CASCADE)
-// and the documents stay.
-func (s *Store) DeleteTopic(ctx context.Context, id string) error {
-	n, err := s.writeCount(ctx, `DELETE FROM topics WHERE id = ?`, id)
+// DeleteTopic removes one of userID's topics; its links go with it (ON
+// DELETE CASCADE) and the documents stay.
+func (s *Store) DeleteTopic(ctx context.Context, userID, id string) error {
+	n, err := s.writeCount(ctx, `DELETE FROM topics WHERE id = ? AND user_id = ?`, id, userID)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete topic: %w", err)
 	}

@@ -60,6 +60,10 @@ func (s *Store) TransferDocument(ctx context.Context, id, to, objectKey string) 
 			to, objectKey, now, id); err != nil {
 			return classify(err)
 		}
+		// Its jobs run with the new owner's settings and classifier.
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET user_id = ? WHERE document_id = ?`, to, id); err != nil {
+			return err
+		}
 		for _, l := range links {
 			var topic string
 			err := tx.QueryRowContext(ctx, `SELECT id FROM topics WHERE user_id = ? AND name_key = ?`, to, l.nameKey).Scan(&topic)

@@ -72,9 +72,10 @@ func (s *Store) CreateView(ctx context.Context, v *store.SavedView) error {
 	return nil
 }
 
-// View returns one view.
-func (s *Store) View(ctx context.Context, id string) (store.SavedView, error) {
-	v, err := scanView(s.r.QueryRowContext(ctx, `SELECT `+viewColumns+` FROM saved_views WHERE id = ?`, id))
+// View returns one of userID's views.
+func (s *Store) View(ctx context.Context, userID, id string) (store.SavedView, error) {
+	v, err := scanView(s.r.QueryRowContext(ctx,
+		`SELECT `+viewColumns+` FROM saved_views WHERE id = ? AND user_id = ?`, id, userID))
 	if err != nil {
 		return store.SavedView{}, fmt.Errorf("sqlite: %w", notFound(err, "view", id))
 	}
@@ -115,16 +116,17 @@ func (s *Store) Views(ctx context.Context, userID string) ([]store.SavedView, er
 
 // UpdateView saves v's name, query, order and filters. A name another
 // view of the user has, in any case, gives ErrConflict; changing the case
-// of the view's own name is allowed.
+// of the view's own name is allowed. The view must be v.UserID's
+// (ErrNotFound).
 func (s *Store) UpdateView(ctx context.Context, v *store.SavedView) error {
 	if err := store.CheckName(v.Name); err != nil {
 		return fmt.Errorf("sqlite: update view: %w", err)
 	}
 	updated := s.stamp()
 	n, err := s.writeCount(ctx, `UPDATE saved_views SET name = ?, name_key = ?, query = ?, sort = ?, topic_id = ?,
-		folder_id = ?, unfiled = ?, inbox = ?, status = ?, updated_at = ? WHERE id = ?`,
+		folder_id = ?, unfiled = ?, inbox = ?, status = ?, updated_at = ? WHERE id = ? AND user_id = ?`,
 		v.Name, store.FoldKey(v.Name), v.Query, string(v.Sort), v.TopicID, v.FolderID, v.Unfiled, v.Inbox,
-		viewStatus(v.Status), updated.UnixMicro(), v.ID)
+		viewStatus(v.Status), updated.UnixMicro(), v.ID, v.UserID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update view %q: %w", v.Name, classify(err))
 	}
@@ -135,9 +137,9 @@ func (s *Store) UpdateView(ctx context.Context, v *store.SavedView) error {
 	return nil
 }
 
-// DeleteView removes a view.
-func (s *Store) DeleteView(ctx context.Context, id string) error {
-	n, err := s.writeCount(ctx, `DELETE FROM saved_views WHERE id = ?`, id)
+// DeleteView removes one of userID's views.
+func (s *Store) DeleteView(ctx context.Context, userID, id string) error {
+	n, err := s.writeCount(ctx, `DELETE FROM saved_views WHERE id = ? AND user_id = ?`, id, userID)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete view: %w", err)
 	}

@@ -84,7 +84,7 @@ func TestWALSyncDoesNotHoldTheWriter(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		name := "b.txt"
-		_, err := s.UpdateDocument(ctx, d.ID, store.DocumentPatch{Filename: &name})
+		_, err := s.UpdateDocument(ctx, d.UserID, d.ID, store.DocumentPatch{Filename: &name})
 		done <- err
 	}()
 	await(t, g.entered, "UpdateDocument's sync") // committed, syncing
@@ -157,7 +157,7 @@ func TestWALSyncIgnoresEndedContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	s.wal.syncFile = func(f *os.File) error { cancel(); return f.Sync() }
 	name := "b.txt"
-	if _, err := s.UpdateDocument(ctx, d.ID, store.DocumentPatch{Filename: &name}); err != nil {
+	if _, err := s.UpdateDocument(ctx, d.UserID, d.ID, store.DocumentPatch{Filename: &name}); err != nil {
 		t.Fatalf("UpdateDocument whose context ended during its sync: %v", err)
 	}
 }
@@ -217,7 +217,7 @@ func TestWALSyncFailurePoisons(t *testing.T) {
 	d := newDoc(t, s, "aa")
 	s.wal.syncFile = func(*os.File) error { return errors.New("input/output error") }
 	name := "b.txt"
-	_, err = s.UpdateDocument(ctx, d.ID, store.DocumentPatch{Filename: &name})
+	_, err = s.UpdateDocument(ctx, d.UserID, d.ID, store.DocumentPatch{Filename: &name})
 	if !errors.Is(err, errWALSync) {
 		t.Fatalf("UpdateDocument with a failing sync: %v, want errWALSync", err)
 	}
@@ -228,7 +228,7 @@ func TestWALSyncFailurePoisons(t *testing.T) {
 		t.Errorf("error does not say what failed and what to do: %s", msg)
 	}
 	s.wal.syncFile = (*os.File).Sync // the disk is fine again: the store stays poisoned
-	if _, err := s.Document(ctx, d.ID); !errors.Is(err, errWALSync) {
+	if _, err := s.Document(ctx, d.UserID, d.ID); !errors.Is(err, errWALSync) {
 		t.Errorf("Document after a failed sync: %v, want errWALSync", err)
 	}
 	if _, err := s.DocumentBySHA256(ctx, d.UserID, "aa"); !errors.Is(err, errWALSync) {
@@ -237,7 +237,7 @@ func TestWALSyncFailurePoisons(t *testing.T) {
 	if _, err := s.ClaimJobs(ctx, store.Claim{Owner: "w1", Limit: 1, Lease: time.Minute}); !errors.Is(err, errWALSync) {
 		t.Errorf("ClaimJobs after a failed sync: %v, want errWALSync", err)
 	}
-	if err := s.DeleteDocument(ctx, d.ID); !errors.Is(err, errWALSync) || errors.Is(err, store.ErrNotDurable) {
+	if err := s.DeleteDocument(ctx, d.UserID, d.ID); !errors.Is(err, errWALSync) || errors.Is(err, store.ErrNotDurable) {
 		t.Errorf("DeleteDocument after a failed sync: %v, want errWALSync and nothing committed (not ErrNotDurable)", err)
 	}
 	if err := s.Close(); err != nil {
@@ -245,7 +245,7 @@ func TestWALSyncFailurePoisons(t *testing.T) {
 	}
 
 	s = openAt(t, path)
-	got, err := s.Document(ctx, d.ID)
+	got, err := s.Document(ctx, d.UserID, d.ID)
 	if err != nil {
 		t.Fatalf("Document after reopening: %v", err)
 	}

@@ -78,7 +78,7 @@ func testAccountTakeover(t *testing.T, s store.Store) {
 	if got := f.get(d1.ID); len(got.Topics) != 1 || got.Topics[0].TopicID != tp.ID {
 		t.Fatalf("topics after takeover = %+v", got.Topics)
 	}
-	if got, err := s.Folder(f.ctx, fo.ID); err != nil || got.UserID != alice.ID {
+	if got, err := s.Folder(f.ctx, alice.ID, fo.ID); err != nil || got.UserID != alice.ID {
 		t.Fatalf("folder after takeover = %+v, %v", got, err)
 	}
 	if m, err := s.Settings(f.ctx, alice.ID); err != nil || m["classifier.provider"] != "builtin" {
@@ -260,7 +260,7 @@ func testAccountDelete(t *testing.T, s store.Store) {
 		t.Fatalf("CreateDocument: %v", err)
 	}
 	wantErr(t, "DeleteAccount with a document", s.DeleteAccount(f.ctx, gone.ID), store.ErrConflict)
-	if err := s.DeleteDocument(f.ctx, d.ID); err != nil {
+	if err := s.DeleteDocument(f.ctx, d.UserID, d.ID); err != nil {
 		t.Fatalf("DeleteDocument: %v", err)
 	}
 	if err := s.DeleteAccount(f.ctx, gone.ID); err != nil {
@@ -386,17 +386,28 @@ func testTransferDocument(t *testing.T, s store.Store) {
 	}
 	d := f.doc("return.pdf", func(d *store.Document) { d.FolderID = &fo.ID; d.SizeBytes = 77 })
 	f.link(d.ID, taxes, misc)
+	queued := store.Job{Kind: "extract", DocumentID: d.ID, UserID: d.UserID}
+	if err := s.EnqueueJob(f.ctx, &queued); err != nil {
+		t.Fatal(err)
+	}
 	newKey := bob.ID + "/" + d.ID + "/moved.pdf"
 	if err := s.TransferDocument(f.ctx, d.ID, bob.ID, newKey); err != nil {
 		t.Fatalf("TransferDocument: %v", err)
 	}
-	got := f.get(d.ID)
+	// Its queued job now runs as bob's.
+	if js, err := s.DocumentJobs(f.ctx, bob.ID, d.ID); err != nil || len(js) != 1 || js[0].UserID != bob.ID {
+		t.Fatalf("the document's jobs after the transfer = %+v, %v; want one of bob's", js, err)
+	}
+	got, err := s.Document(f.ctx, bob.ID, d.ID)
+	if err != nil {
+		t.Fatalf("bob's document after the transfer: %v", err)
+	}
 	if got.UserID != bob.ID || got.ObjectKey != newKey || got.FolderID != nil {
 		t.Fatalf("after the transfer: user %s key %s folder %v", got.UserID, got.ObjectKey, got.FolderID)
 	}
 	names := map[string]string{}
 	for _, l := range got.Topics {
-		tp, err := s.Topic(f.ctx, l.TopicID)
+		tp, err := s.Topic(f.ctx, bob.ID, l.TopicID)
 		if err != nil || tp.UserID != bob.ID {
 			t.Fatalf("linked topic %+v, %v: want one of bob's", tp, err)
 		}
@@ -417,7 +428,7 @@ func testTransferDocument(t *testing.T, s store.Store) {
 	if u, _ := s.Usage(f.ctx, bob.ID); u != (store.Usage{Documents: 1, Bytes: 77}) {
 		t.Fatalf("bob's usage = %+v", u)
 	}
-	if n, err := s.FolderDocumentCount(f.ctx, fo.ID); err != nil || n != 0 {
+	if n, err := s.FolderDocumentCount(f.ctx, fo.UserID, fo.ID); err != nil || n != 0 {
 		t.Fatalf("the old folder counts %d, %v", n, err)
 	}
 	if f.topicCount(taxes.ID) != 0 {

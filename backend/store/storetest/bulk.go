@@ -111,7 +111,7 @@ func testBulkSameAsOneByOne(t *testing.T, s store.Store) {
 			t.Fatalf("CreateDocument: %v", err)
 		}
 		if len(one.Links) > 0 {
-			if err := s.SetDocumentTopics(f.ctx, one.Document.ID, one.Links); err != nil {
+			if err := s.SetDocumentTopics(f.ctx, one.Document.UserID, one.Document.ID, one.Links); err != nil {
 				t.Fatalf("SetDocumentTopics: %v", err)
 			}
 		}
@@ -153,7 +153,7 @@ func testBulkSameAsOneByOne(t *testing.T, s store.Store) {
 		for _, tp := range topics {
 			out = append(out, fmt.Sprintf("topic %s: %d documents", tp.Name, tp.DocumentCount))
 		}
-		count, err := s.FolderDocumentCount(f.ctx, u.folder.ID)
+		count, err := s.FolderDocumentCount(f.ctx, u.folder.UserID, u.folder.ID)
 		if err != nil {
 			t.Fatalf("FolderDocumentCount: %v", err)
 		}
@@ -163,7 +163,7 @@ func testBulkSameAsOneByOne(t *testing.T, s store.Store) {
 			t.Fatalf("Documents: %v", err)
 		}
 		for _, d := range all.Documents {
-			full, err := s.Document(f.ctx, d.ID)
+			full, err := s.Document(f.ctx, d.UserID, d.ID)
 			if err != nil {
 				t.Fatalf("Document: %v", err)
 			}

@@ -106,16 +106,16 @@ func testClassifyOutcome(t *testing.T, s store.Store) {
 	if n := f.topicCount(bank.ID); n != 0 {
 		t.Errorf("Bank count = %d, want 0 (a suggestion is not a link)", n)
 	}
-	sugs, rec, err := s.DocumentSuggestions(f.ctx, d.ID)
+	sugs, rec, err := s.DocumentSuggestions(f.ctx, d.UserID, d.ID)
 	if err != nil || len(sugs) != 2 || rec == nil {
 		t.Errorf("DocumentSuggestions = %d, %v, %v; want 2 and a record", len(sugs), rec, err)
 	}
 	plain := f.doc("b.pdf", nil)
-	sugs, rec, err = s.DocumentSuggestions(f.ctx, plain.ID)
+	sugs, rec, err = s.DocumentSuggestions(f.ctx, plain.UserID, plain.ID)
 	if err != nil || len(sugs) != 0 || rec != nil {
 		t.Errorf("DocumentSuggestions of an unclassified document = %v, %v, %v; want none", sugs, rec, err)
 	}
-	_, _, err = s.DocumentSuggestions(f.ctx, "00000000-0000-4000-8000-000000000000")
+	_, _, err = s.DocumentSuggestions(f.ctx, f.user.ID, "00000000-0000-4000-8000-000000000000")
 	wantErr(t, "DocumentSuggestions of a missing document", err, store.ErrNotFound)
 }
 
@@ -127,7 +127,7 @@ func testClassifyRerun(t *testing.T, s store.Store) {
 		Record: store.Classification{Provider: "builtin"},
 	})
 	// The person adds Home by hand; the rerun must keep it.
-	if err := s.SetDocumentTopics(f.ctx, d.ID, []store.TopicLink{
+	if err := s.SetDocumentTopics(f.ctx, d.UserID, d.ID, []store.TopicLink{
 		{TopicID: tax.ID, Source: store.SourceClassifier, Confidence: 0.9},
 		{TopicID: home.ID, Source: store.SourceUser, Confidence: 1},
 	}); err != nil {
@@ -172,10 +172,10 @@ func testClassifyAccept(t *testing.T, s store.Store) {
 	d := f.classifyDoc("a.pdf", store.ClassificationOutcome{
 		Applied: applied(cl(tax, 0.9)), Suggested: applied(cl(bank, 0.55)),
 	})
-	if err := s.AcceptSuggestion(f.ctx, d.ID, bank.ID); err != nil {
+	if err := s.AcceptSuggestion(f.ctx, d.UserID, d.ID, bank.ID); err != nil {
 		t.Fatalf("AcceptSuggestion of a suggestion: %v", err)
 	}
-	if err := s.AcceptSuggestion(f.ctx, d.ID, tax.ID); err != nil {
+	if err := s.AcceptSuggestion(f.ctx, d.UserID, d.ID, tax.ID); err != nil {
 		t.Fatalf("AcceptSuggestion of an applied topic: %v", err)
 	}
 	got := f.get(d.ID)
@@ -194,10 +194,10 @@ func testClassifyAccept(t *testing.T, s store.Store) {
 	if n := f.topicCount(bank.ID); n != 1 {
 		t.Errorf("Bank count = %d, want 1", n)
 	}
-	wantErr(t, "AcceptSuggestion of a topic never suggested", s.AcceptSuggestion(f.ctx, d.ID, travel.ID), store.ErrNotFound)
-	wantErr(t, "AcceptSuggestion twice", s.AcceptSuggestion(f.ctx, d.ID, bank.ID), store.ErrNotFound)
-	wantErr(t, "AcceptSuggestion of a missing document", s.AcceptSuggestion(f.ctx, "00000000-0000-4000-8000-000000000000", bank.ID), store.ErrNotFound)
-	wantErr(t, "AcceptSuggestion with a malformed id", s.AcceptSuggestion(f.ctx, "nope", "nope"), store.ErrNotFound)
+	wantErr(t, "AcceptSuggestion of a topic never suggested", s.AcceptSuggestion(f.ctx, d.UserID, d.ID, travel.ID), store.ErrNotFound)
+	wantErr(t, "AcceptSuggestion twice", s.AcceptSuggestion(f.ctx, d.UserID, d.ID, bank.ID), store.ErrNotFound)
+	wantErr(t, "AcceptSuggestion of a missing document", s.AcceptSuggestion(f.ctx, f.user.ID, "00000000-0000-4000-8000-000000000000", bank.ID), store.ErrNotFound)
+	wantErr(t, "AcceptSuggestion with a malformed id", s.AcceptSuggestion(f.ctx, f.user.ID, "nope", "nope"), store.ErrNotFound)
 }
 
 func testClassifyReject(t *testing.T, s store.Store) {
@@ -206,10 +206,10 @@ func testClassifyReject(t *testing.T, s store.Store) {
 	d := f.classifyDoc("a.pdf", store.ClassificationOutcome{
 		Applied: applied(cl(tax, 0.9)), Suggested: applied(cl(bank, 0.55)),
 	})
-	if err := s.RejectSuggestion(f.ctx, d.ID, bank.ID); err != nil {
+	if err := s.RejectSuggestion(f.ctx, d.UserID, d.ID, bank.ID); err != nil {
 		t.Fatalf("RejectSuggestion of a suggestion: %v", err)
 	}
-	if err := s.RejectSuggestion(f.ctx, d.ID, tax.ID); err != nil {
+	if err := s.RejectSuggestion(f.ctx, d.UserID, d.ID, tax.ID); err != nil {
 		t.Fatalf("RejectSuggestion of an applied topic: %v", err)
 	}
 	got := f.get(d.ID)
@@ -219,7 +219,7 @@ func testClassifyReject(t *testing.T, s store.Store) {
 	if n := f.topicCount(tax.ID); n != 0 {
 		t.Errorf("Tax count = %d, want 0 after rejecting the applied link", n)
 	}
-	wantErr(t, "RejectSuggestion twice", s.RejectSuggestion(f.ctx, d.ID, bank.ID), store.ErrNotFound)
+	wantErr(t, "RejectSuggestion twice", s.RejectSuggestion(f.ctx, d.UserID, d.ID, bank.ID), store.ErrNotFound)
 	var ex []store.TrainingExample
 	if err := s.TrainingExamples(f.ctx, store.TrainingQuery{UserID: f.user.ID}, func(e store.TrainingExample) error {
 		ex = append(ex, e)
@@ -236,7 +236,7 @@ func testClassifyRejectedStays(t *testing.T, s store.Store) {
 	f := newJobFixture(t, s)
 	bank := f.topic("Bank")
 	d := f.classifyDoc("a.pdf", store.ClassificationOutcome{Suggested: applied(cl(bank, 0.5))})
-	if err := s.RejectSuggestion(f.ctx, d.ID, bank.ID); err != nil {
+	if err := s.RejectSuggestion(f.ctx, d.UserID, d.ID, bank.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.runClassify(d.ID, store.ClassificationOutcome{Suggested: applied(cl(bank, 0.6))})
@@ -306,7 +306,7 @@ func testClassifyInbox(t *testing.T, s store.Store) {
 	if !slices.Equal(names, []string{"bare.pdf", "suggested.pdf"}) || page.Total != 2 {
 		t.Errorf("inbox = %v (total %d), want bare.pdf and suggested.pdf", names, page.Total)
 	}
-	if err := s.AcceptSuggestion(f.ctx, suggested.ID, bank.ID); err != nil {
+	if err := s.AcceptSuggestion(f.ctx, suggested.UserID, suggested.ID, bank.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.link(bare.ID, tax)
@@ -315,7 +315,7 @@ func testClassifyInbox(t *testing.T, s store.Store) {
 	}
 	_ = sorted
 	// Search honours the inbox filter too.
-	if err := s.RejectSuggestion(f.ctx, sorted.ID, tax.ID); err != nil {
+	if err := s.RejectSuggestion(f.ctx, sorted.UserID, sorted.ID, tax.ID); err != nil {
 		t.Fatal(err)
 	}
 	sp, err := s.Search(f.ctx, store.SearchQuery{Filter: store.DocumentFilter{UserID: f.user.ID, Inbox: true},
@@ -334,13 +334,13 @@ func testClassifyTraining(t *testing.T, s store.Store) {
 	a := f.doc("a.pdf", nil)
 	f.link(a.ID, tax, bank)
 	text := "income statement"
-	if _, err := s.UpdateDocument(f.ctx, a.ID, store.DocumentPatch{ExtractedText: &text}); err != nil {
+	if _, err := s.UpdateDocument(f.ctx, a.UserID, a.ID, store.DocumentPatch{ExtractedText: &text}); err != nil {
 		t.Fatal(err)
 	}
 	b := f.classifyDoc("b.pdf", store.ClassificationOutcome{Applied: applied(cl(tax, 0.9))}) // classifier only: no decision
 	f.doc("c.pdf", nil)                                                                      // nothing
 	rule := f.doc("d.pdf", nil)
-	if err := s.SetDocumentTopics(f.ctx, rule.ID, []store.TopicLink{{TopicID: bank.ID, Source: store.SourceRule, Confidence: 1}}); err != nil {
+	if err := s.SetDocumentTopics(f.ctx, rule.UserID, rule.ID, []store.TopicLink{{TopicID: bank.ID, Source: store.SourceRule, Confidence: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]store.TrainingExample{}
@@ -432,13 +432,13 @@ func testClassifyDeleteTopic(t *testing.T, s store.Store) {
 	f := newJobFixture(t, s)
 	bank := f.topic("Bank")
 	d := f.classifyDoc("a.pdf", store.ClassificationOutcome{Suggested: applied(cl(bank, 0.5))})
-	if err := s.DeleteTopic(f.ctx, bank.ID); err != nil {
+	if err := s.DeleteTopic(f.ctx, bank.UserID, bank.ID); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.get(d.ID); len(got.Suggestions) != 0 {
 		t.Errorf("suggestions of a deleted topic remain: %v", suggestionNames(got))
 	}
-	if err := s.DeleteDocument(f.ctx, d.ID); err != nil {
+	if err := s.DeleteDocument(f.ctx, d.UserID, d.ID); err != nil {
 		t.Fatalf("DeleteDocument of a classified document: %v", err)
 	}
 }

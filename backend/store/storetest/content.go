@@ -44,8 +44,8 @@ func testReplaceDocumentContent(t *testing.T, s store.Store) {
 		d.CreatedAt = f.base
 	})
 	f.link(d.ID, tax)
-	running := store.Job{Kind: "extract", DocumentID: d.ID}
-	queued := store.Job{Kind: "classify", DocumentID: d.ID, RunAt: time.Now().Add(time.Hour)}
+	running := store.Job{Kind: "extract", DocumentID: d.ID, UserID: d.UserID}
+	queued := store.Job{Kind: "classify", DocumentID: d.ID, UserID: d.UserID, RunAt: time.Now().Add(time.Hour)}
 	for _, j := range []*store.Job{&running, &queued} {
 		if err := s.EnqueueJob(f.ctx, j); err != nil {
 			t.Fatalf("EnqueueJob: %v", err)
@@ -61,7 +61,7 @@ func testReplaceDocumentContent(t *testing.T, s store.Store) {
 
 	c := newContent(f.user, d.ID, "the complete file")
 	next := store.Job{Kind: "extract"}
-	if err := s.ReplaceDocumentContent(f.ctx, d.ID, c, next); err != nil {
+	if err := s.ReplaceDocumentContent(f.ctx, d.UserID, d.ID, c, next); err != nil {
 		t.Fatalf("ReplaceDocumentContent: %v", err)
 	}
 	want := d
@@ -97,7 +97,7 @@ func testReplaceDocumentContent(t *testing.T, s store.Store) {
 	if got := f.get(d.ID); got.ExtractedText != "" || got.Status != store.StatusStored {
 		t.Errorf("the superseded job wrote %q, %s", got.ExtractedText, got.Status)
 	}
-	js, err := s.DocumentJobs(f.ctx, d.ID)
+	js, err := s.DocumentJobs(f.ctx, d.UserID, d.ID)
 	if err != nil {
 		t.Fatalf("DocumentJobs: %v", err)
 	}
@@ -134,9 +134,9 @@ func testReplaceDocumentContentRefused(t *testing.T, s store.Store) {
 	taken := newContent(f.user, a.ID, "x")
 	taken.SHA256 = b.SHA256
 	wantErr(t, "ReplaceDocumentContent with another document's hash",
-		s.ReplaceDocumentContent(f.ctx, a.ID, taken, store.Job{Kind: "extract"}), store.ErrConflict)
+		s.ReplaceDocumentContent(f.ctx, a.UserID, a.ID, taken, store.Job{Kind: "extract"}), store.ErrConflict)
 	checkDoc(t, f.get(a.ID), a, true)
-	if js, err := s.DocumentJobs(f.ctx, a.ID); err != nil || len(js) != 0 {
+	if js, err := s.DocumentJobs(f.ctx, a.UserID, a.ID); err != nil || len(js) != 0 {
 		t.Errorf("jobs after a refused replacement: %v, %v", js, err)
 	}
 
@@ -147,10 +147,10 @@ func testReplaceDocumentContentRefused(t *testing.T, s store.Store) {
 	}
 	same := newContent(f.user, a.ID, "y")
 	same.SHA256 = theirs.SHA256
-	if err := s.ReplaceDocumentContent(f.ctx, a.ID, same); err != nil {
+	if err := s.ReplaceDocumentContent(f.ctx, a.UserID, a.ID, same); err != nil {
 		t.Errorf("another user's hash: %v", err)
 	}
 
 	wantErr(t, "ReplaceDocumentContent of a missing document",
-		s.ReplaceDocumentContent(f.ctx, "00000000-0000-4000-8000-000000000000", newContent(f.user, a.ID, "z")), store.ErrNotFound)
+		s.ReplaceDocumentContent(f.ctx, f.user.ID, "00000000-0000-4000-8000-000000000000", newContent(f.user, a.ID, "z")), store.ErrNotFound)
 }

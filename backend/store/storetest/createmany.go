@@ -27,7 +27,7 @@ func createManyTests() []subtest {
 				}
 				got := f.get(nd.Document.ID)
 				checkDoc(t, got, *nd.Document, true)
-				jobs, err := s.DocumentJobs(f.ctx, nd.Document.ID)
+				jobs, err := s.DocumentJobs(f.ctx, nd.Document.UserID, nd.Document.ID)
 				if err != nil {
 					t.Fatalf("DocumentJobs: %v", err)
 				}
@@ -46,7 +46,7 @@ func createManyTests() []subtest {
 			err := s.CreateDocuments(f.ctx, []store.NewDocument{{Document: a, Jobs: []store.Job{{Kind: "extract"}}}, {Document: b}})
 			wantErr(t, "two documents with the same bytes in one batch", err, store.ErrConflict)
 			for _, d := range []*store.Document{a, b} {
-				_, err := s.Document(f.ctx, d.ID)
+				_, err := s.Document(f.ctx, d.UserID, d.ID)
 				wantErr(t, "Document of the refused batch", err, store.ErrNotFound)
 			}
 			if c, err := s.JobCounts(f.ctx); err != nil || c.Queued != 0 {
@@ -60,7 +60,7 @@ func createManyTests() []subtest {
 			dup.SHA256 = first.SHA256
 			err := s.CreateDocuments(f.ctx, []store.NewDocument{{Document: fresh}, {Document: dup}})
 			wantErr(t, "a batch holding a stored document's bytes", err, store.ErrConflict)
-			_, err = s.Document(f.ctx, fresh.ID)
+			_, err = s.Document(f.ctx, fresh.UserID, fresh.ID)
 			wantErr(t, "the other document of the refused batch", err, store.ErrNotFound)
 		}},
 		{"CreateDocuments/MissingFolder", func(t *testing.T, s store.Store) {
@@ -69,7 +69,7 @@ func createManyTests() []subtest {
 			lost.FolderID = ptr(uuid.NewString())
 			err := s.CreateDocuments(f.ctx, []store.NewDocument{{Document: good}, {Document: lost}})
 			wantErr(t, "a batch with a missing folder", err, store.ErrNotFound)
-			_, err = s.Document(f.ctx, good.ID)
+			_, err = s.Document(f.ctx, good.UserID, good.ID)
 			wantErr(t, "the other document of the refused batch", err, store.ErrNotFound)
 		}},
 	}

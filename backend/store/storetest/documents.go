@@ -62,7 +62,7 @@ func documentTests() []subtest {
 			d := newDoc(f.user, "a.pdf")
 			d.FolderID = ptr(uuid.NewString())
 			wantErr(t, "CreateDocument into a missing folder", s.CreateDocument(f.ctx, d), store.ErrNotFound)
-			_, err := s.Document(f.ctx, d.ID)
+			_, err := s.Document(f.ctx, d.UserID, d.ID)
 			wantErr(t, "Document after the failed create", err, store.ErrNotFound)
 		}},
 	}
@@ -168,30 +168,30 @@ func testNotFound(t *testing.T, s store.Store) {
 		name string
 		call func() error
 	}{
-		{"Document", func() error { _, err := s.Document(ctx, missing); return err }},
+		{"Document", func() error { _, err := s.Document(ctx, uid, missing); return err }},
 		{"DocumentBySHA256", func() error {
 			_, err := s.DocumentBySHA256(ctx, uid, "0000000000000000000000000000000000000000000000000000000000000000")
 			return err
 		}},
 		{"UpdateDocument", func() error {
-			_, err := s.UpdateDocument(ctx, missing, store.DocumentPatch{Filename: ptr("x")})
+			_, err := s.UpdateDocument(ctx, uid, missing, store.DocumentPatch{Filename: ptr("x")})
 			return err
 		}},
-		{"DeleteDocument", func() error { return s.DeleteDocument(ctx, missing) }},
-		{"SetDocumentTopics", func() error { return s.SetDocumentTopics(ctx, missing, nil) }},
-		{"Topic", func() error { _, err := s.Topic(ctx, missing); return err }},
+		{"DeleteDocument", func() error { return s.DeleteDocument(ctx, uid, missing) }},
+		{"SetDocumentTopics", func() error { return s.SetDocumentTopics(ctx, uid, missing, nil) }},
+		{"Topic", func() error { _, err := s.Topic(ctx, uid, missing); return err }},
 		{"TopicByName", func() error { _, err := s.TopicByName(ctx, uid, "Absent"); return err }},
 		{"UpdateTopic", func() error {
 			return s.UpdateTopic(ctx, store.Topic{ID: missing, UserID: uid, Name: "x"})
 		}},
-		{"DeleteTopic", func() error { return s.DeleteTopic(ctx, missing) }},
-		{"Folder", func() error { _, err := s.Folder(ctx, missing); return err }},
+		{"DeleteTopic", func() error { return s.DeleteTopic(ctx, uid, missing) }},
+		{"Folder", func() error { _, err := s.Folder(ctx, uid, missing); return err }},
 		{"UpdateFolder", func() error {
 			return s.UpdateFolder(ctx, store.Folder{ID: missing, UserID: uid, Name: "x"})
 		}},
-		{"DeleteFolder", func() error { return s.DeleteFolder(ctx, missing, false) }},
-		{"DeleteFolder/moveToParent", func() error { return s.DeleteFolder(ctx, missing, true) }},
-		{"FolderDocumentCount", func() error { _, err := s.FolderDocumentCount(ctx, missing); return err }},
+		{"DeleteFolder", func() error { return s.DeleteFolder(ctx, uid, missing, false) }},
+		{"DeleteFolder/moveToParent", func() error { return s.DeleteFolder(ctx, uid, missing, true) }},
+		{"FolderDocumentCount", func() error { _, err := s.FolderDocumentCount(ctx, uid, missing); return err }},
 	}
 	for _, c := range cases {
 		wantErr(t, c.name, c.call(), store.ErrNotFound)
@@ -205,7 +205,7 @@ func testSHA256Conflict(t *testing.T, s store.Store) {
 	dup := newDoc(f.user, "second name, same bytes.pdf")
 	dup.SHA256 = first.SHA256
 	wantErr(t, "same user, same sha256", s.CreateDocument(f.ctx, dup), store.ErrConflict)
-	_, err := s.Document(f.ctx, dup.ID)
+	_, err := s.Document(f.ctx, dup.UserID, dup.ID)
 	wantErr(t, "Document of the refused duplicate", err, store.ErrNotFound)
 
 	other := f.otherUser()

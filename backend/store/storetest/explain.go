@@ -31,7 +31,7 @@ func testExplainReasons(t *testing.T, s store.Store) {
 	if d.Classification == nil || !maps.EqualFunc(d.Classification.Reasons, reasons, slices.Equal) {
 		t.Errorf("reasons = %v, want %v", d.Classification, reasons)
 	}
-	_, rec, err := s.DocumentSuggestions(f.ctx, d.ID)
+	_, rec, err := s.DocumentSuggestions(f.ctx, d.UserID, d.ID)
 	if err != nil || rec == nil || !maps.EqualFunc(rec.Reasons, reasons, slices.Equal) {
 		t.Errorf("DocumentSuggestions record = %+v, %v; want reasons %v", rec, err, reasons)
 	}
@@ -68,9 +68,9 @@ func testExplainDecisionLog(t *testing.T, s store.Store) {
 	}{{true, a}, {false, b}, {true, c}, {false, d}} {
 		var err error
 		if step.accept {
-			err = s.AcceptSuggestion(f.ctx, doc.ID, step.topic.ID)
+			err = s.AcceptSuggestion(f.ctx, doc.UserID, doc.ID, step.topic.ID)
 		} else {
-			err = s.RejectSuggestion(f.ctx, doc.ID, step.topic.ID)
+			err = s.RejectSuggestion(f.ctx, doc.UserID, doc.ID, step.topic.ID)
 		}
 		if err != nil {
 			t.Fatalf("decide %s: %v", step.topic.Name, err)
@@ -85,14 +85,14 @@ func testExplainDecisionLog(t *testing.T, s store.Store) {
 		t.Errorf("last 2 decisions = %+v, want one accepted and one rejected", got)
 	}
 	// Deciding nothing new (the topic is the person's already) logs nothing.
-	if err := s.AcceptSuggestion(f.ctx, doc.ID, a.ID); err == nil {
+	if err := s.AcceptSuggestion(f.ctx, doc.UserID, doc.ID, a.ID); err == nil {
 		t.Errorf("accepting a topic the person already has: no error")
 	}
 	if got := f.decisions(100); got.Total() != 4 {
 		t.Errorf("decisions after a refused accept = %+v, want 4", got)
 	}
 	// The log outlives the document, and another user's log is theirs.
-	if err := s.DeleteDocument(f.ctx, doc.ID); err != nil {
+	if err := s.DeleteDocument(f.ctx, doc.UserID, doc.ID); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.decisions(100); got != want {
@@ -112,7 +112,7 @@ func testExplainDecisionLogSetTopics(t *testing.T, s store.Store) {
 	})
 	// The person's topic list: A kept (as theirs), B dropped, C taken up,
 	// Home added.
-	if err := s.SetDocumentTopics(f.ctx, doc.ID, []store.TopicLink{
+	if err := s.SetDocumentTopics(f.ctx, doc.UserID, doc.ID, []store.TopicLink{
 		{TopicID: a.ID, Source: store.SourceUser, Confidence: 1},
 		{TopicID: c.ID, Source: store.SourceUser, Confidence: 1},
 		{TopicID: home.ID, Source: store.SourceUser, Confidence: 1},
@@ -125,7 +125,7 @@ func testExplainDecisionLogSetTopics(t *testing.T, s store.Store) {
 	}
 	// Links given back as the classifier's are no decision.
 	d2 := f.classifyDoc("b.pdf", store.ClassificationOutcome{Applied: applied(cl(a, 0.97))})
-	if err := s.SetDocumentTopics(f.ctx, d2.ID, []store.TopicLink{cl(a, 0.97), {TopicID: home.ID}}); err != nil {
+	if err := s.SetDocumentTopics(f.ctx, d2.UserID, d2.ID, []store.TopicLink{cl(a, 0.97), {TopicID: home.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.decisions(100); got != want {

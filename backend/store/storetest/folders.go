@@ -26,7 +26,7 @@ func folderTests() []subtest {
 // parentOf returns a folder's parent id ("" at the root).
 func (f *fixture) parentOf(id string) string {
 	f.t.Helper()
-	fo, err := f.s.Folder(f.ctx, id)
+	fo, err := f.s.Folder(f.ctx, f.user.ID, id)
 	if err != nil {
 		f.t.Fatalf("Folder(%s): %v", id, err)
 	}
@@ -51,7 +51,7 @@ func testFolderRoundTrip(t *testing.T, s store.Store) {
 	child := f.folder("Belege 2024 ✓", ptr(root.ID))
 	closeTime(t, "CreatedAt written back", child.CreatedAt, time.Now())
 	for _, want := range []store.Folder{root, child} {
-		got, err := s.Folder(f.ctx, want.ID)
+		got, err := s.Folder(f.ctx, want.UserID, want.ID)
 		if err != nil {
 			t.Fatalf("Folder: %v", err)
 		}
@@ -74,7 +74,7 @@ func testFolderMissingParent(t *testing.T, s store.Store) {
 	for name, parent := range map[string]string{"missing parent": uuid.NewString(), "another user's parent": theirs.ID} {
 		fo := store.Folder{ID: uuid.NewString(), UserID: f.user.ID, Name: "Orphan", ParentID: ptr(parent)}
 		wantErr(t, "CreateFolder with "+name, s.CreateFolder(f.ctx, &fo), store.ErrNotFound)
-		_, err := s.Folder(f.ctx, fo.ID)
+		_, err := s.Folder(f.ctx, fo.UserID, fo.ID)
 		wantErr(t, "Folder after refused create", err, store.ErrNotFound)
 	}
 }
@@ -116,7 +116,7 @@ func testUpdateFolderRenameAndMove(t *testing.T, s store.Store) {
 	if err := s.UpdateFolder(f.ctx, b); err != nil {
 		t.Fatalf("UpdateFolder: %v", err)
 	}
-	got, err := s.Folder(f.ctx, b.ID)
+	got, err := s.Folder(f.ctx, b.UserID, b.ID)
 	if err != nil {
 		t.Fatalf("Folder: %v", err)
 	}
@@ -151,7 +151,7 @@ func testUpdateFolderCycle(t *testing.T, s store.Store) {
 		moved.ParentID = ptr(parent)
 		wantErr(t, "move A under "+name, s.UpdateFolder(f.ctx, moved), store.ErrConflict)
 	}
-	if got, err := s.Folder(f.ctx, a.ID); err != nil || got.ParentID != nil || got.Name != "A" {
+	if got, err := s.Folder(f.ctx, a.UserID, a.ID); err != nil || got.ParentID != nil || got.Name != "A" {
 		t.Errorf("after refused moves A = %+v, %v", got, err)
 	}
 	// Moving a descendant up is no cycle.
@@ -168,8 +168,8 @@ func testDeleteFolderRefused(t *testing.T, s store.Store) {
 	withSub := f.folder("With a subfolder", nil)
 	sub := f.folder("Sub", ptr(withSub.ID))
 
-	wantErr(t, "DeleteFolder holding a document", s.DeleteFolder(f.ctx, withDoc.ID, false), store.ErrConflict)
-	wantErr(t, "DeleteFolder holding a subfolder", s.DeleteFolder(f.ctx, withSub.ID, false), store.ErrConflict)
+	wantErr(t, "DeleteFolder holding a document", s.DeleteFolder(f.ctx, withDoc.UserID, withDoc.ID, false), store.ErrConflict)
+	wantErr(t, "DeleteFolder holding a subfolder", s.DeleteFolder(f.ctx, withSub.UserID, withSub.ID, false), store.ErrConflict)
 	if got := f.folderOf(d.ID); got != withDoc.ID {
 		t.Errorf("document moved to %q by a refused delete", got)
 	}
@@ -177,7 +177,7 @@ func testDeleteFolderRefused(t *testing.T, s store.Store) {
 		t.Errorf("subfolder moved to %q by a refused delete", got)
 	}
 	for _, id := range []string{withDoc.ID, withSub.ID} {
-		if _, err := s.Folder(f.ctx, id); err != nil {
+		if _, err := s.Folder(f.ctx, f.user.ID, id); err != nil {
 			t.Errorf("refused delete removed the folder: %v", err)
 		}
 	}
@@ -187,10 +187,10 @@ func testDeleteFolderEmpty(t *testing.T, s store.Store) {
 	f := newFixture(t, s)
 	for _, move := range []bool{false, true} {
 		fo := f.folder("Empty", nil)
-		if err := s.DeleteFolder(f.ctx, fo.ID, move); err != nil {
+		if err := s.DeleteFolder(f.ctx, fo.UserID, fo.ID, move); err != nil {
 			t.Fatalf("DeleteFolder(moveToParent=%v): %v", move, err)
 		}
-		_, err := s.Folder(f.ctx, fo.ID)
+		_, err := s.Folder(f.ctx, fo.UserID, fo.ID)
 		wantErr(t, "Folder after delete", err, store.ErrNotFound)
 	}
 }
@@ -205,7 +205,7 @@ func testDeleteFolderMoveToParent(t *testing.T, s store.Store) {
 	elsewhere := f.folder("Elsewhere", nil)
 	inElsewhere := f.doc("elsewhere.pdf", func(d *store.Document) { d.FolderID = ptr(elsewhere.ID) })
 
-	if err := s.DeleteFolder(f.ctx, mid.ID, true); err != nil {
+	if err := s.DeleteFolder(f.ctx, mid.UserID, mid.ID, true); err != nil {
 		t.Fatalf("DeleteFolder(mid, moveToParent): %v", err)
 	}
 	if got := f.folderOf(inMid.ID); got != parent.ID {
@@ -222,7 +222,7 @@ func testDeleteFolderMoveToParent(t *testing.T, s store.Store) {
 	}
 
 	// A root-level folder hands its content to the root.
-	if err := s.DeleteFolder(f.ctx, parent.ID, true); err != nil {
+	if err := s.DeleteFolder(f.ctx, parent.UserID, parent.ID, true); err != nil {
 		t.Fatalf("DeleteFolder(parent, moveToParent): %v", err)
 	}
 	if got := f.folderOf(inMid.ID); got != "" {
@@ -248,7 +248,7 @@ func testFolderDocumentCount(t *testing.T, s store.Store) {
 	f.doc("nested.pdf", func(d *store.Document) { d.FolderID = ptr(sub.ID) })
 	f.doc("root.pdf", nil)
 	for id, want := range map[string]int{fo.ID: 3, sub.ID: 1, empty.ID: 0} {
-		if n, err := s.FolderDocumentCount(f.ctx, id); err != nil || n != want {
+		if n, err := s.FolderDocumentCount(f.ctx, f.user.ID, id); err != nil || n != want {
 			t.Errorf("FolderDocumentCount = %d, %v; want %d", n, err, want)
 		}
 	}

@@ -75,7 +75,7 @@ func newJobFixture(t *testing.T, s store.Store) *jobFixture {
 // enqueue adds a job of kind for docID, due runAt (zero: now).
 func (f *jobFixture) enqueue(docID, kind string, runAt time.Time) store.Job {
 	f.t.Helper()
-	j := store.Job{Kind: kind, DocumentID: docID, RunAt: runAt}
+	j := store.Job{Kind: kind, DocumentID: docID, UserID: f.user.ID, RunAt: runAt}
 	if err := f.q.EnqueueJob(f.ctx, &j); err != nil {
 		f.t.Fatalf("EnqueueJob(%s): %v", kind, err)
 	}
@@ -105,7 +105,7 @@ func (f *jobFixture) claimOne(owner string, lease time.Duration) store.Job {
 // jobs lists a document's jobs.
 func (f *jobFixture) jobs(docID string) []store.Job {
 	f.t.Helper()
-	jobs, err := f.q.DocumentJobs(f.ctx, docID)
+	jobs, err := f.q.DocumentJobs(f.ctx, f.user.ID, docID)
 	if err != nil {
 		f.t.Fatalf("DocumentJobs(%s): %v", docID, err)
 	}
@@ -214,7 +214,7 @@ func testJobsCreateConflict(t *testing.T, s store.Store) {
 	err := s.CreateDocument(f.ctx, dup, store.Job{Kind: "extract", DocumentID: dup.ID})
 	wantErr(t, "CreateDocument of a duplicate with a job", err, store.ErrConflict)
 	f.wantCounts("after the duplicate", store.JobCounts{Queued: 1})
-	if jobs, err := f.q.DocumentJobs(f.ctx, dup.ID); err == nil && len(jobs) != 0 {
+	if jobs, err := f.q.DocumentJobs(f.ctx, dup.UserID, dup.ID); err == nil && len(jobs) != 0 {
 		t.Errorf("the refused duplicate has %d jobs", len(jobs))
 	}
 
@@ -224,7 +224,7 @@ func testJobsCreateConflict(t *testing.T, s store.Store) {
 	if err == nil {
 		t.Fatal("CreateDocument with a job of a missing document succeeded")
 	}
-	_, err = s.Document(f.ctx, bad.ID)
+	_, err = s.Document(f.ctx, bad.UserID, bad.ID)
 	wantErr(t, "Document after the failed create", err, store.ErrNotFound)
 	f.wantCounts("after the failed create", store.JobCounts{Queued: 1})
 }
@@ -232,7 +232,7 @@ func testJobsCreateConflict(t *testing.T, s store.Store) {
 func testJobsEnqueueDefaults(t *testing.T, s store.Store) {
 	f := newJobFixture(t, s)
 	d := f.doc("a.pdf", nil)
-	j := store.Job{Kind: "classify", DocumentID: d.ID, State: store.JobDone, Attempts: 7, LeaseOwner: "someone"}
+	j := store.Job{Kind: "classify", DocumentID: d.ID, UserID: d.UserID, State: store.JobDone, Attempts: 7, LeaseOwner: "someone"}
 	if err := f.q.EnqueueJob(f.ctx, &j); err != nil {
 		t.Fatalf("EnqueueJob: %v", err)
 	}
@@ -251,19 +251,19 @@ func testJobsEnqueueDefaults(t *testing.T, s store.Store) {
 	// Caller-chosen id and run time are kept.
 	id := uuid.NewString()
 	later := f.base.Add(100 * 365 * 24 * time.Hour)
-	j2 := store.Job{ID: id, Kind: "extract", DocumentID: d.ID, RunAt: later}
+	j2 := store.Job{ID: id, Kind: "extract", DocumentID: d.ID, UserID: d.UserID, RunAt: later}
 	if err := f.q.EnqueueJob(f.ctx, &j2); err != nil {
 		t.Fatalf("EnqueueJob with id and RunAt: %v", err)
 	}
 	got = f.job(d.ID, id)
 	closeTime(t, "chosen RunAt", got.RunAt, later)
-	again := store.Job{ID: id, Kind: "extract", DocumentID: d.ID}
+	again := store.Job{ID: id, Kind: "extract", DocumentID: d.ID, UserID: d.UserID}
 	wantErr(t, "EnqueueJob with a used id", f.q.EnqueueJob(f.ctx, &again), store.ErrConflict)
 }
 
 func testJobsEnqueueMissingDocument(t *testing.T, s store.Store) {
 	f := newJobFixture(t, s)
-	j := store.Job{Kind: "extract", DocumentID: uuid.NewString()}
+	j := store.Job{Kind: "extract", DocumentID: uuid.NewString(), UserID: f.user.ID}
 	wantErr(t, "EnqueueJob for a missing document", f.q.EnqueueJob(f.ctx, &j), store.ErrNotFound)
 	f.wantCounts("after the refused job", store.JobCounts{})
 }
@@ -759,11 +759,11 @@ func testJobsDeleteDocument(t *testing.T, s store.Store) {
 	}
 	f.enqueue(d.ID, "thumbnail", time.Time{})
 	claimed := f.claimOne("w", longLease)
-	if err := s.DeleteDocument(f.ctx, d.ID); err != nil {
+	if err := s.DeleteDocument(f.ctx, d.UserID, d.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.wantCounts("after DeleteDocument", store.JobCounts{})
-	if jobs, err := f.q.DocumentJobs(f.ctx, d.ID); err != nil && !errors.Is(err, store.ErrNotFound) || len(jobs) != 0 {
+	if jobs, err := f.q.DocumentJobs(f.ctx, d.UserID, d.ID); err != nil && !errors.Is(err, store.ErrNotFound) || len(jobs) != 0 {
 		t.Errorf("DocumentJobs of a deleted document = %v, %v; want none", jobIDs(jobs), err)
 	}
 	if got := f.claim("w", 10, longLease); len(got) != 0 {
@@ -783,7 +783,7 @@ func testJobsCancelled(t *testing.T, s store.Store) {
 	cancel()
 	calls := map[string]func() error{
 		"EnqueueJob": func() error {
-			return f.q.EnqueueJob(ctx, &store.Job{Kind: "x", DocumentID: d.ID})
+			return f.q.EnqueueJob(ctx, &store.Job{Kind: "x", DocumentID: d.ID, UserID: d.UserID})
 		},
 		"ClaimJobs": func() error {
 			_, err := f.q.ClaimJobs(ctx, store.Claim{Owner: "w", Limit: 10, Lease: longLease})
@@ -792,7 +792,7 @@ func testJobsCancelled(t *testing.T, s store.Store) {
 		"FinishJob":    func() error { return f.q.FinishJob(ctx, store.JobOutcome{JobID: "x", Owner: "w"}) },
 		"ReleaseJobs":  func() error { _, err := f.q.ReleaseJobs(ctx, "w"); return err },
 		"JobCounts":    func() error { _, err := f.q.JobCounts(ctx); return err },
-		"DocumentJobs": func() error { _, err := f.q.DocumentJobs(ctx, d.ID); return err },
+		"DocumentJobs": func() error { _, err := f.q.DocumentJobs(ctx, d.UserID, d.ID); return err },
 	}
 	for name, call := range calls {
 		wantErr(t, name+" with a cancelled context", call(), context.Canceled)

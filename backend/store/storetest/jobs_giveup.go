@@ -90,7 +90,7 @@ func testJobsGiveUpAfterStops(t *testing.T, s store.Store) {
 
 	// Retry (the document's retry action): a new job, whose claims count
 	// from zero again.
-	if _, err := s.UpdateDocument(f.ctx, d.ID, store.DocumentPatch{Status: ptr(store.StatusStored), Error: ptr("")}); err != nil {
+	if _, err := s.UpdateDocument(f.ctx, d.UserID, d.ID, store.DocumentPatch{Status: ptr(store.StatusStored), Error: ptr("")}); err != nil {
 		t.Fatal(err)
 	}
 	retry := f.enqueue(d.ID, "extract", time.Time{})

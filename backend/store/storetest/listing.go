@@ -246,7 +246,7 @@ func testListTopicsWithoutText(t *testing.T, s store.Store) {
 		d.ExtractedText = "more text"
 		d.CreatedAt = f.base
 	})
-	if err := s.SetDocumentTopics(f.ctx, linked.ID, []store.TopicLink{
+	if err := s.SetDocumentTopics(f.ctx, linked.UserID, linked.ID, []store.TopicLink{
 		{TopicID: tax.ID, Source: store.SourceClassifier, Confidence: 0.5},
 		{TopicID: bank.ID, Source: store.SourceRule, Confidence: 0.75},
 	}); err != nil {

@@ -64,7 +64,7 @@ func testHostileFilenames(t *testing.T, s store.Store) {
 
 	d := f.doc("plain.pdf", nil)
 	for _, name := range names {
-		got, err := s.UpdateDocument(f.ctx, d.ID, store.DocumentPatch{Filename: &name})
+		got, err := s.UpdateDocument(f.ctx, d.UserID, d.ID, store.DocumentPatch{Filename: &name})
 		if err != nil {
 			t.Fatalf("UpdateDocument(%q): %v", name, err)
 		}
@@ -152,12 +152,12 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 					errs <- fmt.Errorf("create: %w", err)
 					continue
 				}
-				if err := s.SetDocumentTopics(f.ctx, d.ID, []store.TopicLink{
+				if err := s.SetDocumentTopics(f.ctx, d.UserID, d.ID, []store.TopicLink{
 					{TopicID: tax.ID, Source: store.SourceClassifier, Confidence: 0.5},
 				}); err != nil {
 					errs <- fmt.Errorf("set topics: %w", err)
 				}
-				if _, err := s.UpdateDocument(f.ctx, d.ID, store.DocumentPatch{Status: ptr(store.StatusReady)}); err != nil {
+				if _, err := s.UpdateDocument(f.ctx, d.UserID, d.ID, store.DocumentPatch{Status: ptr(store.StatusReady)}); err != nil {
 					errs <- fmt.Errorf("update: %w", err)
 				}
 				if _, err := s.Documents(f.ctx, store.DocumentFilter{UserID: f.user.ID, Limit: 5}); err != nil {
@@ -187,13 +187,13 @@ func testCancelledContext(t *testing.T, s store.Store) {
 	tp := store.Topic{ID: uuid.NewString(), UserID: f.user.ID, Name: "Never"}
 	calls := map[string]func() error{
 		"CreateDocument": func() error { return s.CreateDocument(ctx, d) },
-		"Document":       func() error { _, err := s.Document(ctx, existing.ID); return err },
+		"Document":       func() error { _, err := s.Document(ctx, existing.UserID, existing.ID); return err },
 		"Documents": func() error {
 			_, err := s.Documents(ctx, store.DocumentFilter{UserID: f.user.ID})
 			return err
 		},
 		"UpdateDocument": func() error {
-			_, err := s.UpdateDocument(ctx, existing.ID, store.DocumentPatch{Filename: ptr("changed")})
+			_, err := s.UpdateDocument(ctx, existing.UserID, existing.ID, store.DocumentPatch{Filename: ptr("changed")})
 			return err
 		},
 		"CreateTopic":  func() error { return s.CreateTopic(ctx, &tp) },
@@ -204,7 +204,7 @@ func testCancelledContext(t *testing.T, s store.Store) {
 	for name, call := range calls {
 		wantErr(t, name+" with a cancelled context", call(), context.Canceled)
 	}
-	if _, err := s.Document(f.ctx, d.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Document(f.ctx, d.UserID, d.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("document created under a cancelled context: %v", err)
 	}
 	if got := f.get(existing.ID).Filename; got != "present.pdf" {

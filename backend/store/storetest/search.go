@@ -303,7 +303,7 @@ func testSearchFilename(t *testing.T, s store.Store) {
 	f.expect("quarterly", store.SearchQuery{Must: all("quarterly")}, report, f.docNamed("other.txt"))
 	f.expect("report 2024", store.SearchQuery{Must: all("report", "2024")}, report)
 
-	if _, err := s.UpdateDocument(f.ctx, report.ID, store.DocumentPatch{Filename: ptr("Annual summary.pdf")}); err != nil {
+	if _, err := s.UpdateDocument(f.ctx, report.UserID, report.ID, store.DocumentPatch{Filename: ptr("Annual summary.pdf")}); err != nil {
 		t.Fatal(err)
 	}
 	f.expect("old name", store.SearchQuery{Must: all("report")})
@@ -344,7 +344,7 @@ func testSearchTopics(t *testing.T, s store.Store) {
 	car := f.topic("Car")
 	f.link(policy.ID, car, ins)
 	f.expect("linked again", store.SearchQuery{Must: all("assurance", "car")}, policy)
-	if err := s.DeleteTopic(f.ctx, ins.ID); err != nil {
+	if err := s.DeleteTopic(f.ctx, ins.UserID, ins.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.expect("deleted topic", store.SearchQuery{Must: all("assurance")})
@@ -357,7 +357,7 @@ func testSearchTextUpdates(t *testing.T, s store.Store) {
 	f.expect("before extraction", store.SearchQuery{Must: all("alpha")})
 	set := func(text string) {
 		t.Helper()
-		if _, err := s.UpdateDocument(f.ctx, d.ID, store.DocumentPatch{ExtractedText: &text}); err != nil {
+		if _, err := s.UpdateDocument(f.ctx, d.UserID, d.ID, store.DocumentPatch{ExtractedText: &text}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -366,7 +366,7 @@ func testSearchTextUpdates(t *testing.T, s store.Store) {
 	set("charlie")
 	f.expect("old text", store.SearchQuery{Must: all("alpha")})
 	f.expect("new text", store.SearchQuery{Must: all("charlie")}, d)
-	if _, err := s.UpdateDocument(f.ctx, d.ID, store.DocumentPatch{Status: ptr(store.StatusReady)}); err != nil {
+	if _, err := s.UpdateDocument(f.ctx, d.UserID, d.ID, store.DocumentPatch{Status: ptr(store.StatusReady)}); err != nil {
 		t.Fatal(err)
 	}
 	f.expect("status change keeps text", store.SearchQuery{Must: all("charlie")}, d)
@@ -398,7 +398,7 @@ func testSearchDeleted(t *testing.T, s store.Store) {
 	gone := f.text("gone.txt", "ephemeral words")
 	kept := f.text("kept.txt", "ephemeral but kept")
 	f.link(gone.ID, f.topic("Temporary"))
-	if err := s.DeleteDocument(f.ctx, gone.ID); err != nil {
+	if err := s.DeleteDocument(f.ctx, gone.UserID, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.expect("after delete", store.SearchQuery{Must: all("ephemeral")}, kept)

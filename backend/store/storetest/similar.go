@@ -164,7 +164,7 @@ func testSimilarNotFound(t *testing.T, s store.Store) {
 	f := newSearchFixture(t, s)
 	similarLibrary(f)
 	gone := f.text("gone.pdf", "annual boiler service")
-	if err := s.DeleteDocument(f.ctx, gone.ID); err != nil {
+	if err := s.DeleteDocument(f.ctx, gone.UserID, gone.ID); err != nil {
 		t.Fatalf("DeleteDocument: %v", err)
 	}
 	for _, id := range []string{uuid.NewString(), "not-an-id", "", gone.ID} {

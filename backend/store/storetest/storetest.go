@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		basicTests(),
 		userTests(),
 		accountTests(),
+		userLookupTests(),
 		documentTests(),
 		createManyTests(),
 		updateTests(),
@@ -42,6 +43,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		bulkTests(),
 		viewTests(),
 		notifyTests(),
+		shareTests(),
+		isolationTests(),
 	}
 	for _, group := range groups {
 		for _, st := range group {
@@ -167,7 +170,7 @@ func (f *fixture) link(docID string, topics ...store.Topic) {
 	for i, tp := range topics {
 		links[i] = store.TopicLink{TopicID: tp.ID, Source: store.SourceUser, Confidence: 1}
 	}
-	if err := f.s.SetDocumentTopics(f.ctx, docID, links); err != nil {
+	if err := f.s.SetDocumentTopics(f.ctx, f.user.ID, docID, links); err != nil {
 		f.t.Fatalf("SetDocumentTopics: %v", err)
 	}
 }
@@ -175,7 +178,13 @@ func (f *fixture) link(docID string, topics ...store.Topic) {
 // get loads one document.
 func (f *fixture) get(id string) store.Document {
 	f.t.Helper()
-	d, err := f.s.Document(f.ctx, id)
+	return f.getOf(f.user.ID, id)
+}
+
+// getOf returns one of userID's documents, failing the test when missing.
+func (f *fixture) getOf(userID, id string) store.Document {
+	f.t.Helper()
+	d, err := f.s.Document(f.ctx, userID, id)
 	if err != nil {
 		f.t.Fatalf("Document(%s): %v", id, err)
 	}

@@ -47,10 +47,10 @@ func testBlankNamesRefused(t *testing.T, s store.Store) {
 			t.Errorf("UpdateFolder to %q succeeded", name)
 		}
 	}
-	if got, err := s.Topic(f.ctx, tax.ID); err != nil || got.Name != "Tax" {
+	if got, err := s.Topic(f.ctx, tax.UserID, tax.ID); err != nil || got.Name != "Tax" {
 		t.Errorf("Topic after refused renames = %q, %v; want Tax", got.Name, err)
 	}
-	if got, err := s.Folder(f.ctx, box.ID); err != nil || got.Name != "Box" {
+	if got, err := s.Folder(f.ctx, box.UserID, box.ID); err != nil || got.Name != "Box" {
 		t.Errorf("Folder after refused renames = %q, %v; want Box", got.Name, err)
 	}
 	if ts, err := s.Topics(f.ctx, f.user.ID); err != nil || len(ts) != 1 {
@@ -66,7 +66,7 @@ func testTopicRoundTrip(t *testing.T, s store.Store) {
 		t.Fatalf("CreateTopic: %v", err)
 	}
 	closeTime(t, "CreatedAt written back", want.CreatedAt, time.Now())
-	got, err := s.Topic(f.ctx, want.ID)
+	got, err := s.Topic(f.ctx, want.UserID, want.ID)
 	if err != nil {
 		t.Fatalf("Topic: %v", err)
 	}
@@ -174,7 +174,7 @@ func testUpdateTopic(t *testing.T, s store.Store) {
 		moved.Name = name
 		wantErr(t, "rename onto "+name, s.UpdateTopic(f.ctx, moved), store.ErrConflict)
 	}
-	if got, err := s.Topic(f.ctx, tax.ID); err != nil || got.Name != "tax" {
+	if got, err := s.Topic(f.ctx, tax.UserID, tax.ID); err != nil || got.Name != "tax" {
 		t.Errorf("after refused renames Topic = %q, %v; want tax", got.Name, err)
 	}
 
@@ -184,7 +184,7 @@ func testUpdateTopic(t *testing.T, s store.Store) {
 	if err := s.UpdateTopic(f.ctx, tax); err != nil {
 		t.Fatalf("rename tax to Tax: %v", err)
 	}
-	got, err := s.Topic(f.ctx, tax.ID)
+	got, err := s.Topic(f.ctx, tax.UserID, tax.ID)
 	if err != nil {
 		t.Fatalf("Topic: %v", err)
 	}
@@ -216,12 +216,12 @@ func testDeleteTopic(t *testing.T, s store.Store) {
 	d := f.doc("statement.pdf", nil)
 	f.link(d.ID, tax, bank)
 
-	if err := s.DeleteTopic(f.ctx, tax.ID); err != nil {
+	if err := s.DeleteTopic(f.ctx, tax.UserID, tax.ID); err != nil {
 		t.Fatalf("DeleteTopic: %v", err)
 	}
-	_, err := s.Topic(f.ctx, tax.ID)
+	_, err := s.Topic(f.ctx, tax.UserID, tax.ID)
 	wantErr(t, "Topic after delete", err, store.ErrNotFound)
-	wantErr(t, "DeleteTopic twice", s.DeleteTopic(f.ctx, tax.ID), store.ErrNotFound)
+	wantErr(t, "DeleteTopic twice", s.DeleteTopic(f.ctx, tax.UserID, tax.ID), store.ErrNotFound)
 	checkTopics(t, "document after its topic was deleted", f.get(d.ID).Topics, []store.DocumentTopic{
 		{TopicID: bank.ID, Name: "Bank", Color: bank.Color, Source: store.SourceUser, Confidence: 1},
 	})

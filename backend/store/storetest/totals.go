@@ -71,7 +71,7 @@ func testTotalsStayExact(t *testing.T, s store.Store) {
 			t.Fatalf("%s: Folders: %v", step, err)
 		}
 		for _, fo := range fs {
-			n, err := s.FolderDocumentCount(f.ctx, fo.ID)
+			n, err := s.FolderDocumentCount(f.ctx, fo.UserID, fo.ID)
 			if want := len(f.list(store.DocumentFilter{FolderID: ptr(fo.ID), Limit: 1000}).Documents); err != nil || n != want {
 				t.Errorf("%s: folder %s counts %d documents (%v), %d are listed", step, fo.Name, n, err, want)
 			}
@@ -79,7 +79,7 @@ func testTotalsStayExact(t *testing.T, s store.Store) {
 	}
 	update := func(id string, p store.DocumentPatch) {
 		t.Helper()
-		if _, err := s.UpdateDocument(f.ctx, id, p); err != nil {
+		if _, err := s.UpdateDocument(f.ctx, f.user.ID, id, p); err != nil {
 			t.Fatalf("UpdateDocument: %v", err)
 		}
 	}
@@ -114,15 +114,15 @@ func testTotalsStayExact(t *testing.T, s store.Store) {
 	check("moved into a folder")
 	move(nil, d1.ID)
 	check("moved to the root")
-	if err := s.DeleteFolder(f.ctx, a.ID, true); err != nil {
+	if err := s.DeleteFolder(f.ctx, a.UserID, a.ID, true); err != nil {
 		t.Fatalf("DeleteFolder: %v", err)
 	}
 	check("folder deleted, content moved up")
-	if err := s.DeleteDocument(f.ctx, d4.ID); err != nil {
+	if err := s.DeleteDocument(f.ctx, d4.UserID, d4.ID); err != nil {
 		t.Fatalf("DeleteDocument: %v", err)
 	}
 	check("document deleted")
-	if err := s.DeleteTopic(f.ctx, bank.ID); err != nil {
+	if err := s.DeleteTopic(f.ctx, bank.UserID, bank.ID); err != nil {
 		t.Fatalf("DeleteTopic: %v", err)
 	}
 	check("topic deleted")

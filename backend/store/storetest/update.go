@@ -61,7 +61,7 @@ func testUpdateDocumentPatch(t *testing.T, s store.Store) {
 			func(d *store.Document) { d.FolderID = nil }},
 	}
 	for _, st := range steps {
-		got, err := s.UpdateDocument(f.ctx, want.ID, st.patch)
+		got, err := s.UpdateDocument(f.ctx, want.UserID, want.ID, st.patch)
 		if err != nil {
 			t.Fatalf("%s: UpdateDocument: %v", st.name, err)
 		}
@@ -90,14 +90,14 @@ func testUpdateDocumentRefused(t *testing.T, s store.Store) {
 	f := newFixture(t, s)
 	want := f.doc("keep.pdf", func(d *store.Document) { d.CreatedAt, d.UpdatedAt = f.base, f.base })
 
-	_, err := s.UpdateDocument(f.ctx, want.ID, store.DocumentPatch{
+	_, err := s.UpdateDocument(f.ctx, want.UserID, want.ID, store.DocumentPatch{
 		Filename: ptr("changed.pdf"),
 		FolderID: ptr(ptr(uuid.NewString())),
 	})
 	wantErr(t, "UpdateDocument into a missing folder", err, store.ErrNotFound)
 	checkDoc(t, f.get(want.ID), want, true)
 
-	if _, err := s.UpdateDocument(f.ctx, want.ID, store.DocumentPatch{
+	if _, err := s.UpdateDocument(f.ctx, want.UserID, want.ID, store.DocumentPatch{
 		Filename: ptr("changed.pdf"),
 		Status:   ptr(store.Status("bogus")),
 	}); err == nil {
@@ -117,12 +117,12 @@ func testDeleteDocument(t *testing.T, s store.Store) {
 		t.Fatalf("topic count before delete = %d, want 2", n)
 	}
 
-	if err := s.DeleteDocument(f.ctx, gone.ID); err != nil {
+	if err := s.DeleteDocument(f.ctx, gone.UserID, gone.ID); err != nil {
 		t.Fatalf("DeleteDocument: %v", err)
 	}
-	_, err := s.Document(f.ctx, gone.ID)
+	_, err := s.Document(f.ctx, gone.UserID, gone.ID)
 	wantErr(t, "Document after delete", err, store.ErrNotFound)
-	wantErr(t, "DeleteDocument twice", s.DeleteDocument(f.ctx, gone.ID), store.ErrNotFound)
+	wantErr(t, "DeleteDocument twice", s.DeleteDocument(f.ctx, gone.UserID, gone.ID), store.ErrNotFound)
 	if n := f.topicCount(tax.ID); n != 1 {
 		t.Errorf("topic count after delete = %d, want 1", n)
 	}
@@ -148,7 +148,7 @@ func testMoveDocuments(t *testing.T, s store.Store) {
 	if err := s.MoveDocuments(f.ctx, f.user.ID, []string{a.ID, b.ID}, ptr(dst.ID)); err != nil {
 		t.Fatalf("MoveDocuments: %v", err)
 	}
-	if n, err := s.FolderDocumentCount(f.ctx, dst.ID); err != nil || n != 2 {
+	if n, err := s.FolderDocumentCount(f.ctx, dst.UserID, dst.ID); err != nil || n != 2 {
 		t.Fatalf("FolderDocumentCount = %d, %v, want 2", n, err)
 	}
 	if got := f.get(c.ID); got.FolderID != nil {
@@ -198,7 +198,7 @@ func testMoveDocumentsAtomic(t *testing.T, s store.Store) {
 			}
 		}
 	}
-	if got := f.get(theirs.ID); got.FolderID != nil {
+	if got := f.getOf(theirs.UserID, theirs.ID); got.FolderID != nil {
 		t.Errorf("another user's document moved to %s", *got.FolderID)
 	}
 }
@@ -210,7 +210,7 @@ func testSetDocumentTopics(t *testing.T, s store.Store) {
 	car := f.topic("Car")
 	d := f.doc("statement.pdf", nil)
 
-	if err := s.SetDocumentTopics(f.ctx, d.ID, []store.TopicLink{
+	if err := s.SetDocumentTopics(f.ctx, d.UserID, d.ID, []store.TopicLink{
 		{TopicID: tax.ID, Source: store.SourceClassifier, Confidence: 0.875},
 		{TopicID: bank.ID, Source: store.SourceUser, Confidence: 1},
 		{TopicID: car.ID, Source: store.SourceRule, Confidence: 0.25},
@@ -225,7 +225,7 @@ func testSetDocumentTopics(t *testing.T, s store.Store) {
 	}
 	checkTopics(t, "after first set (sorted by name, any case)", got, want)
 
-	if err := s.SetDocumentTopics(f.ctx, d.ID, []store.TopicLink{
+	if err := s.SetDocumentTopics(f.ctx, d.UserID, d.ID, []store.TopicLink{
 		{TopicID: tax.ID, Source: store.SourceUser, Confidence: 1},
 	}); err != nil {
 		t.Fatalf("SetDocumentTopics (replace): %v", err)
@@ -238,7 +238,7 @@ func testSetDocumentTopics(t *testing.T, s store.Store) {
 	}
 
 	// An empty source is the user's; a topic given twice keeps its last link.
-	if err := s.SetDocumentTopics(f.ctx, d.ID, []store.TopicLink{
+	if err := s.SetDocumentTopics(f.ctx, d.UserID, d.ID, []store.TopicLink{
 		{TopicID: car.ID, Confidence: 0.5},
 		{TopicID: tax.ID, Source: store.SourceRule, Confidence: 0.75},
 		{TopicID: car.ID, Confidence: 1},
@@ -250,7 +250,7 @@ func testSetDocumentTopics(t *testing.T, s store.Store) {
 		{TopicID: tax.ID, Name: "Tax", Color: tax.Color, Source: store.SourceRule, Confidence: 0.75},
 	})
 
-	if err := s.SetDocumentTopics(f.ctx, d.ID, nil); err != nil {
+	if err := s.SetDocumentTopics(f.ctx, d.UserID, d.ID, nil); err != nil {
 		t.Fatalf("SetDocumentTopics (clear): %v", err)
 	}
 	if got := f.get(d.ID).Topics; got == nil || len(got) != 0 {
@@ -271,14 +271,14 @@ func testSetDocumentTopicsRefused(t *testing.T, s store.Store) {
 		t.Fatalf("CreateTopic: %v", err)
 	}
 	for name, topicID := range map[string]string{"unknown topic": uuid.NewString(), "another user's topic": theirs.ID} {
-		err := s.SetDocumentTopics(f.ctx, d.ID, []store.TopicLink{
+		err := s.SetDocumentTopics(f.ctx, d.UserID, d.ID, []store.TopicLink{
 			{TopicID: topicID, Source: store.SourceUser, Confidence: 1},
 		})
 		wantErr(t, "SetDocumentTopics with "+name, err, store.ErrNotFound)
 		checkTopics(t, "links after refusing "+name, f.get(d.ID).Topics, before)
 	}
 
-	if err := s.SetDocumentTopics(f.ctx, d.ID, []store.TopicLink{
+	if err := s.SetDocumentTopics(f.ctx, d.UserID, d.ID, []store.TopicLink{
 		{TopicID: tax.ID, Source: store.LinkSource("gossip"), Confidence: 1},
 	}); err == nil {
 		t.Error("SetDocumentTopics with an unknown source succeeded")

@@ -33,7 +33,7 @@ func indexed(f *searchFixture) []store.Document {
 	b := f.doc("letter.txt", func(d *store.Document) { d.FolderID = &fo.ID; d.Status = store.StatusReady })
 	c := f.text("scan.png", "")
 	f.link(a.ID, tax)
-	if _, err := f.s.UpdateDocument(f.ctx, c.ID, store.DocumentPatch{ExtractedText: ptr("a late text about gardens")}); err != nil {
+	if _, err := f.s.UpdateDocument(f.ctx, c.UserID, c.ID, store.DocumentPatch{ExtractedText: ptr("a late text about gardens")}); err != nil {
 		f.t.Fatalf("UpdateDocument: %v", err)
 	}
 	other := f.otherUser()

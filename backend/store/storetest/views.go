@@ -61,15 +61,15 @@ func testViewRoundTrip(t *testing.T, s store.Store) {
 		if !want.UpdatedAt.Equal(want.CreatedAt) {
 			t.Errorf("a new view's UpdatedAt %v is not its CreatedAt %v", want.UpdatedAt, want.CreatedAt)
 		}
-		got, err := s.View(f.ctx, want.ID)
+		got, err := s.View(f.ctx, want.UserID, want.ID)
 		if err != nil {
 			t.Fatalf("View: %v", err)
 		}
 		sameView(t, "View", got, want)
 	}
-	_, err := s.View(f.ctx, uuid.NewString())
+	_, err := s.View(f.ctx, f.user.ID, uuid.NewString())
 	wantErr(t, "View of a missing id", err, store.ErrNotFound)
-	_, err = s.View(f.ctx, "not-a-uuid")
+	_, err = s.View(f.ctx, f.user.ID, "not-a-uuid")
 	wantErr(t, "View of a malformed id", err, store.ErrNotFound)
 }
 
@@ -160,7 +160,7 @@ func testUpdateView(t *testing.T, s store.Store) {
 	if v.UpdatedAt.Before(created) {
 		t.Errorf("UpdatedAt %v is before CreatedAt %v", v.UpdatedAt, created)
 	}
-	got, err := s.View(f.ctx, v.ID)
+	got, err := s.View(f.ctx, v.UserID, v.ID)
 	if err != nil {
 		t.Fatalf("View: %v", err)
 	}
@@ -174,7 +174,7 @@ func testUpdateView(t *testing.T, s store.Store) {
 	if err := s.UpdateView(f.ctx, &v); err != nil {
 		t.Fatalf("UpdateView (clear filters): %v", err)
 	}
-	got, err = s.View(f.ctx, v.ID)
+	got, err = s.View(f.ctx, v.UserID, v.ID)
 	if err != nil {
 		t.Fatalf("View: %v", err)
 	}
@@ -195,7 +195,7 @@ func testRenameView(t *testing.T, s store.Store) {
 	}
 	v.Name = "tax"
 	wantErr(t, "renaming onto another view's name", s.UpdateView(f.ctx, &v), store.ErrConflict)
-	got, err := s.View(f.ctx, v.ID)
+	got, err := s.View(f.ctx, v.UserID, v.ID)
 	if err != nil || got.Name != "RECEIPTS" {
 		t.Errorf("after a refused rename View = %q, %v; want RECEIPTS", got.Name, err)
 	}
@@ -216,13 +216,13 @@ func testDeleteView(t *testing.T, s store.Store) {
 	f := newFixture(t, s)
 	a := f.view("A", "a")
 	b := f.view("B", "b")
-	if err := s.DeleteView(f.ctx, a.ID); err != nil {
+	if err := s.DeleteView(f.ctx, a.UserID, a.ID); err != nil {
 		t.Fatalf("DeleteView: %v", err)
 	}
-	_, err := s.View(f.ctx, a.ID)
+	_, err := s.View(f.ctx, a.UserID, a.ID)
 	wantErr(t, "View of a deleted view", err, store.ErrNotFound)
-	wantErr(t, "DeleteView again", s.DeleteView(f.ctx, a.ID), store.ErrNotFound)
-	wantErr(t, "DeleteView of a malformed id", s.DeleteView(f.ctx, "nope"), store.ErrNotFound)
+	wantErr(t, "DeleteView again", s.DeleteView(f.ctx, a.UserID, a.ID), store.ErrNotFound)
+	wantErr(t, "DeleteView of a malformed id", s.DeleteView(f.ctx, f.user.ID, "nope"), store.ErrNotFound)
 	if vs, err := s.Views(f.ctx, f.user.ID); err != nil || len(vs) != 1 || vs[0].ID != b.ID {
 		t.Errorf("Views after delete = %+v, %v; want only B", vs, err)
 	}
@@ -232,10 +232,10 @@ func testDeleteView(t *testing.T, s store.Store) {
 	if err := s.UpdateView(f.ctx, &b); err != nil {
 		t.Fatalf("UpdateView: %v", err)
 	}
-	if err := s.DeleteTopic(f.ctx, tax.ID); err != nil {
+	if err := s.DeleteTopic(f.ctx, tax.UserID, tax.ID); err != nil {
 		t.Fatalf("DeleteTopic: %v", err)
 	}
-	if got, err := s.View(f.ctx, b.ID); err != nil || got.TopicID == nil || *got.TopicID != tax.ID {
+	if got, err := s.View(f.ctx, b.UserID, b.ID); err != nil || got.TopicID == nil || *got.TopicID != tax.ID {
 		t.Errorf("a view whose topic was deleted = %+v, %v; want it kept with its topic id", got, err)
 	}
 }

@@ -49,6 +49,10 @@ export interface DocumentSummary {
   created_at: string;
   updated_at: string;
   topics: DocumentTopic[];
+  /** Another user's document shared with this one (by owner; permission "read" or "write"). */
+  shared?: boolean;
+  owner?: string;
+  permission?: 'read' | 'write';
 }
 
 /** A topic the classifier proposes but did not apply. */
