@@ -41,6 +41,7 @@ func TestBulkLoadIndexesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSearchIndex(t, s)
+	checkTally(t, s)
 	if got := indexMatches(t, s, "quarterly"); got != n/2 {
 		t.Errorf("the topic's name matches %d documents, want %d", got, n/2)
 	}

@@ -105,8 +105,7 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 	if f.Query != "" {
 		where = append(where, "d.filename_key LIKE "+arg("%"+escapeLike(store.FoldKey(f.Query))+"%"))
 	}
-	countSQL := "SELECT count(*) FROM documents d WHERE " + strings.Join(where, " AND ")
-	countArgs := append([]any(nil), args...)
+	countSQL, countArgs := countFor(f, user, where, args)
 
 	ord := orderFor(sort)
 	if after != nil {
@@ -169,6 +168,32 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 		return store.DocumentPage{Documents: []store.Document{}}, wrap(op, err)
 	}
 	return page, nil
+}
+
+// countFor returns the cheapest exact count of every match of a listing,
+// ignoring paging: the user's tally (0015_document_tally.sql) when no
+// filter but status and unfiled is set, the topic's kept count when only
+// its topic is, count(*) over where (with args) otherwise.
+func countFor(f store.DocumentFilter, user string, where []string, args []any) (string, []any) {
+	plain := f.Query == "" && f.ErrorPrefix == "" && !f.Inbox && f.FolderID == nil
+	switch {
+	case plain && f.TopicID == nil:
+		sql := "SELECT coalesce(sum(n), 0) FROM document_tally WHERE user_id = $1"
+		countArgs := []any{user}
+		if f.Status != nil {
+			sql += " AND status = $2"
+			countArgs = append(countArgs, string(*f.Status))
+		}
+		if f.Unfiled {
+			sql += " AND NOT filed"
+		}
+		return sql, countArgs
+	case plain && f.TopicID != nil && f.Status == nil && !f.Unfiled:
+		// args[1] is the topic's parsed id (the first filter added).
+		return "SELECT coalesce(max(document_count), 0) FROM topics WHERE id = $2 AND user_id = $1",
+			[]any{user, args[1]}
+	}
+	return "SELECT count(*) FROM documents d WHERE " + strings.Join(where, " AND "), append([]any(nil), args...)
 }
 
 // checkFilter validates the parts of a filter that listing and search
