@@ -16,32 +16,18 @@
 // (default /usr/bin/chromium), E2E_SHOTS (default ../build/e2e).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServe } from './server.mjs';
+import { BIN, CHROMIUM, CI, SHOTS, requireChromium } from './setup.mjs';
 import { check, stepper } from './steps.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const BIN = process.env.DOCSIFT_BIN ?? join(root, 'build', 'bin', 'docsift');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.E2E_SHOTS ?? join(root, 'build', 'e2e');
-const CI = process.env.CI === 'true';
 const STEP_TIMEOUT = 30_000;
 const ANN_PW = 'ann has a long password';
 const BOB_PW = 'bob has a long password';
 
-if (!existsSync(CHROMIUM)) {
-  const msg = `e2e: ${CHROMIUM} not found (scripts/setup.sh installs Debian's chromium)`;
-  if (CI) {
-    console.error(`${msg}: failing, CI=true`);
-    process.exit(1);
-  }
-  console.log(`${msg}: skipped`);
-  process.exit(0);
-}
+requireChromium();
 
 const problems = [];
 const steps = stepper();

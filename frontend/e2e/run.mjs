@@ -16,33 +16,20 @@
 // Environment: DOCSIFT_BIN (default ../build/bin/docsift), CHROMIUM
 // (default /usr/bin/chromium), E2E_SHOTS (default ../build/e2e).
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { makePdf, makePng } from './fixtures.mjs';
 import { startServe } from './server.mjs';
+import { BIN, CHROMIUM, CI, ROOT, SHOTS, requireChromium } from './setup.mjs';
 import { check, stepper } from './steps.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const BIN = process.env.DOCSIFT_BIN ?? join(root, 'build', 'bin', 'docsift');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.E2E_SHOTS ?? join(root, 'build', 'e2e');
-const CI = process.env.CI === 'true';
+const root = ROOT;
 const API_KEY = 'sk-test-e2e-1234567890abcd';
 const HOSTILE = '<img src=x onerror=window.__pwned=1>.txt';
 const STEP_TIMEOUT = 30_000;
 
-if (!existsSync(CHROMIUM)) {
-  const msg = `e2e: ${CHROMIUM} not found (scripts/setup.sh installs Debian's chromium)`;
-  if (CI) {
-    console.error(`${msg}: failing, CI=true`);
-    process.exit(1);
-  }
-  console.log(`${msg}: skipped`);
-  process.exit(0);
-}
+requireChromium();
 
 const problems = [];
 let shot = 0;
