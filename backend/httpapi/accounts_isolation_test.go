@@ -64,3 +64,48 @@ func TestAccountsSeeOnlyTheirOwn(t *testing.T) {
 		wantStatus(t, e.as(t, p.auth, "GET", "/api/documents/"+p.own, nil), 200, nil)
 	}
 }
+
+// TestAccountsSharedTopicThroughTheAPI: a topic shared read-only lists
+// its owner's document to the other person, marked shared, who cannot
+// delete it; the owner's topic counts the document for both.
+func TestAccountsSharedTopicThroughTheAPI(t *testing.T) {
+	e := newAccountsEnv(t, httpapi.Options{})
+	for _, name := range []string{"ann", "bob"} {
+		if _, err := e.lib.AddAccount(t.Context(), name, name+"'s long password", name == "ann"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	annCookie := e.signIn(t, "ann", "ann's long password").Value
+	ann, bob := "cookie:"+annCookie, "cookie:"+e.signIn(t, "bob", "bob's long password").Value
+	var out uploadResponse
+	wantStatus(t, e.uploadAs(t, annCookie, file{name: "plan.txt", body: strings.NewReader("the garden plan")}), 200, &out)
+	doc := out.Results[0].Document
+	var topic library.Topic
+	wantStatus(t, e.as(t, ann, "POST", "/api/topics", map[string]string{"name": "Plans"}), 201, &topic)
+	var patched library.Document
+	wantStatus(t, e.as(t, ann, "PATCH", "/api/documents/"+doc.ID, map[string][]string{"topics": {"Plans"}}), 200, &patched)
+	if len(patched.Topics) != 1 || patched.Topics[0].TopicID != topic.ID {
+		t.Fatalf("ann's document after filing it under Plans: %+v", patched)
+	}
+	var own []library.Topic
+	wantStatus(t, e.as(t, ann, "GET", "/api/topics", nil), 200, &own)
+	if len(own) != 1 || own[0].DocumentCount != 1 {
+		t.Fatalf("ann's topics: %+v", own)
+	}
+	wantStatus(t, e.as(t, ann, "POST", "/api/shares", map[string]any{"kind": "topic", "target": "Plans", "with": "bob"}), 201, nil)
+
+	var topics []library.Topic
+	wantStatus(t, e.as(t, bob, "GET", "/api/topics", nil), 200, &topics)
+	if len(topics) != 1 || topics[0].ID != topic.ID || !topics[0].Shared || topics[0].DocumentCount != 1 {
+		t.Fatalf("bob's topics: %+v", topics)
+	}
+	var list struct {
+		Documents []library.Document `json:"documents"`
+		Total     int                `json:"total"`
+	}
+	wantStatus(t, e.as(t, bob, "GET", "/api/documents?topic="+topic.ID, nil), 200, &list)
+	if list.Total != 1 || len(list.Documents) != 1 || list.Documents[0].ID != doc.ID || !list.Documents[0].Shared {
+		t.Fatalf("bob lists the shared topic: %+v", list)
+	}
+	wantError(t, e.as(t, bob, "DELETE", "/api/documents/"+doc.ID, nil), 403, "forbidden")
+}

@@ -79,6 +79,7 @@ async function signIn(page, name, password) {
 
 let failed = false;
 let ann;
+let bob;
 try {
   mkdirSync(SHOTS, { recursive: true });
 
@@ -138,13 +139,54 @@ try {
     await ann.screenshot({ path: join(SHOTS, 'accounts-3-users.png') });
   });
 
-  const bob = await newPage('bob');
+  bob = await newPage('bob');
   await step('bob signs in in another browser and has no Users page', async () => {
     await signIn(bob, 'bob', BOB_PW);
     await bob.getByRole('button', { name: 'Settings' }).waitFor();
     check((await bob.getByRole('button', { name: 'Users' }).count()) === 0, 'bob, not an admin, sees the Users page');
     const res = await bob.request.get(`${server.base}/api/users`);
     check(res.status() === 403, `GET /api/users as bob: ${res.status()}`);
+  });
+
+  let annDoc;
+  await step("neither sees the other's documents", async () => {
+    const mine = await (await ann.request.get(`${server.base}/api/documents`)).json();
+    check(mine.total === 1 && mine.documents[0].filename === 'small.txt', `ann's documents: ${JSON.stringify(mine)}`);
+    annDoc = mine.documents[0];
+    await bob.getByRole('heading', { name: 'Your library is empty' }).waitFor();
+    await bob.locator('header.top input[type=file]').setInputFiles([
+      { name: 'bob-notes.txt', mimeType: 'text/plain', buffer: Buffer.from("bob's own notes") },
+    ]);
+    await bob.getByTestId('upload-summary').filter({ hasText: '1 imported' }).waitFor();
+    const bobs = await (await bob.request.get(`${server.base}/api/documents`)).json();
+    check(bobs.total === 1 && bobs.documents[0].filename === 'bob-notes.txt', `bob's documents: ${JSON.stringify(bobs)}`);
+    const theirs = await bob.request.get(`${server.base}/api/documents/${annDoc.id}`);
+    check(theirs.status() === 404, `bob opening ann's document: ${theirs.status()}`);
+    const again = await (await ann.request.get(`${server.base}/api/documents`)).json();
+    check(again.total === 1, `ann's documents after bob's upload: ${JSON.stringify(again)}`);
+    await bob.screenshot({ path: join(SHOTS, 'accounts-5-bob-own-library.png') });
+  });
+
+  await step('a topic ann shares read-only shows its document to bob, who cannot delete it', async () => {
+    const origin = { headers: { Origin: server.base } };
+    const topic = await ann.request.post(`${server.base}/api/topics`, { ...origin, data: { name: 'Plans' } });
+    check(topic.status() === 201, `ann creates a topic: ${topic.status()} ${await topic.text()}`);
+    const linked = await ann.request.patch(`${server.base}/api/documents/${annDoc.id}`, { ...origin, data: { topics: ['Plans'] } });
+    check(linked.status() === 200, `ann files her document under Plans: ${linked.status()} ${await linked.text()}`);
+    const shared = await ann.request.post(`${server.base}/api/shares`, {
+      ...origin,
+      data: { kind: 'topic', target: 'Plans', with: 'bob' },
+    });
+    check(shared.status() === 201, `ann shares Plans with bob: ${shared.status()} ${await shared.text()}`);
+    await bob.reload();
+    await bob.getByRole('navigation', { name: 'Library' }).getByText('Plans').click();
+    await bob.getByText('small.txt').first().waitFor();
+    await bob.getByText('Shared · read-only').first().waitFor();
+    const del = await bob.request.delete(`${server.base}/api/documents/${annDoc.id}`, origin);
+    check(del.status() === 403, `bob deleting a read-only shared document: ${del.status()}`);
+    const still = await (await ann.request.get(`${server.base}/api/documents`)).json();
+    check(still.total === 1, `ann's document after bob's attempt: ${JSON.stringify(still)}`);
+    await bob.screenshot({ path: join(SHOTS, 'accounts-6-shared-topic.png') });
   });
 
   await step('Settings shows the usage and makes a personal token once', async () => {
@@ -173,6 +215,7 @@ try {
   console.error(`e2e accounts: ${err instanceof Error ? err.message : err}`);
   if (problems.length) console.error(problems.join('\n'));
   await ann?.screenshot({ path: join(SHOTS, 'accounts-failure.png') }).catch(() => {});
+  await bob?.screenshot({ path: join(SHOTS, 'accounts-failure-bob.png') }).catch(() => {});
 } finally {
   await browser.close();
   await server.stop();
