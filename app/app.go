@@ -128,6 +128,7 @@ func (a *App) startup(rt Runtime) {
 			case <-a.ctx.Done():
 				return
 			}
+			a.log.Info("files opened with Docsift", "count", len(a.opt.Open))
 			_, _ = a.ImportPaths(a.opt.Open)
 		}()
 	}
