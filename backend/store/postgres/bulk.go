@@ -86,7 +86,11 @@ func (s *Store) LoadDocuments(ctx context.Context, docs iter.Seq[store.BulkDocum
 // loadBatch copies one batch in tx.
 func (s *Store) loadBatch(ctx context.Context, tx pgx.Tx, batch []store.BulkDocument) error {
 	rows := make([][]any, 0, len(batch))
+	ids := make([]string, 0, len(batch))
+	// links are the rows of document_topics; linkDocs and linkTopics the
+	// same pairs as the arrays the search rows are computed from.
 	var links [][]any
+	var linkDocs, linkTopics []string
 	owners := map[string]string{} // topic id → the user of the documents linking it
 	now := s.timestamp(s.now())
 	for i := range batch {
@@ -118,6 +122,7 @@ func (s *Store) loadBatch(ctx context.Context, tx pgx.Tx, batch []store.BulkDocu
 			updated = s.timestamp(d.UpdatedAt)
 		}
 		d.ID, d.CreatedAt, d.UpdatedAt = id, created, updated
+		ids = append(ids, id)
 		rows = append(rows, []any{id, userID, folderID, []byte(d.Filename), store.FoldKey(d.Filename),
 			d.ObjectKey, d.ContentType, d.SizeBytes, d.SHA256, d.StorageBackend, cleanText(d.ExtractedText),
 			d.PageCount, cleanText(d.Language), string(d.Status), cleanText(d.Error), created, updated})
@@ -143,18 +148,9 @@ func (s *Store) loadBatch(ctx context.Context, tx pgx.Tx, batch []store.BulkDocu
 			}
 			owners[l.TopicID] = userID
 			links = append(links, []any{id, l.TopicID, string(l.Source), l.Confidence})
+			linkDocs, linkTopics = append(linkDocs, id), append(linkTopics, l.TopicID)
 		}
 	}
-	ids := make([]string, len(rows))
-	for i := range rows {
-		ids[i] = rows[i][0].(string)
-	}
-	linkDocs := make([]string, len(links))
-	linkTopics := make([]string, len(links))
-	for i, l := range links {
-		linkDocs[i], linkTopics[i] = l[0].(string), l[1].(string)
-	}
-
 	// The search rows are written here, not by the insert triggers
 	// (0012_bulk_search.sql): the documents' vectors need the names of
 	// topics that can only be linked once the documents exist. Until the

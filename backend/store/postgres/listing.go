@@ -75,9 +75,10 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 		return "$" + strconv.Itoa(len(args))
 	}
 	where := []string{"d.user_id = $1"}
+	var topic string
 	if f.TopicID != nil {
-		topic, ok := parseID(*f.TopicID)
-		if !ok {
+		var ok bool
+		if topic, ok = parseID(*f.TopicID); !ok {
 			return page, nil
 		}
 		where = append(where, "EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = d.id AND dt.topic_id = "+arg(topic)+")")
@@ -105,7 +106,7 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 	if f.Query != "" {
 		where = append(where, "d.filename_key LIKE "+arg("%"+escapeLike(store.FoldKey(f.Query))+"%"))
 	}
-	countSQL, countArgs := countFor(f, user, where, args)
+	countSQL, countArgs := countFor(f, user, topic, where, args)
 
 	ord := orderFor(sort)
 	if after != nil {
@@ -173,8 +174,9 @@ func (s *Store) Documents(ctx context.Context, f store.DocumentFilter) (store.Do
 // countFor returns the cheapest exact count of every match of a listing,
 // ignoring paging: the user's tally (0015_document_tally.sql) when no
 // filter but status and unfiled is set, the topic's kept count when only
-// its topic is, count(*) over where (with args) otherwise.
-func countFor(f store.DocumentFilter, user string, where []string, args []any) (string, []any) {
+// its topic (the parsed id topic) is, count(*) over where (with args)
+// otherwise.
+func countFor(f store.DocumentFilter, user, topic string, where []string, args []any) (string, []any) {
 	plain := f.Query == "" && f.ErrorPrefix == "" && !f.Inbox && f.FolderID == nil
 	switch {
 	case plain && f.TopicID == nil:
@@ -189,9 +191,8 @@ func countFor(f store.DocumentFilter, user string, where []string, args []any) (
 		}
 		return sql, countArgs
 	case plain && f.TopicID != nil && f.Status == nil && !f.Unfiled:
-		// args[1] is the topic's parsed id (the first filter added).
 		return "SELECT coalesce(max(document_count), 0) FROM topics WHERE id = $2 AND user_id = $1",
-			[]any{user, args[1]}
+			[]any{user, topic}
 	}
 	return "SELECT count(*) FROM documents d WHERE " + strings.Join(where, " AND "), append([]any(nil), args...)
 }
